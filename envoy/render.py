@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Fills an envoy/*.yaml template: `${NAME}` placeholders from NAME=VALUE
+arguments, and ${POLICY_JSON} from --policy FILE (empty: the filter's
+embedded default). Prints the rendered YAML on stdout.
+
+    envoy/render.py envoy/llm-policy.yaml --policy policies/default.json \
+        LISTEN_PORT=10000 ADMIN_PORT=9901 WASM_PATH=dist/llm-policy.wasm ...
+"""
+import argparse
+import json
+import os
+import string
+import sys
+
+DEFAULTS = {
+    "LISTEN_PORT": "10000",
+    "ADMIN_PORT": "9901",
+    "STABLE_HOST": "127.0.0.1",
+    "STABLE_PORT": "8001",
+    "CANARY_HOST": "127.0.0.1",
+    "CANARY_PORT": "8002",
+    "FALLBACK_HOST": "127.0.0.1",
+    "FALLBACK_PORT": "8003",
+    "WASM_PATH": "dist/llm-policy.wasm",
+    "FAIL_OPEN": "false",
+}
+
+
+def render(template_path, values, policy_path=None):
+    """Returns the template with every placeholder filled; raises KeyError on a missing one."""
+    with open(template_path, encoding="utf-8") as f:
+        template = string.Template(f.read())
+    filled = dict(DEFAULTS)
+    filled.update(values)
+    filled["WASM_PATH"] = os.path.abspath(filled["WASM_PATH"])
+    policy = ""
+    if policy_path:
+        with open(policy_path, encoding="utf-8") as f:
+            policy = f.read()
+    # A JSON string is a valid YAML double-quoted scalar.
+    filled["POLICY_JSON"] = json.dumps(policy)
+    return template.substitute(filled)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("template")
+    parser.add_argument("--policy", help="policy JSON file (default: embedded default)")
+    parser.add_argument("values", nargs="*", help="NAME=VALUE")
+    args = parser.parse_args()
+    values = dict(v.split("=", 1) for v in args.values)
+    try:
+        sys.stdout.write(render(args.template, values, args.policy))
+    except KeyError as e:
+        sys.exit(f"render.py: no value for placeholder {e}")
+
+
+if __name__ == "__main__":
+    main()

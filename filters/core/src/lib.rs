@@ -1,0 +1,10 @@
+//! llm-policy core: every decision the filter takes, with no host calls, so
+//! that it is tested natively and, compiled to wasm32, under a wasm engine.
+
+pub mod flow;
+pub mod metrics;
+pub mod openai;
+pub mod policy;
+pub mod reply;
+pub mod request;
+pub mod subject;

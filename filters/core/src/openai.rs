@@ -1,0 +1,249 @@
+//! OpenAI-style request bodies: which endpoint, and what a body holds.
+
+use serde_json::Value;
+
+/// The OpenAI-compatible endpoints whose bodies the filter reads. Any path
+/// ending in one of these suffixes counts (`/openai/v1/chat/completions` too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    ChatCompletions,
+    Completions,
+    Embeddings,
+    Responses,
+}
+
+impl Endpoint {
+    const ALL: [(Endpoint, &'static str); 4] = [
+        (Endpoint::ChatCompletions, "/v1/chat/completions"),
+        (Endpoint::Completions, "/v1/completions"),
+        (Endpoint::Embeddings, "/v1/embeddings"),
+        (Endpoint::Responses, "/v1/responses"),
+    ];
+
+    /// The endpoint a path (without query) addresses, if it is one of ours.
+    pub fn from_path(path: &str) -> Option<Endpoint> {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        Endpoint::ALL
+            .iter()
+            .find(|(_, suffix)| path.ends_with(suffix))
+            .map(|(e, _)| *e)
+    }
+
+    /// The endpoint's label in metrics.
+    pub fn label(self) -> &'static str {
+        match self {
+            Endpoint::ChatCompletions => "chat_completions",
+            Endpoint::Completions => "completions",
+            Endpoint::Embeddings => "embeddings",
+            Endpoint::Responses => "responses",
+        }
+    }
+}
+
+/// Why a request body could not be read. Each has a documented outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyProblem {
+    /// The body is not UTF-8.
+    InvalidUtf8,
+    /// The body is UTF-8 but not JSON.
+    InvalidJson,
+    /// The body is JSON but not an object.
+    NotAnObject,
+    /// The body is larger than the rule's `limits.max_body_bytes`.
+    TooLarge,
+    /// `content-encoding` is something other than `identity`.
+    Encoded,
+}
+
+impl BodyProblem {
+    /// The problem's label in metrics and its error `code`.
+    pub fn label(self) -> &'static str {
+        match self {
+            BodyProblem::InvalidUtf8 => "invalid_utf8",
+            BodyProblem::InvalidJson => "invalid_json",
+            BodyProblem::NotAnObject => "not_an_object",
+            BodyProblem::TooLarge => "body_too_large",
+            BodyProblem::Encoded => "unsupported_content_encoding",
+        }
+    }
+}
+
+/// What the filter learnt from a readable request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenAiRequest {
+    pub endpoint: Endpoint,
+    pub model: Option<String>,
+    pub stream: bool,
+    /// Prompt text fields found (message contents, prompts, inputs, tool arguments).
+    pub text_fields: usize,
+    /// Their total size in bytes.
+    pub text_bytes: usize,
+}
+
+/// Reads a complete request body for `endpoint`.
+pub fn parse_request(endpoint: Endpoint, body: &[u8]) -> Result<OpenAiRequest, BodyProblem> {
+    let text = std::str::from_utf8(body).map_err(|_| BodyProblem::InvalidUtf8)?;
+    let value: Value = serde_json::from_str(text).map_err(|_| BodyProblem::InvalidJson)?;
+    if !value.is_object() {
+        return Err(BodyProblem::NotAnObject);
+    }
+    let (mut text_fields, mut text_bytes) = (0, 0);
+    visit_prompt_texts(endpoint, &value, &mut |s| {
+        text_fields += 1;
+        text_bytes += s.len();
+    });
+    Ok(OpenAiRequest {
+        endpoint,
+        model: value
+            .get("model")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        stream: value
+            .get("stream")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        text_fields,
+        text_bytes,
+    })
+}
+
+/// Calls `f` on every prompt text of a request body: chat message contents
+/// (strings or text parts) and tool-call arguments, `prompt` strings, embedding
+/// and responses-API `input` strings (and their text parts), `instructions`.
+pub fn visit_prompt_texts(endpoint: Endpoint, body: &Value, f: &mut dyn FnMut(&str)) {
+    match endpoint {
+        Endpoint::ChatCompletions => {
+            for msg in body
+                .get("messages")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                visit_content(msg.get("content"), f);
+                let calls = msg.get("tool_calls").and_then(Value::as_array);
+                for call in calls.into_iter().flatten() {
+                    let args = call.pointer("/function/arguments").and_then(Value::as_str);
+                    args.into_iter().for_each(&mut *f);
+                }
+            }
+        }
+        Endpoint::Completions => visit_strings(body.get("prompt"), f),
+        Endpoint::Embeddings => visit_strings(body.get("input"), f),
+        Endpoint::Responses => {
+            if let Some(s) = body.get("instructions").and_then(Value::as_str) {
+                f(s);
+            }
+            match body.get("input") {
+                Some(Value::String(s)) => f(s),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .for_each(|item| visit_content(item.get("content"), f)),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A message content: a string, or an array of parts whose text parts count.
+fn visit_content(content: Option<&Value>, f: &mut dyn FnMut(&str)) {
+    match content {
+        Some(Value::String(s)) => f(s),
+        Some(Value::Array(parts)) => {
+            for part in parts {
+                let is_text = matches!(
+                    part.get("type").and_then(Value::as_str),
+                    Some("text" | "input_text" | "output_text")
+                );
+                if let (true, Some(s)) = (is_text, part.get("text").and_then(Value::as_str)) {
+                    f(s);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A string, or an array of strings (token-id arrays are not text).
+fn visit_strings(v: Option<&Value>, f: &mut dyn FnMut(&str)) {
+    match v {
+        Some(Value::String(s)) => f(s),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).for_each(f),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn endpoints_by_suffix() {
+        assert_eq!(
+            Endpoint::from_path("/v1/chat/completions"),
+            Some(Endpoint::ChatCompletions)
+        );
+        assert_eq!(
+            Endpoint::from_path("/openai/v1/completions/"),
+            Some(Endpoint::Completions)
+        );
+        assert_eq!(
+            Endpoint::from_path("/v1/embeddings"),
+            Some(Endpoint::Embeddings)
+        );
+        assert_eq!(
+            Endpoint::from_path("/v1/responses"),
+            Some(Endpoint::Responses)
+        );
+        assert_eq!(Endpoint::from_path("/v1/models"), None);
+        assert_eq!(Endpoint::from_path("/v2/chat"), None);
+    }
+
+    #[test]
+    fn chat_texts_include_parts_and_tool_arguments() {
+        let body = br#"{"model":"m","stream":true,"messages":[
+            {"role":"system","content":"be nice"},
+            {"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"x"}}]},
+            {"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":"{\"a\":1}"}}]}]}"#;
+        let req = parse_request(Endpoint::ChatCompletions, body);
+        assert_eq!(
+            req,
+            Ok(OpenAiRequest {
+                endpoint: Endpoint::ChatCompletions,
+                model: Some("m".into()),
+                stream: true,
+                text_fields: 3,
+                text_bytes: 7 + 2 + 7,
+            })
+        );
+    }
+
+    #[test]
+    fn prompts_inputs_and_responses() {
+        let c = parse_request(Endpoint::Completions, br#"{"prompt":["ab","c"]}"#);
+        assert_eq!(c.map(|r| (r.text_fields, r.text_bytes)), Ok((2, 3)));
+        let e = parse_request(Endpoint::Embeddings, br#"{"input":[[1,2],"xyz"]}"#);
+        assert_eq!(e.map(|r| r.text_fields), Ok(1));
+        let r = parse_request(
+            Endpoint::Responses,
+            br#"{"instructions":"sys","input":[{"role":"user","content":[{"type":"input_text","text":"q"}]}]}"#,
+        );
+        assert_eq!(r.map(|r| r.text_fields), Ok(2));
+    }
+
+    #[test]
+    fn unreadable_bodies_are_classified() {
+        let chat = Endpoint::ChatCompletions;
+        assert_eq!(
+            parse_request(chat, b"\xff\xfe{}"),
+            Err(BodyProblem::InvalidUtf8)
+        );
+        assert_eq!(
+            parse_request(chat, b"{\"messages\":"),
+            Err(BodyProblem::InvalidJson)
+        );
+        assert_eq!(parse_request(chat, b""), Err(BodyProblem::InvalidJson));
+        assert_eq!(parse_request(chat, b"[1,2]"), Err(BodyProblem::NotAnObject));
+    }
+}

@@ -1,0 +1,186 @@
+//! The policy document (version 1): parsed once, validated strictly, and
+//! compiled into the rules the request path reads.
+//!
+//! Top-level settings form the default rule; each entry of `routes` may
+//! override any of them for the requests it matches (first match wins).
+
+mod error;
+mod reader;
+mod route_match;
+mod rule;
+
+pub use error::PolicyError;
+pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
+pub use rule::{FailureMode, FailureModes, Rule, SubjectSource};
+
+use reader::{join, Obj};
+use serde_json::Value;
+use std::rc::Rc;
+
+/// The policy embedded in the filter, used when the plugin configuration is empty.
+pub const DEFAULT_POLICY_JSON: &str = include_str!("../../../../policies/default.json");
+
+/// The only document version this release reads.
+pub const SUPPORTED_VERSION: u64 = 1;
+
+/// Sections reserved for capabilities that later releases define. A policy
+/// that uses them is refused rather than silently ignored.
+const NOT_YET_SUPPORTED: &[&str] = &["ab", "screening", "circuit", "canary"];
+
+const TOP_FIELDS: &[&str] = &[
+    "$schema",
+    "version",
+    "revision",
+    "description",
+    "debug_headers",
+    "limits",
+    "failure_mode",
+    "subject",
+    "routes",
+    "ab",
+    "screening",
+    "circuit",
+    "canary",
+];
+
+const ROUTE_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "match",
+    "debug_headers",
+    "limits",
+    "failure_mode",
+    "subject",
+    "ab",
+    "screening",
+    "circuit",
+    "canary",
+];
+
+/// A validated, compiled policy. Cheap to share: the request path only reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// The author's label for this document, reported in debug headers and logs.
+    pub revision: String,
+    /// Route rules in document order; the first whose match holds applies.
+    pub routes: Vec<(RouteMatch, Rc<Rule>)>,
+    /// The rule for requests no route matches.
+    pub default_rule: Rc<Rule>,
+    /// True when some route matches on Envoy's route name (a host property read).
+    pub needs_route_name: bool,
+}
+
+impl Policy {
+    /// Parses and validates a policy document. An empty (or all-whitespace)
+    /// document means the embedded default.
+    pub fn parse(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Policy::embedded_default();
+        }
+        let value: Value = serde_json::from_slice(bytes)
+            .map_err(|e| PolicyError::new("", format!("not valid JSON: {e}")))?;
+        Policy::from_value(&value)
+    }
+
+    /// The embedded default policy (`policies/default.json`).
+    pub fn embedded_default() -> Result<Policy, PolicyError> {
+        let value: Value = serde_json::from_str(DEFAULT_POLICY_JSON)
+            .map_err(|e| PolicyError::new("", format!("embedded default is not JSON: {e}")))?;
+        Policy::from_value(&value)
+    }
+
+    fn from_value(value: &Value) -> Result<Policy, PolicyError> {
+        let top = Obj::new(value, "", TOP_FIELDS)?;
+        match top.get("version") {
+            None => return Err(PolicyError::new("version", "required, expected 1")),
+            Some(v) if v.as_u64() == Some(SUPPORTED_VERSION) => {}
+            Some(v) => {
+                return Err(PolicyError::new(
+                    "version",
+                    format!(
+                        "unsupported version {v}, this filter reads version {SUPPORTED_VERSION}"
+                    ),
+                ))
+            }
+        }
+        reject_unsupported(&top)?;
+        let revision = top.opt_nonempty_str("revision")?.unwrap_or("unversioned");
+        check_revision(revision)?;
+        let default_rule = Rule::defaults().overlaid("default", &top)?;
+        let mut routes = Vec::new();
+        let mut names: Vec<String> = vec!["default".into()];
+        for (i, route) in top.opt_array("routes")?.into_iter().flatten().enumerate() {
+            let path = format!("routes[{i}]");
+            let obj = Obj::new(route, &path, ROUTE_FIELDS)?;
+            reject_unsupported(&obj)?;
+            let name = obj.opt_nonempty_str("name")?.ok_or_else(|| {
+                PolicyError::new(
+                    join(&path, "name"),
+                    "required, a unique name for this route rule",
+                )
+            })?;
+            check_label(name, &join(&path, "name"))?;
+            if names.iter().any(|n| n == name) {
+                return Err(PolicyError::new(
+                    join(&path, "name"),
+                    format!("duplicate route name \"{name}\""),
+                ));
+            }
+            names.push(name.to_string());
+            let matcher = match obj.get("match") {
+                Some(m) => RouteMatch::parse(m, &join(&path, "match"))?,
+                None => return Err(PolicyError::new(join(&path, "match"), "required")),
+            };
+            routes.push((matcher, Rc::new(default_rule.overlaid(name, &obj)?)));
+        }
+        let needs_route_name = routes.iter().any(|(m, _)| m.route_name.is_some());
+        Ok(Policy {
+            revision: revision.to_string(),
+            routes,
+            default_rule: Rc::new(default_rule),
+            needs_route_name,
+        })
+    }
+}
+
+fn reject_unsupported(obj: &Obj) -> Result<(), PolicyError> {
+    match NOT_YET_SUPPORTED.iter().find(|f| obj.has(f)) {
+        Some(f) => Err(PolicyError::new(
+            obj.field_path(f),
+            "not supported yet by this release of the filter; remove the section",
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The revision is reported in a response header: printable, no separators.
+fn check_revision(revision: &str) -> Result<(), PolicyError> {
+    let ok = revision.len() <= 128
+        && revision
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:+".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(PolicyError::new(
+            "revision",
+            format!("\"{revision}\" must be 1-128 characters of letters, digits or - _ . : +"),
+        ))
+    }
+}
+
+/// Labels end up in headers and metric names: keep them to a safe alphabet.
+fn check_label(label: &str, path: &str) -> Result<(), PolicyError> {
+    let ok = label.len() <= 64
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(PolicyError::new(
+            path,
+            format!("\"{label}\" must be 1-64 characters of letters, digits, '-' or '_'"),
+        ))
+    }
+}

@@ -1,0 +1,153 @@
+//! The settings that apply to one request: the default rule, or a route's
+//! rule with its overrides laid over the default.
+
+use super::error::PolicyError;
+use super::reader::Obj;
+
+/// Whether a capability lets traffic through when it cannot do its job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureMode {
+    /// Refuse the request with a clear error (fail closed).
+    Closed,
+    /// Let the request through, counted in a metric (fail open).
+    Open,
+}
+
+/// Failure modes per capability. `screening` governs bodies the filter cannot
+/// read (malformed, over the limit, compressed); `routing` governs header-time
+/// decisions (subject, arms, canary, breaker state).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureModes {
+    pub screening: FailureMode,
+    pub routing: FailureMode,
+}
+
+/// Where the subject (who is asking) is read from; the first source present wins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectSource {
+    /// A request header, e.g. `x-user-id` (lower-cased).
+    Header(String),
+    /// A cookie by name.
+    Cookie(String),
+    /// A claim of the bearer JWT in `authorization`. The filter does not verify
+    /// the signature: use it behind Istio `RequestAuthentication`, which does.
+    BearerClaim(String),
+}
+
+impl SubjectSource {
+    /// The kind of source, as reported in debug headers and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SubjectSource::Header(_) => "header",
+            SubjectSource::Cookie(_) => "cookie",
+            SubjectSource::BearerClaim(_) => "bearer_claim",
+        }
+    }
+}
+
+/// The effective settings for requests matched by one route rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub name: String,
+    /// Adds `x-llm-policy` to responses (revision, rule, subject source).
+    pub debug_headers: bool,
+    /// The most request-body bytes the filter buffers and reads.
+    pub max_body_bytes: usize,
+    pub failure_mode: FailureModes,
+    pub subject: Vec<SubjectSource>,
+}
+
+/// Default body limit: 1 MiB, Envoy's default per-connection buffer limit.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 1 << 20;
+/// Upper bound on the body limit: 64 MiB (V8 caps a VM at 1 GiB).
+pub const MAX_MAX_BODY_BYTES: u64 = 64 << 20;
+
+impl Rule {
+    /// The settings a policy gets for every field it leaves out.
+    pub fn defaults() -> Rule {
+        Rule {
+            name: "default".into(),
+            debug_headers: true,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES as usize,
+            failure_mode: FailureModes {
+                screening: FailureMode::Closed,
+                routing: FailureMode::Open,
+            },
+            subject: Vec::new(),
+        }
+    }
+
+    /// A copy of this rule named `name`, with the fields `obj` sets replaced.
+    pub(super) fn overlaid(&self, name: &str, obj: &Obj) -> Result<Rule, PolicyError> {
+        let mut rule = self.clone();
+        rule.name = name.to_string();
+        if let Some(b) = obj.opt_bool("debug_headers")? {
+            rule.debug_headers = b;
+        }
+        if let Some(v) = obj.get("limits") {
+            let limits = Obj::new(v, &obj.field_path("limits"), &["max_body_bytes"])?;
+            if let Some(n) = limits.opt_u64_in("max_body_bytes", 1, MAX_MAX_BODY_BYTES)? {
+                rule.max_body_bytes = n as usize;
+            }
+        }
+        if let Some(v) = obj.get("failure_mode") {
+            let modes = Obj::new(
+                v,
+                &obj.field_path("failure_mode"),
+                &["screening", "routing"],
+            )?;
+            if let Some(m) = parse_mode(&modes, "screening")? {
+                rule.failure_mode.screening = m;
+            }
+            if let Some(m) = parse_mode(&modes, "routing")? {
+                rule.failure_mode.routing = m;
+            }
+        }
+        if let Some(v) = obj.get("subject") {
+            rule.subject = parse_subject(&Obj::new(v, &obj.field_path("subject"), &["sources"])?)?;
+        }
+        Ok(rule)
+    }
+}
+
+fn parse_mode(modes: &Obj, field: &str) -> Result<Option<FailureMode>, PolicyError> {
+    Ok(match modes.opt_enum(field, &["closed", "open"])? {
+        Some("closed") => Some(FailureMode::Closed),
+        Some(_) => Some(FailureMode::Open),
+        None => None,
+    })
+}
+
+fn parse_subject(subject: &Obj) -> Result<Vec<SubjectSource>, PolicyError> {
+    const KINDS: &[&str] = &["header", "cookie", "bearer_claim"];
+    let mut sources = Vec::new();
+    for (i, v) in subject
+        .opt_array("sources")?
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let path = format!("{}[{i}]", subject.field_path("sources"));
+        let src = Obj::new(v, &path, KINDS)?;
+        let mut set = KINDS
+            .iter()
+            .filter_map(|k| src.get(k).map(|_| *k))
+            .collect::<Vec<_>>();
+        if set.len() != 1 {
+            return Err(PolicyError::new(
+                path,
+                format!("set exactly one of: {}", KINDS.join(", ")),
+            ));
+        }
+        let kind = set.remove(0);
+        let name = src
+            .opt_nonempty_str(kind)?
+            .ok_or_else(|| PolicyError::new(src.field_path(kind), "must not be empty"))?;
+        sources.push(match kind {
+            "header" => SubjectSource::Header(name.to_ascii_lowercase()),
+            "cookie" => SubjectSource::Cookie(name.to_string()),
+            _ => SubjectSource::BearerClaim(name.to_string()),
+        });
+    }
+    Ok(sources)
+}

@@ -1,0 +1,78 @@
+//! OpenAI-shaped local replies: `{"error":{"message","type","param","code"}}`
+//! with the HTTP status OpenAI clients map to the right exception.
+
+use crate::openai::BodyProblem;
+use serde_json::json;
+
+/// A response the filter sends itself instead of forwarding the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalReply {
+    pub status: u16,
+    /// OpenAI error `type`, e.g. `invalid_request_error`.
+    pub error_type: &'static str,
+    /// OpenAI error `code`, stable and documented; also the metric label.
+    pub code: &'static str,
+    /// A human-readable message. Never contains request content.
+    pub message: String,
+}
+
+impl LocalReply {
+    /// The reply for a request body the filter refuses to pass unread.
+    pub fn for_body_problem(problem: BodyProblem, max_body_bytes: usize) -> LocalReply {
+        let (status, message) = match problem {
+            BodyProblem::InvalidUtf8 => (400, "The request body is not valid UTF-8.".to_string()),
+            BodyProblem::InvalidJson => (400, "The request body is not valid JSON.".to_string()),
+            BodyProblem::NotAnObject => {
+                (400, "The request body must be a JSON object.".to_string())
+            }
+            BodyProblem::TooLarge => (
+                413,
+                format!("The request body exceeds the policy limit of {max_body_bytes} bytes."),
+            ),
+            BodyProblem::Encoded => (
+                415,
+                "Compressed request bodies are not accepted on this route; send identity encoding."
+                    .to_string(),
+            ),
+        };
+        LocalReply {
+            status,
+            error_type: "invalid_request_error",
+            code: problem.label(),
+            message,
+        }
+    }
+
+    /// The JSON body of the reply.
+    pub fn body(&self) -> String {
+        json!({"error": {
+            "message": self.message,
+            "type": self.error_type,
+            "param": null,
+            "code": self.code,
+        }})
+        .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn body_is_openai_shaped() {
+        let reply = LocalReply::for_body_problem(BodyProblem::TooLarge, 10);
+        assert_eq!(reply.status, 413);
+        let v: Value = serde_json::from_str(&reply.body()).unwrap_or_default();
+        assert_eq!(v["error"]["code"], "body_too_large");
+        assert_eq!(v["error"]["type"], "invalid_request_error");
+        assert!(v["error"]["param"].is_null());
+        assert!(v["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("10 bytes"));
+    }
+}

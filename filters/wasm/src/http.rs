@@ -1,0 +1,194 @@
+//! The per-request flow: read the request once, ask the core, act on its answer.
+
+use crate::metrics::Metrics;
+use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
+use llm_policy_core::openai::BodyProblem;
+use llm_policy_core::policy::Policy;
+use llm_policy_core::reply::LocalReply;
+use llm_policy_core::request::RequestHead;
+use proxy_wasm::traits::{Context, HttpContext};
+use proxy_wasm::types::Action;
+use std::rc::Rc;
+
+/// The debug response header naming the policy revision and rule applied.
+const DEBUG_HEADER: &str = "x-llm-policy";
+
+pub struct PolicyHttp {
+    policy: Option<Rc<Policy>>,
+    metrics: Rc<Metrics>,
+    plan: Option<RequestPlan>,
+    /// The request body is being buffered until it can be judged.
+    reading_body: bool,
+    /// Bytes buffered so far (as last reported by the host).
+    body_size: usize,
+    debug_value: Option<String>,
+}
+
+impl PolicyHttp {
+    pub fn new(policy: Option<Rc<Policy>>, metrics: Rc<Metrics>) -> Self {
+        PolicyHttp {
+            policy,
+            metrics,
+            plan: None,
+            reading_body: false,
+            body_size: 0,
+            debug_value: None,
+        }
+    }
+
+    /// All request headers in one host call, plus Envoy's route name if needed.
+    fn read_head(&self, policy: &Policy) -> RequestHead {
+        let headers = self.get_http_request_headers();
+        let pick = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let route_name = if policy.needs_route_name {
+            self.get_property(vec!["xds", "route_name"])
+                .and_then(|b| String::from_utf8(b).ok())
+        } else {
+            None
+        };
+        RequestHead {
+            method: pick(":method"),
+            path: pick(":path"),
+            authority: pick(":authority"),
+            route_name,
+            headers,
+        }
+    }
+
+    fn rule_name(&self) -> &str {
+        self.plan.as_ref().map_or("none", |p| p.rule.name.as_str())
+    }
+
+    fn count_body(&self, outcome: &str, action: &str) {
+        let tags = [
+            ("rule", self.rule_name()),
+            ("outcome", outcome),
+            ("action", action),
+        ];
+        self.metrics
+            .count("llm_policy_request_bodies_total", &tags, 1);
+    }
+
+    /// Acts on a body verdict; `Pause` after a local reply, `Continue` otherwise.
+    fn act(&mut self, verdict: BodyVerdict) -> Action {
+        self.reading_body = false;
+        match verdict {
+            BodyVerdict::Forward(_) => {
+                self.count_body("read", "forwarded");
+                Action::Continue
+            }
+            BodyVerdict::ForwardUnread(problem) => {
+                self.count_body(problem.label(), "forwarded_unread");
+                Action::Continue
+            }
+            BodyVerdict::Reject(problem, reply) => {
+                self.count_body(problem.label(), "rejected");
+                self.send_reply(&reply);
+                Action::Pause
+            }
+        }
+    }
+
+    fn send_reply(&self, reply: &LocalReply) {
+        self.metrics.count(
+            "llm_policy_local_replies_total",
+            &[("rule", self.rule_name()), ("code", reply.code)],
+            1,
+        );
+        let body = reply.body();
+        let mut headers = vec![("content-type", "application/json")];
+        if let Some(v) = &self.debug_value {
+            headers.push((DEBUG_HEADER, v.as_str()));
+        }
+        self.send_http_response(u32::from(reply.status), headers, Some(body.as_bytes()));
+    }
+
+    /// Judges the whole buffered body (at end of stream or at trailers).
+    fn finish_body(&mut self) -> Action {
+        let Some(plan) = self.plan.as_ref() else {
+            return Action::Continue;
+        };
+        let body = self
+            .get_http_request_body(0, self.body_size)
+            .unwrap_or_default();
+        let verdict = plan.judge_body(&body);
+        self.act(verdict)
+    }
+}
+
+impl Context for PolicyHttp {}
+
+impl HttpContext for PolicyHttp {
+    /// Chooses the rule and subject. Headers always continue: Envoy turns a
+    /// paused header callback into StopAllIteration, which would also stop the
+    /// body callbacks. The body itself is held (buffered) until judged, so a
+    /// refusal resets the upstream stream before any body byte reaches it.
+    fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
+        let Some(policy) = self.policy.clone() else {
+            return Action::Continue;
+        };
+        let head = self.read_head(&policy);
+        let plan = flow::plan(&policy, &head, !end_of_stream);
+        let endpoint = plan.endpoint.map_or("other", |e| e.label());
+        self.metrics.count(
+            "llm_policy_requests_total",
+            &[("rule", plan.rule.name.as_str()), ("endpoint", endpoint)],
+            1,
+        );
+        if plan.rule.debug_headers {
+            self.debug_value = Some(plan.debug_header(&policy.revision));
+        }
+        let header_problem = plan.header_problem;
+        self.reading_body = plan.read_body;
+        let verdict = header_problem.map(|p| plan.judge_problem(p));
+        self.plan = Some(plan);
+        match verdict {
+            Some(v) => self.act(v),
+            None => Action::Continue,
+        }
+    }
+
+    /// This is a chunk, not the whole body: `body_size` is all bytes buffered so far.
+    fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if !self.reading_body {
+            return Action::Continue;
+        }
+        self.body_size = body_size;
+        let over = self.plan.as_ref().map(|p| p.over_limit(body_size));
+        match over {
+            None => Action::Continue,
+            Some(true) => {
+                let verdict = self
+                    .plan
+                    .as_ref()
+                    .map(|p| p.judge_problem(BodyProblem::TooLarge));
+                verdict.map_or(Action::Continue, |v| self.act(v))
+            }
+            Some(false) if end_of_stream => self.finish_body(),
+            Some(false) => Action::Pause,
+        }
+    }
+
+    /// HTTP/2 (and chunked HTTP/1.1) bodies may end with trailers instead of an
+    /// end-of-stream data frame: the body is complete here.
+    fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
+        if self.reading_body {
+            self.finish_body()
+        } else {
+            Action::Continue
+        }
+    }
+
+    fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
+        if let Some(v) = &self.debug_value {
+            self.set_http_response_header(DEBUG_HEADER, Some(v.as_str()));
+        }
+        Action::Continue
+    }
+}

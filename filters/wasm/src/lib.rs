@@ -1,0 +1,13 @@
+//! The llm-policy proxy-wasm filter. Only this crate calls the host; every
+//! decision is taken by `llm_policy_core`.
+
+mod http;
+mod metrics;
+mod root;
+
+use proxy_wasm::types::LogLevel;
+
+proxy_wasm::main! {{
+    proxy_wasm::set_log_level(LogLevel::Info);
+    proxy_wasm::set_root_context(|_| Box::new(root::PolicyRoot::default()));
+}}

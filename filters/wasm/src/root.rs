@@ -1,0 +1,64 @@
+//! The root context: reads the policy once per configuration and hands every
+//! HTTP context a shared reference to it.
+
+use crate::http::PolicyHttp;
+use crate::metrics::Metrics;
+use llm_policy_core::policy::Policy;
+use proxy_wasm::traits::{Context, HttpContext, RootContext};
+use proxy_wasm::types::ContextType;
+use std::rc::Rc;
+
+#[derive(Default)]
+pub struct PolicyRoot {
+    policy: Option<Rc<Policy>>,
+    metrics: Rc<Metrics>,
+}
+
+impl Context for PolicyRoot {}
+
+impl RootContext for PolicyRoot {
+    /// An empty configuration means the embedded default policy. A policy that
+    /// does not validate is refused (`false`), with one log line naming the field.
+    fn on_configure(&mut self, _plugin_configuration_size: usize) -> bool {
+        let config = self.get_plugin_configuration().unwrap_or_default();
+        match Policy::parse(&config) {
+            Ok(policy) => {
+                log::info!(
+                    "policy revision {} loaded ({} route rules{})",
+                    policy.revision,
+                    policy.routes.len(),
+                    if config.is_empty() {
+                        ", embedded default"
+                    } else {
+                        ""
+                    }
+                );
+                self.metrics
+                    .count("llm_policy_config_loads_total", &[("outcome", "loaded")], 1);
+                self.policy = Some(Rc::new(policy));
+                true
+            }
+            Err(e) => {
+                log::error!("policy refused: {e}");
+                self.metrics.count(
+                    "llm_policy_config_loads_total",
+                    &[("outcome", "refused")],
+                    1,
+                );
+                false
+            }
+        }
+    }
+
+    /// Without a policy (never configured successfully) requests pass untouched.
+    fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
+        Some(Box::new(PolicyHttp::new(
+            self.policy.clone(),
+            Rc::clone(&self.metrics),
+        )))
+    }
+
+    fn get_type(&self) -> Option<ContextType> {
+        Some(ContextType::HttpContext)
+    }
+}
