@@ -47,7 +47,7 @@ def main():
     parser.add_argument("template")
     parser.add_argument("--policy", help="policy JSON file (default: embedded default)")
     parser.add_argument("values", nargs="*", help="NAME=VALUE")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     values = dict(v.split("=", 1) for v in args.values)
     try:
         sys.stdout.write(render(args.template, values, args.policy))

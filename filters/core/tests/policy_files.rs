@@ -3,6 +3,7 @@
 //! be refused with exactly the message in its `.expected` twin.
 
 #![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::panic)]
 
 use llm_policy_core::policy::Policy;
 use std::fs;

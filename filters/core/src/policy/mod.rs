@@ -184,3 +184,38 @@ fn check_label(label: &str, path: &str) -> Result<(), PolicyError> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn refusal(json: &str) -> String {
+        Policy::parse(json.as_bytes()).map_or_else(|e| e.to_string(), |_| "accepted".into())
+    }
+
+    /// Checks JSON Schema cannot express; the policies/invalid files cover the rest.
+    #[test]
+    fn route_names_are_unique_and_default_is_reserved() {
+        assert_eq!(
+            refusal(r#"{"version":1,"routes":[{"name":"a","match":{"prefix":"/a"}},{"name":"a","match":{"prefix":"/b"}}]}"#),
+            "routes[1].name: duplicate route name \"a\""
+        );
+        assert_eq!(
+            refusal(r#"{"version":1,"routes":[{"name":"default","match":{"prefix":"/a"}}]}"#),
+            "routes[0].name: duplicate route name \"default\""
+        );
+    }
+
+    #[test]
+    fn not_json_and_missing_version() {
+        assert!(refusal("{").starts_with("policy: not valid JSON"));
+        assert_eq!(refusal("{}"), "version: required, expected 1");
+        assert_eq!(refusal("[]"), "policy: expected an object, found an array");
+        assert_eq!(
+            refusal(r#"{"version":1,"revision":"a b"}"#),
+            "revision: \"a b\" must be 1-128 characters of letters, digits or - _ . : +"
+        );
+    }
+}

