@@ -199,7 +199,9 @@ mod tests {
     #[test]
     fn route_names_are_unique_and_default_is_reserved() {
         assert_eq!(
-            refusal(r#"{"version":1,"routes":[{"name":"a","match":{"prefix":"/a"}},{"name":"a","match":{"prefix":"/b"}}]}"#),
+            refusal(
+                r#"{"version":1,"routes":[{"name":"a","match":{"prefix":"/a"}},{"name":"a","match":{"prefix":"/b"}}]}"#
+            ),
             "routes[1].name: duplicate route name \"a\""
         );
         assert_eq!(

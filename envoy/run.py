@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""`make run`: three mock vLLM pods (or a real vLLM) behind Envoy with the
+llm-policy filter, in the foreground; Ctrl-C stops everything.
+
+    envoy/run.py [--policy FILE] [--vllm-url http://host:port]
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from render import render
+
+ROOT = Path(__file__).resolve().parents[1]
+ENVOY = ROOT / ".venv" / "bin" / "envoy"
+MOCK = ROOT / "tests" / "mock_vllm" / "mock_vllm.py"
+PODS = {"stable": 8001, "canary": 8002, "fallback": 8003}
+LISTEN, ADMIN = 10000, 9901
+
+TOUR = """
+llm-policy is serving on http://localhost:{listen} (Envoy admin: http://localhost:{admin})
+Pods: {pods}
+
+Try:
+  # a chat completion; the mock echoes what reached the model; see x-llm-policy
+  curl -si localhost:{listen}/v1/chat/completions -H 'x-user-id: alice' \\
+       -d '{{"model":"llm","messages":[{{"role":"user","content":"Hello!"}}]}}'
+
+  # streamed
+  curl -sN localhost:{listen}/v1/chat/completions \\
+       -d '{{"model":"llm","stream":true,"messages":[{{"role":"user","content":"one two three"}}]}}'
+
+  # a body the filter cannot read is refused with an OpenAI-shaped error
+  curl -si localhost:{listen}/v1/chat/completions -d '{{"model":"llm","messages":['
+
+  # the pool behind the canary route
+  curl -si localhost:{listen}/v1/models -H 'x-canary: true'
+
+  # the filter's metrics
+  curl -s localhost:{admin}/stats/prometheus | grep llm_policy
+
+Ctrl-C stops Envoy and the pods.
+"""
+
+
+def start(argv, **kwargs):
+    """A child in its own process group, so Ctrl-C handling and stopping are ours."""
+    return subprocess.Popen(argv, start_new_session=True, **kwargs)
+
+
+def stop(procs):
+    for p in procs:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for p in procs:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+
+
+def wait_ready(procs, envoy):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if envoy.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{ADMIN}/ready", timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--policy", default="", help="policy JSON (default: embedded default)")
+    parser.add_argument("--vllm-url", default="", help="put a real vLLM behind every route")
+    args = parser.parse_args()
+
+    procs, values = [], {"LISTEN_PORT": str(LISTEN), "ADMIN_PORT": str(ADMIN),
+                         "WASM_PATH": str(ROOT / "dist" / "llm-policy.wasm")}
+    if args.vllm_url:
+        url = urllib.parse.urlsplit(args.vllm_url)
+        for pool in PODS:
+            values[f"{pool.upper()}_HOST"] = url.hostname or "127.0.0.1"
+            values[f"{pool.upper()}_PORT"] = str(url.port or 80)
+        pods_line = f"every route -> {args.vllm_url}"
+    else:
+        for pool, port in PODS.items():
+            procs.append(start([sys.executable, str(MOCK), "--port", str(port),
+                                "--name", pool, "--model", f"llm-{pool}"],
+                               stdout=subprocess.DEVNULL))
+            values[f"{pool.upper()}_PORT"] = str(port)
+        pods_line = ", ".join(f"{p} mock on :{port} (echo mode)" for p, port in PODS.items())
+
+    config = Path(tempfile.mkdtemp(prefix="llm-policy-run-")) / "envoy.yaml"
+    config.write_text(render(ROOT / "envoy" / "llm-policy.yaml", values, args.policy or None))
+    envoy = start([str(ENVOY), "-c", str(config), "--concurrency", "2", "-l", "warning",
+                   "--component-log-level", "wasm:info"])
+    procs.append(envoy)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        if not wait_ready(procs, envoy):
+            print("\nEnvoy did not start: see its log above (an invalid policy is named there).",
+                  file=sys.stderr)
+            return 1
+        print(TOUR.format(listen=LISTEN, admin=ADMIN, pods=pods_line), flush=True)
+        envoy.wait()
+        return envoy.returncode or 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(procs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
