@@ -87,6 +87,9 @@ def main():
     parser.add_argument("--policy", default="", help="policy JSON (default: embedded default)")
     parser.add_argument("--vllm-url", default="", help="put a real vLLM behind every route")
     args = parser.parse_args()
+    # Ctrl-C (even where a background shell ignored SIGINT) and SIGTERM stop everything.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     procs, values = [], {"LISTEN_PORT": str(LISTEN), "ADMIN_PORT": str(ADMIN),
                          "WASM_PATH": str(ROOT / "dist" / "llm-policy.wasm")}
@@ -109,7 +112,6 @@ def main():
     envoy = start([str(ENVOY), "-c", str(config), "--concurrency", "2", "-l", "warning",
                    "--component-log-level", "wasm:info"])
     procs.append(envoy)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if not wait_ready(procs, envoy):
             print("\nEnvoy did not start: see its log above (an invalid policy is named there).",
