@@ -34,7 +34,7 @@ def test_cli_names_the_field_and_exits_nonzero():
     assert "routes[2].match.prefx: unknown field" in bad.stdout
     good = subprocess.run([str(CLI), "validate", str(POLICIES / "default.json")],
                           capture_output=True, text=True)
-    assert good.returncode == 0 and "ok (revision default-1" in good.stdout
+    assert good.returncode == 0 and "ok (revision default-" in good.stdout
 
 
 @pytest.mark.parametrize("path", all_policy_files(), ids=lambda p: str(p.relative_to(POLICIES)))

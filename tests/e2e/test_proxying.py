@@ -17,7 +17,7 @@ def test_curl_chat_gets_the_echoed_openai_answer(envoy):
     head, body = out.split("\n\n", 1)  # text mode folds \r\n
     assert head.startswith("HTTP/1.1 200")
     assert "x-served-by: stable" in head
-    assert "x-llm-policy: rev=default-1; rule=default; subject=header" in head
+    assert "x-llm-policy: rev=default-2; rule=default; subject=header" in head
     answer = json.loads(body)
     assert answer["object"] == "chat.completion"
     assert answer["choices"][0]["message"]["content"] == "What is the capital of France?"

@@ -1,7 +1,10 @@
 //! The per-request decisions, host-free: the adapter feeds it what Envoy
 //! gives and does what it answers.
 
-use crate::openai::{parse_request, BodyProblem, Endpoint, OpenAiRequest};
+use crate::ab::{self, Assigned};
+use crate::openai::{
+    apply_edits, parse_request_value, BodyEdits, BodyProblem, Endpoint, OpenAiRequest,
+};
 use crate::policy::{FailureMode, MatchInput, Policy, Rule};
 use crate::reply::LocalReply;
 use crate::request::RequestHead;
@@ -19,22 +22,44 @@ pub struct RequestPlan {
     pub read_body: bool,
     /// A problem the headers already show (a compressed body).
     pub header_problem: Option<BodyProblem>,
+    /// The caller matches the rule's `trust` and may force its own arms.
+    pub trusted: bool,
+    /// One choice per experiment of the rule, in order.
+    pub arms: Vec<ArmChoice>,
+    /// What the chosen arms change in the body (later experiments win).
+    pub body_edits: BodyEdits,
+}
+
+/// The arm chosen in one experiment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArmChoice {
+    pub experiment: usize,
+    pub arm: usize,
+    pub how: Assigned,
+    /// `(cookie name, value)` to set in the response for random-sticky experiments.
+    pub set_cookie: Option<(String, String)>,
 }
 
 /// What to do with a request body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyVerdict {
-    /// Read and accepted: forward it.
-    Forward(OpenAiRequest),
+    /// Read and accepted: forward it, replaced by the rewritten body if `Some`.
+    Forward(OpenAiRequest, Option<Vec<u8>>),
     /// Unreadable, and the rule fails open for screening: forward it unread.
     ForwardUnread(BodyProblem),
     /// Unreadable, and the rule fails closed: answer with this reply.
     Reject(BodyProblem, LocalReply),
 }
 
-/// Chooses the rule, the subject, and whether the body must be read.
-/// `has_body` is false when the headers ended the stream.
-pub fn plan(policy: &Policy, head: &RequestHead, has_body: bool) -> RequestPlan {
+/// Chooses the rule, the subject, the experiment arms and whether the body
+/// must be read. `has_body` is false when the headers ended the stream;
+/// `random_id` makes a fresh identity for random-sticky experiments.
+pub fn plan(
+    policy: &Policy,
+    head: &RequestHead,
+    has_body: bool,
+    random_id: &mut dyn FnMut() -> String,
+) -> RequestPlan {
     let path = head.path_only();
     let host = head.host_only();
     let header = |name: &str| head.header(name);
@@ -53,9 +78,21 @@ pub fn plan(policy: &Policy, head: &RequestHead, has_body: bool) -> RequestPlan 
     let endpoint = Endpoint::from_path(path);
     let body_method = matches!(head.method.as_str(), "POST" | "PUT" | "PATCH");
     let read_body = has_body && body_method && endpoint.is_some();
+    let subject = subject::resolve(&rule.subject, head);
+    let trusted = rule.trust.as_ref().is_some_and(|t| t.holds(&header));
+    let arms = choose_arms(&rule, head, subject.as_ref(), trusted, random_id);
+    let mut body_edits = BodyEdits::default();
+    for choice in &arms {
+        let arm = &rule.ab.experiments[choice.experiment].arms[choice.arm];
+        if arm.model.is_some() {
+            body_edits.model = arm.model.clone();
+        }
+        if arm.system_prompt.is_some() {
+            body_edits.system_prompt = arm.system_prompt.clone();
+        }
+    }
     RequestPlan {
-        subject: subject::resolve(&rule.subject, head),
-        rule,
+        subject,
         endpoint,
         read_body,
         header_problem: if read_body {
@@ -63,7 +100,48 @@ pub fn plan(policy: &Policy, head: &RequestHead, has_body: bool) -> RequestPlan 
         } else {
             None
         },
+        trusted,
+        arms,
+        body_edits,
+        rule,
     }
+}
+
+fn choose_arms(
+    rule: &Rule,
+    head: &RequestHead,
+    rule_subject: Option<&Subject>,
+    trusted: bool,
+    random_id: &mut dyn FnMut() -> String,
+) -> Vec<ArmChoice> {
+    let mut choices = Vec::with_capacity(rule.ab.experiments.len());
+    for (i, exp) in rule.ab.experiments.iter().enumerate() {
+        let own = exp.subject.as_ref().map(|s| subject::resolve(s, head));
+        let mut subject_id = match &own {
+            Some(s) => s.as_ref().map(|s| s.id.clone()),
+            None => rule_subject.map(|s| s.id.clone()),
+        };
+        let mut cookie_name = None;
+        if let (None, crate::policy::NoSubject::RandomSticky { cookie }) =
+            (&subject_id, &exp.no_subject)
+        {
+            subject_id = subject::cookie(head, cookie);
+            cookie_name = Some(cookie.clone());
+        }
+        let forced = if trusted {
+            head.header(&exp.header)
+        } else {
+            None
+        };
+        let a = ab::assign(exp, subject_id.as_deref(), forced, random_id);
+        choices.push(ArmChoice {
+            experiment: i,
+            arm: a.arm,
+            how: a.how,
+            set_cookie: a.set_cookie.zip(cookie_name).map(|(v, n)| (n, v)),
+        });
+    }
+    choices
 }
 
 /// A compressed body cannot be read. `content-type` is not consulted: bodies
@@ -92,15 +170,69 @@ impl RequestPlan {
         size > self.rule.max_body_bytes
     }
 
-    /// Judges a complete body (at most `max_body_bytes` long).
+    /// Judges a complete body (at most `max_body_bytes` long) and applies
+    /// the arms' edits.
     pub fn judge_body(&self, body: &[u8]) -> BodyVerdict {
         let Some(endpoint) = self.endpoint else {
             return self.judge_problem(BodyProblem::InvalidJson);
         };
-        match parse_request(endpoint, body) {
-            Ok(req) => BodyVerdict::Forward(req),
+        match parse_request_value(endpoint, body) {
+            Ok((req, _)) if self.body_edits.is_empty() => BodyVerdict::Forward(req, None),
+            Ok((req, mut value)) => {
+                apply_edits(endpoint, &mut value, &self.body_edits);
+                BodyVerdict::Forward(req, serde_json::to_vec(&value).ok())
+            }
             Err(problem) => self.judge_problem(problem),
         }
+    }
+
+    /// True when the body may be rewritten: `content-length` must go.
+    pub fn rewrites_body(&self) -> bool {
+        self.read_body && !self.body_edits.is_empty()
+    }
+
+    /// Request headers to set (replacing incoming copies): each experiment's
+    /// arm header and its arm's `set_headers`.
+    pub fn request_headers(&self) -> Vec<(&str, &str)> {
+        let mut out = Vec::new();
+        for c in &self.arms {
+            let exp = &self.rule.ab.experiments[c.experiment];
+            let arm = &exp.arms[c.arm];
+            out.push((exp.header.as_str(), arm.name.as_str()));
+            out.extend(
+                arm.set_headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str())),
+            );
+        }
+        out
+    }
+
+    /// The A/B response header: its name and `id=arm, id=arm`.
+    pub fn ab_response_header(&self) -> Option<(&str, String)> {
+        let name = self.rule.ab.response_header.as_deref()?;
+        if self.arms.is_empty() {
+            return None;
+        }
+        let value = self
+            .arms
+            .iter()
+            .map(|c| {
+                let exp = &self.rule.ab.experiments[c.experiment];
+                format!("{}={}", exp.id, exp.arms[c.arm].name)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        Some((name, value))
+    }
+
+    /// `set-cookie` values for new random-sticky identities.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.arms
+            .iter()
+            .filter_map(|c| c.set_cookie.as_ref())
+            .map(|(n, v)| format!("{n}={v}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"))
+            .collect()
     }
 
     /// The `x-llm-policy` debug header: revision, rule and subject source.
@@ -129,6 +261,10 @@ mod tests {
         }
     }
 
+    fn no_random() -> String {
+        unreachable!("no random-sticky experiment here")
+    }
+
     fn policy(json: &str) -> Policy {
         match Policy::parse(json.as_bytes()) {
             Ok(p) => p,
@@ -147,25 +283,36 @@ mod tests {
     fn first_matching_route_wins() {
         let p = policy(POLICY);
         let chat = head("POST", "/v1/chat/completions", &[("x-user-id", "u1")]);
-        let plan = plan(&p, &chat, true);
+        let plan = plan(&p, &chat, true, &mut no_random);
         assert_eq!(plan.rule.name, "chat");
         assert!(plan.read_body);
         assert_eq!(plan.debug_header("r1"), "rev=r1; rule=chat; subject=header");
         let batch = head("POST", "/v1/chat/completions", &[("x-batch", "1")]);
-        assert_eq!(super::plan(&p, &batch, true).rule.name, "batch");
+        assert_eq!(
+            super::plan(&p, &batch, true, &mut no_random).rule.name,
+            "batch"
+        );
         let other = head("GET", "/v1/models", &[]);
-        let other_plan = super::plan(&p, &other, false);
+        let other_plan = super::plan(&p, &other, false, &mut no_random);
         assert_eq!(other_plan.rule.name, "by-route");
         assert!(!other_plan.read_body);
         let mut unrouted = other.clone();
         unrouted.route_name = None;
-        assert_eq!(super::plan(&p, &unrouted, false).rule.name, "default");
+        assert_eq!(
+            super::plan(&p, &unrouted, false, &mut no_random).rule.name,
+            "default"
+        );
     }
 
     #[test]
     fn failure_modes_decide_unreadable_bodies() {
         let p = policy(POLICY);
-        let closed = plan(&p, &head("POST", "/v1/chat/completions", &[]), true);
+        let closed = plan(
+            &p,
+            &head("POST", "/v1/chat/completions", &[]),
+            true,
+            &mut no_random,
+        );
         assert!(closed.over_limit(65));
         assert!(!closed.over_limit(64));
         match closed.judge_body(b"{not json") {
@@ -176,6 +323,7 @@ mod tests {
             &p,
             &head("POST", "/v1/chat/completions", &[("x-batch", "1")]),
             true,
+            &mut no_random,
         );
         assert_eq!(
             open.judge_body(b"\xff"),
@@ -183,7 +331,7 @@ mod tests {
         );
         assert!(matches!(
             open.judge_body(br#"{"messages":[]}"#),
-            BodyVerdict::Forward(_)
+            BodyVerdict::Forward(..)
         ));
     }
 
@@ -192,7 +340,7 @@ mod tests {
         let p = policy(POLICY);
         let gz = head("POST", "/v1/completions", &[("content-encoding", "gzip")]);
         assert_eq!(
-            plan(&p, &gz, true).header_problem,
+            plan(&p, &gz, true, &mut no_random).header_problem,
             Some(BodyProblem::Encoded)
         );
         let form = head(
@@ -201,7 +349,7 @@ mod tests {
             &[("content-type", "application/x-www-form-urlencoded")],
         );
         assert_eq!(
-            plan(&p, &form, true).header_problem,
+            plan(&p, &form, true, &mut no_random).header_problem,
             None,
             "content-type is not consulted"
         );
@@ -210,10 +358,74 @@ mod tests {
             "/v1/completions",
             &[("content-encoding", "identity")],
         );
-        assert_eq!(plan(&p, &json, true).header_problem, None);
+        assert_eq!(plan(&p, &json, true, &mut no_random).header_problem, None);
         assert!(
-            !plan(&p, &json, false).read_body,
+            !plan(&p, &json, false, &mut no_random).read_body,
             "no body when headers end the stream"
         );
+    }
+
+    const AB: &str = r#"{"version":1,
+        "subject":{"sources":[{"header":"x-user-id"}]},
+        "trust":{"header":{"name":"x-llm-trusted","value":"yes"}},
+        "ab":{"experiments":[
+          {"id":"exp1","arms":[
+            {"name":"variant_b","weight":50,"model":"big","set_headers":{"x-pool":"b"}},
+            {"name":"variant_a","weight":50}]},
+          {"id":"anon","no_subject":"random_sticky","subject":{"sources":[{"header":"x-none"}]},
+           "arms":[{"name":"on","weight":50,"system_prompt":"S"},{"name":"off","weight":50}]}]}}"#;
+
+    #[test]
+    fn arms_set_headers_edit_bodies_and_cannot_be_chosen_by_untrusted_callers() {
+        let p = policy(AB);
+        let h = head(
+            "POST",
+            "/v1/chat/completions",
+            &[("x-user-id", "user-1"), ("x-ab-exp1", "variant_a")],
+        );
+        let mut rid = || "user-1".to_string();
+        let plan = plan(&p, &h, true, &mut rid);
+        assert_eq!(plan.arms[0].how, Assigned::Bucket);
+        assert_eq!(
+            plan.request_headers()[..2],
+            [("x-ab-exp1", "variant_b"), ("x-pool", "b")],
+            "user-1 is variant_b whatever it sends"
+        );
+        assert_eq!(
+            plan.ab_response_header().map(|(n, _)| n),
+            Some("x-ab-variant")
+        );
+        assert!(plan.rewrites_body());
+        match plan.judge_body(br#"{"model":"m","messages":[{"role":"user","content":"q"}]}"#) {
+            BodyVerdict::Forward(_, Some(body)) => {
+                let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                assert_eq!(v["model"], "big");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let cookie_arm = &plan.arms[1];
+        assert_eq!(cookie_arm.how, Assigned::NewCookie);
+        assert_eq!(plan.set_cookies().len(), 1);
+        assert!(plan.set_cookies()[0].starts_with("llm-ab-anon=user-1; Path=/"));
+
+        let trusted = head(
+            "POST",
+            "/v1/chat/completions",
+            &[
+                ("x-user-id", "user-1"),
+                ("x-ab-exp1", "variant_a"),
+                ("x-llm-trusted", "yes"),
+                ("cookie", "llm-ab-anon=user-1"),
+            ],
+        );
+        let plan = super::plan(&p, &trusted, true, &mut no_random);
+        assert_eq!(plan.arms[0].how, Assigned::Forced);
+        assert_eq!(plan.request_headers()[0], ("x-ab-exp1", "variant_a"));
+        assert_eq!(
+            plan.arms[1].how,
+            Assigned::Bucket,
+            "the sticky cookie is the subject"
+        );
+        assert!(plan.set_cookies().is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! llm-policy core: every decision the filter takes, with no host calls, so
 //! that it is tested natively and, compiled to wasm32, under a wasm engine.
 
+pub mod ab;
 pub mod flow;
 pub mod metrics;
 pub mod openai;
@@ -8,3 +9,4 @@ pub mod policy;
 pub mod reply;
 pub mod request;
 pub mod subject;
+pub mod usage;

@@ -3,7 +3,17 @@
 //! `extraStatTags`) turn them back into Prometheus labels.
 
 /// Every label name the filter uses; each needs one `stats_tags` entry.
-pub const TAG_NAMES: &[&str] = &["rule", "endpoint", "outcome", "action", "code"];
+pub const TAG_NAMES: &[&str] = &[
+    "rule",
+    "endpoint",
+    "outcome",
+    "action",
+    "code",
+    "experiment",
+    "arm",
+    "class",
+    "kind",
+];
 
 /// `llm_policy_requests_total` with `rule=chat` → `rule=.=chat;.;llm_policy_requests_total`.
 pub fn stat_name(base: &str, tags: &[(&str, &str)]) -> String {

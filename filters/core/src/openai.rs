@@ -82,6 +82,64 @@ pub struct OpenAiRequest {
 
 /// Reads a complete request body for `endpoint`.
 pub fn parse_request(endpoint: Endpoint, body: &[u8]) -> Result<OpenAiRequest, BodyProblem> {
+    parse_request_value(endpoint, body).map(|(req, _)| req)
+}
+
+/// Edits an experiment arm makes to a request body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BodyEdits {
+    pub model: Option<String>,
+    pub system_prompt: Option<String>,
+}
+
+impl BodyEdits {
+    pub fn is_empty(&self) -> bool {
+        self.model.is_none() && self.system_prompt.is_none()
+    }
+}
+
+/// Applies `edits` to a parsed body. `model` is set on every endpoint; the
+/// system prompt replaces the first chat message when it is a system message
+/// (or is inserted first), and sets `instructions` on the responses API.
+/// Completions and embeddings have no system prompt: unchanged.
+pub fn apply_edits(endpoint: Endpoint, body: &mut Value, edits: &BodyEdits) {
+    let Some(obj) = body.as_object_mut() else {
+        return;
+    };
+    if let Some(model) = &edits.model {
+        obj.insert("model".into(), Value::String(model.clone()));
+    }
+    let Some(prompt) = &edits.system_prompt else {
+        return;
+    };
+    match endpoint {
+        Endpoint::ChatCompletions => {
+            if let Some(Value::Array(messages)) = obj.get_mut("messages") {
+                let system = serde_json::json!({"role": "system", "content": prompt});
+                let first_is_system = messages
+                    .first()
+                    .and_then(|m| m.get("role"))
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r == "system" || r == "developer");
+                if first_is_system {
+                    messages[0] = system;
+                } else {
+                    messages.insert(0, system);
+                }
+            }
+        }
+        Endpoint::Responses => {
+            obj.insert("instructions".into(), Value::String(prompt.clone()));
+        }
+        Endpoint::Completions | Endpoint::Embeddings => {}
+    }
+}
+
+/// Reads a complete request body and keeps its parsed JSON.
+pub fn parse_request_value(
+    endpoint: Endpoint,
+    body: &[u8],
+) -> Result<(OpenAiRequest, Value), BodyProblem> {
     let text = std::str::from_utf8(body).map_err(|_| BodyProblem::InvalidUtf8)?;
     let value: Value = serde_json::from_str(text).map_err(|_| BodyProblem::InvalidJson)?;
     if !value.is_object() {
@@ -92,7 +150,7 @@ pub fn parse_request(endpoint: Endpoint, body: &[u8]) -> Result<OpenAiRequest, B
         text_fields += 1;
         text_bytes += s.len();
     });
-    Ok(OpenAiRequest {
+    let req = OpenAiRequest {
         endpoint,
         model: value
             .get("model")
@@ -104,7 +162,8 @@ pub fn parse_request(endpoint: Endpoint, body: &[u8]) -> Result<OpenAiRequest, B
             .unwrap_or(false),
         text_fields,
         text_bytes,
-    })
+    };
+    Ok((req, value))
 }
 
 /// Calls `f` on every prompt text of a request body: chat message contents
@@ -230,6 +289,33 @@ mod tests {
             br#"{"instructions":"sys","input":[{"role":"user","content":[{"type":"input_text","text":"q"}]}]}"#,
         );
         assert_eq!(r.map(|r| r.text_fields), Ok(2));
+    }
+
+    #[test]
+    fn edits_set_model_and_system_prompt() {
+        let edits = BodyEdits {
+            model: Some("big".into()),
+            system_prompt: Some("be brief".into()),
+        };
+        let mut chat: Value =
+            serde_json::from_str(r#"{"model":"m","messages":[{"role":"user","content":"q"}]}"#)
+                .unwrap();
+        apply_edits(Endpoint::ChatCompletions, &mut chat, &edits);
+        assert_eq!(chat["model"], "big");
+        assert_eq!(chat["messages"][0]["content"], "be brief");
+        assert_eq!(chat["messages"][1]["content"], "q");
+        apply_edits(Endpoint::ChatCompletions, &mut chat, &edits);
+        assert_eq!(
+            chat["messages"].as_array().map(Vec::len),
+            Some(2),
+            "replaced, not stacked"
+        );
+        let mut resp: Value = serde_json::from_str(r#"{"input":"q"}"#).unwrap();
+        apply_edits(Endpoint::Responses, &mut resp, &edits);
+        assert_eq!(resp["instructions"], "be brief");
+        let mut emb: Value = serde_json::from_str(r#"{"input":"q"}"#).unwrap();
+        apply_edits(Endpoint::Embeddings, &mut emb, &edits);
+        assert_eq!(emb, serde_json::json!({"input":"q","model":"big"}));
     }
 
     #[test]

@@ -33,6 +33,15 @@ pub fn resolve(sources: &[SubjectSource], head: &RequestHead) -> Option<Subject>
     })
 }
 
+/// The value of cookie `name` in the request's `cookie` headers.
+pub fn cookie(head: &RequestHead, name: &str) -> Option<String> {
+    head.headers
+        .iter()
+        .filter(|(n, _)| n == "cookie")
+        .find_map(|(_, v)| cookie_value(v, name))
+        .filter(|v| !v.is_empty())
+}
+
 /// The value of cookie `name` in one `cookie` header (`a=1; b=2`).
 fn cookie_value(header: &str, name: &str) -> Option<String> {
     header.split(';').find_map(|pair| {

@@ -6,9 +6,11 @@ use llm_policy_core::openai::BodyProblem;
 use llm_policy_core::policy::Policy;
 use llm_policy_core::reply::LocalReply;
 use llm_policy_core::request::RequestHead;
+use llm_policy_core::usage::UsageScanner;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
 use std::rc::Rc;
+use std::time::SystemTime;
 
 /// The debug response header naming the policy revision and rule applied.
 const DEBUG_HEADER: &str = "x-llm-policy";
@@ -22,6 +24,11 @@ pub struct PolicyHttp {
     /// Bytes buffered so far (as last reported by the host).
     body_size: usize,
     debug_value: Option<String>,
+    /// `(experiment, arm)` labels of the chosen arms, for metrics.
+    arm_labels: Vec<(String, String)>,
+    /// Token usage read from the response as it passes, when arms are counted.
+    usage: Option<UsageScanner>,
+    started: Option<SystemTime>,
 }
 
 impl PolicyHttp {
@@ -33,6 +40,9 @@ impl PolicyHttp {
             reading_body: false,
             body_size: 0,
             debug_value: None,
+            arm_labels: Vec::new(),
+            usage: None,
+            started: None,
         }
     }
 
@@ -75,12 +85,40 @@ impl PolicyHttp {
             .count("llm_policy_request_bodies_total", &tags, 1);
     }
 
+    /// Counts `base` once per chosen arm, with extra tags.
+    fn count_arms(&self, base: &str, extra: &[(&str, &str)], delta: i64) {
+        for (exp, arm) in &self.arm_labels {
+            let mut tags = vec![("experiment", exp.as_str()), ("arm", arm.as_str())];
+            tags.extend_from_slice(extra);
+            self.metrics.count(base, &tags, delta);
+        }
+    }
+
+    /// Applies the plan's routing headers; Envoy re-matches the route after.
+    fn write_routing_headers(&self, plan: &RequestPlan) {
+        let headers = plan.request_headers();
+        if headers.is_empty() {
+            return;
+        }
+        for (name, value) in headers {
+            self.set_http_request_header(name, Some(value));
+        }
+        if let Err(e) = proxy_wasm::hostcalls::call_foreign_function("clear_route_cache", None) {
+            log::debug!("clear_route_cache unavailable: {e:?}");
+        }
+    }
+
     /// Acts on a body verdict; `Pause` after a local reply, `Continue` otherwise.
     fn act(&mut self, verdict: BodyVerdict) -> Action {
         self.reading_body = false;
         match verdict {
-            BodyVerdict::Forward(_) => {
-                self.count_body("read", "forwarded");
+            BodyVerdict::Forward(_, rewritten) => {
+                if let Some(body) = rewritten {
+                    self.set_http_request_body(0, self.body_size, &body);
+                    self.count_body("read", "rewritten");
+                } else {
+                    self.count_body("read", "forwarded");
+                }
                 Action::Continue
             }
             BodyVerdict::ForwardUnread(problem) => {
@@ -122,19 +160,35 @@ impl PolicyHttp {
     }
 }
 
+fn random_id() -> String {
+    format!("r{:016x}", fastrand::u64(..))
+}
+
+fn status_class(status: Option<String>) -> &'static str {
+    match status.as_deref().and_then(|s| s.bytes().next()) {
+        Some(b'2') => "2xx",
+        Some(b'3') => "3xx",
+        Some(b'4') => "4xx",
+        Some(b'5') => "5xx",
+        _ => "other",
+    }
+}
+
 impl Context for PolicyHttp {}
 
 impl HttpContext for PolicyHttp {
-    /// Chooses the rule and subject. Headers always continue: Envoy turns a
-    /// paused header callback into StopAllIteration, which would also stop the
-    /// body callbacks. The body itself is held (buffered) until judged, so a
-    /// refusal resets the upstream stream before any body byte reaches it.
+    /// Chooses the rule, subject and arms, and writes the routing headers.
+    /// Headers always continue: Envoy turns a paused header callback into
+    /// StopAllIteration, which would also stop the body callbacks. The body
+    /// itself is held (buffered) until judged, so a refusal resets the
+    /// upstream stream before any body byte reaches it.
     fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
         let Some(policy) = self.policy.clone() else {
             return Action::Continue;
         };
+        self.started = self.get_current_time().into();
         let head = self.read_head(&policy);
-        let plan = flow::plan(&policy, &head, !end_of_stream);
+        let plan = flow::plan(&policy, &head, !end_of_stream, &mut random_id);
         let endpoint = plan.endpoint.map_or("other", |e| e.label());
         self.metrics.count(
             "llm_policy_requests_total",
@@ -143,6 +197,19 @@ impl HttpContext for PolicyHttp {
         );
         if plan.rule.debug_headers {
             self.debug_value = Some(plan.debug_header(&policy.revision));
+        }
+        self.arm_labels = plan
+            .arms
+            .iter()
+            .map(|c| {
+                let exp = &plan.rule.ab.experiments[c.experiment];
+                (exp.id.clone(), exp.arms[c.arm].name.clone())
+            })
+            .collect();
+        self.count_arms("llm_policy_ab_requests_total", &[], 1);
+        self.write_routing_headers(&plan);
+        if plan.rewrites_body() {
+            self.set_http_request_header("content-length", None);
         }
         let header_problem = plan.header_problem;
         self.reading_body = plan.read_body;
@@ -189,6 +256,67 @@ impl HttpContext for PolicyHttp {
         if let Some(v) = &self.debug_value {
             self.set_http_response_header(DEBUG_HEADER, Some(v.as_str()));
         }
+        let Some(plan) = self.plan.as_ref() else {
+            return Action::Continue;
+        };
+        if let Some((name, value)) = plan.ab_response_header() {
+            self.set_http_response_header(name, Some(&value));
+        }
+        for cookie in plan.set_cookies() {
+            self.add_http_response_header("set-cookie", &cookie);
+        }
+        if !self.arm_labels.is_empty() {
+            let class = status_class(self.get_http_response_header(":status"));
+            self.count_arms("llm_policy_ab_responses_total", &[("class", class)], 1);
+            let sse = self
+                .get_http_response_header("content-type")
+                .is_some_and(|ct| ct.starts_with("text/event-stream"));
+            self.usage = Some(UsageScanner::new(sse));
+        }
         Action::Continue
+    }
+
+    /// This is a chunk, not the whole body: usage is read as it passes.
+    fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.usage.is_none() {
+            return Action::Continue;
+        }
+        let chunk = self
+            .get_http_response_body(0, body_size)
+            .unwrap_or_default();
+        let usage = self.usage.as_mut().and_then(|scanner| {
+            scanner.feed(&chunk);
+            if end_of_stream {
+                scanner.finish()
+            } else {
+                None
+            }
+        });
+        if let Some(u) = usage {
+            let prompt = i64::try_from(u.prompt_tokens).unwrap_or(i64::MAX);
+            let completion = i64::try_from(u.completion_tokens).unwrap_or(i64::MAX);
+            self.count_arms("llm_policy_ab_tokens_total", &[("kind", "prompt")], prompt);
+            self.count_arms(
+                "llm_policy_ab_tokens_total",
+                &[("kind", "completion")],
+                completion,
+            );
+        }
+        Action::Continue
+    }
+
+    fn on_log(&mut self) {
+        let (Some(start), false) = (self.started, self.arm_labels.is_empty()) else {
+            return;
+        };
+        let elapsed = self
+            .get_current_time()
+            .duration_since(start)
+            .map_or(0, |d| d.as_millis() as u64);
+        for (exp, arm) in &self.arm_labels {
+            let tags = [("experiment", exp.as_str()), ("arm", arm.as_str())];
+            self.metrics
+                .record("llm_policy_ab_latency_ms", &tags, elapsed);
+        }
     }
 }

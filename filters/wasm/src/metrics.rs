@@ -18,20 +18,30 @@ impl Metrics {
     /// debug level and never affect traffic.
     pub fn count(&self, base: &str, tags: &[(&str, &str)], delta: i64) {
         let name = stat_name(base, tags);
-        let id = match self.id(&name) {
-            Some(id) => id,
-            None => return,
+        let Some(id) = self.id(&name, MetricType::Counter) else {
+            return;
         };
         if let Err(e) = hostcalls::increment_metric(id, delta) {
             log::debug!("metric {name} not incremented: {e:?}");
         }
     }
 
-    fn id(&self, name: &str) -> Option<u32> {
+    /// Records one value in histogram `base` with `tags`.
+    pub fn record(&self, base: &str, tags: &[(&str, &str)], value: u64) {
+        let name = stat_name(base, tags);
+        let Some(id) = self.id(&name, MetricType::Histogram) else {
+            return;
+        };
+        if let Err(e) = hostcalls::record_metric(id, value) {
+            log::debug!("metric {name} not recorded: {e:?}");
+        }
+    }
+
+    fn id(&self, name: &str, kind: MetricType) -> Option<u32> {
         if let Some(id) = self.ids.borrow().get(name) {
             return Some(*id);
         }
-        match hostcalls::define_metric(MetricType::Counter, name) {
+        match hostcalls::define_metric(kind, name) {
             Ok(id) => {
                 self.ids.borrow_mut().insert(name.to_string(), id);
                 Some(id)

@@ -4,11 +4,13 @@
 //! Top-level settings form the default rule; each entry of `routes` may
 //! override any of them for the requests it matches (first match wins).
 
+mod ab;
 mod error;
 mod reader;
 mod route_match;
 mod rule;
 
+pub use ab::{AbConfig, Arm, Experiment, NoSubject};
 pub use error::PolicyError;
 pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
 pub use rule::{FailureMode, FailureModes, Rule, SubjectSource};
@@ -25,7 +27,7 @@ pub const SUPPORTED_VERSION: u64 = 1;
 
 /// Sections reserved for capabilities that later releases define. A policy
 /// that uses them is refused rather than silently ignored.
-const NOT_YET_SUPPORTED: &[&str] = &["ab", "screening", "circuit", "canary"];
+const NOT_YET_SUPPORTED: &[&str] = &["screening", "circuit", "canary"];
 
 const TOP_FIELDS: &[&str] = &[
     "$schema",
@@ -36,6 +38,7 @@ const TOP_FIELDS: &[&str] = &[
     "limits",
     "failure_mode",
     "subject",
+    "trust",
     "routes",
     "ab",
     "screening",
@@ -51,6 +54,7 @@ const ROUTE_FIELDS: &[&str] = &[
     "limits",
     "failure_mode",
     "subject",
+    "trust",
     "ab",
     "screening",
     "circuit",
@@ -170,7 +174,7 @@ fn check_revision(revision: &str) -> Result<(), PolicyError> {
 }
 
 /// Labels end up in headers and metric names: keep them to a safe alphabet.
-fn check_label(label: &str, path: &str) -> Result<(), PolicyError> {
+pub(super) fn check_label(label: &str, path: &str) -> Result<(), PolicyError> {
     let ok = label.len() <= 64
         && label
             .bytes()
@@ -207,6 +211,28 @@ mod tests {
         assert_eq!(
             refusal(r#"{"version":1,"routes":[{"name":"default","match":{"prefix":"/a"}}]}"#),
             "routes[0].name: duplicate route name \"default\""
+        );
+    }
+
+    #[test]
+    fn experiment_checks_beyond_the_schema() {
+        assert_eq!(
+            refusal(
+                r#"{"version":1,"ab":{"experiments":[{"id":"e","arms":[{"name":"a","weight":60},{"name":"b","weight":30}]}]}}"#
+            ),
+            "ab.experiments[0].arms: weights must add up to 100, found 90"
+        );
+        assert_eq!(
+            refusal(
+                r#"{"version":1,"ab":{"experiments":[{"id":"e","control":"z","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]}}"#
+            ),
+            "ab.experiments[0].control: no arm named \"z\""
+        );
+        assert_eq!(
+            refusal(
+                r#"{"version":1,"ab":{"experiments":[{"id":"e","arms":[{"name":"a","weight":50},{"name":"a","weight":50}]}]}}"#
+            ),
+            "ab.experiments[0].arms[1].name: duplicate arm name \"a\""
         );
     }
 

@@ -41,6 +41,28 @@ pub struct MatchInput<'a> {
     pub header: &'a dyn Fn(&str) -> Option<&'a str>,
 }
 
+impl HeaderMatch {
+    pub(super) fn parse(value: &Value, path: &str) -> Result<HeaderMatch, PolicyError> {
+        let h = Obj::new(value, path, &["name", "value"])?;
+        let name = h
+            .opt_nonempty_str("name")?
+            .ok_or_else(|| PolicyError::new(h.field_path("name"), "required"))?;
+        Ok(HeaderMatch {
+            name: name.to_ascii_lowercase(),
+            value: h.opt_str("value")?.map(str::to_string),
+        })
+    }
+
+    /// True when the header is present (and equal to `value`, if set).
+    pub fn holds<'a>(&self, header: &dyn Fn(&str) -> Option<&'a str>) -> bool {
+        match (header(&self.name), &self.value) {
+            (None, _) => false,
+            (Some(got), Some(want)) => got == want,
+            (Some(_), None) => true,
+        }
+    }
+}
+
 impl RouteMatch {
     pub(super) fn parse(value: &Value, path: &str) -> Result<RouteMatch, PolicyError> {
         let obj = Obj::new(value, path, &["prefix", "route_name", "host", "header"])?;
@@ -76,16 +98,7 @@ impl RouteMatch {
         }
         let header = match obj.get("header") {
             None => None,
-            Some(h) => {
-                let h = Obj::new(h, &obj.field_path("header"), &["name", "value"])?;
-                let name = h
-                    .opt_nonempty_str("name")?
-                    .ok_or_else(|| PolicyError::new(h.field_path("name"), "required"))?;
-                Some(HeaderMatch {
-                    name: name.to_ascii_lowercase(),
-                    value: h.opt_str("value")?.map(str::to_string),
-                })
-            }
+            Some(h) => Some(HeaderMatch::parse(h, &obj.field_path("header"))?),
         };
         Ok(RouteMatch {
             prefix: prefix.map(str::to_string),
@@ -112,13 +125,6 @@ impl RouteMatch {
             Some(HostMatch::Suffix(s)) if !req.host.ends_with(s.as_str()) => return false,
             _ => {}
         }
-        if let Some(h) = &self.header {
-            match ((req.header)(&h.name), &h.value) {
-                (None, _) => return false,
-                (Some(got), Some(want)) if got != want => return false,
-                _ => {}
-            }
-        }
-        true
+        self.header.as_ref().is_none_or(|h| h.holds(req.header))
     }
 }

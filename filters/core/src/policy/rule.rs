@@ -1,8 +1,11 @@
 //! The settings that apply to one request: the default rule, or a route's
 //! rule with its overrides laid over the default.
 
+use super::ab::{parse_ab, AbConfig};
 use super::error::PolicyError;
 use super::reader::Obj;
+use super::route_match::HeaderMatch;
+use std::rc::Rc;
 
 /// Whether a capability lets traffic through when it cannot do its job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +58,10 @@ pub struct Rule {
     pub max_body_bytes: usize,
     pub failure_mode: FailureModes,
     pub subject: Vec<SubjectSource>,
+    /// Sticky experiments.
+    pub ab: Rc<AbConfig>,
+    /// Callers matching this header may force their own experiment arm.
+    pub trust: Option<HeaderMatch>,
 }
 
 /// Default body limit: 1 MiB, Envoy's default per-connection buffer limit.
@@ -74,6 +81,8 @@ impl Rule {
                 routing: FailureMode::Open,
             },
             subject: Vec::new(),
+            ab: Rc::new(AbConfig::default()),
+            trust: None,
         }
     }
 
@@ -106,6 +115,21 @@ impl Rule {
         if let Some(v) = obj.get("subject") {
             rule.subject = parse_subject(&Obj::new(v, &obj.field_path("subject"), &["sources"])?)?;
         }
+        if let Some(v) = obj.get("ab") {
+            let ab = Obj::new(
+                v,
+                &obj.field_path("ab"),
+                &["experiments", "response_header"],
+            )?;
+            rule.ab = Rc::new(parse_ab(&ab)?);
+        }
+        if let Some(v) = obj.get("trust") {
+            let trust = Obj::new(v, &obj.field_path("trust"), &["header"])?;
+            rule.trust = match trust.get("header") {
+                Some(h) => Some(HeaderMatch::parse(h, &trust.field_path("header"))?),
+                None => None,
+            };
+        }
         Ok(rule)
     }
 }
@@ -118,7 +142,7 @@ fn parse_mode(modes: &Obj, field: &str) -> Result<Option<FailureMode>, PolicyErr
     })
 }
 
-fn parse_subject(subject: &Obj) -> Result<Vec<SubjectSource>, PolicyError> {
+pub(super) fn parse_subject(subject: &Obj) -> Result<Vec<SubjectSource>, PolicyError> {
     const KINDS: &[&str] = &["header", "cookie", "bearer_claim"];
     let mut sources = Vec::new();
     for (i, v) in subject
