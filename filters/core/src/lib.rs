@@ -2,6 +2,7 @@
 //! that it is tested natively and, compiled to wasm32, under a wasm engine.
 
 pub mod ab;
+pub mod breaker;
 pub mod flow;
 pub mod metrics;
 pub mod openai;

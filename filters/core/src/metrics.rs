@@ -13,6 +13,8 @@ pub const TAG_NAMES: &[&str] = &[
     "arm",
     "class",
     "kind",
+    "target",
+    "state",
 ];
 
 /// `llm_policy_requests_total` with `rule=chat` → `rule=.=chat;.;llm_policy_requests_total`.

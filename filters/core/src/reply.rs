@@ -43,6 +43,18 @@ impl LocalReply {
         }
     }
 
+    /// The fast answer of an open circuit breaker.
+    pub fn circuit_open(retry_after_s: u64) -> LocalReply {
+        LocalReply {
+            status: 503,
+            error_type: "server_error",
+            code: "circuit_open",
+            message: format!(
+                "The model backend is failing; the circuit breaker is open. Retry after {retry_after_s} s."
+            ),
+        }
+    }
+
     /// The JSON body of the reply.
     pub fn body(&self) -> String {
         json!({"error": {

@@ -1,16 +1,18 @@
 //! The per-request flow: read the request once, ask the core, act on its answer.
 
+use crate::circuit;
 use crate::metrics::Metrics;
+use llm_policy_core::breaker::{self, Admission};
 use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
 use llm_policy_core::openai::BodyProblem;
-use llm_policy_core::policy::Policy;
+use llm_policy_core::policy::{BreakerKey, CircuitConfig, Policy};
 use llm_policy_core::reply::LocalReply;
 use llm_policy_core::request::RequestHead;
 use llm_policy_core::usage::UsageScanner;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
 use std::rc::Rc;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The debug response header naming the policy revision and rule applied.
 const DEBUG_HEADER: &str = "x-llm-policy";
@@ -29,6 +31,12 @@ pub struct PolicyHttp {
     /// Token usage read from the response as it passes, when arms are counted.
     usage: Option<UsageScanner>,
     started: Option<SystemTime>,
+    /// The breaker this request was admitted by: target, admission, config.
+    circuit: Option<(String, Admission, Rc<CircuitConfig>)>,
+    /// The response status, once response headers were seen.
+    status: Option<u16>,
+    /// The filter answered this request itself.
+    replied: bool,
 }
 
 impl PolicyHttp {
@@ -43,6 +51,9 @@ impl PolicyHttp {
             arm_labels: Vec::new(),
             usage: None,
             started: None,
+            circuit: None,
+            status: None,
+            replied: false,
         }
     }
 
@@ -103,9 +114,7 @@ impl PolicyHttp {
         for (name, value) in headers {
             self.set_http_request_header(name, Some(value));
         }
-        if let Err(e) = proxy_wasm::hostcalls::call_foreign_function("clear_route_cache", None) {
-            log::debug!("clear_route_cache unavailable: {e:?}");
-        }
+        self.clear_route_cache();
     }
 
     /// Acts on a body verdict; `Pause` after a local reply, `Continue` otherwise.
@@ -133,7 +142,81 @@ impl PolicyHttp {
         }
     }
 
-    fn send_reply(&self, reply: &LocalReply) {
+    fn now_ms(&self) -> u64 {
+        self.get_current_time()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    }
+
+    /// Checks the rule's breaker. `Some(action)` when the request is answered
+    /// (or rerouted) here; `None` to go on.
+    fn check_circuit(&mut self, plan: &RequestPlan) -> Option<Action> {
+        let cfg = plan.rule.circuit.clone()?;
+        let target = match cfg.per {
+            BreakerKey::Rule => None,
+            BreakerKey::Cluster => self
+                .get_property(vec!["xds", "cluster_name"])
+                .and_then(|b| String::from_utf8(b).ok()),
+        }
+        .unwrap_or_else(|| plan.rule.name.clone());
+        match circuit::admit(&target, self.now_ms(), &cfg, &self.metrics) {
+            Admission::Reject { retry_after_s } => {
+                if let Some(fallback) = &cfg.fallback {
+                    let value = fallback.value.as_deref().unwrap_or("true");
+                    self.set_http_request_header(&fallback.name, Some(value));
+                    self.clear_route_cache();
+                    self.count_circuit(&target, "fallback");
+                    return None;
+                }
+                self.count_circuit(&target, "rejected");
+                let retry_after = retry_after_s.to_string();
+                let extra = [
+                    ("retry-after", retry_after.as_str()),
+                    ("x-llm-circuit", "open"),
+                ];
+                self.send_reply_with(&LocalReply::circuit_open(retry_after_s), &extra);
+                Some(Action::Pause)
+            }
+            admission => {
+                let r = &cfg.retry;
+                if let Some(n) = r.max_retries {
+                    self.set_http_request_header("x-envoy-max-retries", Some(&n.to_string()));
+                }
+                if let Some(on) = &r.retry_on {
+                    self.set_http_request_header("x-envoy-retry-on", Some(on));
+                }
+                if let Some(ms) = r.timeout_ms {
+                    self.set_http_request_header(
+                        "x-envoy-upstream-rq-timeout-ms",
+                        Some(&ms.to_string()),
+                    );
+                }
+                self.circuit = Some((target, admission, cfg));
+                None
+            }
+        }
+    }
+
+    fn count_circuit(&self, target: &str, action: &str) {
+        self.metrics.count(
+            "llm_policy_circuit_open_requests_total",
+            &[("target", target), ("action", action)],
+            1,
+        );
+    }
+
+    fn clear_route_cache(&self) {
+        if let Err(e) = proxy_wasm::hostcalls::call_foreign_function("clear_route_cache", None) {
+            log::debug!("clear_route_cache unavailable: {e:?}");
+        }
+    }
+
+    fn send_reply(&mut self, reply: &LocalReply) {
+        self.send_reply_with(reply, &[]);
+    }
+
+    fn send_reply_with(&mut self, reply: &LocalReply, extra: &[(&str, &str)]) {
+        self.replied = true;
         self.metrics.count(
             "llm_policy_local_replies_total",
             &[("rule", self.rule_name()), ("code", reply.code)],
@@ -141,6 +224,7 @@ impl PolicyHttp {
         );
         let body = reply.body();
         let mut headers = vec![("content-type", "application/json")];
+        headers.extend_from_slice(extra);
         if let Some(v) = &self.debug_value {
             headers.push((DEBUG_HEADER, v.as_str()));
         }
@@ -164,12 +248,12 @@ fn random_id() -> String {
     format!("r{:016x}", fastrand::u64(..))
 }
 
-fn status_class(status: Option<String>) -> &'static str {
-    match status.as_deref().and_then(|s| s.bytes().next()) {
-        Some(b'2') => "2xx",
-        Some(b'3') => "3xx",
-        Some(b'4') => "4xx",
-        Some(b'5') => "5xx",
+fn status_class(status: Option<u16>) -> &'static str {
+    match status.map(|s| s / 100) {
+        Some(2) => "2xx",
+        Some(3) => "3xx",
+        Some(4) => "4xx",
+        Some(5) => "5xx",
         _ => "other",
     }
 }
@@ -208,6 +292,10 @@ impl HttpContext for PolicyHttp {
             .collect();
         self.count_arms("llm_policy_ab_requests_total", &[], 1);
         self.write_routing_headers(&plan);
+        if let Some(action) = self.check_circuit(&plan) {
+            self.plan = Some(plan);
+            return action;
+        }
         if plan.rewrites_body() {
             self.set_http_request_header("content-length", None);
         }
@@ -253,6 +341,9 @@ impl HttpContext for PolicyHttp {
     }
 
     fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
+        self.status = self
+            .get_http_response_header(":status")
+            .and_then(|s| s.parse().ok());
         if let Some(v) = &self.debug_value {
             self.set_http_response_header(DEBUG_HEADER, Some(v.as_str()));
         }
@@ -266,7 +357,7 @@ impl HttpContext for PolicyHttp {
             self.add_http_response_header("set-cookie", &cookie);
         }
         if !self.arm_labels.is_empty() {
-            let class = status_class(self.get_http_response_header(":status"));
+            let class = status_class(self.status);
             self.count_arms("llm_policy_ab_responses_total", &[("class", class)], 1);
             let sse = self
                 .get_http_response_header("content-type")
@@ -305,7 +396,23 @@ impl HttpContext for PolicyHttp {
         Action::Continue
     }
 
+    /// Feeds the breaker: the status, or no response at all (reset, timeout).
     fn on_log(&mut self) {
+        if let Some((target, admission, cfg)) = self.circuit.take() {
+            if self.replied {
+                circuit::release(&target, admission, &self.metrics);
+            } else {
+                let failure = breaker::is_failure(self.status, &cfg);
+                circuit::record(
+                    &target,
+                    self.now_ms(),
+                    failure,
+                    admission,
+                    &cfg,
+                    &self.metrics,
+                );
+            }
+        }
         let (Some(start), false) = (self.started, self.arm_labels.is_empty()) else {
             return;
         };

@@ -1,6 +1,7 @@
 //! The llm-policy proxy-wasm filter. Only this crate calls the host; every
 //! decision is taken by `llm_policy_core`.
 
+mod circuit;
 mod http;
 mod metrics;
 mod root;

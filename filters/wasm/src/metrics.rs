@@ -37,6 +37,17 @@ impl Metrics {
         }
     }
 
+    /// Sets gauge `base` with `tags` to `value`.
+    pub fn gauge(&self, base: &str, tags: &[(&str, &str)], value: u64) {
+        let name = stat_name(base, tags);
+        let Some(id) = self.id(&name, MetricType::Gauge) else {
+            return;
+        };
+        if let Err(e) = hostcalls::record_metric(id, value) {
+            log::debug!("metric {name} not set: {e:?}");
+        }
+    }
+
     fn id(&self, name: &str, kind: MetricType) -> Option<u32> {
         if let Some(id) = self.ids.borrow().get(name) {
             return Some(*id);

@@ -5,12 +5,14 @@
 //! override any of them for the requests it matches (first match wins).
 
 mod ab;
+mod circuit;
 mod error;
 mod reader;
 mod route_match;
 mod rule;
 
 pub use ab::{AbConfig, Arm, Experiment, NoSubject};
+pub use circuit::{BreakerKey, CircuitConfig, RetryHeaders};
 pub use error::PolicyError;
 pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
 pub use rule::{FailureMode, FailureModes, Rule, SubjectSource};
@@ -27,7 +29,7 @@ pub const SUPPORTED_VERSION: u64 = 1;
 
 /// Sections reserved for capabilities that later releases define. A policy
 /// that uses them is refused rather than silently ignored.
-const NOT_YET_SUPPORTED: &[&str] = &["screening", "circuit", "canary"];
+const NOT_YET_SUPPORTED: &[&str] = &["screening", "canary"];
 
 const TOP_FIELDS: &[&str] = &[
     "$schema",
@@ -234,6 +236,19 @@ mod tests {
             ),
             "ab.experiments[0].arms[1].name: duplicate arm name \"a\""
         );
+    }
+
+    #[test]
+    fn a_route_circuit_overlays_the_top_level_one() {
+        let p = Policy::parse(
+            br#"{"version":1,"circuit":{"open_s":5,"consecutive_failures":9},
+                 "routes":[{"name":"r","match":{"prefix":"/"},"circuit":{"open_s":7}}]}"#,
+        )
+        .unwrap();
+        let top = p.default_rule.circuit.clone().unwrap();
+        let route = p.routes[0].1.circuit.clone().unwrap();
+        assert_eq!((top.open_s, top.consecutive_failures), (5, 9));
+        assert_eq!((route.open_s, route.consecutive_failures), (7, 9));
     }
 
     #[test]

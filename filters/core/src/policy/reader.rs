@@ -118,6 +118,18 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A number within `min..=max`.
+    pub fn opt_f64_in(&self, field: &str, min: f64, max: f64) -> Result<Option<f64>, PolicyError> {
+        let n = self.typed(field, "a number", |v| v.as_f64())?;
+        match n {
+            Some(n) if n < min || n > max => Err(PolicyError::new(
+                self.field_path(field),
+                format!("must be between {min} and {max}, found {n}"),
+            )),
+            other => Ok(other),
+        }
+    }
+
     pub fn opt_array(&self, field: &str) -> Result<Option<&'a Vec<Value>>, PolicyError> {
         self.typed(field, "an array", |v| v.as_array())
     }

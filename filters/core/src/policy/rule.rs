@@ -2,6 +2,7 @@
 //! rule with its overrides laid over the default.
 
 use super::ab::{parse_ab, AbConfig};
+use super::circuit::{self, CircuitConfig};
 use super::error::PolicyError;
 use super::reader::Obj;
 use super::route_match::HeaderMatch;
@@ -62,6 +63,8 @@ pub struct Rule {
     pub ab: Rc<AbConfig>,
     /// Callers matching this header may force their own experiment arm.
     pub trust: Option<HeaderMatch>,
+    /// The circuit breaker, if the rule has one.
+    pub circuit: Option<Rc<CircuitConfig>>,
 }
 
 /// Default body limit: 1 MiB, Envoy's default per-connection buffer limit.
@@ -83,6 +86,7 @@ impl Rule {
             subject: Vec::new(),
             ab: Rc::new(AbConfig::default()),
             trust: None,
+            circuit: None,
         }
     }
 
@@ -122,6 +126,11 @@ impl Rule {
                 &["experiments", "response_header"],
             )?;
             rule.ab = Rc::new(parse_ab(&ab)?);
+        }
+        if let Some(v) = obj.get("circuit") {
+            let c = Obj::new(v, &obj.field_path("circuit"), circuit::FIELDS)?;
+            let base = self.circuit.as_deref().cloned().unwrap_or_default();
+            rule.circuit = Some(Rc::new(circuit::parse_circuit(&c, base)?));
         }
         if let Some(v) = obj.get("trust") {
             let trust = Obj::new(v, &obj.field_path("trust"), &["header"])?;

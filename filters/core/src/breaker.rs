@@ -1,0 +1,274 @@
+//! The circuit breaker's state machine, host-free. The adapter keeps one
+//! encoded `Breaker` per target in proxy-wasm shared data, so every Envoy
+//! worker sees the same state, and updates it with compare-and-swap.
+//!
+//! closed → open: `consecutive_failures` in a row, or a failure rate over
+//! `failure_rate` with at least `min_requests` in the current window.
+//! open → half-open after `open_s`; half-open lets `half_open_probes` requests
+//! through at a time; `close_after` successes close it, one failure re-opens.
+
+use crate::policy::CircuitConfig;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum State {
+    #[default]
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+impl State {
+    /// The value of the `llm_policy_circuit_state` gauge.
+    pub fn gauge(self) -> u64 {
+        match self {
+            State::Closed => 0,
+            State::Open => 1,
+            State::HalfOpen => 2,
+        }
+    }
+}
+
+/// What to do with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    Allow,
+    /// Allowed as a half-open probe: its outcome decides the state.
+    Probe,
+    /// Refused; `retry_after_s` until the breaker half-opens (at least 1).
+    Reject {
+        retry_after_s: u64,
+    },
+}
+
+/// One target's breaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Breaker {
+    pub state: State,
+    consecutive: u32,
+    window_start_ms: u64,
+    window_requests: u32,
+    window_failures: u32,
+    /// When it opened, or half-opened.
+    since_ms: u64,
+    probes_in_flight: u32,
+    probe_successes: u32,
+}
+
+impl Breaker {
+    /// Decides admission at `now_ms`, moving open → half-open when due.
+    pub fn admit(&mut self, now_ms: u64, cfg: &CircuitConfig) -> Admission {
+        let open_ms = cfg.open_s * 1000;
+        if self.state == State::Open && now_ms >= self.since_ms + open_ms {
+            self.to(State::HalfOpen, now_ms);
+        }
+        // A probe that never reported (its VM went away) must not wedge half-open.
+        if self.state == State::HalfOpen && now_ms >= self.since_ms + open_ms.max(1000) {
+            self.probes_in_flight = 0;
+            self.since_ms = now_ms;
+        }
+        match self.state {
+            State::Closed => Admission::Allow,
+            State::HalfOpen if self.probes_in_flight < cfg.half_open_probes => {
+                self.probes_in_flight += 1;
+                Admission::Probe
+            }
+            State::HalfOpen => Admission::Reject { retry_after_s: 1 },
+            State::Open => Admission::Reject {
+                retry_after_s: (self.since_ms + open_ms)
+                    .saturating_sub(now_ms)
+                    .div_ceil(1000)
+                    .max(1),
+            },
+        }
+    }
+
+    /// Records a finished request admitted as `admission`.
+    pub fn record(
+        &mut self,
+        now_ms: u64,
+        failure: bool,
+        admission: Admission,
+        cfg: &CircuitConfig,
+    ) {
+        match (self.state, admission) {
+            (State::HalfOpen, Admission::Probe) => {
+                self.probes_in_flight = self.probes_in_flight.saturating_sub(1);
+                if failure {
+                    self.to(State::Open, now_ms);
+                } else {
+                    self.probe_successes += 1;
+                    if self.probe_successes >= cfg.close_after {
+                        self.to(State::Closed, now_ms);
+                    }
+                }
+            }
+            (State::Closed, _) => self.record_closed(now_ms, failure, cfg),
+            _ => {} // late answers from before a transition
+        }
+    }
+
+    /// A request admitted as `admission` ended without an upstream answer
+    /// that says anything about the target (the filter refused its body).
+    pub fn release(&mut self, admission: Admission) {
+        if (self.state, admission) == (State::HalfOpen, Admission::Probe) {
+            self.probes_in_flight = self.probes_in_flight.saturating_sub(1);
+        }
+    }
+
+    fn record_closed(&mut self, now_ms: u64, failure: bool, cfg: &CircuitConfig) {
+        if now_ms >= self.window_start_ms + cfg.window_s * 1000 {
+            self.window_start_ms = now_ms;
+            self.window_requests = 0;
+            self.window_failures = 0;
+        }
+        self.window_requests += 1;
+        if failure {
+            self.window_failures += 1;
+            self.consecutive += 1;
+        } else {
+            self.consecutive = 0;
+        }
+        let by_count = cfg.consecutive_failures > 0 && self.consecutive >= cfg.consecutive_failures;
+        let by_rate = cfg.failure_rate.is_some_and(|(threshold, min)| {
+            self.window_requests >= min
+                && f64::from(self.window_failures) >= threshold * f64::from(self.window_requests)
+        });
+        if by_count || by_rate {
+            self.to(State::Open, now_ms);
+        }
+    }
+
+    fn to(&mut self, state: State, now_ms: u64) {
+        *self = Breaker {
+            state,
+            since_ms: now_ms,
+            window_start_ms: now_ms,
+            ..Breaker::default()
+        };
+    }
+
+    /// Compact text form kept in shared data.
+    pub fn encode(&self) -> Vec<u8> {
+        format!(
+            "1 {} {} {} {} {} {} {} {}",
+            self.state.gauge(),
+            self.consecutive,
+            self.window_start_ms,
+            self.window_requests,
+            self.window_failures,
+            self.since_ms,
+            self.probes_in_flight,
+            self.probe_successes
+        )
+        .into_bytes()
+    }
+
+    /// Decodes [`Breaker::encode`]; anything else is a fresh (closed) breaker.
+    pub fn decode(bytes: &[u8]) -> Breaker {
+        let text = std::str::from_utf8(bytes).unwrap_or("");
+        let n: Vec<u64> = text.split(' ').filter_map(|p| p.parse().ok()).collect();
+        if n.len() != 9 || n[0] != 1 {
+            return Breaker::default();
+        }
+        let small = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+        Breaker {
+            state: match n[1] {
+                1 => State::Open,
+                2 => State::HalfOpen,
+                _ => State::Closed,
+            },
+            consecutive: small(n[2]),
+            window_start_ms: n[3],
+            window_requests: small(n[4]),
+            window_failures: small(n[5]),
+            since_ms: n[6],
+            probes_in_flight: small(n[7]),
+            probe_successes: small(n[8]),
+        }
+    }
+}
+
+/// Whether an upstream answer counts as a failure: 5xx, a status the policy
+/// names (vLLM's 429 overload by default), or no response at all (reset, timeout).
+pub fn is_failure(status: Option<u16>, cfg: &CircuitConfig) -> bool {
+    match status {
+        None => true,
+        Some(s) => s >= 500 || cfg.failure_statuses.contains(&s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn cfg() -> CircuitConfig {
+        CircuitConfig::default()
+    }
+
+    #[test]
+    fn opens_after_consecutive_failures_and_answers_retry_after() {
+        let (c, mut b) = (cfg(), Breaker::default());
+        for i in 0..4 {
+            assert_eq!(b.admit(i, &c), Admission::Allow);
+            b.record(i, true, Admission::Allow, &c);
+        }
+        b.record(4, false, Admission::Allow, &c);
+        assert_eq!(b.state, State::Closed, "a success resets the count");
+        for i in 5..10 {
+            b.record(i, true, Admission::Allow, &c);
+        }
+        assert_eq!(b.state, State::Open);
+        assert_eq!(b.admit(10, &c), Admission::Reject { retry_after_s: 60 });
+        assert_eq!(b.admit(59_010, &c), Admission::Reject { retry_after_s: 1 });
+    }
+
+    #[test]
+    fn half_open_probes_then_closes_after_successes_or_reopens() {
+        let (c, mut b) = (cfg(), Breaker::default());
+        (0..5).for_each(|i| b.record(i, true, Admission::Allow, &c));
+        let t = 60_004;
+        assert_eq!(b.admit(t, &c), Admission::Probe);
+        assert_eq!(
+            b.admit(t, &c),
+            Admission::Reject { retry_after_s: 1 },
+            "one probe at a time"
+        );
+        b.record(t, false, Admission::Probe, &c);
+        assert_eq!(b.state, State::HalfOpen);
+        assert_eq!(b.admit(t + 1, &c), Admission::Probe);
+        b.record(t + 1, false, Admission::Probe, &c);
+        assert_eq!(b.state, State::Closed, "closes after 2 successes");
+        (0..5).for_each(|i| b.record(t + 2 + i, true, Admission::Allow, &c));
+        let t2 = t + 6 + 60_000;
+        assert_eq!(b.admit(t2, &c), Admission::Probe);
+        b.record(t2, true, Admission::Probe, &c);
+        assert_eq!(b.state, State::Open, "a failed probe re-opens");
+    }
+
+    #[test]
+    fn failure_rate_over_a_minimum_of_requests() {
+        let mut c = cfg();
+        c.consecutive_failures = 0;
+        c.failure_rate = Some((0.5, 10));
+        let mut b = Breaker::default();
+        for i in 0..9 {
+            b.record(i, i % 2 == 0, Admission::Allow, &c);
+        }
+        assert_eq!(b.state, State::Closed, "below the minimum");
+        b.record(9, true, Admission::Allow, &c);
+        assert_eq!(b.state, State::Open);
+    }
+
+    #[test]
+    fn encodes_round_trip_and_garbage_is_closed() {
+        let c = cfg();
+        let mut b = Breaker::default();
+        (0..5).for_each(|i| b.record(i + 1000, true, Admission::Allow, &c));
+        assert_eq!(Breaker::decode(&b.encode()), b);
+        assert_eq!(Breaker::decode(b"nonsense"), Breaker::default());
+        assert!(is_failure(None, &c) && is_failure(Some(503), &c) && is_failure(Some(429), &c));
+        assert!(!is_failure(Some(400), &c) && !is_failure(Some(200), &c));
+    }
+}

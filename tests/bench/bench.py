@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Overhead of the llm-policy filter in a real Envoy (V8): wrk against three
+Envoys (no filter, an empty wasm filter, llm-policy) in interleaved rounds,
+all in front of one fast bench upstream; then the core's instructions per
+request under callgrind. Writes target/bench/results.json.
+
+    .venv/bin/python tests/bench/bench.py [--rounds N] [--duration S]
+        [--sizes 1024,16384,65536] [--quick]
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from harness import WASM, Envoy, request  # noqa: E402
+
+LUA = Path(__file__).resolve().parent / "post.lua"
+OUT = ROOT / "target" / "bench"
+EMPTY_WASM = ROOT / "dist" / "empty-filter.wasm"
+PATH = "/v1/chat/completions"
+HEADERS = {"content-type": "application/json", "x-user-id": "bench-user"}
+CONFIGS = ("no-filter", "empty-wasm", "llm-policy")
+TESTED = CONFIGS[1:]
+CONNECTIONS = 8
+WARMUP_S = 1
+FILLER = ("The operators reviewed the deployment plan before the evening release, "
+          "and the model answered every question about routing, quotas and latency. ")
+TARGET = 0.95
+
+
+def parse_args():
+    """Command line; --quick is a 3 rounds x 1 s smoke check."""
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--rounds", type=int, default=10, help="interleaved rounds (default 10)")
+    p.add_argument("--duration", type=int, default=2, help="seconds per wrk run (default 2)")
+    p.add_argument("--sizes", default="1024,16384,65536", help="body sizes in bytes")
+    p.add_argument("--quick", action="store_true", help="3 rounds x 1 s")
+    args = p.parse_args()
+    if args.quick:
+        args.rounds, args.duration = 3, 1
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    if args.rounds < 1 or args.duration < 1:
+        p.error("--rounds and --duration must be at least 1")
+    return args
+
+
+def size_label(size):
+    """1024 -> '1 KB'; sizes that are not whole KiB in bytes."""
+    return f"{size // 1024} KB" if size % 1024 == 0 else f"{size} B"
+
+
+def chat_body(size):
+    """A chat-completion JSON body of exactly `size` bytes (English-ish filler)."""
+    head, tail = '{"model":"llm","messages":[{"role":"user","content":"', '"}]}'
+    room = size - len(head) - len(tail)
+    if room < 0:
+        raise ValueError(f"body size {size} is below the {len(head) + len(tail)}-byte minimum")
+    text = (FILLER * (room // len(FILLER) + 1))[:room]
+    return (head + text + tail).encode()
+
+
+def start_envoys(workdir, envoys):
+    """Fills `envoys` with the bench upstream and the three Envoys under test."""
+    for path in (WASM, EMPTY_WASM):
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: run `make build` first")
+    unused = SimpleNamespace(port=1)
+    envoys["upstream"] = Envoy(workdir, dict.fromkeys(("stable", "canary", "fallback"), unused),
+                               template="bench-upstream.yaml")
+    pods = dict.fromkeys(("stable", "canary", "fallback"), envoys["upstream"])
+    envoys["no-filter"] = Envoy(workdir, pods, template="no-filter.yaml")
+    envoys["empty-wasm"] = Envoy(workdir, pods, wasm=EMPTY_WASM)
+    envoys["llm-policy"] = Envoy(workdir, pods, wasm=WASM)
+
+
+def check_configs(envoys, body):
+    """One request each: 200, and only llm-policy adds its debug header."""
+    for name in CONFIGS:
+        r = request(envoys[name].url, "POST", PATH, body, HEADERS)
+        if r.status != 200:
+            raise RuntimeError(f"{name}: status {r.status}: {r.body[:300]!r}")
+        if (r.header("x-llm-policy") is not None) != (name == "llm-policy"):
+            raise RuntimeError(f"{name}: unexpected x-llm-policy header {r.header('x-llm-policy')!r}")
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (all threads), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(url, body_file, duration):
+    """One wrk run: its numbers from post.lua's BENCH line."""
+    argv = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency",
+            "-s", str(LUA), url + PATH, "--", str(body_file)]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True,
+                         timeout=duration + 60).stdout
+    line = next((x for x in out.splitlines() if x.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no BENCH line:\n{out}")
+    r = json.loads(line[len("BENCH "):])
+    return {
+        "requests": r["requests"],
+        "rps": r["requests"] / (r["duration_us"] / 1e6),
+        "p50_us": r["p50_us"],
+        "p99_us": r["p99_us"],
+        "non_2xx": r["status_errors"],
+        "socket_errors": sum(r[k] for k in ("connect", "read", "write", "timeout")),
+    }
+
+
+def measure(envoy, body_file, duration):
+    """One wrk run plus the Envoy's CPU time per completed request."""
+    pid = envoy.process.proc.pid
+    before = cpu_seconds(pid)
+    run = run_wrk(envoy.url, body_file, duration)
+    run["cpu_us_per_req"] = (cpu_seconds(pid) - before) * 1e6 / max(run["requests"], 1)
+    run["ok"] = run["non_2xx"] == 0 and run["socket_errors"] == 0
+    return run
+
+
+def filter_requests_total(envoy):
+    """llm_policy_requests_total summed over its labels (admin /stats/prometheus)."""
+    total = 0.0
+    for line in envoy.prometheus().splitlines():
+        name = "llm_policy_requests_total"
+        if line.startswith(name) and line[len(name)] in "{ ":
+            total += float(line.rsplit(" ", 1)[1])
+    return int(total)
+
+
+def bench(args, envoys, workdir):
+    """All rounds for every size; the config order rotates each round."""
+    runs = []
+    for size in args.sizes:
+        body_file = Path(workdir) / f"body-{size}.json"
+        body_file.write_bytes(chat_body(size))
+        for name in CONFIGS:
+            run_wrk(envoys[name].url, body_file, WARMUP_S)
+        for rnd in range(args.rounds):
+            k = rnd % len(CONFIGS)
+            for name in CONFIGS[k:] + CONFIGS[:k]:
+                run = measure(envoys[name], body_file, args.duration)
+                run.update(size=size, round=rnd, config=name)
+                runs.append(run)
+                print(f"{size_label(size):>6} round {rnd + 1:>2}/{args.rounds} {name:<11}"
+                      f" {run['rps']:>8.0f} req/s  p50 {run['p50_us']:>6} µs"
+                      f"  p99 {run['p99_us']:>6} µs  CPU {run['cpu_us_per_req']:>6.1f} µs/req"
+                      + ("" if run["ok"] else "  !"), flush=True)
+                if not run["ok"]:
+                    print(f"WARNING: {name} at {size_label(size)}: {run['non_2xx']} non-2xx/3xx,"
+                          f" {run['socket_errors']} socket errors", flush=True)
+    return runs
+
+
+def spread(values):
+    """Median with the interquartile range (q1, q3)."""
+    if len(values) < 2:
+        return {"median": values[0], "q1": values[0], "q3": values[0]}
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return {"median": q2, "q1": q1, "q3": q3}
+
+
+def summarize(runs, sizes):
+    """Per size and config: medians of the absolute numbers, and of the
+    per-round values relative to the same round's no-filter run."""
+    by = {(r["size"], r["round"], r["config"]): r for r in runs}
+    rounds = sorted({r["round"] for r in runs})
+    summary = {}
+    for size in sizes:
+        summary[size] = {}
+        for name in CONFIGS:
+            mine = [by[size, rnd, name] for rnd in rounds]
+            entry = {"ok": all(r["ok"] for r in mine), "absolute": {
+                k: statistics.median(r[k] for r in mine)
+                for k in ("rps", "p50_us", "p99_us", "cpu_us_per_req")}}
+            if name in TESTED:
+                base = [by[size, rnd, "no-filter"] for rnd in rounds]
+                pairs = list(zip(mine, base))
+                entry["ok"] = entry["ok"] and all(b["ok"] for b in base)
+                entry["throughput_ratio"] = spread([m["rps"] / b["rps"] for m, b in pairs])
+                entry["added_p50_us"] = spread([m["p50_us"] - b["p50_us"] for m, b in pairs])
+                entry["added_p99_us"] = spread([m["p99_us"] - b["p99_us"] for m, b in pairs])
+                entry["cpu_ratio"] = spread(
+                    [m["cpu_us_per_req"] / b["cpu_us_per_req"] for m, b in pairs])
+            summary[size][name] = entry
+    return summary
+
+
+def fmt(s, pattern):
+    """'median (q1–q3)' with one number format."""
+    return f"{pattern.format(s['median'])} ({pattern.format(s['q1'])}–{pattern.format(s['q3'])})"
+
+
+def print_tables(summary):
+    """The relative table (median and IQR of per-round values), then absolute medians."""
+    print("\nvs the no-filter Envoy of the same round: median (IQR q1–q3) over rounds;"
+          " ! = a run had non-2xx or socket errors")
+    print(f"{'size':<7}{'config':<12}{'throughput vs no-filter':<26}{'added p50 µs':<18}"
+          f"{'added p99 µs':<20}CPU/req vs no-filter")
+    for size, configs in summary.items():
+        for name in TESTED:
+            e = configs[name]
+            print(f"{size_label(size):<7}{name:<12}{fmt(e['throughput_ratio'], '{:.2f}'):<26}"
+                  f"{fmt(e['added_p50_us'], '{:+.0f}'):<18}{fmt(e['added_p99_us'], '{:+.0f}'):<20}"
+                  f"{fmt(e['cpu_ratio'], '{:.2f}')}{'' if e['ok'] else '  !'}")
+    print("\nabsolute medians over rounds")
+    print(f"{'size':<7}{'config':<12}{'req/s':>9}{'p50 µs':>9}{'p99 µs':>9}{'CPU µs/req':>12}")
+    for size, configs in summary.items():
+        for name in CONFIGS:
+            a = configs[name]["absolute"]
+            print(f"{size_label(size):<7}{name:<12}{a['rps']:>9.0f}{a['p50_us']:>9.0f}"
+                  f"{a['p99_us']:>9.0f}{a['cpu_us_per_req']:>12.1f}")
+
+
+def target_line(summary):
+    """Issue 2's target: llm-policy at >= 0.95 of no-filter throughput at 1 KB."""
+    head = f"target (issue 2): llm-policy ≥ {TARGET} of no-filter throughput at 1 KB"
+    if 1024 not in summary:
+        return head + ": not measured (1024 not in --sizes)"
+    median = summary[1024]["llm-policy"]["throughput_ratio"]["median"]
+    return f"{head}: measured {median:.2f} → {'PASS' if median >= TARGET else 'MISS'}"
+
+
+def callgrind_total(exe, requests, size, workdir):
+    """Instructions (Ir) callgrind counts for one run of the request_cost example."""
+    out = Path(workdir) / f"callgrind-{requests}-{size}.out"
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                    str(exe), str(requests), str(size)], check=True, capture_output=True)
+    for line in out.read_text().splitlines():
+        if line.startswith(("totals:", "summary:")):
+            return int(line.split()[1])
+    raise RuntimeError(f"no totals in {out}")
+
+
+def core_instructions(sizes, workdir):
+    """Per size: (Ir(1001) - Ir(1)) / 1000 instructions per request in the core."""
+    if shutil.which("valgrind") is None:
+        print("\ncore instructions per request: skipped (valgrind not on PATH)")
+        return None
+    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "llm-policy-core",
+                    "--example", "request_cost"], cwd=ROOT, check=True)
+    exe = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "release/examples/request_cost"
+    result = {}
+    print("\ncore instructions per request (callgrind, (Ir(1001) − Ir(1)) / 1000)")
+    for size in sizes:
+        ir1, ir1001 = (callgrind_total(exe, n, size, workdir) for n in (1, 1001))
+        result[size] = (ir1001 - ir1) / 1000
+        print(f"{size_label(size):<7}{result[size]:>12,.0f}")
+    return result
+
+
+def check_filter_ran(before, after, runs):
+    """The filter counted at least every request wrk completed through it."""
+    completed = sum(r["requests"] for r in runs if r["config"] == "llm-policy")
+    print(f"\nllm_policy_requests_total: {after} (grew by {after - before};"
+          f" wrk completed {completed} measured requests through llm-policy)")
+    if after - before < completed:
+        print("WARNING: llm_policy_requests_total grew by less than the requests wrk completed")
+    return after - before >= completed
+
+
+def main():
+    """Runs the HTTP bench with every Envoy stopped at the end, then the core count."""
+    args = parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.monotonic()
+    OUT.mkdir(parents=True, exist_ok=True)
+    envoys = {}
+    with tempfile.TemporaryDirectory(prefix="bench-") as workdir:
+        try:
+            start_envoys(workdir, envoys)
+            check_configs(envoys, chat_body(args.sizes[0]))
+            before = filter_requests_total(envoys["llm-policy"])
+            runs = bench(args, envoys, workdir)
+            after = filter_requests_total(envoys["llm-policy"])
+        finally:
+            for envoy in reversed(list(envoys.values())):
+                envoy.stop()
+        summary = summarize(runs, args.sizes)
+        print_tables(summary)
+        filter_ran = check_filter_ran(before, after, runs)
+        print(target_line(summary))
+        instructions = core_instructions(args.sizes, workdir)
+    runtime = time.monotonic() - started
+    results = {
+        "args": {"rounds": args.rounds, "duration_s": args.duration, "sizes": args.sizes,
+                 "connections": CONNECTIONS, "cpus": os.cpu_count()},
+        "runtime_s": round(runtime, 1),
+        "runs": runs,
+        "summary": {str(size): v for size, v in summary.items()},
+        "spread": "interquartile range (q1, q3) of per-round values",
+        "llm_policy_requests_total": {"before": before, "after": after, "ok": filter_ran},
+        "core_instructions_per_request": instructions and {str(k): v for k, v in instructions.items()},
+        "target": target_line(summary),
+    }
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwrote {OUT / 'results.json'}; total runtime {runtime:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
