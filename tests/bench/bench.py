@@ -102,7 +102,7 @@ def cpu_seconds(pid):
 
 def run_wrk(url, body_file, duration):
     """One wrk run: its numbers from post.lua's BENCH line."""
-    argv = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s", "--latency",
+    argv = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{duration}s",
             "-s", str(LUA), url + PATH, "--", str(body_file)]
     out = subprocess.run(argv, capture_output=True, text=True, check=True,
                          timeout=duration + 60).stdout

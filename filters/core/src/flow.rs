@@ -2,6 +2,7 @@
 //! gives and does what it answers.
 
 use crate::ab::{self, Assigned};
+use crate::canary::{self as canary_track, TrackChoice};
 use crate::openai::{
     apply_edits, parse_request_value, BodyEdits, BodyProblem, Endpoint, OpenAiRequest,
 };
@@ -28,6 +29,8 @@ pub struct RequestPlan {
     pub arms: Vec<ArmChoice>,
     /// What the chosen arms change in the body (later experiments win).
     pub body_edits: BodyEdits,
+    /// The canary track, once [`RequestPlan::choose_canary`] ran (rules with a canary).
+    pub track: Option<TrackChoice>,
 }
 
 /// The arm chosen in one experiment.
@@ -103,6 +106,7 @@ pub fn plan(
         trusted,
         arms,
         body_edits,
+        track: None,
         rule,
     }
 }
@@ -186,6 +190,39 @@ impl RequestPlan {
         }
     }
 
+    /// Chooses the canary track when the rule has a canary; `halted` is the
+    /// halt state of this rule's canary on this proxy.
+    pub fn choose_canary(
+        &mut self,
+        head: &RequestHead,
+        halted: bool,
+        random_id: &mut dyn FnMut() -> String,
+    ) {
+        let Some(cfg) = self.rule.canary.clone() else {
+            return;
+        };
+        let own = cfg.subject.as_ref().map(|s| subject::resolve(s, head));
+        let mut subject_id = match &own {
+            Some(s) => s.as_ref().map(|s| s.id.clone()),
+            None => self.subject.as_ref().map(|s| s.id.clone()),
+        };
+        if let (None, Some(cookie)) = (&subject_id, &cfg.sticky_cookie) {
+            subject_id = subject::cookie(head, cookie);
+        }
+        let forced = if self.trusted {
+            head.header(&cfg.header)
+        } else {
+            None
+        };
+        self.track = Some(canary_track::choose_track(
+            &cfg,
+            subject_id.as_deref(),
+            forced,
+            halted,
+            random_id,
+        ));
+    }
+
     /// True when the body may be rewritten: `content-length` must go.
     pub fn rewrites_body(&self) -> bool {
         self.read_body && !self.body_edits.is_empty()
@@ -204,6 +241,12 @@ impl RequestPlan {
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str())),
             );
+        }
+        if let (Some(track), Some(cfg)) = (&self.track, &self.rule.canary) {
+            out.push((
+                cfg.header.as_str(),
+                if track.canary { "true" } else { "false" },
+            ));
         }
         out
     }
@@ -228,17 +271,27 @@ impl RequestPlan {
 
     /// `set-cookie` values for new random-sticky identities.
     pub fn set_cookies(&self) -> Vec<String> {
+        let canary = self.track.as_ref().and_then(|t| t.set_cookie.as_ref());
         self.arms
             .iter()
             .filter_map(|c| c.set_cookie.as_ref())
+            .chain(canary)
             .map(|(n, v)| format!("{n}={v}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"))
             .collect()
     }
 
-    /// The `x-llm-policy` debug header: revision, rule and subject source.
+    /// The `x-llm-policy` debug header: revision, rule, subject source, canary track.
     pub fn debug_header(&self, revision: &str) -> String {
         let source = self.subject.as_ref().map_or("none", |s| s.source);
-        format!("rev={revision}; rule={}; subject={source}", self.rule.name)
+        let mut value = format!("rev={revision}; rule={}; subject={source}", self.rule.name);
+        if let Some(t) = &self.track {
+            value.push_str(if t.canary {
+                "; track=canary"
+            } else {
+                "; track=stable"
+            });
+        }
+        value
     }
 }
 
@@ -427,5 +480,40 @@ mod tests {
             "the sticky cookie is the subject"
         );
         assert!(plan.set_cookies().is_empty());
+    }
+
+    #[test]
+    fn canary_header_is_ours_unless_the_caller_is_trusted() {
+        let p = policy(
+            r#"{"version":1,"subject":{"sources":[{"header":"x-user-id"}]},
+                "trust":{"header":{"name":"x-qa","value":"1"}},
+                "canary":{"weight_percent":100}}"#,
+        );
+        let h = head(
+            "GET",
+            "/v1/models",
+            &[("x-user-id", "u"), ("x-canary", "false")],
+        );
+        let mut plan = plan(&p, &h, false, &mut no_random);
+        plan.choose_canary(&h, false, &mut no_random);
+        assert_eq!(plan.request_headers(), vec![("x-canary", "true")]);
+        plan.choose_canary(&h, true, &mut no_random);
+        assert_eq!(
+            plan.request_headers(),
+            vec![("x-canary", "false")],
+            "halted"
+        );
+        let t = head(
+            "GET",
+            "/v1/models",
+            &[("x-user-id", "u"), ("x-canary", "false"), ("x-qa", "1")],
+        );
+        let mut trusted = super::plan(&p, &t, false, &mut no_random);
+        trusted.choose_canary(&t, false, &mut no_random);
+        assert_eq!(
+            trusted.request_headers(),
+            vec![("x-canary", "false")],
+            "forced"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod ab;
 pub mod breaker;
+pub mod canary;
 pub mod flow;
 pub mod metrics;
 pub mod openai;

@@ -15,6 +15,8 @@ pub const TAG_NAMES: &[&str] = &[
     "kind",
     "target",
     "state",
+    "reason",
+    "track",
 ];
 
 /// `llm_policy_requests_total` with `rule=chat` → `rule=.=chat;.;llm_policy_requests_total`.

@@ -1,53 +1,24 @@
-//! Circuit breakers in proxy-wasm shared data: one encoded `Breaker` per
-//! target, read and written with compare-and-swap so all Envoy workers agree.
+//! Circuit breakers in shared data: one `Breaker` per target, so all Envoy
+//! workers agree.
 //! Host errors fail open (routing's failure mode): traffic is never stopped
 //! because shared data misbehaved.
 
 use crate::metrics::Metrics;
+use crate::shared;
 use llm_policy_core::breaker::{Admission, Breaker, State};
 use llm_policy_core::policy::CircuitConfig;
-use proxy_wasm::hostcalls;
-use proxy_wasm::types::Status;
-
-/// Attempts at a compare-and-swap update before giving up (failing open).
-const CAS_ATTEMPTS: usize = 16;
 
 fn shared_key(target: &str) -> String {
     format!("llm-policy.breaker.{target}")
 }
 
-/// Reads the breaker of `target`, applies `change`, writes it back if it
-/// changed; returns what `change` returned. `None` when the host failed.
-fn update<T>(
-    target: &str,
-    metrics: &Metrics,
-    mut change: impl FnMut(&mut Breaker) -> T,
-) -> Option<T> {
-    let key = shared_key(target);
-    for _ in 0..CAS_ATTEMPTS {
-        let (bytes, cas) = hostcalls::get_shared_data(&key).ok()?;
-        let before = Breaker::decode(bytes.as_deref().unwrap_or_default());
-        let mut after = before;
-        let out = change(&mut after);
-        if after == before {
-            return Some(out);
-        }
-        match hostcalls::set_shared_data(&key, Some(&after.encode()), cas) {
-            Ok(()) => {
-                if after.state != before.state {
-                    on_transition(target, before.state, after.state, metrics);
-                }
-                return Some(out);
-            }
-            Err(Status::CasMismatch) => continue,
-            Err(e) => {
-                log::warn!("circuit {target}: shared data write failed: {e:?}");
-                return None;
-            }
-        }
+/// Applies `change` to the breaker of `target`; logs and counts transitions.
+fn update<T>(target: &str, metrics: &Metrics, change: impl FnMut(&mut Breaker) -> T) -> Option<T> {
+    let (before, after, out) = shared::update(&shared_key(target), change)?;
+    if after.state != before.state {
+        on_transition(target, before.state, after.state, metrics);
     }
-    log::warn!("circuit {target}: gave up after {CAS_ATTEMPTS} CAS mismatches");
-    None
+    Some(out)
 }
 
 fn on_transition(target: &str, from: State, to: State, metrics: &Metrics) {

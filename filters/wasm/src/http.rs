@@ -1,5 +1,6 @@
 //! The per-request flow: read the request once, ask the core, act on its answer.
 
+use crate::canary;
 use crate::circuit;
 use crate::metrics::Metrics;
 use llm_policy_core::breaker::{self, Admission};
@@ -37,6 +38,8 @@ pub struct PolicyHttp {
     status: Option<u16>,
     /// The filter answered this request itself.
     replied: bool,
+    /// Milliseconds from request headers to response headers.
+    first_byte_ms: Option<u64>,
 }
 
 impl PolicyHttp {
@@ -54,6 +57,7 @@ impl PolicyHttp {
             circuit: None,
             status: None,
             replied: false,
+            first_byte_ms: None,
         }
     }
 
@@ -145,6 +149,60 @@ impl PolicyHttp {
     fn now_ms(&self) -> u64 {
         self.get_current_time()
             .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64)
+    }
+
+    /// Picks the canary track (stable while halted on this proxy) and counts it.
+    fn choose_canary(&self, plan: &mut RequestPlan, head: &RequestHead) {
+        let Some(cfg) = plan.rule.canary.clone() else {
+            return;
+        };
+        let rule = plan.rule.name.clone();
+        let halted = cfg.halt.is_some() && canary::halted(&rule, self.now_ms());
+        plan.choose_canary(head, halted, &mut random_id);
+        let track = match &plan.track {
+            Some(t) if t.canary => "canary",
+            _ => "stable",
+        };
+        self.metrics.count(
+            "llm_policy_canary_requests_total",
+            &[("rule", rule.as_str()), ("track", track)],
+            1,
+        );
+        self.metrics.gauge(
+            "llm_policy_canary_halted",
+            &[("rule", rule.as_str())],
+            u64::from(halted),
+        );
+    }
+
+    /// Feeds the canary window with a finished request's outcome.
+    fn record_canary(&self) {
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        let (Some(track), Some(cfg)) = (&plan.track, &plan.rule.canary) else {
+            return;
+        };
+        let (Some(halt), false) = (&cfg.halt, self.replied) else {
+            return;
+        };
+        let failure = self.status.is_none_or(|s| s >= 500);
+        let latency = self.first_byte_ms.unwrap_or_else(|| self.elapsed_ms());
+        canary::record(
+            &plan.rule.name,
+            self.now_ms(),
+            track.canary,
+            failure,
+            latency,
+            halt,
+            &self.metrics,
+        );
+    }
+
+    fn elapsed_ms(&self) -> u64 {
+        self.started
+            .and_then(|start| self.get_current_time().duration_since(start).ok())
             .map_or(0, |d| d.as_millis() as u64)
     }
 
@@ -272,7 +330,8 @@ impl HttpContext for PolicyHttp {
         };
         self.started = self.get_current_time().into();
         let head = self.read_head(&policy);
-        let plan = flow::plan(&policy, &head, !end_of_stream, &mut random_id);
+        let mut plan = flow::plan(&policy, &head, !end_of_stream, &mut random_id);
+        self.choose_canary(&mut plan, &head);
         let endpoint = plan.endpoint.map_or("other", |e| e.label());
         self.metrics.count(
             "llm_policy_requests_total",
@@ -344,6 +403,7 @@ impl HttpContext for PolicyHttp {
         self.status = self
             .get_http_response_header(":status")
             .and_then(|s| s.parse().ok());
+        self.first_byte_ms = Some(self.elapsed_ms());
         if let Some(v) = &self.debug_value {
             self.set_http_response_header(DEBUG_HEADER, Some(v.as_str()));
         }
@@ -413,13 +473,11 @@ impl HttpContext for PolicyHttp {
                 );
             }
         }
-        let (Some(start), false) = (self.started, self.arm_labels.is_empty()) else {
+        self.record_canary();
+        if self.arm_labels.is_empty() {
             return;
-        };
-        let elapsed = self
-            .get_current_time()
-            .duration_since(start)
-            .map_or(0, |d| d.as_millis() as u64);
+        }
+        let elapsed = self.elapsed_ms();
         for (exp, arm) in &self.arm_labels {
             let tags = [("experiment", exp.as_str()), ("arm", arm.as_str())];
             self.metrics

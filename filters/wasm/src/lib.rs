@@ -1,10 +1,12 @@
 //! The llm-policy proxy-wasm filter. Only this crate calls the host; every
 //! decision is taken by `llm_policy_core`.
 
+mod canary;
 mod circuit;
 mod http;
 mod metrics;
 mod root;
+mod shared;
 
 use proxy_wasm::types::LogLevel;
 

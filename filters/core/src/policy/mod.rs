@@ -5,6 +5,7 @@
 //! override any of them for the requests it matches (first match wins).
 
 mod ab;
+mod canary;
 mod circuit;
 mod error;
 mod reader;
@@ -12,6 +13,7 @@ mod route_match;
 mod rule;
 
 pub use ab::{AbConfig, Arm, Experiment, NoSubject};
+pub use canary::{CanaryConfig, HaltConfig};
 pub use circuit::{BreakerKey, CircuitConfig, RetryHeaders};
 pub use error::PolicyError;
 pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
@@ -29,7 +31,7 @@ pub const SUPPORTED_VERSION: u64 = 1;
 
 /// Sections reserved for capabilities that later releases define. A policy
 /// that uses them is refused rather than silently ignored.
-const NOT_YET_SUPPORTED: &[&str] = &["screening", "canary"];
+const NOT_YET_SUPPORTED: &[&str] = &["screening"];
 
 const TOP_FIELDS: &[&str] = &[
     "$schema",

@@ -2,6 +2,7 @@
 //! rule with its overrides laid over the default.
 
 use super::ab::{parse_ab, AbConfig};
+use super::canary::{self, CanaryConfig};
 use super::circuit::{self, CircuitConfig};
 use super::error::PolicyError;
 use super::reader::Obj;
@@ -65,6 +66,8 @@ pub struct Rule {
     pub trust: Option<HeaderMatch>,
     /// The circuit breaker, if the rule has one.
     pub circuit: Option<Rc<CircuitConfig>>,
+    /// The canary share, if the rule has one.
+    pub canary: Option<Rc<CanaryConfig>>,
 }
 
 /// Default body limit: 1 MiB, Envoy's default per-connection buffer limit.
@@ -87,6 +90,7 @@ impl Rule {
             ab: Rc::new(AbConfig::default()),
             trust: None,
             circuit: None,
+            canary: None,
         }
     }
 
@@ -131,6 +135,10 @@ impl Rule {
             let c = Obj::new(v, &obj.field_path("circuit"), circuit::FIELDS)?;
             let base = self.circuit.as_deref().cloned().unwrap_or_default();
             rule.circuit = Some(Rc::new(circuit::parse_circuit(&c, base)?));
+        }
+        if let Some(v) = obj.get("canary") {
+            let c = Obj::new(v, &obj.field_path("canary"), canary::FIELDS)?;
+            rule.canary = Some(Rc::new(canary::parse_canary(&c)?));
         }
         if let Some(v) = obj.get("trust") {
             let trust = Obj::new(v, &obj.field_path("trust"), &["header"])?;

@@ -1,0 +1,68 @@
+//! State shared by all Envoy workers of a VM: proxy-wasm shared data,
+//! updated with compare-and-swap and retried on `CasMismatch`.
+
+use llm_policy_core::breaker::Breaker;
+use llm_policy_core::canary::CanaryWindow;
+use proxy_wasm::hostcalls;
+use proxy_wasm::types::Status;
+
+/// Attempts at a compare-and-swap update before giving up.
+const CAS_ATTEMPTS: usize = 16;
+
+/// A value kept in shared data in an encoded form.
+pub trait SharedState: Copy + PartialEq {
+    fn decode(bytes: &[u8]) -> Self;
+    fn encode(&self) -> Vec<u8>;
+}
+
+impl SharedState for Breaker {
+    fn decode(bytes: &[u8]) -> Self {
+        Breaker::decode(bytes)
+    }
+    fn encode(&self) -> Vec<u8> {
+        Breaker::encode(self)
+    }
+}
+
+impl SharedState for CanaryWindow {
+    fn decode(bytes: &[u8]) -> Self {
+        CanaryWindow::decode(bytes)
+    }
+    fn encode(&self) -> Vec<u8> {
+        CanaryWindow::encode(self)
+    }
+}
+
+/// The current value under `key` (a fresh one if absent or unreadable).
+pub fn read<S: SharedState>(key: &str) -> Option<S> {
+    let (bytes, _) = hostcalls::get_shared_data(key).ok()?;
+    Some(S::decode(bytes.as_deref().unwrap_or_default()))
+}
+
+/// Reads the value under `key`, applies `change`, and writes it back if it
+/// changed. Returns `(before, after, what change returned)`; `None` when the
+/// host failed or kept refusing the swap (callers fail open).
+pub fn update<S: SharedState, T>(
+    key: &str,
+    mut change: impl FnMut(&mut S) -> T,
+) -> Option<(S, S, T)> {
+    for _ in 0..CAS_ATTEMPTS {
+        let (bytes, cas) = hostcalls::get_shared_data(key).ok()?;
+        let before = S::decode(bytes.as_deref().unwrap_or_default());
+        let mut after = before;
+        let out = change(&mut after);
+        if after == before {
+            return Some((before, after, out));
+        }
+        match hostcalls::set_shared_data(key, Some(&after.encode()), cas) {
+            Ok(()) => return Some((before, after, out)),
+            Err(Status::CasMismatch) => continue,
+            Err(e) => {
+                log::warn!("shared data {key}: write failed: {e:?}");
+                return None;
+            }
+        }
+    }
+    log::warn!("shared data {key}: gave up after {CAS_ATTEMPTS} CAS mismatches");
+    None
+}
