@@ -117,3 +117,32 @@ def test_openai_sdk_honours_retry_after(make_envoy, failing_stable):
     assert proxy.metric("llm_policy_circuit_open_requests_total", target="guarded",
                         action="rejected") == 2, "the SDK's first try met the open breaker"
     assert waited >= 0.9, f"the SDK retried after {waited:.2f} s, before retry-after"
+
+
+def stream(proxy, headers):
+    """A streamed chat; returns (status, body bytes) or (None, b"") if the stream broke."""
+    try:
+        r = request(proxy.url, "POST", CHAT,
+                    chat("a b c d e f", stream=True), headers, timeout=10)
+        return r.status, r.body
+    except Exception:  # noqa: BLE001 - a broken stream is what we provoke
+        return None, b""
+
+
+@pytest.mark.parametrize("name,circuit,headers", [
+    ("stalled stream", {"stream_idle_timeout_ms": 200},
+     {"x-mock-token-delay-ms": "400"}),
+    ("slow first token", {"first_token_timeout_ms": 150},
+     {"x-mock-delay-ms": "300"}),
+    ("stream aborted midway", {},
+     {"x-mock-stall-after": "2", "x-mock-stall-ms": "100"}),
+])
+def test_llm_specific_failures_open_the_breaker(make_envoy, name, circuit, headers):
+    proxy = make_envoy(breaker_policy(consecutive_failures=2, **circuit))
+    for _ in range(2):
+        stream(proxy, headers)
+    assert proxy.metric("llm_policy_circuit_state", target="guarded") == 1, name
+    healthy = make_envoy(breaker_policy(consecutive_failures=2, **circuit))
+    for _ in range(3):
+        assert stream(healthy, {})[0] == 200
+    assert healthy.metric("llm_policy_circuit_state", target="guarded") == 0, "healthy streams pass"

@@ -188,13 +188,46 @@ impl Breaker {
     }
 }
 
-/// Whether an upstream answer counts as a failure: 5xx, a status the policy
-/// names (vLLM's 429 overload by default), or no response at all (reset, timeout).
-pub fn is_failure(status: Option<u16>, cfg: &CircuitConfig) -> bool {
-    match status {
-        None => true,
+/// Envoy response flags that mean the upstream failed: request timeout,
+/// remote reset, connection failure, connection termination, overflow.
+pub const UPSTREAM_FAILURE_FLAGS: u64 = 0x4 | 0x10 | 0x20 | 0x40 | 0x80;
+/// Envoy's DownstreamConnectionTermination flag: the client went away.
+pub const DOWNSTREAM_TERMINATION_FLAG: u64 = 0x4000;
+
+/// What the filter saw of one upstream exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Outcome {
+    /// `None`: no response headers at all.
+    pub status: Option<u16>,
+    /// Envoy's response flags (`response.flags`).
+    pub flags: u64,
+    /// Response headers came but the body never ended.
+    pub incomplete: bool,
+    /// Milliseconds from request to the first response body byte.
+    pub first_token_ms: Option<u64>,
+    /// Longest silence between two response body chunks, in milliseconds.
+    pub max_gap_ms: u64,
+}
+
+/// Whether an exchange counts as a failure: 5xx, a status the policy names
+/// (vLLM's 429 overload by default), no response, an upstream reset or
+/// timeout, a stream that aborted midway, no first token within
+/// `first_token_timeout_ms`, or a stream idle past `stream_idle_timeout_ms`.
+/// A client that went away is not the target's fault.
+pub fn is_failure(o: &Outcome, cfg: &CircuitConfig) -> bool {
+    let by_status = match o.status {
+        None => o.flags & DOWNSTREAM_TERMINATION_FLAG == 0,
         Some(s) => s >= 500 || cfg.failure_statuses.contains(&s),
-    }
+    };
+    let aborted = o.incomplete && o.flags & DOWNSTREAM_TERMINATION_FLAG == 0;
+    let slow_first = cfg
+        .first_token_timeout_ms
+        .zip(o.first_token_ms)
+        .is_some_and(|(limit, t)| t > limit);
+    let stalled = cfg
+        .stream_idle_timeout_ms
+        .is_some_and(|limit| o.max_gap_ms > limit);
+    by_status || o.flags & UPSTREAM_FAILURE_FLAGS != 0 || aborted || slow_first || stalled
 }
 
 #[cfg(test)]
@@ -268,7 +301,66 @@ mod tests {
         (0..5).for_each(|i| b.record(i + 1000, true, Admission::Allow, &c));
         assert_eq!(Breaker::decode(&b.encode()), b);
         assert_eq!(Breaker::decode(b"nonsense"), Breaker::default());
-        assert!(is_failure(None, &c) && is_failure(Some(503), &c) && is_failure(Some(429), &c));
-        assert!(!is_failure(Some(400), &c) && !is_failure(Some(200), &c));
+        let status = |s| Outcome {
+            status: s,
+            ..Outcome::default()
+        };
+        assert!(is_failure(&status(None), &c) && is_failure(&status(Some(503)), &c));
+        assert!(is_failure(&status(Some(429)), &c));
+        assert!(!is_failure(&status(Some(400)), &c) && !is_failure(&status(Some(200)), &c));
+    }
+
+    #[test]
+    fn llm_specific_failures() {
+        let mut c = cfg();
+        c.first_token_timeout_ms = Some(1000);
+        c.stream_idle_timeout_ms = Some(500);
+        let ok = Outcome {
+            status: Some(200),
+            first_token_ms: Some(900),
+            max_gap_ms: 400,
+            ..Outcome::default()
+        };
+        assert!(!is_failure(&ok, &c));
+        assert!(
+            is_failure(
+                &Outcome {
+                    first_token_ms: Some(1200),
+                    ..ok
+                },
+                &c
+            ),
+            "slow first token"
+        );
+        assert!(
+            is_failure(
+                &Outcome {
+                    max_gap_ms: 600,
+                    ..ok
+                },
+                &c
+            ),
+            "stalled stream"
+        );
+        assert!(
+            is_failure(
+                &Outcome {
+                    incomplete: true,
+                    ..ok
+                },
+                &c
+            ),
+            "aborted midway"
+        );
+        assert!(
+            is_failure(&Outcome { flags: 0x10, ..ok }, &c),
+            "upstream reset"
+        );
+        let client_left = Outcome {
+            incomplete: true,
+            flags: DOWNSTREAM_TERMINATION_FLAG,
+            ..ok
+        };
+        assert!(!is_failure(&client_left, &c), "the client went away");
     }
 }

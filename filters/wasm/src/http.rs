@@ -3,7 +3,7 @@
 use crate::canary;
 use crate::circuit;
 use crate::metrics::Metrics;
-use llm_policy_core::breaker::{self, Admission};
+use llm_policy_core::breaker::{self, Admission, Outcome};
 use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
 use llm_policy_core::openai::BodyProblem;
 use llm_policy_core::policy::{BreakerKey, CircuitConfig, Policy};
@@ -40,6 +40,17 @@ pub struct PolicyHttp {
     replied: bool,
     /// Milliseconds from request headers to response headers.
     first_byte_ms: Option<u64>,
+    /// Response timing and completeness, for the breaker.
+    response: ResponseWatch,
+}
+
+/// What the breaker needs to know about the response stream.
+#[derive(Default)]
+struct ResponseWatch {
+    ended: bool,
+    first_body_ms: Option<u64>,
+    last_chunk_ms: u64,
+    max_gap_ms: u64,
 }
 
 impl PolicyHttp {
@@ -58,6 +69,7 @@ impl PolicyHttp {
             status: None,
             replied: false,
             first_byte_ms: None,
+            response: ResponseWatch::default(),
         }
     }
 
@@ -399,7 +411,8 @@ impl HttpContext for PolicyHttp {
         }
     }
 
-    fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
+    fn on_http_response_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
+        self.response.ended = end_of_stream;
         self.status = self
             .get_http_response_header(":status")
             .and_then(|s| s.parse().ok());
@@ -429,6 +442,19 @@ impl HttpContext for PolicyHttp {
 
     /// This is a chunk, not the whole body: usage is read as it passes.
     fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.circuit.is_some() {
+            let now = self.elapsed_ms();
+            let w = &mut self.response;
+            if w.first_body_ms.is_none() && body_size > 0 {
+                w.first_body_ms = Some(now);
+            } else if body_size > 0 {
+                w.max_gap_ms = w.max_gap_ms.max(now.saturating_sub(w.last_chunk_ms));
+            }
+            if body_size > 0 {
+                w.last_chunk_ms = now;
+            }
+            w.ended |= end_of_stream;
+        }
         if self.usage.is_none() {
             return Action::Continue;
         }
@@ -462,7 +488,18 @@ impl HttpContext for PolicyHttp {
             if self.replied {
                 circuit::release(&target, admission, &self.metrics);
             } else {
-                let failure = breaker::is_failure(self.status, &cfg);
+                let flags = self
+                    .get_property(vec!["response", "flags"])
+                    .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+                    .map_or(0, u64::from_le_bytes);
+                let outcome = Outcome {
+                    status: self.status,
+                    flags,
+                    incomplete: self.status.is_some() && !self.response.ended,
+                    first_token_ms: self.response.first_body_ms,
+                    max_gap_ms: self.response.max_gap_ms,
+                };
+                let failure = breaker::is_failure(&outcome, &cfg);
                 circuit::record(
                     &target,
                     self.now_ms(),

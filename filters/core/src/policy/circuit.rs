@@ -38,6 +38,10 @@ pub struct CircuitConfig {
     /// When open, set this header (Envoy re-matches the route) instead of a 503.
     pub fallback: Option<HeaderMatch>,
     pub retry: RetryHeaders,
+    /// No first response byte within this: a failure (the request is not cut).
+    pub first_token_timeout_ms: Option<u64>,
+    /// A silence between response chunks longer than this: a failure.
+    pub stream_idle_timeout_ms: Option<u64>,
 }
 
 impl Default for CircuitConfig {
@@ -54,6 +58,8 @@ impl Default for CircuitConfig {
             failure_statuses: vec![429],
             fallback: None,
             retry: RetryHeaders::default(),
+            first_token_timeout_ms: None,
+            stream_idle_timeout_ms: None,
         }
     }
 }
@@ -121,6 +127,12 @@ pub(super) fn parse_circuit(obj: &Obj, base: CircuitConfig) -> Result<CircuitCon
         }
         c.fallback = Some(m);
     }
+    if let Some(n) = obj.opt_u64_in("first_token_timeout_ms", 1, 3_600_000)? {
+        c.first_token_timeout_ms = Some(n);
+    }
+    if let Some(n) = obj.opt_u64_in("stream_idle_timeout_ms", 1, 3_600_000)? {
+        c.stream_idle_timeout_ms = Some(n);
+    }
     if let Some(v) = obj.get("retry") {
         let r = Obj::new(
             v,
@@ -148,4 +160,6 @@ pub(super) const FIELDS: &[&str] = &[
     "failure_statuses",
     "fallback",
     "retry",
+    "first_token_timeout_ms",
+    "stream_idle_timeout_ms",
 ];
