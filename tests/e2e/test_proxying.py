@@ -117,3 +117,11 @@ def test_route_rules_by_header_prefix_host_and_route_name(make_envoy):
     jwt = "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhbGljZSJ9.x"
     assert rule_of("POST", "/v1/chat/completions", {"authorization": jwt}, chat("x")) == \
         "rev=routes-1; rule=default; subject=bearer_claim"
+
+
+def test_header_only_rule_streams_bodies_through_unread(make_envoy, pods):
+    proxy = make_envoy({"version": 1, "read_bodies": False, "limits": {"max_body_bytes": 16}})
+    r = request(proxy.url, "POST", "/v1/chat/completions", b"{not json, and longer than 16 bytes")
+    assert r.status == 400 and r.header("x-served-by") == "stable", "the pod judged it, not the filter"
+    assert proxy.metric("llm_policy_request_bodies_total", rule="default", outcome="read",
+                        action="forwarded") == 0

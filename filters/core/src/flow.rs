@@ -80,7 +80,7 @@ pub fn plan(
         .clone();
     let endpoint = Endpoint::from_path(path);
     let body_method = matches!(head.method.as_str(), "POST" | "PUT" | "PATCH");
-    let read_body = has_body && body_method && endpoint.is_some();
+    let read_body = has_body && rule.read_bodies && body_method && endpoint.is_some();
     let subject = subject::resolve(&rule.subject, head);
     let trusted = rule.trust.as_ref().is_some_and(|t| t.holds(&header));
     let arms = choose_arms(&rule, head, subject.as_ref(), trusted, random_id);

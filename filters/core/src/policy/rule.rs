@@ -58,6 +58,8 @@ pub struct Rule {
     pub debug_headers: bool,
     /// The most request-body bytes the filter buffers and reads.
     pub max_body_bytes: usize,
+    /// Buffer and read OpenAI request bodies; `false` keeps the rule header-only.
+    pub read_bodies: bool,
     pub failure_mode: FailureModes,
     pub subject: Vec<SubjectSource>,
     /// Sticky experiments.
@@ -82,6 +84,7 @@ impl Rule {
             name: "default".into(),
             debug_headers: true,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES as usize,
+            read_bodies: true,
             failure_mode: FailureModes {
                 screening: FailureMode::Closed,
                 routing: FailureMode::Open,
@@ -100,6 +103,9 @@ impl Rule {
         rule.name = name.to_string();
         if let Some(b) = obj.opt_bool("debug_headers")? {
             rule.debug_headers = b;
+        }
+        if let Some(b) = obj.opt_bool("read_bodies")? {
+            rule.read_bodies = b;
         }
         if let Some(v) = obj.get("limits") {
             let limits = Obj::new(v, &obj.field_path("limits"), &["max_body_bytes"])?;
@@ -135,6 +141,13 @@ impl Rule {
             let c = Obj::new(v, &obj.field_path("circuit"), circuit::FIELDS)?;
             let base = self.circuit.as_deref().cloned().unwrap_or_default();
             rule.circuit = Some(Rc::new(circuit::parse_circuit(&c, base)?));
+        }
+        let edits = rule.ab.experiments.iter().any(|e| e.rewrites_body());
+        if edits && !rule.read_bodies {
+            return Err(PolicyError::new(
+                obj.field_path("read_bodies"),
+                "an experiment arm rewrites the body (model or system_prompt): bodies must be read",
+            ));
         }
         if let Some(v) = obj.get("canary") {
             let c = Obj::new(v, &obj.field_path("canary"), canary::FIELDS)?;
