@@ -2,6 +2,7 @@
 every one of those shows up in a real Envoy's /stats/prometheus."""
 import json
 import re
+import time
 
 from harness import ROOT, chat, request
 
@@ -32,6 +33,7 @@ def test_every_dashboard_metric_is_emitted(make_envoy, pods):
     request(proxy.url, "POST", "/v1/chat/completions", chat("x"), {"x-mock-status": "503"})
     request(proxy.url, "POST", "/v1/chat/completions", chat("x"))
     assert len(queried_metrics()) >= 9
+    time.sleep(1.2)  # canary gauges are set on the root context's tick
     text = proxy.prometheus()
     missing = [m for m in sorted(queried_metrics())
                if not re.search(rf"^{m}(_bucket)?{{", text, re.M)]

@@ -109,6 +109,29 @@ impl TrackStats {
     }
 }
 
+/// Outcomes one worker gathered between two ticks: stable (0) and canary (1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CanaryDelta {
+    tracks: [TrackStats; 2],
+}
+
+impl CanaryDelta {
+    pub fn add(&mut self, canary: bool, failure: bool, latency_ms: u64) {
+        let track = &mut self.tracks[usize::from(canary)];
+        track.requests += 1;
+        track.errors += u32::from(failure);
+        let bucket = BOUNDS_MS
+            .iter()
+            .position(|b| latency_ms <= *b)
+            .unwrap_or(BUCKETS - 1);
+        track.latency[bucket] += 1;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tracks.iter().all(|t| t.requests == 0)
+    }
+}
+
 /// Why the canary halted.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum HaltReason {
@@ -141,6 +164,19 @@ impl CanaryWindow {
         latency_ms: u64,
         cfg: &HaltConfig,
     ) -> Option<HaltReason> {
+        let mut delta = CanaryDelta::default();
+        delta.add(canary, failure, latency_ms);
+        self.merge(now_ms, &delta, cfg)
+    }
+
+    /// Adds the outcomes one worker gathered since its last tick; returns why
+    /// the canary halts, if it now does.
+    pub fn merge(
+        &mut self,
+        now_ms: u64,
+        delta: &CanaryDelta,
+        cfg: &HaltConfig,
+    ) -> Option<HaltReason> {
         let half = cfg.window_s * 500;
         if now_ms >= self.half_start_ms + 2 * half {
             self.previous = Default::default();
@@ -151,15 +187,10 @@ impl CanaryWindow {
             self.current = Default::default();
             self.half_start_ms += half;
         }
-        let track = &mut self.current[usize::from(canary)];
-        track.requests += 1;
-        track.errors += u32::from(failure);
-        let bucket = BOUNDS_MS
-            .iter()
-            .position(|b| latency_ms <= *b)
-            .unwrap_or(BUCKETS - 1);
-        track.latency[bucket] += 1;
-        if !canary || self.halted(now_ms) {
+        for (track, add) in self.current.iter_mut().zip(delta.tracks.iter()) {
+            *track = track.add(add);
+        }
+        if delta.tracks[1].requests == 0 || self.halted(now_ms) {
             return None;
         }
         let reason = self.judge(cfg)?;
@@ -326,6 +357,30 @@ mod tests {
             reason = reason.or(w.record(100 + i, true, false, 450, &h));
         }
         assert_eq!(reason, Some(HaltReason::P95VsStable(500, 200)));
+    }
+
+    #[test]
+    fn a_worker_delta_merges_like_single_records() {
+        let h = HaltConfig {
+            min_requests: 5,
+            ..HaltConfig::default()
+        };
+        let mut delta = CanaryDelta::default();
+        (0..4).for_each(|_| delta.add(true, true, 10));
+        delta.add(false, false, 10);
+        assert!(!delta.is_empty());
+        let mut w = CanaryWindow::default();
+        assert_eq!(
+            w.merge(1, &delta, &h),
+            None,
+            "4 canary requests: below the minimum"
+        );
+        let mut more = CanaryDelta::default();
+        more.add(true, true, 10);
+        assert!(matches!(
+            w.merge(2, &more, &h),
+            Some(HaltReason::ErrorRate(_))
+        ));
     }
 
     #[test]

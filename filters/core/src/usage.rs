@@ -71,13 +71,23 @@ impl UsageScanner {
     }
 }
 
+/// The `usage` object of a completion or chunk, parsing only that object:
+/// the last `"usage"` key (a key: followed by `:`) and the value after it.
 fn usage_of(json: &[u8]) -> Option<Usage> {
-    // Cheap test first: most SSE chunks carry no usage.
-    if !json.windows(7).any(|w| w == b"\"usage\"") {
-        return None;
-    }
-    let v: Value = serde_json::from_slice(json).ok()?;
-    let u = v.get("usage").filter(|u| u.is_object())?;
+    const KEY: &[u8] = b"\"usage\"";
+    let mut end = json.len();
+    let value_start = loop {
+        let at = json[..end].windows(KEY.len()).rposition(|w| w == KEY)?;
+        let rest = &json[at + KEY.len()..];
+        let colon = rest.iter().position(|b| !b.is_ascii_whitespace());
+        if let Some(i) = colon.filter(|i| rest[*i] == b':') {
+            break at + KEY.len() + i + 1;
+        }
+        end = at;
+    };
+    let mut values =
+        serde_json::Deserializer::from_slice(&json[value_start..]).into_iter::<Value>();
+    let u = values.next()?.ok().filter(Value::is_object)?;
     Some(Usage {
         prompt_tokens: u.get("prompt_tokens").and_then(Value::as_u64).unwrap_or(0),
         completion_tokens: u
@@ -123,6 +133,15 @@ data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n
                 "{size}"
             );
         }
+        let mut tricky = UsageScanner::new(false);
+        tricky.feed(br#"{"choices":[{"message":{"content":"\"usage\": {\"prompt_tokens\": 99}","role":"usage"}}],"usage" : {"prompt_tokens":1,"completion_tokens":2}}"#);
+        assert_eq!(
+            tricky.finish(),
+            Some(Usage {
+                prompt_tokens: 1,
+                completion_tokens: 2
+            })
+        );
         let mut none = UsageScanner::new(true);
         none.feed(b"data: {\"usage\":null}\n\ndata: [DONE]\n\n");
         assert_eq!(none.finish(), None);

@@ -1,37 +1,108 @@
-//! The canary's halt window in shared data, one per route rule, so every
+//! The canary's halt window, one per route rule, in shared data so every
 //! Envoy worker of this proxy halts and resumes together.
+//!
+//! The request path never touches shared data: each worker gathers outcomes
+//! in a local delta and reads a locally cached halt deadline; the root
+//! context's tick (every second) merges the delta into the shared window
+//! with compare-and-swap, judges the thresholds, and refreshes the cache.
 
 use crate::metrics::Metrics;
 use crate::shared;
-use llm_policy_core::canary::{CanaryWindow, HaltReason};
-use llm_policy_core::policy::HaltConfig;
+use llm_policy_core::canary::{CanaryDelta, CanaryWindow, HaltReason};
+use llm_policy_core::policy::{HaltConfig, Policy};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// How often the root context merges and re-reads the windows.
+pub const TICK_MS: u64 = 1000;
 
 fn shared_key(rule: &str) -> String {
     format!("llm-policy.canary.{rule}")
 }
 
-/// True while this rule's canary is halted on this proxy. Host errors: not halted.
-pub fn halted(rule: &str, now_ms: u64) -> bool {
-    shared::read::<CanaryWindow>(&shared_key(rule)).is_some_and(|w| w.halted(now_ms))
+/// One worker's view of the canary windows of every rule with a halting canary.
+#[derive(Default)]
+pub struct CanaryState {
+    /// Rules with a halting canary, and their thresholds.
+    rules: Vec<(String, HaltConfig)>,
+    deltas: RefCell<HashMap<String, CanaryDelta>>,
+    halted_until_ms: RefCell<HashMap<String, u64>>,
 }
 
-/// Adds one finished request to the window; halts the canary when it breaks
-/// the thresholds, with one log line and a metric.
-pub fn record(
-    rule: &str,
-    now_ms: u64,
-    canary: bool,
-    failure: bool,
-    latency_ms: u64,
-    cfg: &HaltConfig,
-    metrics: &Metrics,
-) {
-    let updated = shared::update(&shared_key(rule), |w: &mut CanaryWindow| {
-        w.record(now_ms, canary, failure, latency_ms, cfg)
-    });
-    let Some((_, _, Some(reason))) = updated else {
-        return;
-    };
+impl CanaryState {
+    pub fn for_policy(policy: &Policy) -> CanaryState {
+        let rules = std::iter::once(&policy.default_rule)
+            .chain(policy.routes.iter().map(|(_, r)| r))
+            .filter_map(|r| {
+                let halt = r.canary.as_ref()?.halt.clone()?;
+                Some((r.name.clone(), halt))
+            })
+            .collect();
+        CanaryState {
+            rules,
+            ..CanaryState::default()
+        }
+    }
+
+    /// True when some rule's canary can halt: the root then needs its tick.
+    pub fn needs_tick(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
+    /// True while `rule`'s canary is halted on this proxy (as of the last tick).
+    pub fn halted(&self, rule: &str, now_ms: u64) -> bool {
+        self.halted_until_ms
+            .borrow()
+            .get(rule)
+            .is_some_and(|until| now_ms < *until)
+    }
+
+    /// Adds one finished request to this worker's delta.
+    pub fn add(&self, rule: &str, canary: bool, failure: bool, latency_ms: u64) {
+        let mut deltas = self.deltas.borrow_mut();
+        match deltas.get_mut(rule) {
+            Some(d) => d.add(canary, failure, latency_ms),
+            None => {
+                let mut d = CanaryDelta::default();
+                d.add(canary, failure, latency_ms);
+                deltas.insert(rule.to_string(), d);
+            }
+        }
+    }
+
+    /// The tick: merge deltas into the shared windows, halt where the
+    /// thresholds break (one log line, a metric), refresh the halt cache.
+    pub fn tick(&self, now_ms: u64, metrics: &Metrics) {
+        let deltas = std::mem::take(&mut *self.deltas.borrow_mut());
+        for (rule, halt) in &self.rules {
+            let key = shared_key(rule);
+            let window = match deltas.get(rule).filter(|d| !d.is_empty()) {
+                Some(delta) => {
+                    shared::update(&key, |w: &mut CanaryWindow| w.merge(now_ms, delta, halt)).map(
+                        |(_, after, reason)| {
+                            if let Some(reason) = reason {
+                                report_halt(rule, reason, halt, metrics);
+                            }
+                            after
+                        },
+                    )
+                }
+                None => shared::read::<CanaryWindow>(&key),
+            };
+            let until = window.map_or(0, |w| w.halted_until_ms);
+            self.halted_until_ms
+                .borrow_mut()
+                .insert(rule.clone(), until);
+            metrics.gauge(
+                "llm_policy_canary_halted",
+                &[("rule", rule.as_str())],
+                u64::from(now_ms < until),
+            );
+        }
+    }
+}
+
+fn report_halt(rule: &str, reason: HaltReason, cfg: &HaltConfig, metrics: &Metrics) {
     let (label, detail) = match reason {
         HaltReason::ErrorRate(r) => ("error_rate", format!("error rate {:.2}%", r * 100.0)),
         HaltReason::P95(p) => ("p95", format!("p95 {p} ms")),

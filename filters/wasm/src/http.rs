@@ -1,6 +1,6 @@
 //! The per-request flow: read the request once, ask the core, act on its answer.
 
-use crate::canary;
+use crate::canary::CanaryState;
 use crate::circuit;
 use crate::metrics::Metrics;
 use llm_policy_core::breaker::{self, Admission, Outcome};
@@ -21,6 +21,7 @@ const DEBUG_HEADER: &str = "x-llm-policy";
 pub struct PolicyHttp {
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
+    canary: Rc<CanaryState>,
     plan: Option<RequestPlan>,
     /// The request body is being buffered until it can be judged.
     reading_body: bool,
@@ -54,10 +55,11 @@ struct ResponseWatch {
 }
 
 impl PolicyHttp {
-    pub fn new(policy: Option<Rc<Policy>>, metrics: Rc<Metrics>) -> Self {
+    pub fn new(policy: Option<Rc<Policy>>, metrics: Rc<Metrics>, canary: Rc<CanaryState>) -> Self {
         PolicyHttp {
             policy,
             metrics,
+            canary,
             plan: None,
             reading_body: false,
             body_size: 0,
@@ -170,7 +172,7 @@ impl PolicyHttp {
             return;
         };
         let rule = plan.rule.name.clone();
-        let halted = cfg.halt.is_some() && canary::halted(&rule, self.now_ms());
+        let halted = cfg.halt.is_some() && self.canary.halted(&rule, self.now_ms());
         plan.choose_canary(head, halted, &mut random_id);
         let track = match &plan.track {
             Some(t) if t.canary => "canary",
@@ -180,11 +182,6 @@ impl PolicyHttp {
             "llm_policy_canary_requests_total",
             &[("rule", rule.as_str()), ("track", track)],
             1,
-        );
-        self.metrics.gauge(
-            "llm_policy_canary_halted",
-            &[("rule", rule.as_str())],
-            u64::from(halted),
         );
     }
 
@@ -196,20 +193,13 @@ impl PolicyHttp {
         let (Some(track), Some(cfg)) = (&plan.track, &plan.rule.canary) else {
             return;
         };
-        let (Some(halt), false) = (&cfg.halt, self.replied) else {
+        if cfg.halt.is_none() || self.replied {
             return;
-        };
+        }
         let failure = self.status.is_none_or(|s| s >= 500);
         let latency = self.first_byte_ms.unwrap_or_else(|| self.elapsed_ms());
-        canary::record(
-            &plan.rule.name,
-            self.now_ms(),
-            track.canary,
-            failure,
-            latency,
-            halt,
-            &self.metrics,
-        );
+        self.canary
+            .add(&plan.rule.name, track.canary, failure, latency);
     }
 
     fn elapsed_ms(&self) -> u64 {

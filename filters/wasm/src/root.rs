@@ -1,17 +1,20 @@
 //! The root context: reads the policy once per configuration and hands every
 //! HTTP context a shared reference to it.
 
+use crate::canary::{CanaryState, TICK_MS};
 use crate::http::PolicyHttp;
 use crate::metrics::Metrics;
 use llm_policy_core::policy::Policy;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::ContextType;
 use std::rc::Rc;
+use std::time::{Duration, UNIX_EPOCH};
 
 #[derive(Default)]
 pub struct PolicyRoot {
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
+    canary: Rc<CanaryState>,
 }
 
 impl Context for PolicyRoot {}
@@ -35,6 +38,9 @@ impl RootContext for PolicyRoot {
                 );
                 self.metrics
                     .count("llm_policy_config_loads_total", &[("outcome", "loaded")], 1);
+                self.canary = Rc::new(CanaryState::for_policy(&policy));
+                let period = if self.canary.needs_tick() { TICK_MS } else { 0 };
+                self.set_tick_period(Duration::from_millis(period));
                 self.policy = Some(Rc::new(policy));
                 true
             }
@@ -55,7 +61,17 @@ impl RootContext for PolicyRoot {
         Some(Box::new(PolicyHttp::new(
             self.policy.clone(),
             Rc::clone(&self.metrics),
+            Rc::clone(&self.canary),
         )))
+    }
+
+    /// Merges the workers' canary outcomes into the shared windows.
+    fn on_tick(&mut self) {
+        let now_ms = self
+            .get_current_time()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        self.canary.tick(now_ms, &self.metrics);
     }
 
     fn get_type(&self) -> Option<ContextType> {
