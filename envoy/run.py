@@ -28,9 +28,17 @@ llm-policy is serving on http://localhost:{listen} (Envoy admin: http://localhos
 Pods: {pods}
 
 Try:
-  # a chat completion; the mock echoes what reached the model; see x-llm-policy
+  # a chat completion; the mock echoes what reached the model. See x-llm-policy
+  # (rule, subject source, canary track) and x-ab-variant (the demo experiment's arm)
   curl -si localhost:{listen}/v1/chat/completions -H 'x-user-id: alice' \\
        -d '{{"model":"llm","messages":[{{"role":"user","content":"Hello!"}}]}}'
+
+  # the same user always gets the same arm and track; a few users in 100 land on the canary pod
+  for u in $(seq 1 40); do curl -s -o /dev/null -H "x-user-id: user-$u" localhost:{listen}/v1/models \\
+       -w "user-$u -> %header{{x-served-by}}, %header{{x-ab-variant}}\\n"; done
+
+  # a client cannot pick its arm or track: its x-canary / x-ab-demo are replaced
+  curl -si localhost:{listen}/v1/models -H 'x-user-id: alice' -H 'x-canary: true' | grep -i 'x-served-by\\|x-llm-policy'
 
   # streamed
   curl -sN localhost:{listen}/v1/chat/completions \\
@@ -39,11 +47,15 @@ Try:
   # a body the filter cannot read is refused with an OpenAI-shaped error
   curl -si localhost:{listen}/v1/chat/completions -d '{{"model":"llm","messages":['
 
-  # the pool behind the canary route
-  curl -si localhost:{listen}/v1/models -H 'x-canary: true'
+  # the filter's metrics (per arm, per track, per body outcome)
+  curl -s localhost:{admin}/stats/prometheus | grep '^llm_policy'
 
-  # the filter's metrics
-  curl -s localhost:{admin}/stats/prometheus | grep llm_policy
+  # the circuit breaker: run with POLICY=policies/examples/circuit-breaker.json, then make
+  # the stable pod fail and watch the fast 503s with retry-after
+  curl -s localhost:8001/mock/faults -d '{{"status":503}}'
+  for i in $(seq 1 7); do curl -s -o /dev/null localhost:{listen}/v1/models \\
+       -w "%{{http_code}} retry-after=%header{{retry-after}} %header{{x-llm-circuit}}\\n"; done
+  curl -s localhost:8001/mock/faults -d '{{}}'
 
 Ctrl-C stops Envoy and the pods.
 """

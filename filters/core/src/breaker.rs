@@ -116,6 +116,15 @@ impl Breaker {
     }
 
     fn record_closed(&mut self, now_ms: u64, failure: bool, cfg: &CircuitConfig) {
+        if cfg.failure_rate.is_none() {
+            // Without a rate trigger only the run of failures matters: a success
+            // after a success changes nothing (and costs no shared-data write).
+            self.consecutive = if failure { self.consecutive + 1 } else { 0 };
+            if cfg.consecutive_failures > 0 && self.consecutive >= cfg.consecutive_failures {
+                self.to(State::Open, now_ms);
+            }
+            return;
+        }
         if now_ms >= self.window_start_ms + cfg.window_s * 1000 {
             self.window_start_ms = now_ms;
             self.window_requests = 0;
@@ -278,6 +287,13 @@ mod tests {
         assert_eq!(b.admit(t2, &c), Admission::Probe);
         b.record(t2, true, Admission::Probe, &c);
         assert_eq!(b.state, State::Open, "a failed probe re-opens");
+    }
+
+    #[test]
+    fn successes_in_a_row_leave_the_state_unchanged() {
+        let (c, mut b) = (cfg(), Breaker::default());
+        b.record(1, false, Admission::Allow, &c);
+        assert_eq!(b, Breaker::default(), "nothing to write back");
     }
 
     #[test]

@@ -478,10 +478,14 @@ impl HttpContext for PolicyHttp {
             if self.replied {
                 circuit::release(&target, admission, &self.metrics);
             } else {
-                let flags = self
-                    .get_property(vec!["response", "flags"])
-                    .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
-                    .map_or(0, u64::from_le_bytes);
+                // Flags only matter when the exchange did not finish normally.
+                let flags = if self.status.is_none() || !self.response.ended {
+                    self.get_property(vec!["response", "flags"])
+                        .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+                        .map_or(0, u64::from_le_bytes)
+                } else {
+                    0
+                };
                 let outcome = Outcome {
                     status: self.status,
                     flags,
