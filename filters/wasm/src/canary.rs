@@ -1,10 +1,11 @@
 //! The canary's halt window, one per route rule, in shared data so every
 //! Envoy worker of this proxy halts and resumes together.
 //!
-//! The request path never touches shared data: each worker gathers outcomes
-//! in a local delta and reads a locally cached halt deadline; the root
-//! context's tick (every second) merges the delta into the shared window
-//! with compare-and-swap, judges the thresholds, and refreshes the cache.
+//! The request path never writes shared data: each worker gathers outcomes in
+//! a local delta; the root context's tick (every second) merges the delta
+//! into the shared window with compare-and-swap and judges the thresholds. A
+//! halt is published under its own small key, which requests read (one
+//! host call), so every worker stops sending to the canary at once.
 
 use crate::metrics::Metrics;
 use crate::shared;
@@ -20,13 +21,26 @@ fn shared_key(rule: &str) -> String {
     format!("llm-policy.canary.{rule}")
 }
 
+fn halt_key(rule: &str) -> String {
+    format!("llm-policy.canary-halt.{rule}")
+}
+
+/// Publishes the halt deadline of `rule` for every worker.
+fn publish_halt(rule: &str, until_ms: u64) {
+    let value = until_ms.to_string();
+    if let Err(e) =
+        proxy_wasm::hostcalls::set_shared_data(&halt_key(rule), Some(value.as_bytes()), None)
+    {
+        log::warn!("canary of rule {rule}: halt not published: {e:?}");
+    }
+}
+
 /// One worker's view of the canary windows of every rule with a halting canary.
 #[derive(Default)]
 pub struct CanaryState {
     /// Rules with a halting canary, and their thresholds.
     rules: Vec<(String, HaltConfig)>,
     deltas: RefCell<HashMap<String, CanaryDelta>>,
-    halted_until_ms: RefCell<HashMap<String, u64>>,
 }
 
 impl CanaryState {
@@ -49,12 +63,15 @@ impl CanaryState {
         !self.rules.is_empty()
     }
 
-    /// True while `rule`'s canary is halted on this proxy (as of the last tick).
+    /// True while `rule`'s canary is halted on this proxy. Host errors: not halted.
     pub fn halted(&self, rule: &str, now_ms: u64) -> bool {
-        self.halted_until_ms
-            .borrow()
-            .get(rule)
-            .is_some_and(|until| now_ms < *until)
+        let Ok((Some(bytes), _)) = proxy_wasm::hostcalls::get_shared_data(&halt_key(rule)) else {
+            return false;
+        };
+        std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .is_some_and(|until| now_ms < until)
     }
 
     /// Adds one finished request to this worker's delta.
@@ -81,6 +98,7 @@ impl CanaryState {
                     shared::update(&key, |w: &mut CanaryWindow| w.merge(now_ms, delta, halt)).map(
                         |(_, after, reason)| {
                             if let Some(reason) = reason {
+                                publish_halt(rule, after.halted_until_ms);
                                 report_halt(rule, reason, halt, metrics);
                             }
                             after
@@ -90,9 +108,6 @@ impl CanaryState {
                 None => shared::read::<CanaryWindow>(&key),
             };
             let until = window.map_or(0, |w| w.halted_until_ms);
-            self.halted_until_ms
-                .borrow_mut()
-                .insert(rule.clone(), until);
             metrics.gauge(
                 "llm_policy_canary_halted",
                 &[("rule", rule.as_str())],
