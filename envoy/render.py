@@ -5,6 +5,7 @@ embedded default). Prints the rendered YAML on stdout.
 
     envoy/render.py envoy/llm-policy.yaml --policy policies/default.json \
         LISTEN_PORT=10000 ADMIN_PORT=9901 WASM_PATH=dist/llm-policy.wasm ...
+    envoy/render.py ecds --policy FILE [WASM_PATH=...] [VERSION=...]   # the ECDS resource
 """
 import argparse
 import json
@@ -23,6 +24,7 @@ DEFAULTS = {
     "FALLBACK_PORT": "8003",
     "WASM_PATH": "dist/llm-policy.wasm",
     "FAIL_OPEN": "false",
+    "ECDS_DIR": "/etc/llm-policy",
 }
 
 
@@ -42,13 +44,41 @@ def render(template_path, values, policy_path=None):
     return template.substitute(filled)
 
 
+def ecds_resource(policy_text, wasm_path, version="1", fail_open=False):
+    """The ECDS file for envoy/llm-policy-ecds.yaml: the Wasm filter config with
+    `policy_text` as its configuration (JSON, which is valid YAML)."""
+    wasm = {
+        "name": "llm-policy",
+        "root_id": "llm-policy",
+        "fail_open": fail_open,
+        "vm_config": {
+            "vm_id": "llm-policy",
+            "runtime": "envoy.wasm.runtime.v8",
+            "code": {"local": {"filename": os.path.abspath(wasm_path)}},
+        },
+        "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue",
+                          "value": policy_text},
+    }
+    return json.dumps({"version_info": str(version), "resources": [{
+        "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+        "name": "llm-policy",
+        "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+                         "config": wasm},
+    }]}, indent=2) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("template")
+    parser.add_argument("template", help="an envoy/*.yaml template, or 'ecds' for the ECDS resource")
     parser.add_argument("--policy", help="policy JSON file (default: embedded default)")
     parser.add_argument("values", nargs="*", help="NAME=VALUE")
     args = parser.parse_intermixed_args()
     values = dict(v.split("=", 1) for v in args.values)
+    if args.template == "ecds":
+        policy = open(args.policy, encoding="utf-8").read() if args.policy else ""
+        wasm = values.get("WASM_PATH", DEFAULTS["WASM_PATH"])
+        sys.stdout.write(ecds_resource(policy, wasm, values.get("VERSION", "1")))
+        return
     try:
         sys.stdout.write(render(args.template, values, args.policy))
     except KeyError as e:

