@@ -56,3 +56,32 @@ def test_stats_tags_in_the_envoy_template_match_the_cli():
     template = (ROOT / "envoy" / "llm-policy.yaml").read_text()
     for tag in tags:
         assert f"tag_name: {tag['tag_name']}, regex: '{tag['regex']}'" in template
+
+
+def test_explain_predicts_what_the_filter_does(envoy, tmp_path):
+    """The CLI's explanation and the real filter agree on headers and arms."""
+    from harness import chat, request  # noqa: PLC0415
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps(chat("hello")))
+    for user in ("alice", "bob", "user-9", "user-11"):
+        out = subprocess.run([str(CLI), "explain", str(POLICIES / "default.json"),
+                              "-H", f"x-user-id: {user}", "--body", str(body)],
+                             capture_output=True, text=True, check=True).stdout
+        predicted = dict(line.removeprefix("sets response header: ").split(": ", 1)
+                         for line in out.splitlines() if line.startswith("sets response header: "))
+        r = request(envoy.url, "POST", "/v1/chat/completions", chat("hello"), {"x-user-id": user})
+        assert r.status == 200
+        assert r.header("x-ab-variant") == predicted["x-ab-variant"], user
+        assert r.header("x-llm-policy") == predicted["x-llm-policy"], user
+        assert "body: read (1 text fields" in out
+
+
+def test_explain_shows_refusals_and_names_a_bad_policy(tmp_path):
+    body = tmp_path / "bad.json"
+    body.write_bytes(b'{"messages": [')
+    out = subprocess.run([str(CLI), "explain", str(POLICIES / "default.json"), "--body", str(body)],
+                         capture_output=True, text=True, check=True).stdout
+    assert "body: invalid_json → refused with 400" in out
+    bad = subprocess.run([str(CLI), "explain", str(POLICIES / "invalid" / "typo-prefx.json")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 1 and "routes[2].match.prefx" in bad.stdout

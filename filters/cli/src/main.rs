@@ -4,17 +4,26 @@
 //!   valid, 1 when any is refused, 2 on usage or I/O errors.
 //! - `llm-policy stats-tags`: the Envoy `stats_tags` that turn the filter's
 //!   metric names into Prometheus labels (JSON, for a bootstrap's `stats_config`).
+//! - `llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']…
+//!   [--route-name R] [--body FILE] [--canary-halted]`: every decision the filter
+//!   would take for that request. Exit 1 if the policy is refused.
 
+mod explain;
+
+use explain::{explain, ExplainRequest};
 use llm_policy_core::metrics::{tag_regex, TAG_NAMES};
 use llm_policy_core::policy::Policy;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags";
+const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       \
+llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']... \
+[--route-name R] [--body FILE] [--canary-halted]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("validate") if args.len() > 1 => validate(&args[1..]),
+        Some("explain") if args.len() > 1 => run_explain(&args[1], &args[2..]),
         Some("stats-tags") => {
             let tags: Vec<String> = TAG_NAMES
                 .iter()
@@ -52,4 +61,71 @@ fn validate(files: &[String]) -> ExitCode {
         }
     }
     ExitCode::from(worst)
+}
+
+fn run_explain(policy_file: &str, opts: &[String]) -> ExitCode {
+    let policy = match std::fs::read(policy_file).map(|b| Policy::parse(&b)) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => {
+            println!("{policy_file}: {e}");
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("{policy_file}: cannot read: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut req = ExplainRequest {
+        method: "POST".into(),
+        path: "/v1/chat/completions".into(),
+        authority: "localhost".into(),
+        headers: Vec::new(),
+        route_name: None,
+        body: None,
+        canary_halted: false,
+    };
+    let mut it = opts.iter();
+    while let Some(opt) = it.next() {
+        let mut value = || it.next().cloned();
+        let ok = match opt.as_str() {
+            "--method" => value()
+                .map(|v| req.method = v.to_ascii_uppercase())
+                .is_some(),
+            "--path" => value().map(|v| req.path = v).is_some(),
+            "--host" => value().map(|v| req.authority = v).is_some(),
+            "--route-name" => value().map(|v| req.route_name = Some(v)).is_some(),
+            "--canary-halted" => {
+                req.canary_halted = true;
+                true
+            }
+            "-H" => match value().as_deref().and_then(|h| h.split_once(':')) {
+                Some((n, v)) => {
+                    req.headers
+                        .push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
+                    true
+                }
+                None => false,
+            },
+            "--body" => match value().map(std::fs::read) {
+                Some(Ok(b)) => {
+                    req.body = Some(b);
+                    true
+                }
+                Some(Err(e)) => {
+                    eprintln!("--body: {e}");
+                    return ExitCode::from(2);
+                }
+                None => false,
+            },
+            _ => false,
+        };
+        if !ok {
+            eprintln!("explain: bad option {opt}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    for line in explain(&policy, &req) {
+        println!("{line}");
+    }
+    ExitCode::SUCCESS
 }
