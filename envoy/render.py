@@ -25,6 +25,10 @@ DEFAULTS = {
     "WASM_PATH": "dist/llm-policy.wasm",
     "FAIL_OPEN": "false",
     "ECDS_DIR": "/etc/llm-policy",
+    "WASM_URL": "http://127.0.0.1:8080/llm-policy.wasm",
+    "WASM_SHA256": "",
+    "WASM_SERVER_HOST": "127.0.0.1",
+    "WASM_SERVER_PORT": "8080",
 }
 
 
