@@ -8,7 +8,13 @@
 //!   [--route-name R] [--body FILE] [--canary-halted]`: every decision the filter
 //!   would take for that request. Exit 1 if the policy is refused.
 
+//! - `llm-policy render --configmap FILE --kind wasmplugin|trafficextension|envoyfilter
+//!   --name N --url URL [--namespace NS] [--sha256 HEX | --sha256-file FILE]
+//!   [--selector k=v]… [--fail-strategy S] [--phase P] [--priority N]`: the Istio
+//!   resource installing the filter with the ConfigMap's policy as `pluginConfig` (YAML).
+
 mod explain;
+mod render;
 
 use explain::{explain, ExplainRequest};
 use llm_policy_core::metrics::{tag_regex, TAG_NAMES};
@@ -17,13 +23,16 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       \
 llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']... \
-[--route-name R] [--body FILE] [--canary-halted]";
+[--route-name R] [--body FILE] [--canary-halted]\n       \
+llm-policy render --configmap FILE --kind wasmplugin|trafficextension|envoyfilter --name N --url URL \
+[--namespace NS] [--sha256 HEX | --sha256-file FILE] [--selector k=v]... [--fail-strategy S] [--phase P] [--priority N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("validate") if args.len() > 1 => validate(&args[1..]),
         Some("explain") if args.len() > 1 => run_explain(&args[1], &args[2..]),
+        Some("render") => run_render(&args[1..]),
         Some("stats-tags") => {
             let tags: Vec<String> = TAG_NAMES
                 .iter()
@@ -128,4 +137,82 @@ fn run_explain(policy_file: &str, opts: &[String]) -> ExitCode {
         println!("{line}");
     }
     ExitCode::SUCCESS
+}
+
+fn run_render(opts: &[String]) -> ExitCode {
+    let mut a = render::RenderArgs {
+        kind: "wasmplugin".into(),
+        name: "llm-policy".into(),
+        namespace: None,
+        url: String::new(),
+        sha256: None,
+        selector: Vec::new(),
+        fail_strategy: "FAIL_CLOSE".into(),
+        phase: "AUTHZ".into(),
+        priority: 10,
+    };
+    let mut configmap = None;
+    let mut it = opts.iter();
+    while let Some(opt) = it.next() {
+        let Some(v) = it.next().cloned() else {
+            eprintln!("render: {opt} needs a value\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        match opt.as_str() {
+            "--configmap" => configmap = Some(v),
+            "--kind" => a.kind = v.to_ascii_lowercase(),
+            "--name" => a.name = v,
+            "--namespace" => a.namespace = Some(v),
+            "--url" => a.url = v,
+            "--sha256" => a.sha256 = Some(v),
+            "--sha256-file" => match std::fs::read_to_string(&v) {
+                Ok(t) => a.sha256 = t.split_whitespace().next().map(str::to_string),
+                Err(e) => {
+                    eprintln!("{v}: {e}");
+                    return ExitCode::from(2);
+                }
+            },
+            "--selector" => match v.split_once('=') {
+                Some((k, val)) => a.selector.push((k.to_string(), val.to_string())),
+                None => {
+                    eprintln!("render: --selector wants key=value");
+                    return ExitCode::from(2);
+                }
+            },
+            "--fail-strategy" => a.fail_strategy = v,
+            "--phase" => a.phase = v,
+            "--priority" => match v.parse() {
+                Ok(n) => a.priority = n,
+                Err(_) => {
+                    eprintln!("render: --priority wants a number");
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!("render: bad option {opt}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(configmap), false) = (configmap, a.url.is_empty()) else {
+        eprintln!("render: --configmap and --url are required\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read_to_string(&configmap) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{configmap}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match render::policy_from_configmap(&text).and_then(|p| render::render(p, &a)) {
+        Ok(resource) => {
+            print!("{}", render::to_yaml(&resource));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("{configmap}: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -1,0 +1,200 @@
+//! `llm-policy render`: from the policy ConfigMap manifest to the Istio
+//! resource that installs the filter with that policy as `pluginConfig`.
+
+use llm_policy_core::policy::Policy;
+use serde_json::{json, Map, Value};
+
+/// What to render, from the command line.
+pub struct RenderArgs {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub url: String,
+    pub sha256: Option<String>,
+    pub selector: Vec<(String, String)>,
+    pub fail_strategy: String,
+    pub phase: String,
+    pub priority: i64,
+}
+
+/// The policy (`data."policy.json"`) of a ConfigMap manifest, validated by the filter's parser.
+pub fn policy_from_configmap(yaml: &str) -> Result<Value, String> {
+    let doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| format!("not YAML: {e}"))?;
+    if doc.get("kind").and_then(Value::as_str) != Some("ConfigMap") {
+        return Err("expected a ConfigMap manifest".into());
+    }
+    let text = doc
+        .pointer("/data/policy.json")
+        .and_then(Value::as_str)
+        .ok_or("the ConfigMap has no data key policy.json")?;
+    Policy::parse(text.as_bytes()).map_err(|e| format!("policy.json: {e}"))?;
+    serde_json::from_str(text).map_err(|e| format!("policy.json: {e}"))
+}
+
+/// The resource as a JSON value (printed as YAML by [`to_yaml`]).
+pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
+    let mut metadata = Map::new();
+    metadata.insert("name".into(), json!(a.name));
+    if let Some(ns) = &a.namespace {
+        metadata.insert("namespace".into(), json!(ns));
+    }
+    let selector = (!a.selector.is_empty()).then(|| {
+        let labels: Map<String, Value> = a
+            .selector
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        json!({ "matchLabels": labels })
+    });
+    let mut wasm = Map::new();
+    wasm.insert("url".into(), json!(a.url));
+    if let Some(sha) = &a.sha256 {
+        wasm.insert("sha256".into(), json!(sha));
+    }
+    wasm.insert("imagePullPolicy".into(), json!("IfNotPresent"));
+    wasm.insert("failStrategy".into(), json!(a.fail_strategy));
+    wasm.insert("pluginConfig".into(), policy.clone());
+    let mut spec = Map::new();
+    if let Some(s) = &selector {
+        spec.insert("selector".into(), s.clone());
+    }
+    spec.insert("phase".into(), json!(a.phase));
+    spec.insert("priority".into(), json!(a.priority));
+    match a.kind.as_str() {
+        "wasmplugin" => {
+            spec.extend(wasm);
+            Ok(
+                json!({"apiVersion": "extensions.istio.io/v1alpha1", "kind": "WasmPlugin",
+                      "metadata": metadata, "spec": spec}),
+            )
+        }
+        "trafficextension" => {
+            spec.insert("wasm".into(), Value::Object(wasm));
+            Ok(
+                json!({"apiVersion": "extensions.istio.io/v1alpha1", "kind": "TrafficExtension",
+                      "metadata": metadata, "spec": spec}),
+            )
+        }
+        "envoyfilter" => Ok(envoy_filter(metadata, selector, policy, a)),
+        other => Err(format!(
+            "unknown kind {other}, expected wasmplugin, trafficextension or envoyfilter"
+        )),
+    }
+}
+
+/// An EnvoyFilter inserting the Wasm filter before the router of inbound HTTP
+/// listeners; the module is fetched from `url` (http/https) and checked against sha256.
+fn envoy_filter(
+    metadata: Map<String, Value>,
+    selector: Option<Value>,
+    policy: Value,
+    a: &RenderArgs,
+) -> Value {
+    let mut remote = json!({"http_uri": {"uri": a.url, "timeout": "30s",
+                                         "cluster": "outbound|443||wasm-registry"}});
+    if let Some(sha) = &a.sha256 {
+        remote["sha256"] = json!(sha);
+    }
+    let mut spec = Map::new();
+    if let Some(s) = selector {
+        spec.insert(
+            "workloadSelector".into(),
+            json!({"labels": s["matchLabels"]}),
+        );
+    }
+    spec.insert(
+        "configPatches".into(),
+        json!([{
+        "applyTo": "HTTP_FILTER",
+        "match": {"context": "SIDECAR_INBOUND", "listener": {"filterChain": {"filter": {
+            "name": "envoy.filters.network.http_connection_manager",
+            "subFilter": {"name": "envoy.filters.http.router"}}}}},
+        "patch": {"operation": "INSERT_BEFORE", "value": {
+            "name": "llm-policy",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+                "config": {
+                    "name": "llm-policy", "root_id": "llm-policy",
+                    "fail_open": a.fail_strategy == "FAIL_OPEN",
+                    "vm_config": {"vm_id": "llm-policy", "runtime": "envoy.wasm.runtime.v8",
+                                  "code": {"remote": remote}},
+                    "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue",
+                                      "value": policy.to_string()}}}}}}]),
+    );
+    json!({"apiVersion": "networking.istio.io/v1alpha3", "kind": "EnvoyFilter",
+           "metadata": metadata, "spec": spec})
+}
+
+/// Block-style YAML for a JSON value: maps and lists indented, scalars as JSON
+/// (a JSON scalar is valid YAML), empty containers inline.
+pub fn to_yaml(v: &Value) -> String {
+    let mut out = String::new();
+    emit(v, 0, &mut out);
+    out
+}
+
+fn emit(v: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, val) in m {
+                out.push_str(&format!("{pad}{}:", key(k)));
+                nested(val, indent, out);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                out.push_str(&format!("{pad}-"));
+                match item {
+                    Value::Object(m) if !m.is_empty() => {
+                        let mut first = true;
+                        for (k, val) in m {
+                            if first {
+                                out.push_str(&format!(" {}:", key(k)));
+                                first = false;
+                            } else {
+                                out.push_str(&format!("{pad}  {}:", key(k)));
+                            }
+                            nested(val, indent + 2, out);
+                        }
+                    }
+                    _ => nested(item, indent, out),
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+    }
+}
+
+fn nested(val: &Value, indent: usize, out: &mut String) {
+    match val {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            emit(val, indent + 2, out);
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            emit(val, indent + 2, out);
+        }
+        other => out.push_str(&format!(" {}\n", scalar(other))),
+    }
+}
+
+fn key(k: &str) -> String {
+    let plain = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c));
+    if plain {
+        k.to_string()
+    } else {
+        json!(k).to_string()
+    }
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::Object(_) => "{}".into(),
+        Value::Array(_) => "[]".into(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,58 @@
+"""`llm-policy render` turns the policy ConfigMap into WasmPlugin, TrafficExtension
+and EnvoyFilter resources that validate against Istio's CRDs and carry the
+policy exactly; a ConfigMap with an invalid policy is refused, naming the field."""
+import json
+import subprocess
+
+import jsonschema
+import pytest
+import yaml
+
+from test_istio_manifests import CLI, ROOT, crd_schemas
+
+CONFIGMAP = ROOT / "istio" / "policy-configmap.yaml"
+SHA_FILE = ROOT / "dist" / "llm-policy.wasm.sha256"
+
+
+def render(kind, configmap=CONFIGMAP, check=True):
+    return subprocess.run(
+        [str(CLI), "render", "--configmap", str(configmap), "--kind", kind, "--name", "llm-policy",
+         "--namespace", "llm-serving", "--url", "oci://registry.example.com/platform/llm-policy:0.1.0",
+         "--sha256-file", str(SHA_FILE), "--selector", "app=llm-gateway", "--fail-strategy", "FAIL_OPEN"],
+        capture_output=True, text=True, check=check)
+
+
+def policy_in_configmap():
+    return json.loads(yaml.safe_load(CONFIGMAP.read_text())["data"]["policy.json"])
+
+
+@pytest.mark.parametrize("kind,api", [
+    ("wasmplugin", ("extensions.istio.io", "v1alpha1", "WasmPlugin")),
+    ("trafficextension", ("extensions.istio.io", "v1alpha1", "TrafficExtension")),
+    ("envoyfilter", ("networking.istio.io", "v1alpha3", "EnvoyFilter")),
+])
+def test_rendered_resources_validate_and_carry_the_policy(kind, api):
+    doc = yaml.safe_load(render(kind).stdout)
+    errors = list(jsonschema.Draft7Validator(crd_schemas()[api]).iter_errors(doc))
+    assert not errors, f"{kind}: {errors[0].message} at {list(errors[0].absolute_path)}"
+    sha = SHA_FILE.read_text().split()[0]
+    if kind == "envoyfilter":
+        config = doc["spec"]["configPatches"][0]["patch"]["value"]["typed_config"]["config"]
+        assert json.loads(config["configuration"]["value"]) == policy_in_configmap()
+        assert config["vm_config"]["code"]["remote"]["sha256"] == sha
+        assert config["fail_open"] is True
+    else:
+        wasm = doc["spec"] if kind == "wasmplugin" else doc["spec"]["wasm"]
+        assert wasm["pluginConfig"] == policy_in_configmap()
+        assert wasm["sha256"] == sha and wasm["failStrategy"] == "FAIL_OPEN"
+        assert doc["spec"]["selector"] == {"matchLabels": {"app": "llm-gateway"}}
+
+
+def test_a_configmap_with_an_invalid_policy_is_refused(tmp_path):
+    bad = yaml.safe_load(CONFIGMAP.read_text())
+    bad["data"]["policy.json"] = (ROOT / "policies" / "invalid" / "typo-prefx.json").read_text()
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad))
+    out = render("wasmplugin", path, check=False)
+    assert out.returncode == 1
+    assert "routes[2].match.prefx: unknown field" in out.stdout
