@@ -70,7 +70,8 @@ def docs():
 
 def test_there_are_manifests():
     kinds = {doc["kind"] for _, doc in docs()}
-    assert {"WasmPlugin", "VirtualService", "DestinationRule", "ConfigMap"} <= kinds
+    assert {"WasmPlugin", "TrafficExtension", "EnvoyFilter", "VirtualService",
+            "DestinationRule", "ConfigMap"} <= kinds
 
 
 @pytest.mark.parametrize("name,doc", list(docs()), ids=lambda x: x if isinstance(x, str) else x["kind"])
@@ -99,6 +100,11 @@ def policies_carried():
     for name, doc in docs():
         if doc["kind"] == "WasmPlugin":
             yield name, doc["spec"]["pluginConfig"]
+        elif doc["kind"] == "TrafficExtension":
+            yield name, doc["spec"]["wasm"]["pluginConfig"]
+        elif doc["kind"] == "EnvoyFilter":
+            config = doc["spec"]["configPatches"][0]["patch"]["value"]["typed_config"]["config"]
+            yield name, json.loads(config["configuration"]["value"])
         elif doc["kind"] == "ConfigMap":
             yield name, json.loads(doc["data"]["policy.json"])
 

@@ -83,15 +83,24 @@ pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
 }
 
 /// An EnvoyFilter inserting the Wasm filter before the router of inbound HTTP
-/// listeners; the module is fetched from `url` (http/https) and checked against sha256.
+/// listeners; the module is fetched from `url` (http/https, through Istio's
+/// outbound cluster for its host) and checked against sha256.
 fn envoy_filter(
     metadata: Map<String, Value>,
     selector: Option<Value>,
     policy: Value,
     a: &RenderArgs,
 ) -> Value {
+    // Istio's outbound cluster for the module's host (declare it with a ServiceEntry).
+    let host = a
+        .url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .unwrap_or("wasm-registry");
+    let port = if a.url.starts_with("http://") { 80 } else { 443 };
     let mut remote = json!({"http_uri": {"uri": a.url, "timeout": "30s",
-                                         "cluster": "outbound|443||wasm-registry"}});
+                                         "cluster": format!("outbound|{port}||{host}")}});
     if let Some(sha) = &a.sha256 {
         remote["sha256"] = json!(sha);
     }
