@@ -98,7 +98,11 @@ fn envoy_filter(
         .nth(1)
         .and_then(|rest| rest.split(['/', ':']).next())
         .unwrap_or("wasm-registry");
-    let port = if a.url.starts_with("http://") { 80 } else { 443 };
+    let port = if a.url.starts_with("http://") {
+        80
+    } else {
+        443
+    };
     let mut remote = json!({"http_uri": {"uri": a.url, "timeout": "30s",
                                          "cluster": format!("outbound|{port}||{host}")}});
     if let Some(sha) = &a.sha256 {
