@@ -2,7 +2,7 @@
 
 use super::error::PolicyError;
 use super::reader::Obj;
-use super::rule::{parse_subject, SubjectSource};
+use super::rule::{parse_subject_override, SubjectSource};
 use serde_json::Value;
 
 /// What an experiment does for a request without a subject.
@@ -161,14 +161,7 @@ fn parse_experiment(v: &Value, path: &str) -> Result<Experiment, PolicyError> {
         Some("random_sticky") => NoSubject::RandomSticky { cookie },
         _ => NoSubject::Control,
     };
-    let subject = match obj.get("subject") {
-        Some(s) => Some(parse_subject(&Obj::new(
-            s,
-            &obj.field_path("subject"),
-            &["sources"],
-        )?)?),
-        None => None,
-    };
+    let subject = parse_subject_override(&obj)?;
     let header = if obj.has("header") {
         header_name(&obj, "header")?
     } else {

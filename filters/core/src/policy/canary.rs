@@ -4,7 +4,7 @@
 
 use super::error::PolicyError;
 use super::reader::Obj;
-use super::rule::{parse_subject, SubjectSource};
+use super::rule::{parse_subject_override, SubjectSource};
 
 /// When the canary halts (weight 0 on this proxy) for a cool-down.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,14 +75,7 @@ pub(super) fn parse_canary(obj: &Obj) -> Result<CanaryConfig, PolicyError> {
         Some("random_sticky") => Some(cookie),
         _ => None,
     };
-    let subject = match obj.get("subject") {
-        Some(s) => Some(parse_subject(&Obj::new(
-            s,
-            &obj.field_path("subject"),
-            &["sources"],
-        )?)?),
-        None => None,
-    };
+    let subject = parse_subject_override(obj)?;
     let halt = match obj.get("halt") {
         None => Some(HaltConfig::default()),
         Some(serde_json::Value::Bool(false)) => None,

@@ -172,6 +172,18 @@ fn parse_mode(modes: &Obj, field: &str) -> Result<Option<FailureMode>, PolicyErr
     })
 }
 
+/// An optional `subject` field that overrides the rule's subject sources.
+pub(super) fn parse_subject_override(obj: &Obj) -> Result<Option<Vec<SubjectSource>>, PolicyError> {
+    match obj.get("subject") {
+        Some(s) => Ok(Some(parse_subject(&Obj::new(
+            s,
+            &obj.field_path("subject"),
+            &["sources"],
+        )?)?)),
+        None => Ok(None),
+    }
+}
+
 pub(super) fn parse_subject(subject: &Obj) -> Result<Vec<SubjectSource>, PolicyError> {
     const KINDS: &[&str] = &["header", "cookie", "bearer_claim"];
     let mut sources = Vec::new();
