@@ -27,6 +27,7 @@ test: tools fmt-check clippy core-test core-test-wasm build e2e
 
 ## bench: overhead vs a no-filter Envoy and an empty wasm filter, interleaved rounds
 bench: build
+	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(VENV)/bin/python tests/bench/bench.py
 
 ## build: the filter at dist/llm-policy.wasm (+ .sha256), the empty filter, the CLI
