@@ -10,5 +10,6 @@ pub mod openai;
 pub mod policy;
 pub mod reply;
 pub mod request;
+mod robustness;
 pub mod subject;
 pub mod usage;
