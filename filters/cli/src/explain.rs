@@ -8,11 +8,7 @@ use llm_policy_core::request::RequestHead;
 
 /// A request described on the command line.
 pub struct ExplainRequest {
-    pub method: String,
-    pub path: String,
-    pub authority: String,
-    pub headers: Vec<(String, String)>,
-    pub route_name: Option<String>,
+    pub head: RequestHead,
     pub body: Option<Vec<u8>>,
     /// Assume this rule's canary is halted on the proxy.
     pub canary_halted: bool,
@@ -20,16 +16,10 @@ pub struct ExplainRequest {
 
 /// The explanation, one decision per line.
 pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
-    let head = RequestHead {
-        method: req.method.clone(),
-        path: req.path.clone(),
-        authority: req.authority.clone(),
-        headers: req.headers.clone(),
-        route_name: req.route_name.clone(),
-    };
+    let head = &req.head;
     let mut random = || String::from("r0000000000000000");
-    let mut p = plan(policy, &head, req.body.is_some(), &mut random);
-    p.choose_canary(&head, req.canary_halted, &mut random);
+    let mut p = plan(policy, head, req.body.is_some(), &mut random);
+    p.choose_canary(head, req.canary_halted, &mut random);
     let mut out = vec![
         format!("policy: revision {}", policy.revision),
         format!("rule: {}", p.rule.name),

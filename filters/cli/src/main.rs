@@ -19,6 +19,7 @@ mod render;
 use explain::{explain, ExplainRequest};
 use llm_policy_core::metrics::{tag_regex, TAG_NAMES};
 use llm_policy_core::policy::Policy;
+use llm_policy_core::request::RequestHead;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       \
@@ -85,11 +86,13 @@ fn run_explain(policy_file: &str, opts: &[String]) -> ExitCode {
         }
     };
     let mut req = ExplainRequest {
-        method: "POST".into(),
-        path: "/v1/chat/completions".into(),
-        authority: "localhost".into(),
-        headers: Vec::new(),
-        route_name: None,
+        head: RequestHead {
+            method: "POST".into(),
+            path: "/v1/chat/completions".into(),
+            authority: "localhost".into(),
+            headers: Vec::new(),
+            route_name: None,
+        },
         body: None,
         canary_halted: false,
     };
@@ -98,18 +101,19 @@ fn run_explain(policy_file: &str, opts: &[String]) -> ExitCode {
         let mut value = || it.next().cloned();
         let ok = match opt.as_str() {
             "--method" => value()
-                .map(|v| req.method = v.to_ascii_uppercase())
+                .map(|v| req.head.method = v.to_ascii_uppercase())
                 .is_some(),
-            "--path" => value().map(|v| req.path = v).is_some(),
-            "--host" => value().map(|v| req.authority = v).is_some(),
-            "--route-name" => value().map(|v| req.route_name = Some(v)).is_some(),
+            "--path" => value().map(|v| req.head.path = v).is_some(),
+            "--host" => value().map(|v| req.head.authority = v).is_some(),
+            "--route-name" => value().map(|v| req.head.route_name = Some(v)).is_some(),
             "--canary-halted" => {
                 req.canary_halted = true;
                 true
             }
             "-H" => match value().as_deref().and_then(|h| h.split_once(':')) {
                 Some((n, v)) => {
-                    req.headers
+                    req.head
+                        .headers
                         .push((n.trim().to_ascii_lowercase(), v.trim().to_string()));
                     true
                 }

@@ -251,22 +251,22 @@ impl RequestPlan {
         out
     }
 
+    /// `(experiment id, arm name)` of every chosen arm, in experiment order.
+    pub fn arm_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.arms.iter().map(|c| {
+            let exp = &self.rule.ab.experiments[c.experiment];
+            (exp.id.as_str(), exp.arms[c.arm].name.as_str())
+        })
+    }
+
     /// The A/B response header: its name and `id=arm, id=arm`.
     pub fn ab_response_header(&self) -> Option<(&str, String)> {
         let name = self.rule.ab.response_header.as_deref()?;
         if self.arms.is_empty() {
             return None;
         }
-        let value = self
-            .arms
-            .iter()
-            .map(|c| {
-                let exp = &self.rule.ab.experiments[c.experiment];
-                format!("{}={}", exp.id, exp.arms[c.arm].name)
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        Some((name, value))
+        let pairs: Vec<String> = self.arm_names().map(|(e, a)| format!("{e}={a}")).collect();
+        Some((name, pairs.join(", ")))
     }
 
     /// `set-cookie` values for new random-sticky identities.

@@ -28,8 +28,6 @@ pub struct PolicyHttp {
     /// Bytes buffered so far (as last reported by the host).
     body_size: usize,
     debug_value: Option<String>,
-    /// `(experiment, arm)` labels of the chosen arms, for metrics.
-    arm_labels: Vec<(String, String)>,
     /// Token usage read from the response as it passes, when arms are counted.
     usage: Option<UsageScanner>,
     started: Option<SystemTime>,
@@ -64,7 +62,6 @@ impl PolicyHttp {
             reading_body: false,
             body_size: 0,
             debug_value: None,
-            arm_labels: Vec::new(),
             usage: None,
             started: None,
             circuit: None,
@@ -114,10 +111,10 @@ impl PolicyHttp {
             .count("llm_policy_request_bodies_total", &tags, 1);
     }
 
-    /// Counts `base` once per chosen arm, with extra tags.
-    fn count_arms(&self, base: &str, extra: &[(&str, &str)], delta: i64) {
-        for (exp, arm) in &self.arm_labels {
-            let mut tags = vec![("experiment", exp.as_str()), ("arm", arm.as_str())];
+    /// Counts `base` once per arm the plan chose, with extra tags.
+    fn count_arms(&self, plan: &RequestPlan, base: &str, extra: &[(&str, &str)], delta: i64) {
+        for (exp, arm) in plan.arm_names() {
+            let mut tags = vec![("experiment", exp), ("arm", arm)];
             tags.extend_from_slice(extra);
             self.metrics.count(base, &tags, delta);
         }
@@ -171,8 +168,8 @@ impl PolicyHttp {
         let Some(cfg) = plan.rule.canary.clone() else {
             return;
         };
-        let rule = plan.rule.name.clone();
-        let halted = cfg.halt.is_some() && self.canary.halted(&rule, self.now_ms());
+        let rule = Rc::clone(&plan.rule);
+        let halted = cfg.halt.is_some() && self.canary.halted(&rule.name, self.now_ms());
         plan.choose_canary(head, halted, &mut random_id);
         let track = match &plan.track {
             Some(t) if t.canary => "canary",
@@ -180,7 +177,7 @@ impl PolicyHttp {
         };
         self.metrics.count(
             "llm_policy_canary_requests_total",
-            &[("rule", rule.as_str()), ("track", track)],
+            &[("rule", rule.name.as_str()), ("track", track)],
             1,
         );
     }
@@ -343,15 +340,7 @@ impl HttpContext for PolicyHttp {
         if plan.rule.debug_headers {
             self.debug_value = Some(plan.debug_header(&policy.revision));
         }
-        self.arm_labels = plan
-            .arms
-            .iter()
-            .map(|c| {
-                let exp = &plan.rule.ab.experiments[c.experiment];
-                (exp.id.clone(), exp.arms[c.arm].name.clone())
-            })
-            .collect();
-        self.count_arms("llm_policy_ab_requests_total", &[], 1);
+        self.count_arms(&plan, "llm_policy_ab_requests_total", &[], 1);
         self.write_routing_headers(&plan);
         if let Some(action) = self.check_circuit(&plan) {
             self.plan = Some(plan);
@@ -419,9 +408,14 @@ impl HttpContext for PolicyHttp {
         for cookie in plan.set_cookies() {
             self.add_http_response_header("set-cookie", &cookie);
         }
-        if !self.arm_labels.is_empty() {
+        if !plan.arms.is_empty() {
             let class = status_class(self.status);
-            self.count_arms("llm_policy_ab_responses_total", &[("class", class)], 1);
+            self.count_arms(
+                plan,
+                "llm_policy_ab_responses_total",
+                &[("class", class)],
+                1,
+            );
             let sse = self
                 .get_http_response_header("content-type")
                 .is_some_and(|ct| ct.starts_with("text/event-stream"));
@@ -459,15 +453,12 @@ impl HttpContext for PolicyHttp {
                 None
             }
         });
-        if let Some(u) = usage {
+        if let (Some(u), Some(plan)) = (usage, self.plan.as_ref()) {
             let prompt = i64::try_from(u.prompt_tokens).unwrap_or(i64::MAX);
             let completion = i64::try_from(u.completion_tokens).unwrap_or(i64::MAX);
-            self.count_arms("llm_policy_ab_tokens_total", &[("kind", "prompt")], prompt);
-            self.count_arms(
-                "llm_policy_ab_tokens_total",
-                &[("kind", "completion")],
-                completion,
-            );
+            let base = "llm_policy_ab_tokens_total";
+            self.count_arms(plan, base, &[("kind", "prompt")], prompt);
+            self.count_arms(plan, base, &[("kind", "completion")], completion);
         }
         Action::Continue
     }
@@ -505,12 +496,15 @@ impl HttpContext for PolicyHttp {
             }
         }
         self.record_canary();
-        if self.arm_labels.is_empty() {
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        if plan.arms.is_empty() {
             return;
         }
         let elapsed = self.elapsed_ms();
-        for (exp, arm) in &self.arm_labels {
-            let tags = [("experiment", exp.as_str()), ("arm", arm.as_str())];
+        for (exp, arm) in plan.arm_names() {
+            let tags = [("experiment", exp), ("arm", arm)];
             self.metrics
                 .record("llm_policy_ab_latency_ms", &tags, elapsed);
         }
