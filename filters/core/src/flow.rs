@@ -111,6 +111,22 @@ pub fn plan(
     }
 }
 
+/// The subject a section (experiment, canary) sticks to: its own sources if it
+/// overrides the rule's, else the rule's subject; failing both, the value of
+/// its sticky cookie, if it has one.
+fn section_subject(
+    head: &RequestHead,
+    rule_subject: Option<&Subject>,
+    own_sources: Option<&[crate::policy::SubjectSource]>,
+    sticky_cookie: Option<&str>,
+) -> Option<String> {
+    let id = match own_sources {
+        Some(sources) => subject::resolve(sources, head).map(|s| s.id),
+        None => rule_subject.map(|s| s.id.clone()),
+    };
+    id.or_else(|| sticky_cookie.and_then(|c| subject::cookie(head, c)))
+}
+
 fn choose_arms(
     rule: &Rule,
     head: &RequestHead,
@@ -120,18 +136,11 @@ fn choose_arms(
 ) -> Vec<ArmChoice> {
     let mut choices = Vec::with_capacity(rule.ab.experiments.len());
     for (i, exp) in rule.ab.experiments.iter().enumerate() {
-        let own = exp.subject.as_ref().map(|s| subject::resolve(s, head));
-        let mut subject_id = match &own {
-            Some(s) => s.as_ref().map(|s| s.id.clone()),
-            None => rule_subject.map(|s| s.id.clone()),
+        let cookie_name = match &exp.no_subject {
+            crate::policy::NoSubject::RandomSticky { cookie } => Some(cookie.as_str()),
+            crate::policy::NoSubject::Control => None,
         };
-        let mut cookie_name = None;
-        if let (None, crate::policy::NoSubject::RandomSticky { cookie }) =
-            (&subject_id, &exp.no_subject)
-        {
-            subject_id = subject::cookie(head, cookie);
-            cookie_name = Some(cookie.clone());
-        }
+        let subject_id = section_subject(head, rule_subject, exp.subject.as_deref(), cookie_name);
         let forced = if trusted {
             head.header(&exp.header)
         } else {
@@ -142,7 +151,10 @@ fn choose_arms(
             experiment: i,
             arm: a.arm,
             how: a.how,
-            set_cookie: a.set_cookie.zip(cookie_name).map(|(v, n)| (n, v)),
+            set_cookie: a
+                .set_cookie
+                .zip(cookie_name)
+                .map(|(v, n)| (n.to_string(), v)),
         });
     }
     choices
@@ -201,14 +213,12 @@ impl RequestPlan {
         let Some(cfg) = self.rule.canary.clone() else {
             return;
         };
-        let own = cfg.subject.as_ref().map(|s| subject::resolve(s, head));
-        let mut subject_id = match &own {
-            Some(s) => s.as_ref().map(|s| s.id.clone()),
-            None => self.subject.as_ref().map(|s| s.id.clone()),
-        };
-        if let (None, Some(cookie)) = (&subject_id, &cfg.sticky_cookie) {
-            subject_id = subject::cookie(head, cookie);
-        }
+        let subject_id = section_subject(
+            head,
+            self.subject.as_ref(),
+            cfg.subject.as_deref(),
+            cfg.sticky_cookie.as_deref(),
+        );
         let forced = if self.trusted {
             head.header(&cfg.header)
         } else {

@@ -3,6 +3,7 @@
 use crate::canary::CanaryState;
 use crate::circuit;
 use crate::metrics::Metrics;
+use crate::shared;
 use llm_policy_core::breaker::{self, Admission, Outcome};
 use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
 use llm_policy_core::openai::BodyProblem;
@@ -13,7 +14,7 @@ use llm_policy_core::usage::UsageScanner;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
 use std::rc::Rc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 /// The debug response header naming the policy revision and rule applied.
 const DEBUG_HEADER: &str = "x-llm-policy";
@@ -158,9 +159,7 @@ impl PolicyHttp {
     }
 
     fn now_ms(&self) -> u64 {
-        self.get_current_time()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64)
+        shared::unix_ms(self.get_current_time())
     }
 
     /// Picks the canary track (stable while halted on this proxy) and counts it.

@@ -4,11 +4,12 @@
 use crate::canary::{CanaryState, TICK_MS};
 use crate::http::PolicyHttp;
 use crate::metrics::Metrics;
+use crate::shared;
 use llm_policy_core::policy::Policy;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::ContextType;
 use std::rc::Rc;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 
 #[derive(Default)]
 pub struct PolicyRoot {
@@ -67,10 +68,7 @@ impl RootContext for PolicyRoot {
 
     /// Merges the workers' canary outcomes into the shared windows.
     fn on_tick(&mut self) {
-        let now_ms = self
-            .get_current_time()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+        let now_ms = shared::unix_ms(self.get_current_time());
         self.canary.tick(now_ms, &self.metrics);
     }
 

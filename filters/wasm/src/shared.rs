@@ -5,6 +5,13 @@ use llm_policy_core::breaker::Breaker;
 use llm_policy_core::canary::CanaryWindow;
 use proxy_wasm::hostcalls;
 use proxy_wasm::types::Status;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch: the clock all workers' shared state uses.
+pub fn unix_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
 
 /// Attempts at a compare-and-swap update before giving up.
 const CAS_ATTEMPTS: usize = 16;
