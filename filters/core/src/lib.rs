@@ -9,6 +9,7 @@ pub mod metrics;
 pub mod openai;
 pub mod policy;
 pub mod reply;
+pub mod screen;
 pub mod request;
 mod robustness;
 pub mod subject;

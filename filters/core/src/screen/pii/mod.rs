@@ -1,0 +1,1 @@
+//! Built-in PII detectors (placeholder until the detectors land).
