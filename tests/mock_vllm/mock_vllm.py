@@ -458,14 +458,18 @@ class Handler(BaseHTTPRequestHandler):
         texts = [content_text(m.get("content")) for m in messages]
         user = [t for m, t in zip(messages, texts) if m.get("role") == "user"]
         prompt_tokens = max(1, sum(map(word_count, texts)))
-        self._complete(req, CHAT, self._reply(user[-1] if user else ""), prompt_tokens)
+        self._complete(req, CHAT, self._reply(user[-1] if user else "", req), prompt_tokens)
 
     def route_completions(self):
         req = self._json_body()
         prompts = input_texts(required(req, "prompt"), "prompt")
-        self._complete(req, TEXT, self._reply(prompts[-1]), max(1, sum(map(word_count, prompts))))
+        self._complete(req, TEXT, self._reply(prompts[-1], req), max(1, sum(map(word_count, prompts))))
 
-    def _reply(self, echo_text):
+    def _reply(self, echo_text, req):
+        """The request's `mock_reply` field if set (an output that is not the prompt), else echo or a fixed sentence."""
+        forced = req.get("mock_reply")
+        if isinstance(forced, str):
+            return forced
         return echo_text if self.state.echo else f"This is a mock completion from {self.state.name}."
 
     def _complete(self, req, shape, text, prompt_tokens):
@@ -494,7 +498,10 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         for choice in shape.opening():
             self._send_event({**base, "choices": [choice]})
-        for i, token in enumerate(split_tokens(text)):
+        size = req.get("mock_token_chars")
+        tokens = split_tokens(text) if not isinstance(size, int) or size < 1 else [
+            text[i:i + size] for i in range(0, len(text), size)]
+        for i, token in enumerate(tokens):
             if i == stall_after:
                 return self._stall()
             if i:

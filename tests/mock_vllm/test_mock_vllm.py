@@ -419,3 +419,13 @@ def test_openai_sdk(port):
     assert completion.model == "llm-stable"
     stream = client.chat.completions.create(model="any", messages=messages, stream=True)
     assert "".join(c.choices[0].delta.content or "" for c in stream if c.choices) == "hello from the sdk"
+
+
+def test_mock_reply_replaces_the_echo_plain_and_streamed(port):
+    body = {**chat_body("prompt text"), "mock_reply": "forced answer"}
+    reply = call(port, "POST", CHAT, body)
+    assert reply.json()["choices"][0]["message"]["content"] == "forced answer"
+    body = {**chat_body("prompt text", stream=True), "mock_reply": "abcdefg", "mock_token_chars": 3}
+    chunks = stream_chunks(call(port, "POST", CHAT, body))
+    pieces = [c["choices"][0]["delta"].get("content", "") for c in chunks[1:-1]]
+    assert pieces == ["abc", "def", "g"]

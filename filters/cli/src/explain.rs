@@ -5,6 +5,7 @@ use llm_policy_core::canary::canary_bucket;
 use llm_policy_core::flow::{plan, BodyVerdict};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
+use llm_policy_core::screen::Tally;
 
 /// A request described on the command line.
 pub struct ExplainRequest {
@@ -87,15 +88,22 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
                 p.judge_body(body)
             };
             out.push(match verdict {
-                BodyVerdict::Forward(r, rewritten) => format!(
-                    "body: read ({} text fields, {} bytes, model {:?}, stream {}){}",
+                BodyVerdict::Forward(r, rewritten, report) => format!(
+                    "body: read ({} text fields, {} bytes, model {:?}, stream {}){}{}",
                     r.text_fields,
                     r.text_bytes,
                     r.model.unwrap_or_default(),
                     r.stream,
+                    screening_line(&p, &report.tally),
                     rewritten
                         .map(|b| format!("; rewritten to {}", String::from_utf8_lossy(&b)))
                         .unwrap_or_default()
+                ),
+                BodyVerdict::Blocked(reply, tally) => format!(
+                    "body: read{} → blocked with {} {}",
+                    screening_line(&p, &tally),
+                    reply.status,
+                    reply.body()
                 ),
                 BodyVerdict::ForwardUnread(problem) => {
                     format!("body: {} → forwarded unread (fail open)", problem.label())
@@ -116,4 +124,28 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
         ));
     }
     out
+}
+
+/// `; screening: email → redact ×2, banned → flag` (detector names, never the text).
+fn screening_line(p: &llm_policy_core::flow::RequestPlan, tally: &Tally) -> String {
+    let Some(screener) = p.rule.screening.as_deref() else {
+        return String::new();
+    };
+    if tally.is_empty() {
+        return "; screening: nothing found".to_string();
+    }
+    let items: Vec<String> = tally
+        .counts
+        .iter()
+        .filter_map(|(entry, outcome, n)| {
+            let e = screener.entries.get(usize::from(*entry))?;
+            Some(format!(
+                "{} ({}) → {} ×{n}",
+                e.name,
+                e.kind,
+                outcome.label()
+            ))
+        })
+        .collect();
+    format!("; screening: {}", items.join(", "))
 }

@@ -9,6 +9,9 @@ use crate::openai::{
 use crate::policy::{FailureMode, MatchInput, Policy, Rule};
 use crate::reply::LocalReply;
 use crate::request::RequestHead;
+use crate::screen::body::screen_request;
+use crate::screen::redact::RestoreMap;
+use crate::screen::{Direction, Tally};
 use crate::subject::{self, Subject};
 use std::rc::Rc;
 
@@ -43,11 +46,21 @@ pub struct ArmChoice {
     pub set_cookie: Option<(String, String)>,
 }
 
+/// What request screening found, for metrics and for the response.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScreenReport {
+    pub tally: Tally,
+    /// Hash tokens given to the model, to put back into its answer.
+    pub restore: Option<RestoreMap>,
+}
+
 /// What to do with a request body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyVerdict {
     /// Read and accepted: forward it, replaced by the rewritten body if `Some`.
-    Forward(OpenAiRequest, Option<Vec<u8>>),
+    Forward(OpenAiRequest, Option<Vec<u8>>, ScreenReport),
+    /// Screening blocked it: answer with this reply.
+    Blocked(LocalReply, Tally),
     /// Unreadable, and the rule fails open for screening: forward it unread.
     ForwardUnread(BodyProblem),
     /// Unreadable, and the rule fails closed: answer with this reply.
@@ -192,14 +205,43 @@ impl RequestPlan {
         let Some(endpoint) = self.endpoint else {
             return self.judge_problem(BodyProblem::InvalidJson);
         };
-        match parse_request_value(endpoint, body) {
-            Ok((req, _)) if self.body_edits.is_empty() => BodyVerdict::Forward(req, None),
-            Ok((req, mut value)) => {
-                apply_edits(endpoint, &mut value, &self.body_edits);
-                BodyVerdict::Forward(req, serde_json::to_vec(&value).ok())
+        let (req, mut value) = match parse_request_value(endpoint, body) {
+            Ok(parsed) => parsed,
+            Err(problem) => return self.judge_problem(problem),
+        };
+        let mut report = ScreenReport::default();
+        let mut changed = false;
+        if let Some(screener) = self.screener(Direction::Request) {
+            let mut restore = screener.config.restore.then(RestoreMap::default);
+            let screened = screen_request(screener, endpoint, &mut value, restore.as_mut());
+            if screened.blocked.is_some() {
+                let reply = LocalReply::content_blocked(
+                    screener.config.block_status,
+                    &screener.config.block_message,
+                );
+                return BodyVerdict::Blocked(reply, screened.tally);
             }
-            Err(problem) => self.judge_problem(problem),
+            changed = screened.changed;
+            report = ScreenReport {
+                tally: screened.tally,
+                restore: restore.filter(|m| !m.is_empty()),
+            };
         }
+        if !self.body_edits.is_empty() {
+            apply_edits(endpoint, &mut value, &self.body_edits);
+            changed = true;
+        }
+        let rewritten = if changed {
+            serde_json::to_vec(&value).ok()
+        } else {
+            None
+        };
+        BodyVerdict::Forward(req, rewritten, report)
+    }
+
+    /// The rule's screener, if it screens `dir`.
+    pub fn screener(&self, dir: Direction) -> Option<&crate::screen::Screener> {
+        self.rule.screening.as_deref().filter(|s| s.screens(dir))
     }
 
     /// Chooses the canary track when the rule has a canary; `halted` is the
@@ -233,9 +275,11 @@ impl RequestPlan {
         ));
     }
 
-    /// True when the body may be rewritten: `content-length` must go.
+    /// True when the body may be rewritten (arm edits, redaction):
+    /// `content-length` must go.
     pub fn rewrites_body(&self) -> bool {
-        self.read_body && !self.body_edits.is_empty()
+        self.read_body
+            && (!self.body_edits.is_empty() || self.screener(Direction::Request).is_some())
     }
 
     /// Request headers to set (replacing incoming copies): each experiment's
@@ -460,7 +504,7 @@ mod tests {
         );
         assert!(plan.rewrites_body());
         match plan.judge_body(br#"{"model":"m","messages":[{"role":"user","content":"q"}]}"#) {
-            BodyVerdict::Forward(_, Some(body)) => {
+            BodyVerdict::Forward(_, Some(body), _) => {
                 let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
                 assert_eq!(v["model"], "big");
             }

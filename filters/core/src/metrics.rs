@@ -17,6 +17,8 @@ pub const TAG_NAMES: &[&str] = &[
     "state",
     "reason",
     "track",
+    "direction",
+    "detector",
 ];
 
 /// `llm_policy_requests_total` with `rule=chat` → `rule=.=chat;.;llm_policy_requests_total`.

@@ -141,12 +141,12 @@ pub fn parse_request_value(
     body: &[u8],
 ) -> Result<(OpenAiRequest, Value), BodyProblem> {
     let text = std::str::from_utf8(body).map_err(|_| BodyProblem::InvalidUtf8)?;
-    let value: Value = serde_json::from_str(text).map_err(|_| BodyProblem::InvalidJson)?;
+    let mut value: Value = serde_json::from_str(text).map_err(|_| BodyProblem::InvalidJson)?;
     if !value.is_object() {
         return Err(BodyProblem::NotAnObject);
     }
     let (mut text_fields, mut text_bytes) = (0, 0);
-    visit_prompt_texts(endpoint, &value, &mut |s| {
+    visit_prompt_texts(endpoint, &mut value, &mut |s| {
         text_fields += 1;
         text_bytes += s.len();
     });
@@ -169,42 +169,68 @@ pub fn parse_request_value(
 /// Calls `f` on every prompt text of a request body: chat message contents
 /// (strings or text parts) and tool-call arguments, `prompt` strings, embedding
 /// and responses-API `input` strings (and their text parts), `instructions`.
-pub fn visit_prompt_texts(endpoint: Endpoint, body: &Value, f: &mut dyn FnMut(&str)) {
+/// `f` may rewrite the text in place (redaction); other fields are untouched.
+pub fn visit_prompt_texts(endpoint: Endpoint, body: &mut Value, f: &mut dyn FnMut(&mut String)) {
     match endpoint {
         Endpoint::ChatCompletions => {
-            for msg in body
-                .get("messages")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                visit_content(msg.get("content"), f);
-                let calls = msg.get("tool_calls").and_then(Value::as_array);
-                for call in calls.into_iter().flatten() {
-                    let args = call.pointer("/function/arguments").and_then(Value::as_str);
-                    args.into_iter().for_each(&mut *f);
-                }
+            let messages = body.get_mut("messages").and_then(Value::as_array_mut);
+            for msg in messages.into_iter().flatten() {
+                visit_content(msg.get_mut("content"), f);
+                visit_tool_calls(msg.get_mut("tool_calls"), f);
             }
         }
-        Endpoint::Completions => visit_strings(body.get("prompt"), f),
-        Endpoint::Embeddings => visit_strings(body.get("input"), f),
+        Endpoint::Completions => visit_strings(body.get_mut("prompt"), f),
+        Endpoint::Embeddings => visit_strings(body.get_mut("input"), f),
         Endpoint::Responses => {
-            if let Some(s) = body.get("instructions").and_then(Value::as_str) {
+            if let Some(Value::String(s)) = body.get_mut("instructions") {
                 f(s);
             }
-            match body.get("input") {
+            match body.get_mut("input") {
                 Some(Value::String(s)) => f(s),
                 Some(Value::Array(items)) => items
-                    .iter()
-                    .for_each(|item| visit_content(item.get("content"), f)),
+                    .iter_mut()
+                    .for_each(|item| visit_content(item.get_mut("content"), f)),
                 _ => {}
             }
         }
     }
 }
 
+/// Calls `f` on every output text of a (non-streamed) response body: chat
+/// `choices[].message.content` (string or text parts), `reasoning_content`,
+/// tool-call arguments, completions `choices[].text`, responses-API
+/// `output[].content[]` text parts.
+pub fn visit_output_texts(body: &mut Value, f: &mut dyn FnMut(&mut String)) {
+    let choices = body.get_mut("choices").and_then(Value::as_array_mut);
+    for choice in choices.into_iter().flatten() {
+        if let Some(Value::String(s)) = choice.get_mut("text") {
+            f(s);
+        }
+        if let Some(msg) = choice.get_mut("message") {
+            visit_content(msg.get_mut("content"), f);
+            if let Some(Value::String(s)) = msg.get_mut("reasoning_content") {
+                f(s);
+            }
+            visit_tool_calls(msg.get_mut("tool_calls"), f);
+        }
+    }
+    let output = body.get_mut("output").and_then(Value::as_array_mut);
+    for item in output.into_iter().flatten() {
+        visit_content(item.get_mut("content"), f);
+    }
+}
+
+fn visit_tool_calls(calls: Option<&mut Value>, f: &mut dyn FnMut(&mut String)) {
+    let calls = calls.and_then(Value::as_array_mut);
+    for call in calls.into_iter().flatten() {
+        if let Some(Value::String(args)) = call.pointer_mut("/function/arguments") {
+            f(args);
+        }
+    }
+}
+
 /// A message content: a string, or an array of parts whose text parts count.
-fn visit_content(content: Option<&Value>, f: &mut dyn FnMut(&str)) {
+fn visit_content(content: Option<&mut Value>, f: &mut dyn FnMut(&mut String)) {
     match content {
         Some(Value::String(s)) => f(s),
         Some(Value::Array(parts)) => {
@@ -213,7 +239,7 @@ fn visit_content(content: Option<&Value>, f: &mut dyn FnMut(&str)) {
                     part.get("type").and_then(Value::as_str),
                     Some("text" | "input_text" | "output_text")
                 );
-                if let (true, Some(s)) = (is_text, part.get("text").and_then(Value::as_str)) {
+                if let (true, Some(Value::String(s))) = (is_text, part.get_mut("text")) {
                     f(s);
                 }
             }
@@ -223,10 +249,14 @@ fn visit_content(content: Option<&Value>, f: &mut dyn FnMut(&str)) {
 }
 
 /// A string, or an array of strings (token-id arrays are not text).
-fn visit_strings(v: Option<&Value>, f: &mut dyn FnMut(&str)) {
+fn visit_strings(v: Option<&mut Value>, f: &mut dyn FnMut(&mut String)) {
     match v {
         Some(Value::String(s)) => f(s),
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).for_each(f),
+        Some(Value::Array(items)) => items.iter_mut().for_each(|item| {
+            if let Value::String(s) = item {
+                f(s);
+            }
+        }),
         _ => {}
     }
 }

@@ -55,6 +55,16 @@ impl LocalReply {
         }
     }
 
+    /// A request screening blocked (status and message from the policy).
+    pub fn content_blocked(status: u16, message: &str) -> LocalReply {
+        LocalReply {
+            status,
+            error_type: "invalid_request_error",
+            code: "content_policy_violation",
+            message: message.to_string(),
+        }
+    }
+
     /// The JSON body of the reply.
     pub fn body(&self) -> String {
         json!({"error": {

@@ -8,7 +8,11 @@ mod tests {
     use crate::openai::{parse_request, Endpoint};
     use crate::policy::Policy;
     use crate::request::RequestHead;
+    use crate::screen::body::screen_response_bytes;
+    use crate::screen::stream::StreamScreener;
+    use crate::screen::{Direction, Tally};
     use crate::usage::UsageScanner;
+    use std::rc::Rc;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -16,6 +20,8 @@ mod tests {
         br#"{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"hi"}]}],"stream":true}"#,
         br#"{"prompt":["a","b"],"input":[[1,2]],"instructions":"x"}"#,
         b"data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1}}\n\ndata: [DONE]\n\n",
+        br#"{"messages":[{"role":"user","content":"mail a.b@example.com, card 4111 1111 1111 1111, ip 10.0.0.1, +1 (415) 555-0132, DE89 3704 0044 0532 0130 00 kill yourself AKIAIOSFODNN7EXAMPLE"}]}"#,
+        b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"write a.b@exam\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ple.com 4111 1111\",\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{}\"}}]},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
     ];
 
     /// A seed with random bytes flipped, inserted, or cut.
@@ -60,7 +66,9 @@ mod tests {
             let mut scanner = UsageScanner::new(round % 2 == 0);
             body.chunks(rng.usize(1..16)).for_each(|c| scanner.feed(c));
             let _ = scanner.finish();
-            let _ = Policy::parse(&mutate(&mut rng, policy_seed));
+            if round % 100 == 0 {
+                let _ = Policy::parse(&mutate(&mut rng, policy_seed));
+            }
             let value =
                 String::from_utf8_lossy(&mutate(&mut rng, b"Bearer a.eyJzdWIiOiJ4In0.c; uid=1"))
                     .into_owned();
@@ -81,6 +89,17 @@ mod tests {
             p.choose_canary(&head, round % 5 == 0, &mut || "r2".into());
             let _ = p.judge_body(&body);
             let _ = (p.request_headers(), p.ab_response_header(), p.set_cookies());
+            if let Some(screener) = policy.default_rule.screening.clone() {
+                let text = String::from_utf8_lossy(&body);
+                let _ =
+                    screener.screen_text(&text, Direction::Request, &mut Tally::default(), None);
+                let _ = screen_response_bytes(&screener, &body, None);
+                let mut stream = StreamScreener::new(Rc::clone(&screener), None, round % 2 == 0);
+                for c in body.chunks(rng.usize(1..24)) {
+                    let _ = stream.feed(c, false);
+                }
+                let _ = stream.feed(b"", true);
+            }
         }
     }
 }

@@ -3,13 +3,18 @@
 use crate::canary::CanaryState;
 use crate::circuit;
 use crate::metrics::Metrics;
+use crate::screening::{count_findings, flag_header_value, ResponseScreen};
 use crate::shared;
 use llm_policy_core::breaker::{self, Admission, Outcome};
 use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
 use llm_policy_core::openai::BodyProblem;
-use llm_policy_core::policy::{BreakerKey, CircuitConfig, Policy};
+use llm_policy_core::policy::{BreakerKey, CircuitConfig, FailureMode, Policy};
 use llm_policy_core::reply::LocalReply;
 use llm_policy_core::request::RequestHead;
+use llm_policy_core::screen::body::{screen_response_bytes, unscreenable_output_body};
+use llm_policy_core::screen::redact::RestoreMap;
+use llm_policy_core::screen::stream::StreamScreener;
+use llm_policy_core::screen::{Direction, Tally};
 use llm_policy_core::usage::UsageScanner;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
@@ -42,6 +47,14 @@ pub struct PolicyHttp {
     first_byte_ms: Option<u64>,
     /// Response timing and completeness, for the breaker.
     response: ResponseWatch,
+    /// What request screening found.
+    request_tally: Tally,
+    /// Hash tokens the model was given, to put back into its answer.
+    restore: Option<Rc<RestoreMap>>,
+    /// How the response body is screened, once response headers were seen.
+    response_screen: Option<ResponseScreen>,
+    /// What response screening found.
+    response_tally: Tally,
 }
 
 /// What the breaker needs to know about the response stream.
@@ -70,6 +83,10 @@ impl PolicyHttp {
             replied: false,
             first_byte_ms: None,
             response: ResponseWatch::default(),
+            request_tally: Tally::default(),
+            restore: None,
+            response_screen: None,
+            response_tally: Tally::default(),
         }
     }
 
@@ -137,7 +154,9 @@ impl PolicyHttp {
     fn act(&mut self, verdict: BodyVerdict) -> Action {
         self.reading_body = false;
         match verdict {
-            BodyVerdict::Forward(_, rewritten) => {
+            BodyVerdict::Forward(_, rewritten, report) => {
+                self.record_screening(Direction::Request, report.tally);
+                self.restore = report.restore.map(Rc::new);
                 if let Some(body) = rewritten {
                     self.set_http_request_body(0, self.body_size, &body);
                     self.count_body("read", "rewritten");
@@ -155,6 +174,230 @@ impl PolicyHttp {
                 self.send_reply(&reply);
                 Action::Pause
             }
+            BodyVerdict::Blocked(reply, tally) => {
+                self.record_screening(Direction::Request, tally);
+                self.count_body("read", "blocked");
+                let flags = self.flag_header();
+                let extra: Vec<(&str, &str)> = flags
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                self.send_reply_with(&reply, &extra);
+                Action::Pause
+            }
+        }
+    }
+
+    /// Counts a screening tally and keeps it for the per-arm counts and headers.
+    fn record_screening(&mut self, dir: Direction, tally: Tally) {
+        if tally.is_empty() {
+            return;
+        }
+        if let Some(plan) = self.plan.as_ref() {
+            if let Some(screener) = plan.rule.screening.as_deref() {
+                count_findings(&self.metrics, &plan.rule.name, screener, dir, &tally);
+            }
+        }
+        match dir {
+            Direction::Request => self.request_tally.merge(&tally),
+            Direction::Response => self.response_tally.merge(&tally),
+        }
+    }
+
+    /// The flag header (name, value) for what request screening found.
+    fn flag_header(&self) -> Option<(String, String)> {
+        let screener = self.plan.as_ref()?.rule.screening.clone()?;
+        let name = screener.config.flag_header.clone()?;
+        let value = flag_header_value(&screener, &self.request_tally)?;
+        Some((name, value))
+    }
+
+    /// Chooses how the response body is screened (response headers time).
+    fn start_response_screening(&mut self, end_of_stream: bool) {
+        if let Some((name, value)) = self.flag_header() {
+            self.set_http_response_header(&name, Some(&value));
+        }
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        let Some(screener) = plan.rule.screening.clone() else {
+            return;
+        };
+        if end_of_stream
+            || plan.screener(Direction::Response).is_none()
+            || !matches!(self.status, Some(200..=299))
+        {
+            return;
+        }
+        let closed = plan.rule.failure_mode.screening == FailureMode::Closed;
+        let limit = plan.rule.max_body_bytes;
+        let rule = plan.rule.name.clone();
+        let encoded = self
+            .get_http_response_header("content-encoding")
+            .is_some_and(|e| !e.trim().is_empty() && !e.trim().eq_ignore_ascii_case("identity"));
+        let sse = self
+            .get_http_response_header("content-type")
+            .is_some_and(|ct| ct.starts_with("text/event-stream"));
+        let screen = if encoded {
+            self.count_unscreenable(&rule, "encoded", closed);
+            if !closed {
+                return;
+            }
+            ResponseScreen::Refused
+        } else if sse {
+            ResponseScreen::Stream(Box::new(StreamScreener::new(
+                screener,
+                self.restore.clone(),
+                closed,
+            )))
+        } else {
+            ResponseScreen::Json { limit }
+        };
+        self.set_http_response_header("content-length", None);
+        self.response_screen = Some(screen);
+    }
+
+    fn count_unscreenable(&self, rule: &str, reason: &str, closed: bool) {
+        let action = if closed { "withheld" } else { "passed" };
+        self.metrics.count(
+            "llm_policy_screening_unscreenable_total",
+            &[
+                ("rule", rule),
+                ("direction", "response"),
+                ("reason", reason),
+                ("action", action),
+            ],
+            1,
+        );
+    }
+
+    /// Screens the response body per [`ResponseScreen`]; `None` when the
+    /// response is not screened.
+    fn screen_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Option<Action> {
+        let rule = self.rule_name().to_string();
+        let closed = self
+            .plan
+            .as_ref()
+            .is_some_and(|p| p.rule.failure_mode.screening == FailureMode::Closed);
+        match self.response_screen.as_mut()? {
+            ResponseScreen::Json { limit } => {
+                if body_size > *limit {
+                    self.count_unscreenable(&rule, "too_large", closed);
+                    return Some(self.refuse_response(body_size, end_of_stream, closed));
+                }
+                if !end_of_stream {
+                    return Some(Action::Pause);
+                }
+                let body = self
+                    .get_http_response_body(0, body_size)
+                    .unwrap_or_default();
+                self.feed_usage(&body, true);
+                let screener = self.plan.as_ref()?.rule.screening.clone()?;
+                match screen_response_bytes(&screener, &body, self.restore.as_deref()) {
+                    Ok((replacement, screened)) => {
+                        self.record_screening(Direction::Response, screened.tally);
+                        if let Some(bytes) = replacement {
+                            self.set_http_response_body(0, body_size, &bytes);
+                        }
+                    }
+                    Err(_) => {
+                        self.count_unscreenable(&rule, "not_json", closed);
+                        return Some(self.refuse_response(body_size, true, closed));
+                    }
+                }
+                Some(Action::Continue)
+            }
+            ResponseScreen::Stream(_) => {
+                let chunk = self
+                    .get_http_response_body(0, body_size)
+                    .unwrap_or_default();
+                let Some(ResponseScreen::Stream(stream)) = self.response_screen.as_mut() else {
+                    return None;
+                };
+                let out = stream.feed(&chunk, end_of_stream);
+                let unscreenable = std::mem::take(&mut stream.unscreenable);
+                let tally = if end_of_stream || stream.blocked.is_some() {
+                    std::mem::take(&mut stream.tally)
+                } else {
+                    Tally::default()
+                };
+                if out != chunk {
+                    self.set_http_response_body(0, body_size, &out);
+                }
+                self.feed_usage(&chunk, end_of_stream);
+                if unscreenable > 0 {
+                    self.count_unscreenable(&rule, "bad_event", closed);
+                }
+                self.record_screening(Direction::Response, tally);
+                Some(Action::Continue)
+            }
+            ResponseScreen::Refused => Some(self.refuse_response(body_size, end_of_stream, closed)),
+        }
+    }
+
+    /// Withholds the response body (fail closed) or lets it pass (fail open).
+    fn refuse_response(&mut self, body_size: usize, end_of_stream: bool, closed: bool) -> Action {
+        if !closed {
+            self.response_screen = None;
+            return Action::Continue;
+        }
+        self.response_screen = Some(ResponseScreen::Refused);
+        let replacement = if end_of_stream {
+            unscreenable_output_body().into_bytes()
+        } else {
+            Vec::new()
+        };
+        self.set_http_response_body(0, body_size, &replacement);
+        Action::Continue
+    }
+
+    /// Reads token usage from a response chunk, when arms are counted.
+    fn feed_usage(&mut self, chunk: &[u8], end_of_stream: bool) {
+        let usage = self.usage.as_mut().and_then(|scanner| {
+            scanner.feed(chunk);
+            if end_of_stream {
+                scanner.finish()
+            } else {
+                None
+            }
+        });
+        if let (Some(u), Some(plan)) = (usage, self.plan.as_ref()) {
+            let prompt = i64::try_from(u.prompt_tokens).unwrap_or(i64::MAX);
+            let completion = i64::try_from(u.completion_tokens).unwrap_or(i64::MAX);
+            let base = "llm_policy_ab_tokens_total";
+            self.count_arms(plan, base, &[("kind", "prompt")], prompt);
+            self.count_arms(plan, base, &[("kind", "completion")], completion);
+        }
+    }
+
+    /// Counts the request's strongest screening outcome per arm and canary track.
+    fn count_screening_per_arm(&self) {
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        let mut all = self.request_tally.clone();
+        all.merge(&self.response_tally);
+        let Some(outcome) = all.strongest() else {
+            return;
+        };
+        let action = outcome.label();
+        self.count_arms(
+            plan,
+            "llm_policy_ab_screening_total",
+            &[("action", action)],
+            1,
+        );
+        if let Some(track) = &plan.track {
+            let track = if track.canary { "canary" } else { "stable" };
+            self.metrics.count(
+                "llm_policy_canary_screening_total",
+                &[
+                    ("rule", plan.rule.name.as_str()),
+                    ("track", track),
+                    ("action", action),
+                ],
+                1,
+            );
         }
     }
 
@@ -348,6 +591,10 @@ impl HttpContext for PolicyHttp {
         if plan.rewrites_body() {
             self.set_http_request_header("content-length", None);
         }
+        if plan.read_body && plan.screener(Direction::Response).is_some() {
+            // Screened outputs must arrive uncompressed.
+            self.set_http_request_header("accept-encoding", None);
+        }
         let header_problem = plan.header_problem;
         self.reading_body = plan.read_body;
         let verdict = header_problem.map(|p| plan.judge_problem(p));
@@ -420,6 +667,9 @@ impl HttpContext for PolicyHttp {
                 .is_some_and(|ct| ct.starts_with("text/event-stream"));
             self.usage = Some(UsageScanner::new(sse));
         }
+        if !self.replied {
+            self.start_response_screening(end_of_stream);
+        }
         Action::Continue
     }
 
@@ -438,27 +688,16 @@ impl HttpContext for PolicyHttp {
             }
             w.ended |= end_of_stream;
         }
+        if let Some(action) = self.screen_response_body(body_size, end_of_stream) {
+            return action;
+        }
         if self.usage.is_none() {
             return Action::Continue;
         }
         let chunk = self
             .get_http_response_body(0, body_size)
             .unwrap_or_default();
-        let usage = self.usage.as_mut().and_then(|scanner| {
-            scanner.feed(&chunk);
-            if end_of_stream {
-                scanner.finish()
-            } else {
-                None
-            }
-        });
-        if let (Some(u), Some(plan)) = (usage, self.plan.as_ref()) {
-            let prompt = i64::try_from(u.prompt_tokens).unwrap_or(i64::MAX);
-            let completion = i64::try_from(u.completion_tokens).unwrap_or(i64::MAX);
-            let base = "llm_policy_ab_tokens_total";
-            self.count_arms(plan, base, &[("kind", "prompt")], prompt);
-            self.count_arms(plan, base, &[("kind", "completion")], completion);
-        }
+        self.feed_usage(&chunk, end_of_stream);
         Action::Continue
     }
 
@@ -495,6 +734,7 @@ impl HttpContext for PolicyHttp {
             }
         }
         self.record_canary();
+        self.count_screening_per_arm();
         let Some(plan) = self.plan.as_ref() else {
             return;
         };

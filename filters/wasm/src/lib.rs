@@ -6,6 +6,7 @@ mod circuit;
 mod http;
 mod metrics;
 mod root;
+mod screening;
 mod shared;
 
 use proxy_wasm::types::LogLevel;

@@ -11,6 +11,7 @@ mod error;
 mod reader;
 mod route_match;
 mod rule;
+mod screening;
 
 pub use ab::{AbConfig, Arm, Experiment, NoSubject};
 pub use canary::{CanaryConfig, HaltConfig};
@@ -18,6 +19,10 @@ pub use circuit::{BreakerKey, CircuitConfig, RetryHeaders};
 pub use error::PolicyError;
 pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
 pub use rule::{FailureMode, FailureModes, Rule, SubjectSource};
+pub use screening::{
+    EntryConfig, EntrySource, KeySource, RedactStyle, ScreenAction, ScreenEntry, ScreeningConfig,
+    MIN_KEY_BYTES,
+};
 
 use reader::{join, Obj};
 use serde_json::Value;
@@ -28,10 +33,6 @@ pub const DEFAULT_POLICY_JSON: &str = include_str!("../../../../policies/default
 
 /// The only document version this release reads.
 pub const SUPPORTED_VERSION: u64 = 1;
-
-/// Sections reserved for capabilities that later releases define. A policy
-/// that uses them is refused rather than silently ignored.
-const NOT_YET_SUPPORTED: &[&str] = &["screening"];
 
 const TOP_FIELDS: &[&str] = &[
     "$schema",
@@ -113,7 +114,6 @@ impl Policy {
                 ))
             }
         }
-        reject_unsupported(&top)?;
         let revision = top.opt_nonempty_str("revision")?.unwrap_or("unversioned");
         check_revision(revision)?;
         let default_rule = Rule::defaults().overlaid("default", &top)?;
@@ -122,7 +122,6 @@ impl Policy {
         for (i, route) in top.opt_array("routes")?.into_iter().flatten().enumerate() {
             let path = format!("routes[{i}]");
             let obj = Obj::new(route, &path, ROUTE_FIELDS)?;
-            reject_unsupported(&obj)?;
             let name = obj.opt_nonempty_str("name")?.ok_or_else(|| {
                 PolicyError::new(
                     join(&path, "name"),
@@ -150,16 +149,6 @@ impl Policy {
             default_rule: Rc::new(default_rule),
             needs_route_name,
         })
-    }
-}
-
-fn reject_unsupported(obj: &Obj) -> Result<(), PolicyError> {
-    match NOT_YET_SUPPORTED.iter().find(|f| obj.has(f)) {
-        Some(f) => Err(PolicyError::new(
-            obj.field_path(f),
-            "not supported yet by this release of the filter; remove the section",
-        )),
-        None => Ok(()),
     }
 }
 

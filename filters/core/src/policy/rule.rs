@@ -7,6 +7,8 @@ use super::circuit::{self, CircuitConfig};
 use super::error::PolicyError;
 use super::reader::Obj;
 use super::route_match::HeaderMatch;
+use super::screening;
+use crate::screen::Screener;
 use std::rc::Rc;
 
 /// Whether a capability lets traffic through when it cannot do its job.
@@ -70,6 +72,8 @@ pub struct Rule {
     pub circuit: Option<Rc<CircuitConfig>>,
     /// The canary share, if the rule has one.
     pub canary: Option<Rc<CanaryConfig>>,
+    /// Content and PII screening, if the rule screens.
+    pub screening: Option<Rc<Screener>>,
 }
 
 /// Default body limit: 1 MiB, Envoy's default per-connection buffer limit.
@@ -94,6 +98,7 @@ impl Rule {
             trust: None,
             circuit: None,
             canary: None,
+            screening: None,
         }
     }
 
@@ -152,6 +157,30 @@ impl Rule {
         if let Some(v) = obj.get("canary") {
             let c = Obj::new(v, &obj.field_path("canary"), canary::FIELDS)?;
             rule.canary = Some(Rc::new(canary::parse_canary(&c)?));
+        }
+        if let Some(v) = obj.get("screening") {
+            let path = obj.field_path("screening");
+            let s = Obj::new(v, &path, screening::FIELDS)?;
+            let base = self
+                .screening
+                .as_ref()
+                .map(|s| s.config.clone())
+                .unwrap_or_default();
+            let config = screening::parse_screening(&s, base)?;
+            let env = |name: &str| std::env::var(name).ok();
+            let compiled =
+                Screener::compile(&config, &env).map_err(|why| PolicyError::new(&path, why))?;
+            rule.screening = Some(Rc::new(compiled));
+        }
+        let screens_bodies = rule
+            .screening
+            .as_ref()
+            .is_some_and(|s| s.config.enabled && !s.entries.is_empty());
+        if screens_bodies && !rule.read_bodies {
+            return Err(PolicyError::new(
+                obj.field_path("read_bodies"),
+                "screening reads bodies: set read_bodies to true or screening.enabled to false",
+            ));
         }
         if let Some(v) = obj.get("trust") {
             let trust = Obj::new(v, &obj.field_path("trust"), &["header"])?;

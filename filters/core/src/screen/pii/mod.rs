@@ -1,1 +1,737 @@
-//! Built-in PII detectors (placeholder until the detectors land).
+//! Built-in PII detectors: email, phone, SSN, card, IP, IBAN, secret.
+//!
+//! [`PiiScanner::scan`] makes one pass over the bytes. A 256-entry class
+//! table says which bytes matter, and the bulk of prose (lowercase letters,
+//! spaces, ordinary punctuation, non-ASCII text) is skipped in a tight loop
+//! of one table lookup per byte. The scan stops at:
+//! - a digit or an uppercase letter at the start of a word: the word goes to
+//!   the number detectors (phone, SSN, card, IPv4, IPv6) or to IBAN, the
+//!   `AKIA`/`ASIA`/`AIza` keys and uppercase IPv6, then is skipped whole;
+//! - a marker a little way into a word (`-` `_` `:`, a digit, an uppercase
+//!   letter): the word's start is found at most a few bytes back and checked
+//!   for the lowercase-led secrets (`sk-`, `ghp_`, `github_pat_`, `xoxb-`,
+//!   `eyJ`) and IPv6 groups (`fe80::1`);
+//! - `@` (email, expanded left and right), `+` and `(` (phones), `::`
+//!   (IPv6), `-----BEGIN` (PEM header).
+//!
+//! Each detector validates what it finds (Luhn for cards, mod-97 for IBANs,
+//! numbering rules for phones and SSNs) and its module documents exactly
+//! what it matches and what it deliberately does not. Matches never start
+//! inside a word, and bytes of non-ASCII characters count as boundaries.
+
+mod card;
+mod classes;
+mod email;
+mod iban;
+mod ip;
+mod phone;
+mod secret;
+mod ssn;
+
+pub use card::luhn_valid;
+pub use iban::iban_valid;
+pub use secret::{MAX_JWT_LEN, MAX_TOKEN_LEN};
+
+use super::Span;
+use classes::{
+    alnum_run_end, at, before, class_of, digit_run_end, is_alnum, is_hex, is_upper, ALNUM, DIGIT,
+    PUNCT_TRIGGER, UPPER,
+};
+
+/// Bytes the scan stops at; everything else is skipped.
+const INTERESTING: u8 = DIGIT | UPPER | PUNCT_TRIGGER;
+/// How far into a word its first marker byte can be (`github_pat_`).
+const MARKER_OFFSET: usize = 6;
+
+/// A kind of personal data or secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PiiKind {
+    Email,
+    Phone,
+    Ssn,
+    Card,
+    Ip,
+    Iban,
+    Secret,
+}
+
+impl PiiKind {
+    pub const ALL: [PiiKind; 7] = [
+        PiiKind::Email,
+        PiiKind::Phone,
+        PiiKind::Ssn,
+        PiiKind::Card,
+        PiiKind::Ip,
+        PiiKind::Iban,
+        PiiKind::Secret,
+    ];
+
+    /// Policy/metric name: `"email"`, `"phone"`, `"ssn"`, `"card"`, `"ip"`,
+    /// `"iban"`, `"secret"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PiiKind::Email => "email",
+            PiiKind::Phone => "phone",
+            PiiKind::Ssn => "ssn",
+            PiiKind::Card => "card",
+            PiiKind::Ip => "ip",
+            PiiKind::Iban => "iban",
+            PiiKind::Secret => "secret",
+        }
+    }
+
+    /// Redaction tag text: `"EMAIL"`, `"PHONE"`, `"SSN"`, `"CARD"`, `"IP"`,
+    /// `"IBAN"`, `"SECRET"`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            PiiKind::Email => "EMAIL",
+            PiiKind::Phone => "PHONE",
+            PiiKind::Ssn => "SSN",
+            PiiKind::Card => "CARD",
+            PiiKind::Ip => "IP",
+            PiiKind::Iban => "IBAN",
+            PiiKind::Secret => "SECRET",
+        }
+    }
+
+    /// The kind with this [`name`](PiiKind::name).
+    pub fn from_name(s: &str) -> Option<PiiKind> {
+        PiiKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// The longest match this detector can produce, in bytes.
+    fn max_len(self) -> usize {
+        match self {
+            PiiKind::Email => email::MAX_LEN,
+            PiiKind::Phone => phone::MAX_LEN,
+            PiiKind::Ssn => ssn::MAX_LEN,
+            PiiKind::Card => card::MAX_LEN,
+            PiiKind::Ip => ip::MAX_LEN,
+            PiiKind::Iban => iban::MAX_LEN,
+            PiiKind::Secret => secret::MAX_LEN,
+        }
+    }
+
+    /// Which of two overlapping matches of equal length is kept: the more
+    /// specific kind (higher).
+    fn specificity(self) -> u8 {
+        match self {
+            PiiKind::Phone => 0,
+            PiiKind::Ip => 1,
+            PiiKind::Email => 2,
+            PiiKind::Ssn => 3,
+            PiiKind::Card => 4,
+            PiiKind::Iban => 5,
+            PiiKind::Secret => 6,
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self.specificity()
+    }
+}
+
+/// One finding: what and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PiiMatch {
+    pub kind: PiiKind,
+    pub span: Span,
+}
+
+impl PiiMatch {
+    fn new(kind: PiiKind, start: usize, end: usize) -> PiiMatch {
+        PiiMatch {
+            kind,
+            span: Span::new(start, end),
+        }
+    }
+
+    /// Longer wins; on equal length the more specific kind.
+    fn outranks(&self, other: &PiiMatch) -> bool {
+        (self.span.len(), self.kind.specificity()) > (other.span.len(), other.kind.specificity())
+    }
+}
+
+/// The best of the matches found at one start.
+struct Candidates {
+    start: usize,
+    best: Option<PiiMatch>,
+}
+
+impl Candidates {
+    fn at(start: usize) -> Candidates {
+        Candidates { start, best: None }
+    }
+
+    /// Keeps a match ending at `end` if it outranks the best so far.
+    fn offer(&mut self, kind: PiiKind, end: Option<usize>) {
+        if let Some(end) = end {
+            let m = PiiMatch::new(kind, self.start, end);
+            if self.best.is_none_or(|best| m.outranks(&best)) {
+                self.best = Some(m);
+            }
+        }
+    }
+}
+
+/// The detectors of one policy. Cheap to build and to clone; holds no
+/// per-text state.
+#[derive(Debug, Clone)]
+pub struct PiiScanner {
+    enabled: u8,
+}
+
+impl PiiScanner {
+    /// Scans only for the enabled kinds.
+    pub fn new(enabled: &[PiiKind]) -> PiiScanner {
+        PiiScanner {
+            enabled: enabled.iter().fold(0, |bits, k| bits | k.bit()),
+        }
+    }
+
+    fn is_on(&self, kind: PiiKind) -> bool {
+        self.enabled & kind.bit() != 0
+    }
+
+    /// The longest match any enabled detector can produce, in bytes: the
+    /// hold-back a streaming screener needs so that no match is split.
+    /// At most 254 (an email address) unless secrets are enabled: JWTs are
+    /// matched up to [`MAX_JWT_LEN`] (2048) bytes. A PEM private key counts
+    /// only its `-----BEGIN … PRIVATE KEY-----` header line.
+    pub fn max_match_len(&self) -> usize {
+        PiiKind::ALL
+            .into_iter()
+            .filter(|&k| self.is_on(k))
+            .map(PiiKind::max_len)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Appends every match in `text`, sorted by start and non-overlapping;
+    /// where two overlap, the longer (then the more specific) is kept, so a
+    /// card number is not also reported as a phone number.
+    pub fn scan(&self, text: &str, out: &mut Vec<PiiMatch>) {
+        if self.enabled == 0 {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let base = out.len();
+        let mut i = 0;
+        while let Some(skipped) = next_interesting(bytes, i) {
+            i = skipped;
+            let b = at(bytes, i);
+            let class = class_of(b);
+            let (found, resume) = if class & ALNUM != 0 {
+                let run_end = alnum_run_end(bytes, i + 1);
+                let found = if is_alnum(before(bytes, i, 1)) {
+                    self.inside_word(bytes, i, run_end)
+                } else if class & DIGIT != 0 {
+                    self.at_number(bytes, i, run_end)
+                } else {
+                    self.at_capital(bytes, i, run_end)
+                };
+                (found, run_end)
+            } else {
+                (self.at_punctuation(bytes, i, b), i + 1)
+            };
+            i = match found {
+                Some(m) if push_resolving_overlaps(out, base, m) => m.span.end.max(i + 1),
+                _ => resume,
+            };
+        }
+    }
+
+    /// A run of letters and digits that starts with a digit. Each detector
+    /// is only asked when the shape of the first digit group fits it.
+    fn at_number(&self, bytes: &[u8], start: usize, run_end: usize) -> Option<PiiMatch> {
+        let mut found = Candidates::at(start);
+        if self.is_on(PiiKind::Ip) && run_end - start <= 4 && at(bytes, run_end) == b':' {
+            found.offer(PiiKind::Ip, ip::match_v6(bytes, start));
+        }
+        let digits_end = digit_run_end(bytes, start);
+        if digits_end != run_end {
+            // glued to letters (`15th`, `2a01:…`): only IPv6 can start here
+            return found.best;
+        }
+        let len = digits_end - start;
+        let next = at(bytes, digits_end);
+        if self.is_on(PiiKind::Ip) && len <= 3 && next == b'.' {
+            found.offer(PiiKind::Ip, ip::match_v4(bytes, start));
+        }
+        let separated = matches!(next, b'-' | b'.' | b' ');
+        let trunk = len == 1 && at(bytes, start) == b'1' && (separated || next == b'(');
+        if self.is_on(PiiKind::Phone) && ((len == 3 && separated) || trunk) {
+            found.offer(PiiKind::Phone, phone::match_national(bytes, start));
+        }
+        let dash_or_space = matches!(next, b'-' | b' ');
+        if self.is_on(PiiKind::Ssn) && ((len == 3 && dash_or_space) || len == 9) {
+            found.offer(PiiKind::Ssn, ssn::match_at(bytes, start));
+        }
+        if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (13..=19).contains(&len)) {
+            found.offer(PiiKind::Card, card::match_at(bytes, start));
+        }
+        found.best
+    }
+
+    /// A run of letters and digits that starts with an uppercase letter:
+    /// IBAN, `AKIA`/`ASIA`/`AIza` keys, IPv6 in uppercase hex.
+    fn at_capital(&self, bytes: &[u8], start: usize, run_end: usize) -> Option<PiiMatch> {
+        let mut found = Candidates::at(start);
+        let second = at(bytes, start + 1);
+        if is_upper(second) && self.is_on(PiiKind::Iban) {
+            found.offer(PiiKind::Iban, iban::match_at(bytes, start));
+        }
+        self.offer_word_start(bytes, start, run_end, &mut found);
+        found.best
+    }
+
+    /// A digit or uppercase letter inside a word (`eyJ…`, `fe80::1`): the
+    /// word may be a lowercase-led secret or IPv6 address.
+    fn inside_word(&self, bytes: &[u8], i: usize, run_end: usize) -> Option<PiiMatch> {
+        let start = word_start_near(bytes, i)?;
+        let mut found = Candidates::at(start);
+        self.offer_word_start(bytes, start, run_end, &mut found);
+        found.best
+    }
+
+    /// Secrets and IPv6 addresses that start at the word starting at `start`
+    /// and running to `run_end`.
+    fn offer_word_start(&self, bytes: &[u8], start: usize, run_end: usize, found: &mut Candidates) {
+        let first = at(bytes, start);
+        if secret::may_start(first, at(bytes, start + 1)) && self.is_on(PiiKind::Secret) {
+            found.offer(PiiKind::Secret, secret::match_at(bytes, start));
+        }
+        if is_hex(first)
+            && run_end - start <= 4
+            && at(bytes, run_end) == b':'
+            && self.is_on(PiiKind::Ip)
+        {
+            found.offer(PiiKind::Ip, ip::match_v6(bytes, start));
+        }
+    }
+
+    /// `@ + ( : - _`
+    fn at_punctuation(&self, bytes: &[u8], i: usize, b: u8) -> Option<PiiMatch> {
+        let mut found = Candidates::at(i);
+        match b {
+            b'@' if self.is_on(PiiKind::Email) => {
+                return email::match_at(bytes, i).map(|span| PiiMatch {
+                    kind: PiiKind::Email,
+                    span,
+                });
+            }
+            b'+' if self.is_on(PiiKind::Phone) => {
+                found.offer(PiiKind::Phone, phone::match_international(bytes, i));
+            }
+            b'(' if self.is_on(PiiKind::Phone) => {
+                found.offer(PiiKind::Phone, phone::match_parenthesised(bytes, i));
+            }
+            b':' if self.is_on(PiiKind::Ip) => {
+                if at(bytes, i + 1) == b':' {
+                    found.offer(PiiKind::Ip, ip::match_v6(bytes, i));
+                }
+                // a lowercase hex group before the colon (`fe::1`)
+                if found.best.is_none() && is_hex(before(bytes, i, 1)) {
+                    return self.word_before(bytes, i);
+                }
+            }
+            b'-' | b'_' => {
+                if b == b'-' && at(bytes, i + 1) == b'-' && self.is_on(PiiKind::Secret) {
+                    found.offer(PiiKind::Secret, secret::match_at(bytes, i));
+                }
+                // a lowercase prefix before it (`sk-`, `ghp_`, `xoxb-`)
+                if found.best.is_none() && is_alnum(before(bytes, i, 1)) {
+                    return self.word_before(bytes, i);
+                }
+            }
+            _ => {}
+        }
+        found.best
+    }
+
+    /// The word that ends right before the punctuation at `i`.
+    fn word_before(&self, bytes: &[u8], i: usize) -> Option<PiiMatch> {
+        let start = word_start_near(bytes, i.checked_sub(1)?)?;
+        let mut found = Candidates::at(start);
+        self.offer_word_start(bytes, start, i, &mut found);
+        found.best
+    }
+}
+
+/// The next byte from `from` on that can start or mark a match: a digit, an
+/// uppercase letter or one of `@ + ( : - _`. Lowercase letters, spaces and
+/// other punctuation, the bulk of prose, are skipped eight at a time.
+#[inline]
+fn next_interesting(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
+        let maybe = maybe_interesting(word);
+        if maybe == 0 {
+            i += 8;
+            continue;
+        }
+        // exact check from the first candidate byte in this chunk on
+        let first = i + (maybe.trailing_zeros() / 8) as usize;
+        let rest = bytes.get(first..i + 8)?;
+        if let Some(k) = rest.iter().position(|&b| class_of(b) & INTERESTING != 0) {
+            return Some(first + k);
+        }
+        i += 8;
+    }
+    let rest = bytes.get(i..)?;
+    let offset = rest.iter().position(|&b| class_of(b) & INTERESTING != 0)?;
+    Some(i + offset)
+}
+
+/// The high bit of each byte of `word` that may be interesting; never
+/// misses one (it may flag a few extra: `; < = > ? [ \ ] ^` and bytes right
+/// after a flagged `( + -`). Bytes >= 0x80 are never flagged.
+#[inline(always)]
+fn maybe_interesting(word: u64) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let ascii = !word & HIGH;
+    let low7 = word & !HIGH;
+    // 0x30..=0x5f: digits, `:`, `@`, uppercase, `_` (and a few others);
+    // adding to a 7-bit byte never carries into the next byte
+    let at_least_0x30 = low7.wrapping_add(ONES * (0x80 - 0x30));
+    let at_least_0x60 = low7.wrapping_add(ONES * (0x80 - 0x60));
+    let in_range = at_least_0x30 & !at_least_0x60;
+    let equals = |c: u8| {
+        let diff = low7 ^ (ONES * u64::from(c));
+        diff.wrapping_sub(ONES) & !diff
+    };
+    (in_range | equals(b'(') | equals(b'+') | equals(b'-')) & ascii
+}
+
+/// The start of the word that contains `i`, when it is at most
+/// [`MARKER_OFFSET`] bytes back: every lowercase-led secret shows a marker
+/// (`-`, `_`, an uppercase letter) by then (`github_pat_`, `eyJ`), and an
+/// IPv6 group is at most 4 hex digits.
+fn word_start_near(bytes: &[u8], i: usize) -> Option<usize> {
+    let mut start = i;
+    while is_alnum(before(bytes, start, 1)) {
+        if i - start >= MARKER_OFFSET {
+            return None;
+        }
+        start -= 1;
+    }
+    Some(start)
+}
+
+/// Appends `m` to the sorted, non-overlapping matches in `out[base..]`.
+/// Matches are found in order of their start, except an email address,
+/// which is found at its `@` and may cover matches found before it (every
+/// one of which then ends after its start): `m` replaces them if it outranks
+/// them all, and is dropped otherwise. Returns whether `m` was kept.
+fn push_resolving_overlaps(out: &mut Vec<PiiMatch>, base: usize, m: PiiMatch) -> bool {
+    let mut keep = out.len();
+    while keep > base {
+        let Some(prev) = out.get(keep - 1) else {
+            break;
+        };
+        if !prev.span.overlaps(&m.span) {
+            break;
+        }
+        if !m.outranks(prev) {
+            return false;
+        }
+        keep -= 1;
+    }
+    out.truncate(keep);
+    out.push(m);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn scan_all(text: &str) -> Vec<(PiiKind, &str)> {
+        let mut out = Vec::new();
+        PiiScanner::new(&PiiKind::ALL).scan(text, &mut out);
+        out.iter()
+            .map(|m| (m.kind, &text[m.span.start..m.span.end]))
+            .collect()
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for k in PiiKind::ALL {
+            assert_eq!(PiiKind::from_name(k.name()), Some(k));
+            assert_eq!(k.tag(), k.name().to_ascii_uppercase());
+        }
+        assert_eq!(PiiKind::from_name("EMAIL"), None);
+        assert_eq!(PiiKind::from_name(""), None);
+    }
+
+    #[test]
+    fn max_match_len_follows_enabled_kinds() {
+        assert_eq!(PiiScanner::new(&[]).max_match_len(), 0);
+        assert_eq!(PiiScanner::new(&[PiiKind::Ssn]).max_match_len(), 11);
+        assert_eq!(
+            PiiScanner::new(&[PiiKind::Ip, PiiKind::Card]).max_match_len(),
+            45
+        );
+        let without_secret: Vec<PiiKind> = PiiKind::ALL
+            .into_iter()
+            .filter(|&k| k != PiiKind::Secret)
+            .collect();
+        assert!(PiiScanner::new(&without_secret).max_match_len() <= 256);
+        assert_eq!(PiiScanner::new(&PiiKind::ALL).max_match_len(), MAX_JWT_LEN);
+    }
+
+    #[test]
+    fn finds_each_kind_in_order() {
+        let text = "Mail john@example.com or call +1 (555) 234-5678; SSN 123-45-6789, card \
+                    4111 1111 1111 1111 from 192.168.1.20 to DE89 3704 0044 0532 0130 00 \
+                    with AKIAIOSFODNN7EXAMPLE.";
+        assert_eq!(
+            scan_all(text),
+            vec![
+                (PiiKind::Email, "john@example.com"),
+                (PiiKind::Phone, "+1 (555) 234-5678"),
+                (PiiKind::Ssn, "123-45-6789"),
+                (PiiKind::Card, "4111 1111 1111 1111"),
+                (PiiKind::Ip, "192.168.1.20"),
+                (PiiKind::Iban, "DE89 3704 0044 0532 0130 00"),
+                (PiiKind::Secret, "AKIAIOSFODNN7EXAMPLE"),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_enabled_kinds() {
+        let text = "john@example.com 123-45-6789 10.0.0.1";
+        let mut out = Vec::new();
+        PiiScanner::new(&[PiiKind::Ip]).scan(text, &mut out);
+        assert_eq!(out, vec![PiiMatch::new(PiiKind::Ip, 29, 37)]);
+        out.clear();
+        PiiScanner::new(&[]).scan(text, &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn overlaps_keep_the_longer() {
+        // A phone number that is the local part of an address.
+        assert_eq!(
+            scan_all("555-234-5678@sms.example.com"),
+            vec![(PiiKind::Email, "555-234-5678@sms.example.com")]
+        );
+        assert_eq!(
+            scan_all("x 555-234-5678 y@example.com"),
+            vec![
+                (PiiKind::Phone, "555-234-5678"),
+                (PiiKind::Email, "y@example.com")
+            ]
+        );
+    }
+
+    #[test]
+    fn appends_after_existing_matches() {
+        let mut out = vec![PiiMatch::new(PiiKind::Ip, 0, 100)];
+        PiiScanner::new(&PiiKind::ALL).scan("a@example.com", &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[1], PiiMatch::new(PiiKind::Email, 0, 13));
+    }
+
+    #[test]
+    fn never_panics_and_spans_are_char_boundaries() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let alphabet: Vec<char> = "0123456789 .-:+()@_aAeEfFgksxyzJIKS/é日\u{1F600}"
+            .chars()
+            .collect();
+        let scanner = PiiScanner::new(&PiiKind::ALL);
+        let mut out = Vec::new();
+        for _ in 0..3000 {
+            let len = rng.usize(0..80);
+            let text: String = (0..len)
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            out.clear();
+            scanner.scan(&text, &mut out);
+            for pair in out.windows(2) {
+                assert!(pair[0].span.end <= pair[1].span.start, "{text:?}");
+            }
+            for m in &out {
+                assert!(!m.span.is_empty());
+                assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end));
+                assert!(m.span.len() <= scanner.max_match_len());
+            }
+        }
+    }
+
+    #[test]
+    fn the_chunked_skip_never_misses_an_interesting_byte() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        for _ in 0..2000 {
+            let len = rng.usize(0..40);
+            let bytes: Vec<u8> = (0..len).map(|_| rng.u8(..)).collect();
+            for from in 0..=len {
+                let expected = (from..len).find(|&k| class_of(bytes[k]) & INTERESTING != 0);
+                assert_eq!(
+                    next_interesting(&bytes, from),
+                    expected,
+                    "{bytes:?} from {from}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn huge_runs_terminate() {
+        let scanner = PiiScanner::new(&PiiKind::ALL);
+        let mut out = Vec::new();
+        for unit in [
+            "9", "1.", "1:", "a@", "@a.", "eyJa-", "sk-Ab1-", "4111 ", "DE89 ", "+1 ", "::",
+        ] {
+            out.clear();
+            scanner.scan(&unit.repeat(200_000 / unit.len()), &mut out);
+        }
+        scanner.scan("", &mut out);
+    }
+
+    /// About 1 MB of English prose with some PII in it.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn prose(bytes: usize) -> String {
+        const WORDS: &[&str] = &[
+            "the",
+            "model",
+            "should",
+            "answer",
+            "questions",
+            "about",
+            "our",
+            "service",
+            "and",
+            "never",
+            "reveal",
+            "internal",
+            "details",
+            "when",
+            "a",
+            "customer",
+            "asks",
+            "for",
+            "help",
+            "with",
+            "their",
+            "account,",
+            "explain",
+            "steps",
+            "clearly.",
+            "In",
+            "2024",
+            "we",
+            "shipped",
+            "3",
+            "releases",
+            "to",
+            "production",
+            "servers",
+            "(see",
+            "notes).",
+            "Please",
+            "summarise",
+            "this",
+            "document",
+            "in",
+            "five",
+            "bullet",
+            "points:",
+            "it",
+            "is",
+            "essential",
+            "that",
+            "results",
+            "are",
+            "accurate.",
+            "Use",
+            "version",
+            "1.4.2",
+            "of",
+            "the",
+            "SDK.",
+            "Meeting",
+            "at",
+            "10:30",
+            "on",
+            "2024-05-01.",
+            "Price:",
+            "$1,234.56",
+            "per",
+            "seat.",
+            "I",
+            "think",
+            "self-hosted",
+            "deployments",
+            "are",
+            "great.",
+            "Exactly",
+            "Does",
+            "Everyone",
+            "Going",
+            "Really",
+            "Some",
+            "extra",
+            "great",
+            "really",
+            "simple",
+            "graph",
+            "after",
+            "before",
+        ];
+        const PII: &[&str] = &[
+            "jane.doe@example.com",
+            "+44 20 7946 0958",
+            "(555) 234-5678",
+            "123-45-6789",
+            "4111 1111 1111 1111",
+            "10.0.0.1",
+            "fe80::1",
+            "DE89 3704 0044 0532 0130 00",
+            "AKIAIOSFODNN7EXAMPLE",
+        ];
+        let mut rng = fastrand::Rng::with_seed(42);
+        let mut text = String::with_capacity(bytes + 64);
+        while text.len() < bytes {
+            if rng.usize(..400) == 0 {
+                text.push_str(PII[rng.usize(..PII.len())]);
+            } else {
+                text.push_str(WORDS[rng.usize(..WORDS.len())]);
+            }
+            text.push(if rng.usize(..12) == 0 { '\n' } else { ' ' });
+        }
+        text
+    }
+
+    /// `cargo test --release -p llm-policy-core pii -- --ignored --nocapture`
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    #[ignore]
+    fn pii_scan_throughput() {
+        let text = prose(1 << 20);
+        let scanner = PiiScanner::new(&PiiKind::ALL);
+        let mut out = Vec::new();
+        let mut rates = Vec::new();
+        for _ in 0..15 {
+            out.clear();
+            let started = std::time::Instant::now();
+            scanner.scan(std::hint::black_box(&text), &mut out);
+            let secs = started.elapsed().as_secs_f64();
+            rates.push(text.len() as f64 / secs / 1e6);
+        }
+        rates.sort_by(f64::total_cmp);
+        println!(
+            "pii scan: {} bytes, {} matches, median {:.0} MB/s (min {:.0}, max {:.0})",
+            text.len(),
+            out.len(),
+            rates[rates.len() / 2],
+            rates[0],
+            rates[rates.len() - 1]
+        );
+    }
+}

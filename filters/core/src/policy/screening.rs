@@ -1,0 +1,470 @@
+//! The `screening` section: which detectors and categories run, in which
+//! direction, and what each one does (block, redact, flag).
+//!
+//! A route's section is laid over the inherited one field by field; an entry
+//! of `detectors` or `categories` replaces the inherited entry of that name,
+//! and `custom` replaces the inherited list.
+
+use super::error::PolicyError;
+use super::reader::{join, Obj};
+use crate::screen::pii::PiiKind;
+use serde_json::Value;
+
+pub(super) const FIELDS: &[&str] = &[
+    "enabled",
+    "mode",
+    "request",
+    "response",
+    "redaction",
+    "block",
+    "flag_header",
+    "detectors",
+    "categories",
+    "custom",
+];
+
+const ENTRY_FIELDS: &[&str] = &["action", "request", "response", "style", "monitor"];
+const ACTIONS: &[&str] = &["block", "redact", "flag", "off"];
+const STYLES: &[&str] = &["tag", "mask", "hash"];
+
+/// What a finding does to the text it was found in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ScreenAction {
+    /// Not looked for in this direction.
+    Off,
+    /// Counted and reported in a response header; the text passes.
+    Flag,
+    /// The matched text is replaced (see [`RedactStyle`]).
+    Redact,
+    /// The request (or output) is refused with an OpenAI-shaped error.
+    Block,
+}
+
+impl ScreenAction {
+    fn parse(s: &str) -> ScreenAction {
+        match s {
+            "block" => ScreenAction::Block,
+            "redact" => ScreenAction::Redact,
+            "flag" => ScreenAction::Flag,
+            _ => ScreenAction::Off,
+        }
+    }
+
+    /// The action's label in metrics and headers.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScreenAction::Off => "off",
+            ScreenAction::Flag => "flag",
+            ScreenAction::Redact => "redact",
+            ScreenAction::Block => "block",
+        }
+    }
+}
+
+/// How redacted text is replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedactStyle {
+    /// `[EMAIL]`: the detector's tag.
+    Tag,
+    /// `j***@example.com`, `************1111`: the shape stays, most characters go.
+    Mask,
+    /// `[EMAIL_3f9a0c1d2e]`: a keyed hash, the same for the same value, so the
+    /// model can still tell values apart and the filter can restore them.
+    Hash,
+}
+
+impl RedactStyle {
+    fn parse(s: &str) -> RedactStyle {
+        match s {
+            "mask" => RedactStyle::Mask,
+            "hash" => RedactStyle::Hash,
+            _ => RedactStyle::Tag,
+        }
+    }
+}
+
+/// One detector's or category's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryConfig {
+    pub request: ScreenAction,
+    pub response: ScreenAction,
+    /// Overrides the section's redaction style.
+    pub style: Option<RedactStyle>,
+    /// Report what would happen (metrics, header) without changing traffic.
+    pub monitor: bool,
+}
+
+/// What a screening entry looks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntrySource {
+    /// A built-in PII detector.
+    Pii(PiiKind),
+    /// A phrase category: built-in phrases (if the name is built in) plus these patterns.
+    Category(Vec<String>),
+    /// A user detector: literal strings (case-insensitive, whole words) and/or a regex.
+    Custom {
+        literals: Vec<String>,
+        regex: Option<String>,
+    },
+}
+
+/// A named detector or category with its settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreenEntry {
+    pub name: String,
+    pub source: EntrySource,
+    pub config: EntryConfig,
+}
+
+/// Where the key of hash-style redaction comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeySource {
+    Inline(String),
+    /// An environment variable of the Wasm VM (`vm_config.environment_variables`).
+    Env(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScreeningConfig {
+    pub enabled: bool,
+    /// `mode: dry_run`: every action is reported, none is taken.
+    pub dry_run: bool,
+    pub request: bool,
+    pub response: bool,
+    pub style: RedactStyle,
+    pub key: Option<KeySource>,
+    /// Put the original values of hash tokens back into the response.
+    pub restore: bool,
+    pub block_status: u16,
+    pub block_message: String,
+    /// Response header listing flagged findings; `None` turns it off.
+    pub flag_header: Option<String>,
+    pub entries: Vec<ScreenEntry>,
+}
+
+/// Shortest accepted redaction key, in bytes.
+pub const MIN_KEY_BYTES: usize = 16;
+
+impl Default for ScreeningConfig {
+    fn default() -> Self {
+        ScreeningConfig {
+            enabled: true,
+            dry_run: false,
+            request: true,
+            response: true,
+            style: RedactStyle::Tag,
+            key: None,
+            restore: false,
+            block_status: 400,
+            block_message: "The request was blocked by the content policy.".into(),
+            flag_header: Some("x-llm-screening".into()),
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl ScreeningConfig {
+    /// The redaction style of an entry.
+    pub fn style_of(&self, entry: &ScreenEntry) -> RedactStyle {
+        entry.config.style.unwrap_or(self.style)
+    }
+
+    /// True when some active entry redacts with hash tokens.
+    pub fn uses_hash(&self) -> bool {
+        self.entries.iter().any(|e| {
+            self.style_of(e) == RedactStyle::Hash
+                && (e.config.request == ScreenAction::Redact
+                    || e.config.response == ScreenAction::Redact)
+        })
+    }
+}
+
+/// Lays the fields `obj` sets over `base`.
+pub(super) fn parse_screening(
+    obj: &Obj,
+    base: ScreeningConfig,
+) -> Result<ScreeningConfig, PolicyError> {
+    let mut c = base;
+    if let Some(b) = obj.opt_bool("enabled")? {
+        c.enabled = b;
+    }
+    if let Some(m) = obj.opt_enum("mode", &["enforce", "dry_run"])? {
+        c.dry_run = m == "dry_run";
+    }
+    if let Some(b) = obj.opt_bool("request")? {
+        c.request = b;
+    }
+    if let Some(b) = obj.opt_bool("response")? {
+        c.response = b;
+    }
+    if let Some(v) = obj.get("redaction") {
+        let r = Obj::new(
+            v,
+            &obj.field_path("redaction"),
+            &["style", "key", "key_env", "restore"],
+        )?;
+        if let Some(s) = r.opt_enum("style", STYLES)? {
+            c.style = RedactStyle::parse(s);
+        }
+        if let Some(b) = r.opt_bool("restore")? {
+            c.restore = b;
+        }
+        match (r.opt_nonempty_str("key")?, r.opt_nonempty_str("key_env")?) {
+            (Some(_), Some(_)) => {
+                return Err(PolicyError::new(
+                    r.field_path("key"),
+                    "set key or key_env, not both",
+                ))
+            }
+            (Some(k), None) => c.key = Some(KeySource::Inline(k.to_string())),
+            (None, Some(e)) => c.key = Some(KeySource::Env(e.to_string())),
+            (None, None) => {}
+        }
+    }
+    if let Some(v) = obj.get("block") {
+        let b = Obj::new(v, &obj.field_path("block"), &["status", "message"])?;
+        if let Some(s) = b.opt_u64_in("status", 400, 599)? {
+            c.block_status = s as u16;
+        }
+        if let Some(m) = b.opt_nonempty_str("message")? {
+            c.block_message = m.to_string();
+        }
+    }
+    if let Some(h) = obj.opt_str("flag_header")? {
+        c.flag_header = if h.is_empty() {
+            None
+        } else {
+            check_header_name(h, &obj.field_path("flag_header"))?;
+            Some(h.to_ascii_lowercase())
+        };
+    }
+    if let Some(v) = obj.get("detectors") {
+        parse_detectors(v, &obj.field_path("detectors"), &mut c.entries)?;
+    }
+    if let Some(v) = obj.get("categories") {
+        parse_categories(v, &obj.field_path("categories"), &mut c.entries)?;
+    }
+    if obj.has("custom") {
+        c.entries
+            .retain(|e| !matches!(e.source, EntrySource::Custom { .. }));
+        for (i, v) in obj.opt_array("custom")?.into_iter().flatten().enumerate() {
+            let path = format!("{}[{i}]", obj.field_path("custom"));
+            let entry = parse_custom(v, &path)?;
+            if c.entries.iter().any(|e| e.name == entry.name) {
+                return Err(PolicyError::new(
+                    join(&path, "name"),
+                    format!(
+                        "\"{}\" is already the name of a detector or category",
+                        entry.name
+                    ),
+                ));
+            }
+            c.entries.push(entry);
+        }
+    }
+    check_restore(&c, obj)?;
+    Ok(c)
+}
+
+fn check_restore(c: &ScreeningConfig, obj: &Obj) -> Result<(), PolicyError> {
+    if c.restore && !c.uses_hash() {
+        return Err(PolicyError::new(
+            join(&obj.field_path("redaction"), "restore"),
+            "restore puts hash tokens back: some entry must redact with style \"hash\"",
+        ));
+    }
+    if c.uses_hash() && c.key.is_none() {
+        return Err(PolicyError::new(
+            join(&obj.field_path("redaction"), "key"),
+            "hash-style redaction needs a secret: set redaction.key or redaction.key_env",
+        ));
+    }
+    if let Some(KeySource::Inline(k)) = &c.key {
+        if k.len() < MIN_KEY_BYTES {
+            return Err(PolicyError::new(
+                join(&obj.field_path("redaction"), "key"),
+                format!("must be at least {MIN_KEY_BYTES} bytes"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn object_entries<'a>(
+    v: &'a Value,
+    path: &str,
+) -> Result<&'a serde_json::Map<String, Value>, PolicyError> {
+    v.as_object().ok_or_else(|| {
+        PolicyError::new(
+            path,
+            format!(
+                "expected an object of entries, found {}",
+                super::reader::type_name(v)
+            ),
+        )
+    })
+}
+
+/// Replaces (or adds) the entry called `entry.name`.
+fn upsert(entries: &mut Vec<ScreenEntry>, entry: ScreenEntry) {
+    match entries.iter_mut().find(|e| e.name == entry.name) {
+        Some(e) => *e = entry,
+        None => entries.push(entry),
+    }
+}
+
+fn parse_detectors(
+    v: &Value,
+    path: &str,
+    entries: &mut Vec<ScreenEntry>,
+) -> Result<(), PolicyError> {
+    for (name, value) in object_entries(v, path)? {
+        let p = join(path, name);
+        let kind = PiiKind::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = PiiKind::ALL.iter().map(|k| k.name()).collect();
+            PolicyError::new(
+                &p,
+                format!(
+                    "unknown detector, expected one of: {} (custom detectors go in screening.custom)",
+                    names.join(", ")
+                ),
+            )
+        })?;
+        let e = Obj::new(value, &p, ENTRY_FIELDS)?;
+        upsert(
+            entries,
+            ScreenEntry {
+                name: name.clone(),
+                source: EntrySource::Pii(kind),
+                config: parse_entry(&e)?,
+            },
+        );
+    }
+    Ok(())
+}
+
+fn parse_categories(
+    v: &Value,
+    path: &str,
+    entries: &mut Vec<ScreenEntry>,
+) -> Result<(), PolicyError> {
+    for (name, value) in object_entries(v, path)? {
+        let p = join(path, name);
+        super::check_label(name, &p)?;
+        let mut fields = ENTRY_FIELDS.to_vec();
+        fields.push("phrases");
+        let e = Obj::new(value, &p, &fields)?;
+        let phrases = string_list(&e, "phrases")?;
+        let builtin = crate::screen::categories::builtin(name).is_some();
+        if !builtin && phrases.is_empty() {
+            let names: Vec<&str> = crate::screen::categories::BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .collect();
+            return Err(PolicyError::new(
+                e.field_path("phrases"),
+                format!(
+                    "required for a category that is not built in ({})",
+                    names.join(", ")
+                ),
+            ));
+        }
+        for (i, phrase) in phrases.iter().enumerate() {
+            crate::screen::phrases::expand(phrase).map_err(|why| {
+                PolicyError::new(format!("{}[{i}]", e.field_path("phrases")), why)
+            })?;
+        }
+        upsert(
+            entries,
+            ScreenEntry {
+                name: name.clone(),
+                source: EntrySource::Category(phrases),
+                config: parse_entry(&e)?,
+            },
+        );
+    }
+    Ok(())
+}
+
+fn parse_custom(v: &Value, path: &str) -> Result<ScreenEntry, PolicyError> {
+    let mut fields = ENTRY_FIELDS.to_vec();
+    fields.extend(["name", "literals", "regex"]);
+    let e = Obj::new(v, path, &fields)?;
+    let name = e
+        .opt_nonempty_str("name")?
+        .ok_or_else(|| PolicyError::new(e.field_path("name"), "required"))?;
+    super::check_label(name, &e.field_path("name"))?;
+    if PiiKind::from_name(name).is_some() || crate::screen::categories::builtin(name).is_some() {
+        return Err(PolicyError::new(
+            e.field_path("name"),
+            format!("\"{name}\" is a built-in detector or category name"),
+        ));
+    }
+    let literals = string_list(&e, "literals")?;
+    let regex = e.opt_nonempty_str("regex")?.map(str::to_string);
+    if let Some(r) = &regex {
+        regex_lite::Regex::new(r).map_err(|err| {
+            PolicyError::new(e.field_path("regex"), format!("invalid regex: {err}"))
+        })?;
+    }
+    if literals.is_empty() && regex.is_none() {
+        return Err(PolicyError::new(
+            path,
+            "set literals, regex or both: a custom detector must look for something",
+        ));
+    }
+    Ok(ScreenEntry {
+        name: name.to_string(),
+        source: EntrySource::Custom { literals, regex },
+        config: parse_entry(&e)?,
+    })
+}
+
+fn string_list(e: &Obj, field: &str) -> Result<Vec<String>, PolicyError> {
+    let mut out = Vec::new();
+    for (i, v) in e.opt_array(field)?.into_iter().flatten().enumerate() {
+        match v.as_str() {
+            Some(s) if !s.trim().is_empty() => out.push(s.to_string()),
+            _ => {
+                return Err(PolicyError::new(
+                    format!("{}[{i}]", e.field_path(field)),
+                    "expected a non-empty string",
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn parse_entry(e: &Obj) -> Result<EntryConfig, PolicyError> {
+    let both = e.opt_enum("action", ACTIONS)?.map(ScreenAction::parse);
+    let request = e.opt_enum("request", ACTIONS)?.map(ScreenAction::parse);
+    let response = e.opt_enum("response", ACTIONS)?.map(ScreenAction::parse);
+    if both.is_none() && request.is_none() && response.is_none() {
+        return Err(PolicyError::new(
+            e.field_path("action"),
+            "required (or request/response): one of block, redact, flag, off",
+        ));
+    }
+    let default = both.unwrap_or(ScreenAction::Off);
+    Ok(EntryConfig {
+        request: request.unwrap_or(default),
+        response: response.unwrap_or(default),
+        style: e.opt_enum("style", STYLES)?.map(RedactStyle::parse),
+        monitor: e.opt_bool("monitor")?.unwrap_or(false),
+    })
+}
+
+fn check_header_name(h: &str, path: &str) -> Result<(), PolicyError> {
+    let ok = h.len() <= 64
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(PolicyError::new(
+            path,
+            format!("\"{h}\" is not a valid header name"),
+        ))
+    }
+}

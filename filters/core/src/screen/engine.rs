@@ -1,0 +1,539 @@
+//! The compiled screening section: finds matches in a text and decides, per
+//! match, what happens to it.
+
+use super::phrases::PhraseMatcher;
+use super::pii::{PiiKind, PiiScanner};
+use super::redact::{self, RestoreMap};
+use super::Span;
+use crate::policy::{EntrySource, KeySource, ScreenAction, ScreeningConfig};
+
+/// Which way a text travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Prompts, on their way to the model.
+    Request,
+    /// Model outputs, on their way to the client.
+    Response,
+}
+
+impl Direction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
+}
+
+/// One match of one entry (detector, category or custom detector).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Finding {
+    /// Index into [`Screener::entries`].
+    pub entry: u16,
+    pub span: Span,
+}
+
+/// What an entry's match did, as counted in metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Flagged,
+    Redacted,
+    Blocked,
+    /// Monitor or dry-run: what would have happened.
+    WouldRedact,
+    WouldBlock,
+}
+
+impl Outcome {
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Flagged => "flag",
+            Outcome::Redacted => "redact",
+            Outcome::Blocked => "block",
+            Outcome::WouldRedact => "would_redact",
+            Outcome::WouldBlock => "would_block",
+        }
+    }
+}
+
+/// One compiled entry.
+#[derive(Debug, Clone)]
+pub struct CompiledEntry {
+    pub name: String,
+    /// `pii`, `category` or `custom`: the metric's `kind` label.
+    pub kind: &'static str,
+    /// Tag in redactions: `EMAIL`, `BANNED`, `EMPLOYEE_ID`.
+    pub tag: String,
+    pub request: ScreenAction,
+    pub response: ScreenAction,
+    pub style: crate::policy::RedactStyle,
+    pub monitor: bool,
+}
+
+/// Counts of outcomes per entry for one body or stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub counts: Vec<(u16, Outcome, u32)>,
+}
+
+impl Tally {
+    pub fn add(&mut self, entry: u16, outcome: Outcome) {
+        match self
+            .counts
+            .iter_mut()
+            .find(|(e, o, _)| *e == entry && *o == outcome)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => self.counts.push((entry, outcome, 1)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// The strongest outcome seen.
+    pub fn strongest(&self) -> Option<Outcome> {
+        self.counts
+            .iter()
+            .map(|(_, o, _)| *o)
+            .max_by_key(|o| match o {
+                Outcome::Blocked => 5,
+                Outcome::Redacted => 4,
+                Outcome::WouldBlock => 3,
+                Outcome::WouldRedact => 2,
+                Outcome::Flagged => 1,
+            })
+    }
+
+    pub fn merge(&mut self, other: &Tally) {
+        for (e, o, n) in &other.counts {
+            for _ in 0..*n {
+                self.add(*e, *o);
+            }
+        }
+    }
+}
+
+/// A regex custom detector, evaluated only in texts holding its literal prefix.
+#[derive(Debug, Clone)]
+struct CustomRegex {
+    entry: u16,
+    regex: regex_lite::Regex,
+    /// Literal text every match starts with (lower-cased when case-insensitive).
+    prefix: Option<(String, bool)>,
+}
+
+/// The screening section of one rule, compiled.
+#[derive(Debug, Clone)]
+pub struct Screener {
+    pub config: ScreeningConfig,
+    pub entries: Vec<CompiledEntry>,
+    key: Vec<u8>,
+    pii: Option<PiiScanner>,
+    pii_entry: Vec<(PiiKind, u16)>,
+    phrases: Option<PhraseMatcher>,
+    regexes: Vec<CustomRegex>,
+}
+
+impl Screener {
+    /// Compiles a validated section. `env` reads a VM environment variable
+    /// (for `redaction.key_env`). Errors name the field at fault.
+    pub fn compile(
+        config: &ScreeningConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Screener, String> {
+        let key = match &config.key {
+            Some(KeySource::Inline(k)) => k.as_bytes().to_vec(),
+            Some(KeySource::Env(name)) => match env(name) {
+                Some(k) if k.len() >= crate::policy::MIN_KEY_BYTES => k.into_bytes(),
+                Some(_) => {
+                    return Err(format!(
+                        "redaction.key_env: {name} must hold at least {} bytes",
+                        crate::policy::MIN_KEY_BYTES
+                    ))
+                }
+                None if config.uses_hash() => {
+                    return Err(format!(
+                        "redaction.key_env: environment variable {name} is not set in the Wasm VM"
+                    ))
+                }
+                None => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        let mut entries = Vec::new();
+        let mut pii_entry = Vec::new();
+        let mut phrase_lists: Vec<(u16, Vec<String>)> = Vec::new();
+        let mut regexes = Vec::new();
+        for e in &config.entries {
+            if e.config.request == ScreenAction::Off && e.config.response == ScreenAction::Off {
+                continue;
+            }
+            let id = u16::try_from(entries.len()).map_err(|_| "too many entries".to_string())?;
+            let kind = match &e.source {
+                EntrySource::Pii(k) => {
+                    pii_entry.push((*k, id));
+                    "pii"
+                }
+                EntrySource::Category(extra) => {
+                    let mut list: Vec<String> = super::categories::builtin(&e.name)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect();
+                    list.extend(extra.iter().cloned());
+                    phrase_lists.push((id, list));
+                    "category"
+                }
+                EntrySource::Custom { literals, regex } => {
+                    if !literals.is_empty() {
+                        let escaped = literals.iter().map(|l| escape_phrase(l)).collect();
+                        phrase_lists.push((id, escaped));
+                    }
+                    if let Some(r) = regex {
+                        let compiled = regex_lite::Regex::new(r)
+                            .map_err(|err| format!("custom {}: invalid regex: {err}", e.name))?;
+                        regexes.push(CustomRegex {
+                            entry: id,
+                            regex: compiled,
+                            prefix: literal_prefix(r),
+                        });
+                    }
+                    "custom"
+                }
+            };
+            let tag = match &e.source {
+                EntrySource::Pii(k) => k.tag().to_string(),
+                _ => e.name.to_ascii_uppercase(),
+            };
+            entries.push(CompiledEntry {
+                name: e.name.clone(),
+                kind,
+                tag,
+                request: e.config.request,
+                response: e.config.response,
+                style: config.style_of(e),
+                monitor: e.config.monitor,
+            });
+        }
+        let kinds: Vec<PiiKind> = pii_entry.iter().map(|(k, _)| *k).collect();
+        let pii = (!kinds.is_empty()).then(|| PiiScanner::new(&kinds));
+        let phrases = if phrase_lists.is_empty() {
+            None
+        } else {
+            Some(PhraseMatcher::new(&phrase_lists)?)
+        };
+        Ok(Screener {
+            config: config.clone(),
+            entries,
+            key,
+            pii,
+            pii_entry,
+            phrases,
+            regexes,
+        })
+    }
+
+    /// True when this screener looks at `dir` at all.
+    pub fn screens(&self, dir: Direction) -> bool {
+        let on = match dir {
+            Direction::Request => self.config.request,
+            Direction::Response => self.config.response,
+        };
+        on && self.config.enabled
+            && self
+                .entries
+                .iter()
+                .any(|e| e.action(dir) != ScreenAction::Off)
+    }
+
+    /// The longest text a single match can span, in bytes: how much a stream
+    /// may have to hold back.
+    pub fn max_match_len(&self) -> usize {
+        let pii = self.pii.as_ref().map_or(0, PiiScanner::max_match_len);
+        let phrases = self.phrases.as_ref().map_or(0, |p| p.max_phrase_len() * 4);
+        let regex = if self.regexes.is_empty() { 0 } else { 256 };
+        pii.max(phrases).max(regex)
+    }
+
+    /// Appends the findings in `text` for `dir`, by start, without overlaps
+    /// (on overlap the stronger action, then the longer match, wins).
+    pub fn find(&self, text: &str, dir: Direction, out: &mut Vec<Finding>) {
+        let mut raw = Vec::new();
+        if let Some(pii) = &self.pii {
+            let mut found = Vec::new();
+            pii.scan(text, &mut found);
+            for m in found {
+                if let Some((_, id)) = self.pii_entry.iter().find(|(k, _)| *k == m.kind) {
+                    raw.push(Finding {
+                        entry: *id,
+                        span: m.span,
+                    });
+                }
+            }
+        }
+        if let Some(phrases) = &self.phrases {
+            let mut found = Vec::new();
+            phrases.scan(text, &mut found);
+            raw.extend(
+                found
+                    .into_iter()
+                    .map(|(entry, span)| Finding { entry, span }),
+            );
+        }
+        for r in &self.regexes {
+            r.find(text, &mut raw);
+        }
+        raw.retain(|f| {
+            self.entries
+                .get(usize::from(f.entry))
+                .is_some_and(|e| e.action(dir) != ScreenAction::Off)
+        });
+        self.resolve_overlaps(raw, dir, out);
+    }
+
+    fn resolve_overlaps(&self, mut raw: Vec<Finding>, dir: Direction, out: &mut Vec<Finding>) {
+        let strength = |f: &Finding| {
+            let action = self
+                .entries
+                .get(usize::from(f.entry))
+                .map_or(ScreenAction::Off, |e| e.action(dir));
+            (action, f.span.len())
+        };
+        raw.sort_by_key(|f| (f.span.start, std::cmp::Reverse(f.span.end)));
+        let mut kept: Vec<Finding> = Vec::with_capacity(raw.len());
+        for f in raw {
+            match kept.last_mut() {
+                Some(last) if last.span.overlaps(&f.span) => {
+                    if strength(&f) > strength(last) {
+                        *last = f;
+                    }
+                }
+                _ => kept.push(f),
+            }
+        }
+        out.extend(kept);
+    }
+
+    /// What a finding does: its outcome, honouring monitor and dry-run.
+    pub fn outcome(&self, f: &Finding, dir: Direction) -> Option<Outcome> {
+        let e = self.entries.get(usize::from(f.entry))?;
+        let enforce = !e.monitor && !self.config.dry_run;
+        Some(match (e.action(dir), enforce) {
+            (ScreenAction::Off, _) => return None,
+            (ScreenAction::Flag, _) => Outcome::Flagged,
+            (ScreenAction::Redact, true) => Outcome::Redacted,
+            (ScreenAction::Redact, false) => Outcome::WouldRedact,
+            (ScreenAction::Block, true) => Outcome::Blocked,
+            (ScreenAction::Block, false) => Outcome::WouldBlock,
+        })
+    }
+
+    /// Screens one text: tallies every finding and returns the redacted text
+    /// when something was redacted. `blocked` is set on an enforced block
+    /// (the text is then not rewritten). Hash tokens given out go into `restore`.
+    pub fn screen_text(
+        &self,
+        text: &str,
+        dir: Direction,
+        tally: &mut Tally,
+        restore: Option<&mut RestoreMap>,
+    ) -> TextVerdict {
+        let mut findings = Vec::new();
+        self.find(text, dir, &mut findings);
+        self.apply(text, &findings, dir, tally, restore)
+    }
+
+    /// Applies already found `findings` (sorted, non-overlapping) to `text`.
+    pub fn apply(
+        &self,
+        text: &str,
+        findings: &[Finding],
+        dir: Direction,
+        tally: &mut Tally,
+        mut restore: Option<&mut RestoreMap>,
+    ) -> TextVerdict {
+        let mut blocked = None;
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        for f in findings {
+            let Some(outcome) = self.outcome(f, dir) else {
+                continue;
+            };
+            tally.add(f.entry, outcome);
+            match outcome {
+                Outcome::Blocked => blocked = blocked.or(Some(f.entry)),
+                Outcome::Redacted => {
+                    let (Some(e), Some(value)) = (
+                        self.entries.get(usize::from(f.entry)),
+                        text.get(f.span.start..f.span.end),
+                    ) else {
+                        continue;
+                    };
+                    let with = redact::replacement(e.style, &e.tag, value, &self.key);
+                    if let (Some(map), crate::policy::RedactStyle::Hash) =
+                        (restore.as_deref_mut(), e.style)
+                    {
+                        if self.config.restore {
+                            map.insert(with.clone(), value);
+                        }
+                    }
+                    let buf = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                    buf.push_str(text.get(copied..f.span.start).unwrap_or(""));
+                    buf.push_str(&with);
+                    copied = f.span.end;
+                }
+                _ => {}
+            }
+        }
+        if let Some(entry) = blocked {
+            return TextVerdict::Blocked(entry);
+        }
+        match out {
+            Some(mut buf) => {
+                buf.push_str(text.get(copied..).unwrap_or(""));
+                TextVerdict::Redacted(buf)
+            }
+            None => TextVerdict::Unchanged,
+        }
+    }
+
+    /// Where, in the tail of a stream's text, a match could still be growing:
+    /// the stream holds back from there. `None`: everything may be released.
+    pub fn partial_tail(&self, text: &str) -> Option<usize> {
+        let mut from = None;
+        let mut earliest = |p: Option<usize>| {
+            if let Some(p) = p {
+                from = Some(from.map_or(p, |f: usize| f.min(p)));
+            }
+        };
+        if self.pii.is_some() || !self.regexes.is_empty() {
+            earliest(super::hold::trailing_entity(text, self.max_match_len()));
+        }
+        if let Some(p) = &self.phrases {
+            earliest(p.partial_tail(text));
+        }
+        from
+    }
+}
+
+impl PartialEq for Screener {
+    /// Two screeners are equal when compiled from the same section.
+    fn eq(&self, other: &Self) -> bool {
+        self.config == other.config && self.key == other.key
+    }
+}
+
+/// What screening did to one text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextVerdict {
+    Unchanged,
+    Redacted(String),
+    /// An enforced block by this entry.
+    Blocked(u16),
+}
+
+impl CompiledEntry {
+    pub fn action(&self, dir: Direction) -> ScreenAction {
+        match dir {
+            Direction::Request => self.request,
+            Direction::Response => self.response,
+        }
+    }
+}
+
+impl CustomRegex {
+    fn find(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut pos = match &self.prefix {
+            None => 0,
+            Some((lit, insensitive)) => match find_literal(text, lit, *insensitive, 0) {
+                Some(p) => p,
+                None => return,
+            },
+        };
+        while pos <= text.len() {
+            let Some(m) = self.regex.find_at(text, pos) else {
+                return;
+            };
+            if m.end() > m.start() {
+                out.push(Finding {
+                    entry: self.entry,
+                    span: Span::new(m.start(), m.end()),
+                });
+            }
+            pos = m.end().max(m.start() + 1);
+            while pos < text.len() && !text.is_char_boundary(pos) {
+                pos += 1;
+            }
+        }
+    }
+}
+
+fn find_literal(text: &str, lit: &str, insensitive: bool, from: usize) -> Option<usize> {
+    let hay = text.get(from..)?;
+    if !insensitive {
+        return hay.find(lit).map(|p| p + from);
+    }
+    let bytes = hay.as_bytes();
+    let needle = lit.as_bytes();
+    bytes
+        .windows(needle.len().max(1))
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+/// The literal text every match of `pattern` starts with, if it starts with
+/// at least three plain characters (after `(?i)` and `\b`).
+fn literal_prefix(pattern: &str) -> Option<(String, bool)> {
+    if pattern.contains('|') {
+        return None;
+    }
+    let (insensitive, mut rest) = match pattern.strip_prefix("(?i)") {
+        Some(r) => (true, r),
+        None => (false, pattern),
+    };
+    rest = rest.strip_prefix("\\b").unwrap_or(rest);
+    let mut lit = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        let quantified = matches!(chars.peek(), Some('*' | '?' | '{'));
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':' || c == '@' {
+            if quantified {
+                break;
+            }
+            lit.push(if insensitive {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            });
+        } else {
+            break;
+        }
+    }
+    (lit.len() >= 3).then_some((lit, insensitive))
+}
+
+/// Custom literals are matched as written: parentheses are not pattern syntax there.
+fn escape_phrase(literal: &str) -> String {
+    literal.replace(['(', ')', '|', '?'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn literal_prefixes_of_regexes() {
+        assert_eq!(literal_prefix(r"EMP-\d{6}"), Some(("EMP-".into(), false)));
+        assert_eq!(
+            literal_prefix(r"(?i)\bproject-x\w+"),
+            Some(("project-x".into(), true))
+        );
+        assert_eq!(literal_prefix(r"\d{3}"), None);
+        assert_eq!(literal_prefix(r"ab?c"), None);
+        assert_eq!(literal_prefix(r"abcd|efgh"), None);
+    }
+}

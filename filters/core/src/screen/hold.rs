@@ -1,0 +1,91 @@
+//! How much of a stream's tail could still be the start of a PII match.
+//!
+//! Every built-in detector matches a run of non-space characters, except
+//! numbers written in groups (`4111 1111 1111 1111`, `+1 (555) 123-4567`,
+//! `DE89 3704 0044 0532 0130 00`). So the tail to hold is the last run of
+//! non-space characters, extended backwards over short group-like runs.
+
+/// The byte offset where the held tail of `text` starts, or `None` when the
+/// text ends in whitespace. Never holds more than `max_len` bytes (nothing
+/// that long can still become a match), except to keep a char whole.
+pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    let last = *bytes.last()?;
+    let floor = floor_boundary(text, end.saturating_sub(max_len.max(1)));
+    let mut must_be_group = false;
+    if last.is_ascii_whitespace() {
+        // "4111 " or "(415) " may go on with the next group; other text may not.
+        let before = end.checked_sub(2).and_then(|i| bytes.get(i));
+        if last != b' ' || before.is_none_or(u8::is_ascii_whitespace) {
+            return None;
+        }
+        end -= 1;
+        must_be_group = true;
+    }
+    let mut start = run_start(bytes, end, floor);
+    if must_be_group && !is_group(&bytes[start..end]) {
+        return None;
+    }
+    // Extend over earlier groups separated by one space: "4111 1111 1111 1".
+    loop {
+        if start <= floor + 1 || bytes.get(start - 1) != Some(&b' ') {
+            break;
+        }
+        let prev_end = start - 1;
+        let prev_start = run_start(bytes, prev_end, floor);
+        if !is_group(&bytes[prev_start..prev_end]) {
+            break;
+        }
+        start = prev_start;
+    }
+    Some(start)
+}
+
+/// Start of the run of non-whitespace bytes ending at `end`, not before `floor`.
+fn run_start(bytes: &[u8], end: usize, floor: usize) -> usize {
+    let mut i = end;
+    while i > floor && !bytes[i - 1].is_ascii_whitespace() {
+        i -= 1;
+    }
+    i
+}
+
+/// A short piece of a grouped number: digits, or up to four capitals
+/// (IBAN groups), possibly with `+ ( ) - .`.
+fn is_group(group: &[u8]) -> bool {
+    let digits = group.iter().any(u8::is_ascii_digit);
+    let shape_ok = group
+        .iter()
+        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b"+()-.".contains(b));
+    !group.is_empty() && group.len() <= 6 && shape_ok && (digits || group.len() <= 4)
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn holds_the_last_word_and_number_groups() {
+        assert_eq!(trailing_entity("write to john", 64), Some(9));
+        assert_eq!(trailing_entity("write to ", 64), None);
+        assert_eq!(trailing_entity("card 4111 ", 64), Some(5));
+        assert_eq!(trailing_entity("call (415) ", 64), Some(5));
+        assert_eq!(trailing_entity("call (415)  ", 64), None);
+        assert_eq!(trailing_entity("card 4111 1111 11", 64), Some(5));
+        assert_eq!(trailing_entity("call +1 (555) 12", 64), Some(5));
+        assert_eq!(trailing_entity("iban DE89 3704", 64), Some(5));
+        assert_eq!(trailing_entity("we Are", 64), Some(3));
+        assert_eq!(trailing_entity("", 64), None);
+        assert_eq!(trailing_entity("ééééé", 3), Some(6));
+    }
+}

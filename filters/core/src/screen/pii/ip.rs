@@ -1,0 +1,243 @@
+//! IP addresses, v4 and v6.
+//!
+//! IPv4: a dotted quad of decimal octets 0–255 without leading zeros
+//! (`192.168.0.1`, `10.0.0.255`; `010.0.0.1` is not matched: leading zeros
+//! read as octal in some parsers, so such strings are rarely addresses). A
+//! port or prefix length after it is not part of the match (`10.0.0.1:8080`,
+//! `10.0.0.0/8`). Not matched when part of a longer dotted run (`1.2.3.4.5`,
+//! `v10.0.0.1`, `1.2.3.4.example`), glued to letters or digits, or with an
+//! octet above 255.
+//!
+//! IPv6: eight groups of 1–4 hex digits (`2001:0db8:0000:0000:0000:ff00:0042:8329`),
+//! the compressed form with one `::` (`fe80::1`, `2001:db8::8a2e:370:7334`,
+//! `::1`), and a trailing dotted quad (`::ffff:192.0.2.1`, `64:ff9b::192.0.2.33`).
+//! A zone (`%eth0`) and brackets are not part of the match. Deliberately not
+//! matched: a bare `::`, addresses with no decimal digit at all (so code such
+//! as `Enum::Add` or `a::b` does not hit), colon runs longer than an address
+//! (SSH fingerprints), times (`12:30:45`), and MAC-like forms in which every
+//! group has exactly two hex digits (`00:1a:2b:3c:4d:5e`, EUI-64s).
+
+use super::classes::{
+    at, before, digit_run_end, is_alnum, is_digit, is_hex, is_word, small_number,
+};
+
+/// `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`
+pub(super) const MAX_LEN: usize = 45;
+
+/// The end of an IPv4 octet at `pos`: 1–3 digits, no leading zero, ≤ 255.
+fn octet_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    let end = digit_run_end(bytes, pos);
+    let digits = bytes.get(pos..end)?;
+    let ok = match digits {
+        [_] => true,
+        [b'0', ..] => false,
+        [_, _] => true,
+        [_, _, _] => small_number(digits) <= 255,
+        _ => false,
+    };
+    ok.then_some(end)
+}
+
+/// The end of a dotted quad at `pos`, without boundary checks.
+fn dotted_quad_end(bytes: &[u8], pos: usize) -> Option<usize> {
+    let mut end = octet_end(bytes, pos)?;
+    for _ in 0..3 {
+        if at(bytes, end) != b'.' {
+            return None;
+        }
+        end = octet_end(bytes, end + 1)?;
+    }
+    Some(end)
+}
+
+/// An IPv4 address starting at `start` (a digit): the end of the match.
+pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
+    let prev = before(bytes, start, 1);
+    if is_word(prev) || (prev == b'.' && is_alnum(before(bytes, start, 2))) {
+        return None;
+    }
+    let end = dotted_quad_end(bytes, start)?;
+    let next = at(bytes, end);
+    let bounded = !is_word(next) && !(next == b'.' && is_alnum(at(bytes, end + 1)));
+    bounded.then_some(end)
+}
+
+/// What a parse of the groups found.
+struct V6Parse {
+    end: usize,
+    /// 16-bit groups, a trailing dotted quad counting as two.
+    groups: usize,
+    compressed: bool,
+    any_decimal_digit: bool,
+    all_groups_two_wide: bool,
+}
+
+/// An IPv6 address starting at `start` (a hex digit or `::`): the end of
+/// the match.
+pub(super) fn match_v6(bytes: &[u8], start: usize) -> Option<usize> {
+    let prev = before(bytes, start, 1);
+    if is_word(prev) || matches!(prev, b':' | b'.') {
+        return None;
+    }
+    let parse = parse_v6(bytes, start)?;
+    let complete = if parse.compressed {
+        (1..=7).contains(&parse.groups)
+    } else {
+        parse.groups == 8 && !parse.all_groups_two_wide
+    };
+    let next = at(bytes, parse.end);
+    let bounded = !is_word(next)
+        && !(next == b':'
+            && (is_hex(at(bytes, parse.end + 1)) || at(bytes, parse.end + 1) == b':'))
+        && !(next == b'.' && is_alnum(at(bytes, parse.end + 1)));
+    (complete && bounded && parse.any_decimal_digit).then_some(parse.end)
+}
+
+fn parse_v6(bytes: &[u8], start: usize) -> Option<V6Parse> {
+    let mut p = V6Parse {
+        end: start,
+        groups: 0,
+        compressed: false,
+        any_decimal_digit: false,
+        all_groups_two_wide: true,
+    };
+    if at(bytes, start) == b':' {
+        if at(bytes, start + 1) != b':' {
+            return None;
+        }
+        p.compressed = true;
+        p.end = start + 2;
+    }
+    loop {
+        let group_start = p.end;
+        let mut group_end = group_start;
+        while group_end - group_start < 5 && is_hex(at(bytes, group_end)) {
+            group_end += 1;
+        }
+        let group = bytes.get(group_start..group_end)?;
+        if group.is_empty() {
+            break;
+        }
+        if at(bytes, group_end) == b'.' {
+            p.end = dotted_quad_end(bytes, group_start)?;
+            p.groups += 2;
+            p.any_decimal_digit = true;
+            p.all_groups_two_wide = false;
+            break;
+        }
+        if group.len() > 4 || p.groups >= 8 {
+            return None;
+        }
+        p.groups += 1;
+        p.any_decimal_digit |= group.iter().any(|&b| is_digit(b));
+        p.all_groups_two_wide &= group.len() == 2;
+        p.end = group_end;
+        if at(bytes, group_end) != b':' {
+            break;
+        }
+        let after_colon = at(bytes, group_end + 1);
+        if after_colon == b':' {
+            if p.compressed {
+                return None;
+            }
+            p.compressed = true;
+            p.end = group_end + 2;
+        } else if is_hex(after_colon) {
+            p.end = group_end + 1;
+        } else {
+            break;
+        }
+    }
+    Some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn find(text: &str) -> Option<&str> {
+        let bytes = text.as_bytes();
+        (0..bytes.len()).find_map(|i| {
+            let end = match_v4(bytes, i).or_else(|| match_v6(bytes, i));
+            end.map(|end| &text[i..end])
+        })
+    }
+
+    #[test]
+    fn v4() {
+        for ok in [
+            "192.168.0.1",
+            "10.0.0.255",
+            "0.0.0.0",
+            "255.255.255.255",
+            "8.8.8.8",
+        ] {
+            assert_eq!(find(&format!("host {ok}.")), Some(ok), "{ok}");
+        }
+        assert_eq!(find("10.0.0.1:8080"), Some("10.0.0.1"));
+        assert_eq!(find("10.0.0.0/8"), Some("10.0.0.0"));
+        assert_eq!(find("[10.0.0.1]"), Some("10.0.0.1"));
+        for bad in [
+            "256.1.1.1",
+            "1.2.3.4.5",
+            "v10.0.0.1",
+            "version 10.0.0.1.2",
+            "010.0.0.1",
+            "1.2.3",
+            "1.2.3.4a",
+            "a.1.2.3.4",
+            "1.2.3.4.example",
+            "11.22.333.444",
+        ] {
+            assert_eq!(find(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn v6() {
+        for ok in [
+            "2001:0db8:0000:0000:0000:ff00:0042:8329",
+            "2001:db8::8a2e:370:7334",
+            "fe80::1",
+            "::1",
+            "::ffff:192.0.2.1",
+            "64:ff9b::192.0.2.33",
+            "2001:db8::",
+            "FE80::0202:B3FF:FE1E:8329",
+        ] {
+            assert_eq!(find(&format!("addr {ok}, ok")), Some(ok), "{ok}");
+        }
+        assert_eq!(find("[2001:db8::1]:443"), Some("2001:db8::1"));
+        assert_eq!(find("fe80::1%eth0"), Some("fe80::1"));
+        for bad in [
+            "::",
+            "12:30:45",
+            "00:1a:2b:3c:4d:5e",
+            "00:1a:2b:ff:fe:3c:4d:5e",
+            "16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48",
+            "Enum::Add",
+            "a::b",
+            "std::cerr",
+            "1::2::3",
+            "1:2:3:4:5:6:7:8:9",
+            "12345::1",
+            "fe80::1g",
+            ":::1",
+        ] {
+            assert_eq!(find(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn boundaries() {
+        assert_eq!(find(""), None);
+        assert_eq!(find("ü10.0.0.1ü"), Some("10.0.0.1"));
+        assert_eq!(find(&"1.".repeat(50_000)), None);
+        assert_eq!(find(&"1:".repeat(50_000)), None);
+        let longest = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255";
+        assert_eq!(find(longest), Some(longest));
+        assert_eq!(longest.len(), MAX_LEN);
+    }
+}

@@ -1,0 +1,650 @@
+//! Screening a streamed (SSE) chat or completions response event by event,
+//! without holding the stream.
+//!
+//! Each text field of each choice (`delta.content`, `delta.reasoning_content`,
+//! `text`, each tool call's `function.arguments`) is a stream of its own.
+//! An event's text is released at once, except for a tail that could still
+//! grow into a match (a word that may be the start of an email, the first
+//! words of a banned phrase, half a hash token): that tail is held and goes
+//! out with the next event of the same choice and field, or with the
+//! choice's final event (`finish_reason`), `[DONE]` or the end of the stream.
+//! Events whose text changed are written again (`data: {json}`); others go
+//! out byte for byte.
+//!
+//! An enforced block ends the stream: the held text is dropped, and an
+//! `error` event followed by `data: [DONE]` closes it, which the `openai`
+//! SDKs raise as an `APIError`.
+
+use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
+use super::redact::RestoreMap;
+use serde_json::{json, Map, Value};
+use std::rc::Rc;
+
+/// Longest event kept while waiting for its end; longer events are unscreenable.
+const MAX_EVENT_BYTES: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Content,
+    Reasoning,
+    Text,
+    ToolArguments(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FieldKey {
+    choice: u64,
+    field: Field,
+}
+
+/// Screens one SSE response. This is fed chunks, not whole events.
+#[derive(Debug)]
+pub struct StreamScreener {
+    screener: Rc<Screener>,
+    restore: Option<Rc<RestoreMap>>,
+    fail_closed: bool,
+    buf: Vec<u8>,
+    held: Vec<(FieldKey, String)>,
+    /// The last chunk object seen, for events the screener writes itself.
+    template: Option<Map<String, Value>>,
+    pub tally: Tally,
+    /// The entry whose enforced block ended the stream.
+    pub blocked: Option<u16>,
+    /// Events that could not be screened (not UTF-8, not JSON, too long).
+    pub unscreenable: u32,
+    /// The stream was ended by the screener: drop everything after.
+    ended: bool,
+}
+
+impl StreamScreener {
+    /// `fail_closed`: an event that cannot be screened ends the stream with an
+    /// error instead of passing unscreened.
+    pub fn new(screener: Rc<Screener>, restore: Option<Rc<RestoreMap>>, fail_closed: bool) -> Self {
+        StreamScreener {
+            screener,
+            restore,
+            fail_closed,
+            buf: Vec::new(),
+            held: Vec::new(),
+            template: None,
+            tally: Tally::default(),
+            blocked: None,
+            unscreenable: 0,
+            ended: false,
+        }
+    }
+
+    /// Takes the next chunk of the body; returns the bytes to send in its place.
+    pub fn feed(&mut self, chunk: &[u8], end_of_stream: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.ended {
+            return out;
+        }
+        self.buf.extend_from_slice(chunk);
+        while let Some(end) = event_end(&self.buf) {
+            let event: Vec<u8> = self.buf.drain(..end).collect();
+            self.event(&event, &mut out);
+            if self.ended {
+                return out;
+            }
+        }
+        if self.buf.len() > MAX_EVENT_BYTES {
+            let event = std::mem::take(&mut self.buf);
+            self.unscreenable(&event, &mut out);
+        }
+        if end_of_stream {
+            if !self.buf.is_empty() {
+                let event = std::mem::take(&mut self.buf);
+                self.event(&event, &mut out);
+            }
+            self.flush_all(&mut out);
+        }
+        out
+    }
+
+    fn event(&mut self, raw: &[u8], out: &mut Vec<u8>) {
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return self.unscreenable(raw, out);
+        };
+        let (others, data) = split_event(text);
+        let Some(data) = data else {
+            out.extend_from_slice(raw);
+            return;
+        };
+        if data.trim() == "[DONE]" {
+            self.flush_all(out);
+            out.extend_from_slice(raw);
+            return;
+        }
+        let Ok(Value::Object(mut chunk)) = serde_json::from_str::<Value>(&data) else {
+            return self.unscreenable(raw, out);
+        };
+        let changed = self.screen_chunk(&mut chunk);
+        if self.ended {
+            return self.block(out);
+        }
+        self.remember_template(&chunk);
+        if changed {
+            write_event(out, &others, &Value::Object(chunk));
+        } else {
+            out.extend_from_slice(raw);
+        }
+    }
+
+    fn remember_template(&mut self, chunk: &Map<String, Value>) {
+        if self.template.is_none() && chunk.contains_key("choices") {
+            let mut t = chunk.clone();
+            t.remove("choices");
+            t.remove("usage");
+            self.template = Some(t);
+        }
+    }
+
+    /// Screens the text fields of one chunk in place; true if any changed.
+    fn screen_chunk(&mut self, chunk: &mut Map<String, Value>) -> bool {
+        let Some(Value::Array(choices)) = chunk.get_mut("choices") else {
+            return false;
+        };
+        let mut changed = false;
+        for (pos, choice) in choices.iter_mut().enumerate() {
+            let index = choice
+                .get("index")
+                .and_then(Value::as_u64)
+                .unwrap_or(pos as u64);
+            let last = choice.get("finish_reason").is_some_and(|r| !r.is_null());
+            if last {
+                changed |= self.bring_back_held(index, choice);
+            }
+            for (field, text) in fields_of(choice) {
+                let key = FieldKey {
+                    choice: index,
+                    field,
+                };
+                let release = self.step(key, text, last);
+                if self.ended {
+                    return true;
+                }
+                if release.as_deref() != Some(text.as_str()) {
+                    *text = release.unwrap_or_default();
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Adds the fields this choice still holds text for, so the final event carries them.
+    fn bring_back_held(&self, index: u64, choice: &mut Value) -> bool {
+        let mut added = false;
+        for (key, _) in self.held.iter().filter(|(k, _)| k.choice == index) {
+            added |= ensure_field(choice, key.field);
+        }
+        added
+    }
+
+    /// Appends `incoming` to the field's held text and returns what may be
+    /// released now (screened, redacted, tokens restored).
+    fn step(&mut self, key: FieldKey, incoming: &str, last: bool) -> Option<String> {
+        let mut pending = self.take_held(key);
+        pending.push_str(incoming);
+        let mut findings = Vec::new();
+        self.screener
+            .find(&pending, Direction::Response, &mut findings);
+        let blocks = findings
+            .iter()
+            .find(|f| self.screener.outcome(f, Direction::Response) == Some(Outcome::Blocked));
+        if let Some(f) = blocks {
+            self.tally.add(f.entry, Outcome::Blocked);
+            self.blocked = Some(f.entry);
+            self.ended = true;
+            return None;
+        }
+        let cut = if last {
+            pending.len()
+        } else {
+            self.release_point(&pending, &findings)
+        };
+        let held = pending.split_off(cut);
+        if !held.is_empty() {
+            self.held.push((key, held));
+        }
+        let released: Vec<Finding> = findings.into_iter().filter(|f| f.span.end <= cut).collect();
+        let mut text = match self.screener.apply(
+            &pending,
+            &released,
+            Direction::Response,
+            &mut self.tally,
+            None,
+        ) {
+            TextVerdict::Redacted(t) => t,
+            _ => pending,
+        };
+        if let Some(restored) = self.restore.as_ref().and_then(|m| m.restore(&text)) {
+            text = restored;
+        }
+        Some(text)
+    }
+
+    /// How much of `pending` can go now: up to the earliest point where a
+    /// match could still be growing, and never through a found match that
+    /// reaches into the held tail.
+    fn release_point(&self, pending: &str, findings: &[Finding]) -> usize {
+        let mut cut = pending.len();
+        if let Some(p) = self.screener.partial_tail(pending) {
+            cut = cut.min(p);
+        }
+        if let Some(p) = self.restore.as_ref().and_then(|m| m.partial_tail(pending)) {
+            cut = cut.min(p);
+        }
+        loop {
+            let straddling = findings
+                .iter()
+                .find(|f| f.span.start < cut && f.span.end > cut)
+                .map(|f| f.span.start);
+            match straddling {
+                Some(start) => cut = start,
+                None => break,
+            }
+        }
+        if findings.iter().any(|f| f.span.end == pending.len()) {
+            // A match touching the end may still grow (`a@b.co` → `a@b.com`).
+            let start = findings
+                .iter()
+                .filter(|f| f.span.end == pending.len())
+                .map(|f| f.span.start)
+                .min()
+                .unwrap_or(cut);
+            cut = cut.min(start);
+        }
+        cut
+    }
+
+    fn take_held(&mut self, key: FieldKey) -> String {
+        match self.held.iter().position(|(k, _)| *k == key) {
+            Some(i) => self.held.remove(i).1,
+            None => String::new(),
+        }
+    }
+
+    /// Sends everything still held, screened as final text, in one event.
+    fn flush_all(&mut self, out: &mut Vec<u8>) {
+        if self.held.is_empty() || self.ended {
+            return;
+        }
+        let keys: Vec<FieldKey> = self.held.iter().map(|(k, _)| *k).collect();
+        let mut choices: Vec<Value> = Vec::new();
+        for key in keys {
+            let Some(text) = self.step(key, "", true) else {
+                return self.block(out);
+            };
+            let pos = match choices
+                .iter()
+                .position(|c| c.get("index").and_then(Value::as_u64) == Some(key.choice))
+            {
+                Some(p) => p,
+                None => {
+                    choices.push(json!({"index": key.choice, "delta": {}, "finish_reason": null}));
+                    choices.len() - 1
+                }
+            };
+            if let Some(choice) = choices.get_mut(pos) {
+                set_field(choice, key.field, text);
+            }
+        }
+        let mut chunk = self.template.clone().unwrap_or_default();
+        chunk.insert("choices".into(), Value::Array(choices));
+        write_event(out, &[], &Value::Object(chunk));
+    }
+
+    fn unscreenable(&mut self, raw: &[u8], out: &mut Vec<u8>) {
+        self.unscreenable += 1;
+        if self.fail_closed {
+            self.ended = true;
+            let body = json!({"error": {
+                "message": "The model output could not be screened and was stopped.",
+                "type": "server_error",
+                "param": null,
+                "code": "unscreenable_output",
+            }});
+            write_event(out, &[], &body);
+            out.extend_from_slice(b"data: [DONE]\n\n");
+        } else {
+            out.extend_from_slice(raw);
+        }
+    }
+
+    /// Ends the stream with the block error and `[DONE]`.
+    fn block(&mut self, out: &mut Vec<u8>) {
+        self.ended = true;
+        self.held.clear();
+        let body = json!({"error": {
+            "message": self.screener.config.block_message,
+            "type": "invalid_request_error",
+            "param": null,
+            "code": "content_policy_violation",
+        }});
+        write_event(out, &[], &body);
+        out.extend_from_slice(b"data: [DONE]\n\n");
+    }
+}
+
+/// The end (exclusive) of the first complete event in `buf`, if any.
+fn event_end(buf: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i + 1 < buf.len() {
+        if buf[i] == b'\n' {
+            if buf[i + 1] == b'\n' {
+                return Some(i + 2);
+            }
+            if buf[i + 1] == b'\r' && buf.get(i + 2) == Some(&b'\n') {
+                return Some(i + 3);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The event's non-data lines, and its data lines joined by `\n`.
+fn split_event(text: &str) -> (Vec<&str>, Option<String>) {
+    let mut others = Vec::new();
+    let mut data: Option<String> = None;
+    for line in text.lines() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if let Some(d) = line.strip_prefix("data:") {
+            let d = d.strip_prefix(' ').unwrap_or(d);
+            match &mut data {
+                Some(acc) => {
+                    acc.push('\n');
+                    acc.push_str(d);
+                }
+                None => data = Some(d.to_string()),
+            }
+        } else if !line.is_empty() {
+            others.push(line);
+        }
+    }
+    (others, data)
+}
+
+fn write_event(out: &mut Vec<u8>, others: &[&str], data: &Value) {
+    for line in others {
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"data: ");
+    out.extend_from_slice(data.to_string().as_bytes());
+    out.extend_from_slice(b"\n\n");
+}
+
+/// The text fields of one streamed choice, mutable.
+fn fields_of(choice: &mut Value) -> Vec<(Field, &mut String)> {
+    let mut out = Vec::new();
+    let Some(obj) = choice.as_object_mut() else {
+        return out;
+    };
+    let (text, delta): (Option<&mut Value>, Option<&mut Value>) = {
+        let mut text = None;
+        let mut delta = None;
+        for (k, v) in obj.iter_mut() {
+            match k.as_str() {
+                "text" => text = Some(v),
+                "delta" => delta = Some(v),
+                _ => {}
+            }
+        }
+        (text, delta)
+    };
+    if let Some(Value::String(s)) = text {
+        out.push((Field::Text, s));
+    }
+    let Some(Value::Object(delta)) = delta else {
+        return out;
+    };
+    for (k, v) in delta.iter_mut() {
+        match (k.as_str(), v) {
+            ("content", Value::String(s)) => out.push((Field::Content, s)),
+            ("reasoning_content", Value::String(s)) => out.push((Field::Reasoning, s)),
+            ("tool_calls", Value::Array(calls)) => {
+                for (pos, call) in calls.iter_mut().enumerate() {
+                    let index = call
+                        .get("index")
+                        .and_then(Value::as_u64)
+                        .unwrap_or(pos as u64);
+                    if let Some(Value::String(s)) = call.pointer_mut("/function/arguments") {
+                        out.push((Field::ToolArguments(index), s));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Makes sure `choice` has `field` (empty if absent); true if it was added.
+fn ensure_field(choice: &mut Value, field: Field) -> bool {
+    let present = match field {
+        Field::Text => choice.get("text").is_some_and(Value::is_string),
+        Field::Content => choice
+            .pointer("/delta/content")
+            .is_some_and(Value::is_string),
+        Field::Reasoning => choice
+            .pointer("/delta/reasoning_content")
+            .is_some_and(Value::is_string),
+        Field::ToolArguments(i) => choice
+            .pointer("/delta/tool_calls")
+            .and_then(Value::as_array)
+            .is_some_and(|calls| {
+                calls.iter().any(|c| {
+                    c.get("index").and_then(Value::as_u64) == Some(i)
+                        && c.pointer("/function/arguments")
+                            .is_some_and(Value::is_string)
+                })
+            }),
+    };
+    if !present {
+        set_field(choice, field, String::new());
+    }
+    !present
+}
+
+/// Sets `field` of a streamed choice to `text`, creating the path.
+fn set_field(choice: &mut Value, field: Field, text: String) {
+    let Some(obj) = choice.as_object_mut() else {
+        return;
+    };
+    if field == Field::Text {
+        obj.insert("text".into(), Value::String(text));
+        return;
+    }
+    let delta = obj.entry("delta").or_insert_with(|| json!({}));
+    let Some(delta) = delta.as_object_mut() else {
+        return;
+    };
+    match field {
+        Field::Content => {
+            delta.insert("content".into(), Value::String(text));
+        }
+        Field::Reasoning => {
+            delta.insert("reasoning_content".into(), Value::String(text));
+        }
+        Field::ToolArguments(i) => {
+            let calls = delta.entry("tool_calls").or_insert_with(|| json!([]));
+            if let Some(calls) = calls.as_array_mut() {
+                match calls
+                    .iter_mut()
+                    .find(|c| c.get("index").and_then(Value::as_u64) == Some(i))
+                {
+                    Some(call) => {
+                        if let Some(obj) = call.as_object_mut() {
+                            let f = obj.entry("function").or_insert_with(|| json!({}));
+                            if let Some(f) = f.as_object_mut() {
+                                f.insert("arguments".into(), Value::String(text));
+                            }
+                        }
+                    }
+                    None => calls.push(json!({"index": i, "function": {"arguments": text}})),
+                }
+            }
+        }
+        Field::Text => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn screener(screening: &str) -> Rc<Screener> {
+        let doc = format!(r#"{{"version":1,"screening":{screening}}}"#);
+        Policy::parse(doc.as_bytes())
+            .unwrap()
+            .default_rule
+            .screening
+            .clone()
+            .unwrap()
+    }
+
+    fn pii() -> Rc<Screener> {
+        screener(
+            r#"{"detectors":{"email":{"action":"redact"},"card":{"action":"redact"}},
+                "categories":{"banned":{"action":"block"}}}"#,
+        )
+    }
+
+    fn event(content: &str, finish: Option<&str>) -> String {
+        let chunk = json!({"id":"c1","object":"chat.completion.chunk",
+            "choices":[{"index":0,"delta":{"content":content},"finish_reason":finish}]});
+        format!("data: {chunk}\n\n")
+    }
+
+    /// Feeds `pieces` as separate events (each split in two chunks) and
+    /// returns the client's text and the raw output.
+    fn run(s: &mut StreamScreener, pieces: &[&str]) -> (String, String) {
+        let mut raw = Vec::new();
+        for (i, p) in pieces.iter().enumerate() {
+            let last = i + 1 == pieces.len();
+            let e = event(p, last.then_some("stop"));
+            let (a, b) = e.as_bytes().split_at(e.len() / 2);
+            raw.extend(s.feed(a, false));
+            raw.extend(s.feed(b, false));
+        }
+        raw.extend(s.feed(b"data: [DONE]\n\n", true));
+        let raw = String::from_utf8(raw).unwrap();
+        let mut text = String::new();
+        for e in raw.split("\n\n") {
+            let Some(d) = e.strip_prefix("data: ") else {
+                continue;
+            };
+            if let Ok(v) = serde_json::from_str::<Value>(d) {
+                if let Some(c) = v
+                    .pointer("/choices/0/delta/content")
+                    .and_then(Value::as_str)
+                {
+                    text.push_str(c);
+                }
+            }
+        }
+        (text, raw)
+    }
+
+    #[test]
+    fn a_value_split_across_events_is_never_released() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let (text, raw) = run(
+            &mut s,
+            &[
+                "Mail jo",
+                "hn.doe@exa",
+                "mple.com, card 4111 11",
+                "11 1111 1111 now",
+                ".",
+            ],
+        );
+        assert_eq!(text, "Mail [EMAIL], card [CARD] now.");
+        assert!(!raw.contains("john") && !raw.contains("exa") && !raw.contains("4111"));
+        assert!(raw.ends_with("data: [DONE]\n\n"));
+        assert_eq!(s.tally.counts.len(), 2);
+    }
+
+    #[test]
+    fn clean_events_pass_byte_for_byte() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let input = format!("{}{}", event("Hello ", None), event("there. ", None));
+        let out = s.feed(input.as_bytes(), false);
+        assert_eq!(String::from_utf8(out).unwrap(), input);
+    }
+
+    #[test]
+    fn the_held_word_goes_out_with_the_next_event() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let out = String::from_utf8(s.feed(event("Hello world", None).as_bytes(), false)).unwrap();
+        assert!(out.contains(r#""content":"Hello ""#), "{out}");
+        let out =
+            String::from_utf8(s.feed(event(" again", Some("stop")).as_bytes(), false)).unwrap();
+        assert!(out.contains(r#""content":"world again""#), "{out}");
+    }
+
+    #[test]
+    fn a_block_mid_stream_ends_it_with_an_error_and_done() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let (text, raw) = run(
+            &mut s,
+            &["You should ki", "ll your", "self now", " and more"],
+        );
+        assert!(!text.contains("ki") || text == "You should ", "{text}");
+        assert!(raw.contains(r#""code":"content_policy_violation""#));
+        assert!(raw.ends_with("data: [DONE]\n\n"));
+        assert_eq!(raw.matches("[DONE]").count(), 1);
+        assert!(s.blocked.is_some());
+        assert!(s.feed(event("late", None).as_bytes(), true).is_empty());
+    }
+
+    #[test]
+    fn tokens_are_restored_even_when_split() {
+        let sc = screener(
+            r#"{"redaction":{"style":"hash","key":"0123456789abcdef","restore":true},
+                "detectors":{"email":{"action":"redact"}}}"#,
+        );
+        let mut map = RestoreMap::default();
+        let token = super::super::redact::token("EMAIL", "a@b.co", b"0123456789abcdef");
+        map.insert(token.clone(), "a@b.co");
+        let mut s = StreamScreener::new(sc, Some(Rc::new(map)), true);
+        let (a, b) = token.split_at(6);
+        let (text, _) = run(&mut s, &["to ", a, b, " ok"]);
+        assert_eq!(text, "to a@b.co ok");
+    }
+
+    #[test]
+    fn unscreenable_events_follow_the_failure_mode() {
+        let mut closed = StreamScreener::new(pii(), None, true);
+        let out = String::from_utf8(closed.feed(b"data: {not json\n\n", false)).unwrap();
+        assert!(out.contains("unscreenable_output") && out.ends_with("data: [DONE]\n\n"));
+        let mut open = StreamScreener::new(pii(), None, false);
+        assert_eq!(
+            open.feed(b"data: {not json\n\n", false),
+            b"data: {not json\n\n"
+        );
+        assert_eq!(open.unscreenable, 1);
+    }
+
+    #[test]
+    fn held_text_is_flushed_at_done_and_at_the_end() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let mut out = s.feed(event("mail a@b.co", None).as_bytes(), false);
+        out.extend(s.feed(b"data: [DONE]\n\n", true));
+        let out = String::from_utf8(out).unwrap();
+        assert!(out.contains(r#""content":"[EMAIL]""#), "{out}");
+        assert!(out.ends_with("data: [DONE]\n\n"));
+        let mut s = StreamScreener::new(pii(), None, true);
+        let mut out = s.feed(event("bye now", None).as_bytes(), false);
+        out.extend(s.feed(b"", true));
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains(r#""content":"now""#));
+    }
+}
