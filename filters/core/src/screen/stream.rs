@@ -29,6 +29,9 @@ enum Field {
     Reasoning,
     Text,
     ToolArguments(u64),
+    /// The `delta` of a responses-API event (`response.output_text.delta`,
+    /// `response.function_call_arguments.delta`, ...).
+    Delta,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +50,8 @@ pub struct StreamScreener {
     held: Vec<(FieldKey, String)>,
     /// The last chunk object seen, for events the screener writes itself.
     template: Option<Map<String, Value>>,
+    /// Per responses-API part: its last delta event (other lines, object).
+    delta_templates: Vec<(FieldKey, Vec<String>, Map<String, Value>)>,
     pub tally: Tally,
     /// The entry whose enforced block ended the stream.
     pub blocked: Option<u16>,
@@ -67,6 +72,7 @@ impl StreamScreener {
             buf: Vec::new(),
             held: Vec::new(),
             template: None,
+            delta_templates: Vec::new(),
             tally: Tally::default(),
             blocked: None,
             unscreenable: 0,
@@ -119,6 +125,12 @@ impl StreamScreener {
         let Ok(Value::Object(mut chunk)) = serde_json::from_str::<Value>(&data) else {
             return self.unscreenable(raw, out);
         };
+        if let Some(kind) = chunk.get("type").and_then(Value::as_str) {
+            if kind.starts_with("response.") {
+                let delta = kind.ends_with(".delta");
+                return self.responses_event(delta, chunk, &others, raw, out);
+            }
+        }
         let changed = self.screen_chunk(&mut chunk);
         if self.ended {
             return self.block(out);
@@ -128,6 +140,112 @@ impl StreamScreener {
             write_event(out, &others, &Value::Object(chunk));
         } else {
             out.extend_from_slice(raw);
+        }
+    }
+
+    /// A responses-API event: `*.delta` events are streams per output part;
+    /// any other event first releases what the parts still hold, then has
+    /// every `text`, `arguments` and `refusal` string in it screened whole
+    /// (`*.done`, `response.completed` repeat the full output).
+    fn responses_event(
+        &mut self,
+        delta: bool,
+        mut chunk: Map<String, Value>,
+        others: &[&str],
+        raw: &[u8],
+        out: &mut Vec<u8>,
+    ) {
+        if delta {
+            let index = |f: &str| chunk.get(f).and_then(Value::as_u64).unwrap_or(0);
+            let key = FieldKey {
+                choice: (index("output_index") << 16) | (index("content_index") & 0xffff),
+                field: Field::Delta,
+            };
+            if let Some(Value::String(text)) = chunk.get_mut("delta") {
+                let incoming = std::mem::take(text);
+                let release = self.step(key, &incoming, false);
+                if self.ended {
+                    return self.block(out);
+                }
+                let release = release.unwrap_or_default();
+                let changed = release != incoming;
+                *text = release;
+                let lines = others.iter().map(|l| l.to_string()).collect();
+                self.delta_templates.retain(|(k, _, _)| *k != key);
+                self.delta_templates.push((key, lines, chunk.clone()));
+                if changed {
+                    write_event(out, others, &Value::Object(chunk));
+                } else {
+                    out.extend_from_slice(raw);
+                }
+                return;
+            }
+        }
+        self.flush_all(out);
+        if self.ended {
+            return;
+        }
+        let mut value = Value::Object(chunk);
+        let mut changed = false;
+        self.screen_strings(&mut value, &mut changed);
+        if self.ended {
+            return self.block(out);
+        }
+        if changed {
+            write_event(out, others, &value);
+        } else {
+            out.extend_from_slice(raw);
+        }
+    }
+
+    /// Screens, whole, every `text`, `arguments` and `refusal` string in `v`.
+    fn screen_strings(&mut self, v: &mut Value, changed: &mut bool) {
+        match v {
+            Value::Object(map) => {
+                for (k, item) in map.iter_mut() {
+                    match item {
+                        Value::String(text)
+                            if matches!(k.as_str(), "text" | "arguments" | "refusal") =>
+                        {
+                            let verdict = self.screener.screen_text(
+                                text,
+                                Direction::Response,
+                                &mut self.tally,
+                                None,
+                            );
+                            match verdict {
+                                TextVerdict::Blocked(entry) => {
+                                    self.blocked = Some(entry);
+                                    self.ended = true;
+                                    return;
+                                }
+                                TextVerdict::Redacted(new) => {
+                                    *text = new;
+                                    *changed = true;
+                                }
+                                TextVerdict::Unchanged => {}
+                            }
+                            if let Some(r) = self.restore.as_ref().and_then(|m| m.restore(text)) {
+                                *text = r;
+                                *changed = true;
+                            }
+                        }
+                        other => self.screen_strings(other, changed),
+                    }
+                    if self.ended {
+                        return;
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    self.screen_strings(item, changed);
+                    if self.ended {
+                        return;
+                    }
+                }
+            }
+            _ => {}
         }
     }
 
@@ -277,6 +395,10 @@ impl StreamScreener {
             let Some(text) = self.step(key, "", true) else {
                 return self.block(out);
             };
+            if key.field == Field::Delta {
+                self.write_delta(key, text, out);
+                continue;
+            }
             let pos = match choices
                 .iter()
                 .position(|c| c.get("index").and_then(Value::as_u64) == Some(key.choice))
@@ -291,9 +413,24 @@ impl StreamScreener {
                 set_field(choice, key.field, text);
             }
         }
+        if choices.is_empty() {
+            return;
+        }
         let mut chunk = self.template.clone().unwrap_or_default();
         chunk.insert("choices".into(), Value::Array(choices));
         write_event(out, &[], &Value::Object(chunk));
+    }
+
+    /// A responses-API delta event carrying `text` for `key`'s part.
+    fn write_delta(&self, key: FieldKey, text: String, out: &mut Vec<u8>) {
+        let Some((_, lines, template)) = self.delta_templates.iter().find(|(k, _, _)| *k == key)
+        else {
+            return;
+        };
+        let mut chunk = template.clone();
+        chunk.insert("delta".into(), Value::String(text));
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        write_event(out, &lines, &Value::Object(chunk));
     }
 
     fn unscreenable(&mut self, raw: &[u8], out: &mut Vec<u8>) {
@@ -425,6 +562,7 @@ fn fields_of(choice: &mut Value) -> Vec<(Field, &mut String)> {
 /// Makes sure `choice` has `field` (empty if absent); true if it was added.
 fn ensure_field(choice: &mut Value, field: Field) -> bool {
     let present = match field {
+        Field::Delta => true,
         Field::Text => choice.get("text").is_some_and(Value::is_string),
         Field::Content => choice
             .pointer("/delta/content")
@@ -488,7 +626,7 @@ fn set_field(choice: &mut Value, field: Field, text: String) {
                 }
             }
         }
-        Field::Text => {}
+        Field::Text | Field::Delta => {}
     }
 }
 
@@ -617,6 +755,38 @@ mod tests {
         let (a, b) = token.split_at(6);
         let (text, _) = run(&mut s, &["to ", a, b, " ok"]);
         assert_eq!(text, "to a@b.co ok");
+    }
+
+    #[test]
+    fn responses_api_deltas_and_done_events_are_screened() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let delta = |d: &str| {
+            let e = json!({"type":"response.output_text.delta","item_id":"m1","output_index":0,"content_index":0,"delta":d});
+            format!("event: response.output_text.delta\ndata: {e}\n\n")
+        };
+        let done = json!({"type":"response.output_text.done","item_id":"m1","output_index":0,"content_index":0,
+            "text":"mail john.doe@example.com"});
+        let completed = json!({"type":"response.completed","response":{"output":[{"type":"message",
+            "content":[{"type":"output_text","text":"mail john.doe@example.com"}]}]}});
+        let mut raw = Vec::new();
+        for d in ["mail jo", "hn.doe@exam", "ple.com"] {
+            raw.extend(s.feed(delta(d).as_bytes(), false));
+        }
+        raw.extend(s.feed(
+            format!("event: response.output_text.done\ndata: {done}\n\n").as_bytes(),
+            false,
+        ));
+        raw.extend(s.feed(
+            format!("event: response.completed\ndata: {completed}\n\n").as_bytes(),
+            true,
+        ));
+        let raw = String::from_utf8(raw).unwrap();
+        assert!(
+            !raw.contains("john") && !raw.contains("example.com"),
+            "{raw}"
+        );
+        assert_eq!(raw.matches("[EMAIL]").count(), 3, "{raw}");
+        assert!(raw.contains("event: response.output_text.delta\ndata: "));
     }
 
     #[test]
