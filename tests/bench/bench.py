@@ -2,7 +2,8 @@
 """Overhead of the llm-policy filter in a real Envoy (V8): wrk against three
 Envoys (no filter, an empty wasm filter, llm-policy) in interleaved rounds,
 all in front of one fast bench upstream; then the core's instructions per
-request under callgrind. Writes target/bench/results.json.
+request under callgrind, and the default policy's screening throughput
+natively and in V8 (Node's WASI). Writes target/bench/results.json.
 
     .venv/bin/python tests/bench/bench.py [--rounds N] [--duration S]
         [--sizes 1024,16384,65536] [--quick]
@@ -243,6 +244,50 @@ def target_line(summary):
             f" {verdict(h >= TARGET and hp < 30)}")
 
 
+def screening_throughput():
+    """MB/s of the default policy's screening on English text, natively and
+    compiled to wasm32-wasip1 under Node (V8, Envoy's Wasm engine)."""
+    example = ["-p", "llm-policy-core", "--example", "screen_throughput"]
+    subprocess.run(["cargo", "build", "--quiet", "--release", *example], cwd=ROOT, check=True)
+    subprocess.run(["rustup", "target", "add", "wasm32-wasip1"], check=True, capture_output=True)
+    subprocess.run(["cargo", "build", "--quiet", "--release", "--target", "wasm32-wasip1", *example],
+                   cwd=ROOT, check=True)
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    native = json.loads(subprocess.run([str(target / "release/examples/screen_throughput")],
+                                       check=True, capture_output=True, text=True).stdout)
+    result = {"native": native}
+    if shutil.which("node"):
+        wasm = target / "wasm32-wasip1/release/examples/screen_throughput.wasm"
+        run = subprocess.run(["node", "--no-warnings", str(Path(__file__).parent / "run_wasi.mjs"), str(wasm)],
+                             check=True, capture_output=True, text=True)
+        result["wasm_v8"] = json.loads(run.stdout)
+    print("\nscreening throughput, default policy, English text in 16 KB messages")
+    for where, r in result.items():
+        print(f"  {where:<8}{r['mb_per_s']:>8.1f} MB/s")
+    return result
+
+
+def screening_target_line(summary, throughput):
+    """Issue 3: screening >= 200 MB/s native and >= 50 MB/s in wasm; default
+    policy >= 0.85 of no-filter throughput at 16 KB; < 2 ms p99 added at 64 KB."""
+    verdict = lambda ok: "PASS" if ok else "MISS"  # noqa: E731
+    lines = []
+    native = throughput["native"]["mb_per_s"]
+    wasm = throughput.get("wasm_v8", {}).get("mb_per_s")
+    lines.append(f"target (issue 3): screening ≥ 200 MB/s native, ≥ 50 MB/s in wasm: measured"
+                 f" {native:.0f} / {wasm if wasm is None else round(wasm)} MB/s →"
+                 f" {verdict(native >= 200 and wasm is not None and wasm >= 50)}")
+    if 16384 in summary:
+        r = summary[16384]["llm-policy"]["throughput_ratio"]["median"]
+        lines.append(f"target (issue 3): default policy ≥ 0.85 of no-filter throughput at 16 KB:"
+                     f" measured {r:.2f} → {verdict(r >= 0.85)}")
+    if 65536 in summary:
+        p99 = summary[65536]["llm-policy"]["added_p99_us"]["median"]
+        lines.append(f"target (issue 3): default policy < 2 ms p99 added at 64 KB:"
+                     f" measured {p99:+.0f} µs → {verdict(p99 < 2000)}")
+    return "\n".join(lines)
+
+
 def callgrind_total(exe, requests, size, workdir):
     """Instructions (Ir) callgrind counts for one run of the request_cost example."""
     out = Path(workdir) / f"callgrind-{requests}-{size}.out"
@@ -302,6 +347,9 @@ def main():
         print_tables(summary)
         filter_ran = check_filter_ran(before, after, runs)
         print(target_line(summary))
+        throughput = screening_throughput()
+        screening_targets = screening_target_line(summary, throughput)
+        print(screening_targets)
         instructions = core_instructions(args.sizes, workdir)
     runtime = time.monotonic() - started
     results = {
@@ -314,6 +362,8 @@ def main():
         "llm_policy_requests_total": {"before": before, "after": after, "ok": filter_ran},
         "core_instructions_per_request": instructions and {str(k): v for k, v in instructions.items()},
         "target": target_line(summary),
+        "screening_throughput": throughput,
+        "screening_target": screening_targets,
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwrote {OUT / 'results.json'}; total runtime {runtime:.0f} s")
