@@ -257,3 +257,19 @@ def test_route_can_turn_screening_off_or_fail_open(make_envoy, pods):
     assert content(r) == "a@example.org"
     r = request(proxy.url, "POST", CHAT, chat("a@example.org"))
     assert content(r) == "[EMAIL]"
+
+
+def test_the_istio_guard_example_screens_and_fails_closed(make_envoy, pods):
+    from pathlib import Path
+    guard = Path(__file__).resolve().parents[2] / "policies" / "examples" / "istio-guard.json"
+    proxy = make_envoy(guard.read_text(), fail_open=False)
+    r = request(proxy.url, "POST", CHAT, chat("my card is 4111 1111 1111 1111"))
+    assert r.status == 200 and content(r) == "my card is [CARD]"
+    r = request(proxy.url, "POST", CHAT, chat("key AKIAIOSFODNN7EXAMPLE"))
+    assert r.status == 400 and r.json()["error"]["code"] == "content_policy_violation"
+    before = pods["stable"].request_count(CHAT)
+    r = request(proxy.url, "POST", CHAT, b"\x1f\x8b\x08\x00", {"content-encoding": "gzip"})
+    assert r.status == 415
+    r = request(proxy.url, "POST", CHAT, b"not json at all")
+    assert r.status == 400
+    assert pods["stable"].request_count(CHAT) == before, "nothing unscreened reached the model"

@@ -20,6 +20,8 @@ from harness import CLI  # noqa: E402
 CRDS = ROOT.parent / "shared" / "istio" / "crds.gen.yaml"
 MANIFESTS = sorted((ROOT / "istio").glob("*.yaml"))
 ROUTING_POLICY = json.loads((ROOT / "policies" / "examples" / "istio-routing.json").read_text())
+GUARD_POLICY = json.loads((ROOT / "policies" / "examples" / "istio-guard.json").read_text())
+GUARD_POLICY.pop("$schema")
 ROUTING_POLICY.pop("$schema", None)
 
 
@@ -115,7 +117,10 @@ def test_carried_policies_pass_the_filter_and_match_the_example(name, policy, tm
     f.write_text(json.dumps(policy))
     out = subprocess.run([str(CLI), "validate", str(f)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert policy == ROUTING_POLICY, f"{name} drifted from policies/examples/istio-routing.json"
+    if "guard" in name:
+        assert policy == GUARD_POLICY, f"{name} drifted from policies/examples/istio-guard.json"
+    else:
+        assert policy == ROUTING_POLICY, f"{name} drifted from policies/examples/istio-routing.json"
 
 
 def test_virtualservice_matches_the_headers_the_filter_writes():
