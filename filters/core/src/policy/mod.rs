@@ -28,6 +28,14 @@ use reader::{join, Obj};
 use serde_json::Value;
 use std::rc::Rc;
 
+/// Parses a `screening` section alone (unit tests of the screening engine).
+#[cfg(test)]
+pub(crate) fn parse_screening_for_tests(json: &str) -> ScreeningConfig {
+    let v: Value = serde_json::from_str(json).unwrap_or_default();
+    let obj = Obj::new(&v, "screening", screening::FIELDS).unwrap();
+    screening::parse_screening(&obj, ScreeningConfig::default()).unwrap()
+}
+
 /// The policy embedded in the filter, used when the plugin configuration is empty.
 pub const DEFAULT_POLICY_JSON: &str = include_str!("../../../../policies/default.json");
 

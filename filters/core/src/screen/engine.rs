@@ -525,6 +525,108 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
+    use crate::policy::{parse_screening_for_tests, Policy};
+
+    fn refusal(screening: &str) -> String {
+        let doc = format!(r#"{{"version":1,"screening":{screening}}}"#);
+        Policy::parse(doc.as_bytes()).map_or_else(|e| e.to_string(), |_| "accepted".into())
+    }
+
+    #[test]
+    fn sections_beyond_the_schema_are_checked() {
+        assert_eq!(
+            refusal(r#"{"redaction":{"restore":true},"detectors":{"email":{"action":"redact"}}}"#),
+            "screening.redaction.restore: restore puts hash tokens back: some entry must redact with style \"hash\""
+        );
+        assert_eq!(
+            refusal(r#"{"redaction":{"style":"hash"},"detectors":{"email":{"action":"redact"}}}"#),
+            "screening.redaction.key: hash-style redaction needs a secret: set redaction.key or redaction.key_env"
+        );
+        assert_eq!(
+            refusal(r#"{"custom":[{"name":"x","regex":"(unclosed","action":"flag"}]}"#)
+                .split(':')
+                .next(),
+            Some("screening.custom[0].regex")
+        );
+        assert_eq!(
+            refusal(r#"{"categories":{"mine":{"phrases":["(a|b"],"action":"flag"}}}"#)
+                .split(':')
+                .next(),
+            Some("screening.categories.mine.phrases[0]")
+        );
+    }
+
+    #[test]
+    fn the_hash_key_can_come_from_the_vm_environment() {
+        let config = parse_screening_for_tests(
+            r#"{"redaction":{"style":"hash","key_env":"K"},"detectors":{"email":{"action":"redact"}}}"#,
+        );
+        let missing = Screener::compile(&config, &|_| None).map(|_| ());
+        assert_eq!(
+            missing,
+            Err("redaction.key_env: environment variable K is not set in the Wasm VM".into())
+        );
+        let short = Screener::compile(&config, &|_| Some("short".into())).map(|_| ());
+        assert!(short.is_err());
+        let ok = Screener::compile(&config, &|_| Some("a-long-enough-secret".into()));
+        let mut tally = Tally::default();
+        let verdict = ok.unwrap().screen_text("a@b.co", Direction::Request, &mut tally, None);
+        assert_eq!(
+            verdict,
+            TextVerdict::Redacted(redact::token("EMAIL", "a@b.co", b"a-long-enough-secret"))
+        );
+    }
+
+    #[test]
+    fn a_route_overlays_entries_by_name() {
+        let p = Policy::parse(
+            br#"{"version":1,"screening":{"detectors":{"email":{"action":"redact"},"ssn":{"action":"block"}}},
+                "routes":[{"name":"r","match":{"prefix":"/r"},"screening":{"mode":"dry_run","detectors":{"ssn":{"action":"flag"}}}}]}"#,
+        )
+        .unwrap();
+        let route = p.routes[0].1.screening.clone().unwrap();
+        let names: Vec<(&str, ScreenAction)> = route
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.request))
+            .collect();
+        assert_eq!(
+            names,
+            vec![("email", ScreenAction::Redact), ("ssn", ScreenAction::Flag)]
+        );
+        assert!(route.config.dry_run);
+        assert!(!p.default_rule.screening.clone().unwrap().config.dry_run);
+    }
+
+    #[test]
+    fn dry_run_and_monitor_report_without_acting() {
+        let config = parse_screening_for_tests(
+            r#"{"mode":"dry_run","detectors":{"email":{"action":"redact"}},"categories":{"banned":{"action":"block"}}}"#,
+        );
+        let s = Screener::compile(&config, &|_| None).unwrap();
+        let mut tally = Tally::default();
+        let text = "mail a@b.co: kill yourself";
+        assert_eq!(
+            s.screen_text(text, Direction::Request, &mut tally, None),
+            TextVerdict::Unchanged
+        );
+        let outcomes: Vec<Outcome> = tally.counts.iter().map(|c| c.1).collect();
+        assert_eq!(outcomes, vec![Outcome::WouldRedact, Outcome::WouldBlock]);
+    }
+
+    #[test]
+    fn on_overlap_the_stronger_action_wins() {
+        let config = parse_screening_for_tests(
+            r#"{"detectors":{"email":{"action":"flag"}},
+                "custom":[{"name":"vip","literals":["boss@corp.example"],"action":"block"}]}"#,
+        );
+        let s = Screener::compile(&config, &|_| None).unwrap();
+        let mut found = Vec::new();
+        s.find("write boss@corp.example now", Direction::Request, &mut found);
+        assert_eq!(found.len(), 1);
+        assert_eq!(s.entries[usize::from(found[0].entry)].name, "vip");
+    }
+
     #[test]
     fn literal_prefixes_of_regexes() {
         assert_eq!(literal_prefix(r"EMP-\d{6}"), Some(("EMP-".into(), false)));
