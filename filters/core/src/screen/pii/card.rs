@@ -14,7 +14,7 @@
 //! | American Express | 34, 37 | 15 |
 //! | Diners Club | 300–305, 36, 38, 39 | 14–19 |
 //! | JCB | 3528–3589 | 16–19 |
-//! | Discover, UnionPay, Maestro | 6 (6011, 62, 644–649, 65, 56–69) | 13–19 |
+//! | Discover (6011, 644–649, 65), UnionPay (62), Maestro (60–69) | any 6 | 13–19 |
 //! | Maestro | 50, 56–59 | 13–19 |
 //!
 //! Not matched: numbers inside a longer digit or letter run
@@ -33,8 +33,8 @@ const MAX_GROUPS: usize = 6;
 /// The longest match: 19 digits and 5 separators.
 pub(super) const MAX_LEN: usize = MAX_DIGITS + MAX_GROUPS - 1;
 
-/// Luhn checksum over ASCII digits (`b"4111111111111111"`). False when empty
-/// or when any byte is not an ASCII digit.
+/// Luhn checksum over ASCII digits (`b"4111111111111111"`, not digit
+/// values). False when empty or when any byte is not an ASCII digit.
 pub fn luhn_valid(digits: &[u8]) -> bool {
     if digits.is_empty() {
         return false;

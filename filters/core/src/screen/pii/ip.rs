@@ -58,7 +58,8 @@ pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
     }
     let end = dotted_quad_end(bytes, start)?;
     let next = at(bytes, end);
-    let bounded = !is_word(next) && !(next == b'.' && is_alnum(at(bytes, end + 1)));
+    let continued = next == b'.' && is_alnum(at(bytes, end + 1));
+    let bounded = !is_word(next) && !continued;
     bounded.then_some(end)
 }
 
@@ -118,7 +119,8 @@ fn parse_v6(bytes: &[u8], start: usize) -> Option<V6Parse> {
         if group.is_empty() {
             break;
         }
-        if at(bytes, group_end) == b'.' {
+        let decimal = group.iter().all(|&b| is_digit(b));
+        if decimal && at(bytes, group_end) == b'.' && is_digit(at(bytes, group_end + 1)) {
             p.end = dotted_quad_end(bytes, group_start)?;
             p.groups += 2;
             p.any_decimal_digit = true;
@@ -211,6 +213,8 @@ mod tests {
         }
         assert_eq!(find("[2001:db8::1]:443"), Some("2001:db8::1"));
         assert_eq!(find("fe80::1%eth0"), Some("fe80::1"));
+        assert_eq!(find("at 2001:db8::8888."), Some("2001:db8::8888"));
+        assert_eq!(find("at 2001:db8::eb4f."), Some("2001:db8::eb4f"));
         for bad in [
             "::",
             "12:30:45",

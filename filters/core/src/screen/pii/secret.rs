@@ -26,7 +26,8 @@
 //! inside words (`disk-`, `mask_live_`).
 
 use super::classes::{
-    at, before, class_of, is_alnum, is_digit, is_word, run_end_capped, starts_with_at, LOWER, UPPER,
+    at, before, class_of, is_alnum, is_digit, is_word, run_end_capped, starts_with_at, DIGIT,
+    LOWER, UPPER,
 };
 
 /// Longest match for keys of unbounded length.
@@ -36,7 +37,7 @@ pub const MAX_JWT_LEN: usize = 2048;
 pub(super) const MAX_LEN: usize = MAX_JWT_LEN;
 
 fn is_upper_or_digit(b: u8) -> bool {
-    class_of(b) & (UPPER | super::classes::DIGIT) != 0
+    class_of(b) & (UPPER | DIGIT) != 0
 }
 
 fn is_base64url(b: u8) -> bool {
@@ -64,6 +65,16 @@ pub(super) fn may_start(first: u8, second: u8) -> bool {
             | (b'e', b'y')
             | (b'-', b'-')
     )
+}
+
+/// Whether `prev` can end a lowercase prefix that `marker` (`-` or `_`)
+/// follows: `sk-`, `xoxb-`, `ghp_`, `github_`, `sk_live_`.
+pub(super) fn may_precede_marker(prev: u8, marker: u8) -> bool {
+    match marker {
+        b'-' => matches!(prev, b'k' | b'b' | b'a' | b'p' | b'r' | b's'),
+        b'_' => matches!(prev, b'p' | b'o' | b'u' | b's' | b'r' | b'b' | b'k'),
+        _ => false,
+    }
 }
 
 /// A secret starting at `start`: the end of the match.
