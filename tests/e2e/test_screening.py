@@ -273,3 +273,21 @@ def test_the_istio_guard_example_screens_and_fails_closed(make_envoy, pods):
     r = request(proxy.url, "POST", CHAT, b"not json at all")
     assert r.status == 400
     assert pods["stable"].request_count(CHAT) == before, "nothing unscreened reached the model"
+
+
+def test_an_output_that_cannot_be_screened_follows_the_failure_mode(make_envoy):
+    screening = {"detectors": {"email": {"action": "redact"}}}
+    closed = make_envoy({"version": 1, "screening": screening})
+    r = request(closed.url, "POST", CHAT, chat("hi"), {"x-mock-raw-body": "a@example.org <- not JSON"})
+    assert r.status == 200 and r.json()["error"]["code"] == "unscreenable_output"
+    assert b"a@example.org" not in r.body
+    assert closed.metric("llm_policy_screening_unscreenable_total", rule="default", direction="response",
+                         reason="not_json", action="withheld") == 1
+    r = request(closed.url, "POST", CHAT, chat("hi", stream=True),
+                {"x-mock-raw-body": r"data: {broken\n\n", "x-mock-content-type": "text/event-stream"})
+    assert b"unscreenable_output" in r.body and r.body.endswith(b"data: [DONE]\n\n")
+    opened = make_envoy({"version": 1, "screening": screening, "failure_mode": {"screening": "open"}})
+    r = request(opened.url, "POST", CHAT, chat("hi"), {"x-mock-raw-body": "plain text"})
+    assert r.status == 200 and r.body == b"plain text"
+    assert opened.metric("llm_policy_screening_unscreenable_total", rule="default", direction="response",
+                         reason="not_json", action="passed") == 1

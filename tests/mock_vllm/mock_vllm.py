@@ -400,6 +400,11 @@ class Handler(BaseHTTPRequestHandler):
         if self._should_reset():
             self._reset_connection()
             return True
+        raw = self.headers.get("x-mock-raw-body")
+        if raw is not None:
+            body = raw.replace("\\n", "\n").encode()
+            self._send_body(200, body, self.headers.get("x-mock-content-type", "application/json"))
+            return True
         status = self._fault_status()
         if status and status >= 400:
             self._send_error(fault_error(status))
