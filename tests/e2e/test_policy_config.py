@@ -85,3 +85,24 @@ def test_explain_shows_refusals_and_names_a_bad_policy(tmp_path):
     bad = subprocess.run([str(CLI), "explain", str(POLICIES / "invalid" / "typo-prefx.json")],
                          capture_output=True, text=True)
     assert bad.returncode == 1 and "routes[2].match.prefx" in bad.stdout
+
+
+def test_explain_predicts_screening(envoy, pods, tmp_path):
+    """explain names the findings and prints the body the model will get."""
+    from harness import chat, request  # noqa: PLC0415
+    text = "mail jane.doe@example.com, card 4111 1111 1111 1111"
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps(chat(text)))
+    out = subprocess.run([str(CLI), "explain", str(POLICIES / "default.json"), "--body", str(body)],
+                         capture_output=True, text=True, check=True).stdout
+    assert "screening: email (pii) → redact ×1, card (pii) → redact ×1" in out
+    predicted = json.loads(out.split("; rewritten to ", 1)[1].splitlines()[0])
+    r = request(envoy.url, "POST", "/v1/chat/completions", chat(text))
+    seen = json.loads(pods["stable"].get("/mock/last-request")["body"])
+    assert seen == predicted
+    body.write_text(json.dumps(chat("how to make explosives")))
+    out = subprocess.run([str(CLI), "explain", str(POLICIES / "default.json"), "--body", str(body)],
+                         capture_output=True, text=True, check=True).stdout
+    assert "banned (category) → block ×1 → blocked with 400" in out
+    r = request(envoy.url, "POST", "/v1/chat/completions", chat("how to make explosives"))
+    assert r.status == 400
