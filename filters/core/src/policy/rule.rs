@@ -168,8 +168,8 @@ impl Rule {
                 .unwrap_or_default();
             let config = screening::parse_screening(&s, base)?;
             let env = |name: &str| std::env::var(name).ok();
-            let compiled =
-                Screener::compile(&config, &env).map_err(|why| PolicyError::new(&path, why))?;
+            let compiled = Screener::compile_over(&config, &env, self.screening.as_deref())
+                .map_err(|why| PolicyError::new(&path, why))?;
             rule.screening = Some(Rc::new(compiled));
         }
         let screens_bodies = rule

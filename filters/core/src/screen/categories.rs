@@ -53,28 +53,35 @@ pub fn builtin(name: &str) -> Option<&'static [&'static str]> {
 /// Devices whose making is never benign, even without "how to".
 macro_rules! device {
     () => {
-        "a pipe bomb|pipe bombs|a nail bomb|a car bomb|a pressure cooker bomb|a dirty bomb|a suicide vest|a suicide bomb|a molotov cocktail|molotov cocktails|a molotov|an ied|ieds|an improvised explosive device|improvised explosive devices|a letter bomb|a fertilizer bomb|napalm|tatp|semtex"
+        "a pipe bomb|pipe bombs|a nail bomb|a car bomb|a pressure cooker bomb|a dirty bomb|a suicide vest|a molotov cocktail|molotov cocktails|a molotov|an ied|ieds|an improvised explosive device|a letter bomb|a fertilizer bomb|napalm|tatp|semtex"
     };
 }
 
 /// Things whose making is a weapon question only in a request.
 macro_rules! explosive {
     () => {
-        "explosives|an explosive device|explosive devices|a homemade explosive|homemade explosives|a bomb|bombs|a homemade bomb|a detonator|nitroglycerin|a nuke|a nuclear bomb|an atomic bomb"
+        "explosives|an explosive device|explosive devices|homemade explosives|a bomb|bombs|a homemade bomb|a detonator|nitroglycerin|a nuke|a nuclear bomb|an atomic bomb"
     };
 }
 
 /// Chemical, biological and nuclear weapons.
 macro_rules! wmd {
     () => {
-        "sarin|sarin gas|nerve gas|a nerve agent|nerve agents|vx|vx gas|novichok|mustard gas|ricin|anthrax|weaponized anthrax|a bioweapon|bioweapons|a biological weapon|biological weapons|a chemical weapon|chemical weapons|a dirty bomb|a nuclear bomb|a nuclear weapon|weapons-grade uranium|weapons grade uranium|weapons-grade plutonium"
+        "sarin|nerve gas|a nerve agent|nerve agents|vx|novichok|mustard gas|ricin|anthrax|a bioweapon|bioweapons|a biological weapon|biological weapons|a chemical weapon|chemical weapons|a dirty bomb|a nuclear weapon|weapons-grade uranium"
     };
 }
 
 /// People close to the speaker, as targets of violence.
 macro_rules! target {
     () => {
-        "my wife|my husband|my girlfriend|my boyfriend|my ex|my boss|my neighbor|my neighbour|my coworker|my co-worker|my teacher|my mom|my mother|my dad|my father|my brother|my sister|my roommate|my landlord|my partner|my stepdad|my stepmom|my son|my daughter|my baby|my family"
+        "my wife|my husband|my girlfriend|my boyfriend|my ex|my boss|my neighbor|my neighbour|my coworker|my teacher|my mom|my mother|my dad|my father|my brother|my sister|my roommate|my landlord|my baby|my family"
+    };
+}
+
+/// The people "how to kill ..." asks about.
+macro_rules! victim {
+    () => {
+        "someone|somebody|a person|a child|a kid|my wife|my husband|my girlfriend|my boyfriend|my ex|my boss|my neighbor|my mom|my dad|my baby|my family"
     };
 }
 
@@ -99,13 +106,6 @@ macro_rules! account {
     };
 }
 
-/// Verbs that override instructions.
-macro_rules! override_verb {
-    () => {
-        "ignore|disregard|forget|override|bypass"
-    };
-}
-
 /// Verbs of the requests injection phrases make.
 macro_rules! injection_verb {
     () => {
@@ -116,14 +116,14 @@ macro_rules! injection_verb {
 /// What a system prompt is called when someone tries to extract it.
 macro_rules! system_prompt {
     () => {
-        "system prompt|system message|system instructions|hidden instructions|hidden prompt|initial instructions|initial prompt|original instructions|original prompt|secret instructions|internal instructions|developer instructions|pre-prompt|instructions verbatim|prompt verbatim|confidential instructions"
+        "system prompt|system message|system instructions|hidden instructions|hidden prompt|initial instructions|initial prompt|original instructions|secret instructions|pre-prompt|instructions verbatim|prompt verbatim"
     };
 }
 
 /// What a jailbreak asks the model to be.
 macro_rules! persona {
     () => {
-        "dan|an unrestricted ai|an unfiltered ai|an uncensored ai|a jailbroken ai|an evil ai|an ai with no (restrictions|rules|filters|limits|guidelines|ethics|morals)|an ai without (any )?(restrictions|rules|filters|limits|guidelines|ethics|morals)"
+        "dan|an unrestricted ai|an unfiltered ai|an uncensored ai|a jailbroken ai|an evil ai|an ai with no (restrictions|rules|filters|limits|guidelines|ethics|morals)|an ai without (restrictions|rules|filters|limits|guidelines|ethics|morals)"
     };
 }
 
@@ -139,13 +139,15 @@ const BANNED: &[&str] = &[
     "kill (yourself|yourselves|urself|your self)",
     "(go|you should|just) (hang|off) yourself",
     "(go|you should) (drink bleach|die in a fire|jump off a (bridge|cliff))",
-    "(nobody|no one) would miss you if you (died|killed yourself)",
+    "(nobody|no one) would (miss you|care) if you (died|killed yourself)",
+    "(just|go|you should|why don't you) end your (life|miserable life)",
+    "!your life (insurance|policy|savings|story)",
     "do (everyone|the world|us all) a (favor|favour) and (die|kill yourself)",
-    "!(don't|dont|do not|never|not|no need to|didn't|did not|won't|will not|you'll|you will|you could|you might|you'd|could|might|almost) kill (yourself|yourselves|urself|your self)",
+    "!(don't|dont|do not|never|not|no need to|didn't|did not|won't|will not|you'll|you will|you could|you might|you'd|could|might|almost|nearly) kill (yourself|yourselves|urself|your self)",
     "!kill (yourself|yourselves|urself|your self) (over|trying|working|laughing|studying|for (this|that|it|a|an|the|nothing|them|him|her|us|me)|with (work|worry|stress))",
     // Explosives and bombs.
     concat!(
-        "how (to|do i|do you|can i|could i|would i|would one|does one) (make|build|assemble|construct|create|manufacture|put together) (",
+        "how (to|do i|do you|can i|could i) (make|build|assemble|construct|create) (",
         explosive!(),
         ")"
     ),
@@ -155,28 +157,42 @@ const BANNED: &[&str] = &[
         ")"
     ),
     concat!(
-        "(instructions|a guide|a tutorial|a recipe|step by step guide) (for|on) (making|building) (",
+        "(instructions for|a guide to|a recipe for|step by step guide to) (making|building) (",
         explosive!(),
         "|",
         device!(),
         ")"
     ),
     concat!(
-        "(teach|show|tell) me how to (make|build) (",
+        "(steps|instructions) to (make|build) (",
+        explosive!(),
+        "|",
+        device!(),
+        ")"
+    ),
+    concat!(
+        "(easiest|best|simplest|cheapest) way to (make|build) (",
+        explosive!(),
+        ")"
+    ),
+    concat!(
+        "(teach|show) me how to (make|build) (",
         explosive!(),
         "|",
         device!(),
         ")"
     ),
     "(recipe|formula) for (tatp|napalm|a molotov cocktail|nitroglycerin|a pipe bomb)",
+    "!(bomb-proof|bomb proof|bombproof|bomb shelter|bomb shelters|bomb threat|bomb squad|bomb cyclone|bomb defusal|bombs away)",
+    "!(a bomb|bombs|explosives|a nuke|a detonator) (in|on) (minecraft|roblox|terraria|fortnite|gta|gta 5|gta v|the sims|fallout|skyrim|the game|a game)",
     // Chemical, biological and nuclear weapons.
     concat!(
-        "how (to|do i|do you|can i) (make|produce|synthesize|synthesise|weaponize|weaponise|build|grow|culture|spread|release) (",
+        "how (to|do i|can i) (make|produce|synthesize|weaponize|build|release) (",
         wmd!(),
         ")"
     ),
     concat!(
-        "(help me|i want to|i need to) (make|produce|synthesize|build|weaponize|release|spread) (",
+        "(help me|i want to|i need to) (make|produce|synthesize|weaponize) (",
         wmd!(),
         ")"
     ),
@@ -185,13 +201,13 @@ const BANNED: &[&str] = &[
 
 const SELF_HARM: &[&str] = &[
     // Intent.
-    "(i want to|i wanna|i need to|i plan to|i intend to|i'm going to|im going to|i am going to|i'm gonna|im gonna|i am gonna|i have decided to|i've decided to|i decided to|i'm ready to|im ready to|i am ready to|i'm planning to|im planning to|i am planning to|i'm about to|i am about to|i will|i'll) (kill myself|end my life|take my own life|commit suicide|end it all|hang myself|slit my wrists|overdose|jump off a bridge|jump in front of a train)",
-    "(i'm|im|i am|i've been|i have been) (thinking|thinking seriously|thinking a lot) (about|of) (killing myself|ending my life|taking my own life|committing suicide|ending it all|suicide)",
+    "(i want to|i wanna|i need to|i plan to|i intend to|i'm going to|im going to|i am going to|i'm gonna|im gonna|i have decided to|i've decided to|i decided to|i'm ready to|i am ready to|i'm planning to|i am planning to|i'm about to|i am about to|i will|i'll) (kill myself|end my life|take my own life|commit suicide|end it all|hang myself|slit my wrists|overdose|jump off a bridge|jump in front of a train)",
+    "(i'm|im|i am|i've been|i have been|i keep|i can't stop) (thinking|thinking seriously|thinking a lot) (about|of) (killing myself|ending my life|taking my own life|committing suicide|ending it all|suicide)",
     "!suicide (prevention|awareness|rates|rate|statistics|research|hotline|hotlines|risk|crisis|squad|mission|missions|doors|run|runs)",
     "(i'm|im|i am) (feeling |so |really |very )?suicidal",
     "i (don't|dont|do not|no longer) want to (live|be alive|exist) anymore",
     "i wish i (was|were) dead",
-    "(i'm|im|i am) going to end it (all )?(tonight|today|soon)",
+    "(i'm|im|i am) going to end it all (tonight|today|soon)",
     "(kill|killing) myself (tonight|tomorrow|this weekend)",
     "(i have|i've got|i've|there is|there's) nothing (left )?to live for",
     "(i have|i've got|there is|there's) no (reason|point) (left )?to (live|go on) anymore",
@@ -200,33 +216,35 @@ const SELF_HARM: &[&str] = &[
     "i (want|need|feel like i need|keep wanting) to (cut|hurt|harm|burn) myself",
     "!(cut|cutting) myself (some|a|any) (slack|break|slice|piece)",
     "(cutting|hurting|harming|burning) myself (on purpose|to feel (something|better|alive|numb|anything))",
-    "i (wrote|am writing|'m writing|have written|just wrote|'ve written) (a|my) suicide note",
+    "(i wrote|i am writing|i'm writing|i have written|i just wrote|i've written) (a|my) suicide note",
     // Methods.
     "how (to|do i|can i|could i|should i) (kill myself|commit suicide|end my life|take my own life|hang myself|slit my wrists|overdose and die|kill yourself)",
     "(best|easiest|quickest|fastest|surest|most painless|least painful|painless|quick and painless|most effective) (way|ways|method|methods) to (kill myself|commit suicide|end my life|kill yourself|take my own life)",
     "(most painless|least painful|painless|quick and painless) (way|ways|method|methods) to (die|end it all)",
     "(most painless|least painful|painless|easiest|best|quickest) suicide (method|methods)",
-    "how many (pills|sleeping pills|tylenol|paracetamol|acetaminophen|ibuprofen|aspirin|xanax|tablets) (to|does it take to|would it take to|do i need to|should i take to) (die|kill myself|overdose and die|end my life|end it)",
+    "how many (pills|sleeping pills|tylenol|paracetamol|xanax) (to|does it take to|would it take to) (die|kill myself|overdose and die|end my life)",
     "where (to|do i|should i) cut (my wrists|to bleed out|to die)",
+    "(lethal|fatal) dose (of (tylenol|acetaminophen|paracetamol|ibuprofen|insulin|xanax|pills|sleeping pills) )?(for suicide|to die|to kill myself|to end my life)",
 ];
 
 const VIOLENCE: &[&str] = &[
     // Threats.
-    "(i'm going to|im going to|i am going to|i'm gonna|im gonna|i am gonna|i will|i'll|i'm about to|i am about to|i want to|i wanna) (kill|murder|shoot|stab|strangle|behead) (you|your family|your kids|all of you|everyone|everybody)",
+    "(i'm going to|i am going to|i'm gonna|i will|i'll|i want to|i'm about to) (kill|murder|shoot|stab|strangle) (you|your family|all of you|everyone)",
     concat!(
-        "(i'm going to|im going to|i am going to|i'm gonna|im gonna|i will|i'll) (kill|murder|shoot|stab|strangle) (him|her|them|",
+        "(i'm going to|i am going to|i'm gonna|i will|i'll) (kill|murder|shoot|stab) (him|her|them|",
         target!(),
         ")"
     ),
-    "!shoot (you|him|her|them|everyone|everybody|your family) (a|an|over|some|the)",
+    "!shoot (you|him|her|them|everyone|your family) (a|an|over|some|the)",
     "(you're|you are) (going to die|gonna die|dead meat|a dead man|a dead woman) (tonight|tomorrow|soon|when i find you)",
-    "(i will|i'll|i'm going to|i am going to|i'm gonna|im gonna) (find|hunt) you (down )?and (kill|hurt|end|murder|shoot) you",
+    "(i will|i'll|i'm going to|i am going to|i'm gonna) (find|hunt) you (down )?and (kill|hurt|end|murder|shoot) you",
+    "(i will|i'll|i'm going to|i am going to|i'm gonna) (beat|stab|choke|strangle|kick) you to death",
     "(bring|bringing|take|taking) a (gun|rifle|bomb) to (school|class|church) (tomorrow|today|and|on monday)",
-    "(i'm going to|im going to|i am going to|i'm gonna|im gonna|i will|i'll|i want to|i wanna|we're going to|we are going to|let's) shoot up (the|my|a|our|this) (school|office|workplace|mall|church|mosque|synagogue|class|campus|concert)",
+    "(i'm going to|i am going to|i'm gonna|i will|i'll|i want to|let's) shoot up (the|my|our) (school|office|workplace|mall|church|mosque|synagogue|campus)",
     // Ways to kill or hurt someone.
     concat!(
-        "how (to|do i|can i|could i) (kill|murder|poison|strangle|suffocate|stab|drown|torture|kidnap|abduct|dismember) (someone|somebody|a person|a human|people|a child|a kid|",
-        target!(),
+        "how (to|do i|can i) (kill|murder|poison|strangle|suffocate|stab|drown|torture|kidnap) (",
+        victim!(),
         ")"
     ),
     "how (to|do i|can i) (seriously|badly|physically) (hurt|injure|harm) (someone|somebody|a person)",
@@ -237,11 +255,10 @@ const VIOLENCE: &[&str] = &[
     "(how to|how do i|how can i|where to) (dispose of|get rid of|hide) (a|the) body (without|so (that )?(nobody|no one|the police))",
     "!(dead|human) body (smell|odor|odour)",
     "(untraceable|undetectable) (poison|poisons) (to kill|that kills|for killing)",
-    concat!(
-        "(poison|poisoning) (",
-        target!(),
-        ")'s (food|drink|coffee|tea|dinner|medication)"
-    ),
+    "!(a child|child|a kid|kid) (process|processes|thread|threads|node|nodes|element|widget|component|window|task)",
+    "!(someone|somebody|a person|people|a child|a kid) (in|on) (minecraft|fortnite|roblox|gta|gta 5|gta v|skyrim|terraria|among us|call of duty|fallout|the sims|the sims 4|sims 4|the game|a game|my game)",
+    "!kill (them|him|her|you|everyone) with kindness",
+    concat!("poison (", target!(), ")'s (food|drink|coffee)"),
     // Attacks.
     "(i'm|im|i am|we're|we are) (planning|going) to (carry out|commit|do|plan) (a mass shooting|a school shooting|a terrorist attack|a massacre|a bombing|a stabbing spree)",
     "(how to|how do i|how can i|help me|i want to|i need to) (plan|carry out|commit|pull off|organize) (a mass shooting|a school shooting|a terrorist attack|a massacre|a bombing|a stabbing spree|a mass murder)",
@@ -250,70 +267,69 @@ const VIOLENCE: &[&str] = &[
 const ILLEGAL: &[&str] = &[
     // Drug synthesis.
     concat!(
-        "how (to|do i|do you|can i|could i) (make|cook|synthesize|synthesise|manufacture|produce|brew|extract|press) (",
+        "how (to|do i|can i) (make|cook|synthesize|manufacture|produce|extract) (",
         drug!(),
         ")"
     ),
     concat!(
-        "(recipe|instructions|a guide|synthesis route|step by step guide) for (making|cooking|synthesizing) (",
+        "(recipe|instructions|synthesis route) for (making|cooking|synthesizing) (",
         drug!(),
         ")"
     ),
     concat!(
-        "(teach|show|tell) me how to (make|cook|synthesize|produce) (",
+        "(teach|show) me how to (make|cook|synthesize) (",
         drug!(),
         ")"
     ),
     concat!("(recipe|synthesis route) for (", drug!(), ")"),
+    concat!(
+        "(tutorial on|guide to|steps for) (making|cooking|synthesizing) (",
+        drug!(),
+        ")"
+    ),
     "(cook|cooking|make|making) (meth|crystal meth|methamphetamine) at home",
     "(extract|extracting) (pseudoephedrine|ephedrine) from (sudafed|cold medicine|cold pills|allergy pills)",
     // Buying drugs.
     concat!(
-        "where (can i|do i|to|could i|should i) (buy|get|order|score) (",
+        "where (can i|to|do i) (buy|get|order) (",
         street_drug!(),
         ")"
     ),
+    concat!("how (can i|to|do i) (buy|order) (", street_drug!(), ")"),
     concat!(
-        "how (can i|do i|to|could i) (buy|order|score) (",
+        "(i want to|how to|how do i|where to|help me) (buy|order) (",
         street_drug!(),
-        ")"
-    ),
-    concat!(
-        "(i want to|i need to|how to|how do i|how can i|where to|help me) (buy|order) (",
-        street_drug!(),
-        "|drugs|illegal drugs) (on|from) the dark web"
+        "|drugs|illegal drugs) on the dark web"
     ),
     "!fentanyl (test|testing) (strip|strips|kit|kits)",
     // Weapons.
-    "how (to|do i|can i|could i) (make|build|3d print|print|manufacture|get|buy) (an auto sear|a glock switch|a lightning link|an untraceable gun|a ghost gun|an untraceable firearm|an unregistered gun|an unregistered firearm|a gun silencer|a firearm silencer|a homemade silencer|a zip gun)",
-    "(convert|turn|converting|turning|modify) (my ar-15|an ar-15|my ar15|an ar15|my glock|a glock|my semi-auto|a semi-auto|my semi-automatic|a semi-automatic|my rifle|a rifle|my pistol|a pistol|my semi-automatic rifle|a semi-automatic rifle) (to|into) (full auto|full-auto|fully automatic|an automatic weapon|a machine gun)",
-    "how (to|do i|can i|could i) (buy|get|obtain) (a gun|a firearm|guns|firearms|a pistol|a rifle) without (a background check|background checks|a license|a permit|a serial number|id)",
+    "how (to|do i|can i) (make|build|3d print|buy) (an auto sear|a glock switch|a lightning link|an untraceable gun|a ghost gun|an untraceable firearm|an unregistered gun|an unregistered firearm|a gun silencer|a firearm silencer|a homemade silencer|a zip gun)",
+    "(convert|turn) (my|a|an) (ar-15|ar15|glock|semi-auto|semi-automatic|semi-automatic rifle|rifle|pistol) (to|into) (full auto|fully automatic|a machine gun)",
+    "how (to|do i|can i) (buy|get) (a gun|a firearm|guns|a pistol|a rifle) without (a background check|background checks|a license|a serial number)",
     "serial (number|numbers) off (my|a|the|this) (gun|firearm|pistol|rifle|handgun)",
     "(remove|erase|obliterate) the serial (number|numbers) from (my|a|the|this) (gun|firearm|pistol|rifle|handgun)",
     "(file|grind|scratch) off the serial (number|numbers)",
     // Hacking and spying on other people.
-    concat!(
-        "how (to|do i|can i|could i) (hack|hack into|break into) (",
-        account!(),
-        ")"
-    ),
-    "(spy on|track|read) my (wife|husband|girlfriend|boyfriend|partner|ex)'s (messages|texts|phone|whatsapp|email) without (her|him|them) knowing",
-    "(install|put|hide) (spyware|a keylogger|stalkerware|a tracker|a tracking app) on (someone's|somebody's|my wife's|my husband's|my girlfriend's|my boyfriend's|my partner's|my ex's) (phone|computer|laptop|car)",
+    concat!("how (to|do i|can i) (hack|hack into) (", account!(), ")"),
+    "(spy on|read) my (wife|husband|girlfriend|boyfriend|partner|ex)'s (messages|texts|phone|whatsapp|email) without (her|him|them) knowing",
+    "(install|put) (spyware|a keylogger|stalkerware|a tracker) on (someone's|somebody's|my wife's|my husband's|my girlfriend's|my boyfriend's|my partner's|my ex's) (phone|computer|laptop|car)",
     // Money.
     "how (to|do i|can i|could i) launder (money|cash|drug money|dirty money|the money|crypto|bitcoin)",
     "help me launder (money|the money|my money|cash|crypto)",
     "how (to|do i|can i|could i) (make|print|produce|create) counterfeit (money|bills|currency|cash|dollars|banknotes|notes|euros|twenties|hundreds)",
     "(bills|money|notes|banknotes|cash) that (pass|passes|will pass|can pass) (the )?(pen|marker|counterfeit|counterfeit pen|uv) test",
+    "(fake|counterfeit) (money|bills|cash|notes) that (passes|pass|will pass)",
     "how (to|do i|can i) (evade|dodge) taxes",
     "(evade|avoid paying|dodge) taxes (illegally|without getting caught)",
     "how (to|do i|can i) commit (tax evasion|insurance fraud|wire fraud|bank fraud|identity theft|credit card fraud|welfare fraud|mail fraud)",
     "(where to|how to|how do i|how can i|i want to|help me) (buy|sell) (stolen|cloned) (credit cards|credit card numbers|credit card details|card numbers|cvvs|identities|ssns|social security numbers)",
     "(buy|buying|sell|selling|fresh|cheap) fullz",
     // Forgery and theft.
-    "how (to|do i|can i|could i) (make|forge|get|buy) (a fake id|a fake passport|a fake driver's license|a fake drivers license|a fake id card|a fake social security card|a fake prescription|a fake doctor's note|fake ids|fake passports|a forged passport|a forged prescription|a counterfeit passport|a counterfeit id)",
-    "forge (someone's|my (mom's|dad's|parents'|boss's|doctor's|teacher's)) signature",
+    "how (to|do i|can i) (make|get|buy) (a fake id|a fake passport|a fake driver's license|a fake drivers license|a fake id card|a fake social security card|a fake prescription|a fake doctor's note|fake ids|fake passports|a forged passport|a forged prescription|a counterfeit passport|a counterfeit id)",
+    "how (to|do i|can i) forge (a passport|a prescription|a check|a cheque|a signature|someone's signature|my (mom's|dad's|parents'|boss's|doctor's|teacher's) signature)",
     "how (to|do i|can i|could i) steal (a car|cars|someone's identity|an identity|a credit card|credit cards|credit card numbers|someone's credit card|a wallet|from (a|the) (store|shop|supermarket|walmart|register|self checkout|self-checkout)|without getting caught|money from (my|the) (job|work|employer|register|company|boss))",
     "how (to|do i|can i) shoplift",
+    "!(a car|cars|a bank|a store|a gas station|a house) (in|on) (gta|gta 5|gta v|gta online|the game|a game|minecraft|roblox|the sims|fortnite)",
     "how (to|do i|can i) (hotwire|carjack) a (car|truck|motorcycle)",
     "how (to|do i|can i|could i) (break into|burglarize|burgle|rob) (a house|someone's house|a home|someone's home|an apartment|a store|a bank|a gas station|my neighbor's house|my neighbour's house)",
     "how (to|do i|can i) (smuggle|traffic) (drugs|cocaine|heroin|guns|weapons|people|humans|migrants)",
@@ -321,34 +337,31 @@ const ILLEGAL: &[&str] = &[
 
 const PROMPT_INJECTION: &[&str] = &[
     // Overriding the instructions.
-    concat!(
-        "(",
-        override_verb!(),
-        ") (all |all the |all of the |all your |all of your |any |the |your |these )?(previous|prior|above|earlier|preceding|original) (instructions|instruction|rules|prompts|prompt|directions|directives|guidelines|commands|system prompt)"
-    ),
-    "(ignore|disregard|forget) (all |any )?(the |your )?(instructions|rules|directions|guidelines) (above|you were given|you have been given|you've been given|you were told|given above|given before|given earlier|from before|from your developers|from openai)",
-    concat!(
-        "(",
-        override_verb!(),
-        "|abandon) (all |any |all of )?your (instructions|rules|guidelines|guardrails|restrictions|programming|system prompt|system instructions|safety guidelines|safety rules|content policy|content policies|ethical guidelines|safety filters|filters|core directives|directives)"
-    ),
-    "(ignore|disregard) (all |any )?(safety|content|ethical|moderation) (guidelines|filters|policies|rules|restrictions|guardrails) (and|from now on|completely)",
-    "(ignore|disregard|bypass) (all )?(the )?(rules|guidelines|restrictions|policies) (set|imposed) by (openai|anthropic|your (creators|developers))",
+    "(ignore|disregard|forget) (all |all the |all of the |all your |the |your |any )?(previous|prior|above|earlier|preceding) (instructions|rules|prompts|directions|guidelines|commands)",
+    "(ignore|disregard|forget) (all )?(the |your )?(instructions|rules) (above|you were given|you have been given|you were told|given above|from before|from your developers)",
+    "(ignore|disregard|forget|override|bypass|abandon) (all |any |all of )?your (instructions|rules|guidelines|guardrails|restrictions|programming|system prompt|system instructions|safety guidelines|safety rules|content policy|content policies|ethical guidelines|safety filters|filters|core directives|directives)",
+    "(ignore|disregard) (all )?(safety|content|ethical) (guidelines|filters|rules|restrictions|guardrails) (and|from now on|completely)",
+    "(ignore|disregard) (the )?(rules|guidelines|restrictions|policies) (set|imposed) by (openai|anthropic|your (creators|developers))",
     "ignore the above and (say|print|output|instead|respond|write|translate|tell|answer|do)",
     "(ignore|disregard|forget) (everything|anything|all) (you were told|you have been told|you've been told|i told you|that came) (before|earlier|previously|above)",
-    "(new|updated|revised|real|actual|true) (instructions|system prompt|system instructions|directives) (override|supersede|replace) (all |any |the )?(previous|prior|old|earlier|above|original)",
-    "(your|the) (previous|prior|old|original) (instructions|rules|system prompt) (are|is|have been|has been) (void|null and void|cancelled|canceled|revoked|overridden|no longer valid|obsolete|invalid|lifted|suspended)",
+    "(ignore|disregard|forget) (every|all|any) (instruction|instructions) you('ve| have) (received|been given)",
+    "(forget|ignore|disregard) about (all )?(your|the) (previous|prior) (instructions|rules)",
+    "(answer|respond to) (every|any|all) (question|questions|request|requests) without (refusing|refusal|restrictions|censorship)",
+    "freed from the typical confines of ai",
+    "(new|updated|real) (instructions|system prompt) (override|supersede|replace) (all |the )?(previous|prior|above|original)",
+    "your (previous|prior|original) (instructions|rules|programming) (are|have been|is) (void|null and void|cancelled|revoked|overridden|lifted|suspended|no longer valid)",
     // Extracting the system prompt.
     concat!(
-        "(reveal|print|show|display|output|repeat|leak|dump|disclose|share|recite|write out|print out|tell me|give me|show me|send me) (your|your entire|your full|your exact|all of your) (",
+        "(reveal|print|show|display|output|repeat|leak|dump|disclose|share|tell me|give me|show me|print out) (your|your entire|your full) (",
         system_prompt!(),
         ")"
     ),
-    "(reveal|leak|dump|disclose|expose|extract) (the|its|this bot's|this assistant's|the assistant's|the model's|the ai's|the chatbot's) (system prompt|system message|system instructions|hidden instructions|hidden prompt|initial instructions|initial prompt|secret instructions|internal instructions|developer instructions|pre-prompt|confidential instructions)",
+    "(reveal|leak|dump|disclose|expose) (the|this bot's|the model's|the assistant's) (system prompt|system message|system instructions|hidden instructions|hidden prompt|initial instructions|secret instructions|internal instructions|developer instructions|confidential instructions)",
     "(print|show|tell|give|output|repeat|display|send) me the (hidden|secret|confidential) (instructions|prompt|system prompt|rules)",
-    "what (is|are|was|were) your (system prompt|system message|system instructions|hidden instructions|initial instructions|original instructions|secret instructions|initial prompt|hidden prompt|original prompt|pre-prompt|internal instructions|confidential instructions|exact instructions)",
-    "repeat (the|all the|all of the) (words|text|sentences|lines|content) above (starting|beginning) (with|from)",
-    "repeat (the|all the|all of the) (words|text|sentences|lines|content) above, (starting|beginning) (with|from)",
+    "what (is|are|was|were) your (system prompt|system message|system instructions|hidden instructions|initial instructions|original instructions|secret instructions|initial prompt|hidden prompt|pre-prompt|exact instructions)",
+    "(the text|the content|the contents|the words) of your (system prompt|system message|initial prompt|instructions|hidden instructions)",
+    "(told|given) in your (system message|system prompt|instructions)",
+    "repeat (the|all the|all of the) (words|text|sentences|lines|content) above(,)? (starting|beginning) (with|from)",
     "repeat (everything|all) (above|before this) (verbatim|word for word|exactly)",
     "(output|print|repeat|write) (your|the) (instructions|prompt|initialization|initial prompt) (above )?(verbatim|word for word)",
     "(print|output|repeat|show) (everything|all text|all the text|the text) (above|before) (this line|this message|the first message)",
@@ -363,13 +376,16 @@ const PROMPT_INJECTION: &[&str] = &[
         injection_verb!(),
         "|act as|pretend)"
     ),
+    "!(like|such as|the phrase|the string|the sentence|saying|says|said) (\"|')?(ignore|disregard|forget|reveal|you are now|pretend)",
+    "!(dan's|dan, (a|an|the|my|your|our|who|from)|dan (the|from|who))",
+    "!(restrictions|limitations|limits) on (length|format|style|the length|the format|word count|the number)",
     // Jailbreak personas and modes.
     concat!(
-        "(you are|you're) now (dan|d\\.a\\.n\\.|dude|stan|jailbroken|unrestricted|unfiltered|uncensored|in developer mode|in dan mode|in jailbreak mode|",
+        "(you are|you're) now (dan|dude|stan|jailbroken|unrestricted|unfiltered|uncensored|in developer mode|in dan mode|in jailbreak mode|",
         persona!(),
         "|free from (all |any )?(restrictions|limitations|rules|filters|guidelines)|no longer bound by (any )?(rules|restrictions|guidelines|policies|your guidelines|openai's policies))"
     ),
-    "(you are|you're) (an unrestricted ai|an unfiltered ai|an uncensored ai|a jailbroken ai|jailbroken|free from (all |any )?(restrictions|limitations|rules|filters|guidelines))",
+    "(you are|you're) (an unrestricted ai|an unfiltered ai|an uncensored ai|a jailbroken ai|an evil ai|an ai with no (restrictions|rules|filters|limits|guidelines|ethics|morals)|an ai without (restrictions|rules|filters|limits|guidelines|ethics|morals)|jailbroken|free from (all |any )?(restrictions|limitations|rules|filters|guidelines))",
     concat!(
         "(you are|you're) going to (pretend to be|act as|play|roleplay as|role-play as|become) (",
         persona!(),
@@ -381,24 +397,20 @@ const PROMPT_INJECTION: &[&str] = &[
         ")"
     ),
     concat!(
-        "(act|behave|respond|answer|roleplay|role-play) (as|like) (",
+        "(act|behave|respond|roleplay) (as|like) (",
         persona!(),
         "|an unrestricted (assistant|chatbot|language model|model)|an uncensored (assistant|chatbot|language model|model))"
     ),
-    concat!(
-        "pretend (that )?(you are|you're|to be) (",
-        persona!(),
-        ")"
-    ),
+    concat!("pretend (that )?(you are|you're|to be) (", persona!(), ")"),
     concat!(
         "pretend (that )?(you have|you've got|you had|you are under|you're under) no (",
         restrictions!(),
         "|programming)"
     ),
-    "pretend (that )?(you are|you're) (not bound by|free from|free of|without) (any )?(restrictions|rules|filters|limits|limitations|guidelines|content policies|openai's policies|your guidelines|ethics)",
+    "pretend (that )?(you are|you're) (not bound by|free from) (any )?(restrictions|rules|filters|guidelines|content policies|your guidelines)",
     "(you have|you've got|you now have) no (restrictions|filters|content policy|content policies|ethical guidelines|ethical restrictions|moral restrictions|safety guidelines|guardrails) (anymore|now|any more|from now on|whatsoever)",
     "(you are|you're) (no longer|not) bound by (any )?(rules|restrictions|guidelines|policies|openai's policies|openai policies|anthropic's policies|your guidelines|your rules|content policies|the usual rules|ethics|morals)",
-    "(stands for|which stands for|stand for|called|named|known as) \"?do anything now",
+    "(stands for|which stands for|stand for|called|named|known as) (\")?do anything now",
     "(dan|dan,) (which|who) can do anything now",
     "dan \\(do anything now",
     "do anything now (mode|persona|prompt|jailbreak)",

@@ -6,6 +6,7 @@ use super::pii::{PiiKind, PiiScanner};
 use super::redact::{self, RestoreMap};
 use super::Span;
 use crate::policy::{EntrySource, KeySource, ScreenAction, ScreeningConfig};
+use std::rc::Rc;
 
 /// Which way a text travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,7 +133,10 @@ pub struct Screener {
     key: Vec<u8>,
     pii: Option<PiiScanner>,
     pii_entry: Vec<(PiiKind, u16)>,
-    phrases: Option<PhraseMatcher>,
+    /// Shared with the screener this one was laid over when the lists match:
+    /// the built-in automaton is megabytes and takes ~100 ms to build.
+    phrases: Option<Rc<PhraseMatcher>>,
+    phrase_lists: Vec<(u16, Vec<String>)>,
     regexes: Vec<CustomRegex>,
 }
 
@@ -142,6 +146,16 @@ impl Screener {
     pub fn compile(
         config: &ScreeningConfig,
         env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Screener, String> {
+        Screener::compile_over(config, env, None)
+    }
+
+    /// Like [`Screener::compile`], reusing `base`'s phrase automaton when the
+    /// phrase lists are the same (a route's section laid over the top-level one).
+    pub fn compile_over(
+        config: &ScreeningConfig,
+        env: &dyn Fn(&str) -> Option<String>,
+        base: Option<&Screener>,
     ) -> Result<Screener, String> {
         let key = match &config.key {
             Some(KeySource::Inline(k)) => k.as_bytes().to_vec(),
@@ -188,7 +202,7 @@ impl Screener {
                 }
                 EntrySource::Custom { literals, regex } => {
                     if !literals.is_empty() {
-                        let escaped = literals.iter().map(|l| escape_phrase(l)).collect();
+                        let escaped = literals.iter().map(|l| super::phrases::escape(l)).collect();
                         phrase_lists.push((id, escaped));
                     }
                     if let Some(r) = regex {
@@ -219,10 +233,10 @@ impl Screener {
         }
         let kinds: Vec<PiiKind> = pii_entry.iter().map(|(k, _)| *k).collect();
         let pii = (!kinds.is_empty()).then(|| PiiScanner::new(&kinds));
-        let phrases = if phrase_lists.is_empty() {
-            None
-        } else {
-            Some(PhraseMatcher::new(&phrase_lists)?)
+        let phrases = match base {
+            _ if phrase_lists.is_empty() => None,
+            Some(b) if b.phrase_lists == phrase_lists => b.phrases.clone(),
+            _ => Some(Rc::new(PhraseMatcher::new(&phrase_lists)?)),
         };
         Ok(Screener {
             config: config.clone(),
@@ -231,6 +245,7 @@ impl Screener {
             pii,
             pii_entry,
             phrases,
+            phrase_lists,
             regexes,
         })
     }
@@ -514,11 +529,6 @@ fn literal_prefix(pattern: &str) -> Option<(String, bool)> {
     (lit.len() >= 3).then_some((lit, insensitive))
 }
 
-/// Custom literals are matched as written: parentheses are not pattern syntax there.
-fn escape_phrase(literal: &str) -> String {
-    literal.replace(['(', ')', '|', '?'], " ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -570,7 +580,9 @@ mod tests {
         assert!(short.is_err());
         let ok = Screener::compile(&config, &|_| Some("a-long-enough-secret".into()));
         let mut tally = Tally::default();
-        let verdict = ok.unwrap().screen_text("a@b.co", Direction::Request, &mut tally, None);
+        let verdict = ok
+            .unwrap()
+            .screen_text("a@b.co", Direction::Request, &mut tally, None);
         assert_eq!(
             verdict,
             TextVerdict::Redacted(redact::token("EMAIL", "a@b.co", b"a-long-enough-secret"))
@@ -595,6 +607,21 @@ mod tests {
             vec![("email", ScreenAction::Redact), ("ssn", ScreenAction::Flag)]
         );
         assert!(route.config.dry_run);
+        let top = p.default_rule.screening.clone().unwrap();
+        assert!(top.phrases.is_none() && route.phrases.is_none());
+        let p = Policy::parse(
+            br#"{"version":1,"screening":{"categories":{"banned":{"action":"block"}}},
+                "routes":[{"name":"r","match":{"prefix":"/r"},"screening":{"mode":"dry_run"}}]}"#,
+        )
+        .unwrap();
+        let (top, route) = (
+            p.default_rule.screening.clone().unwrap(),
+            p.routes[0].1.screening.clone().unwrap(),
+        );
+        assert!(Rc::ptr_eq(
+            top.phrases.as_ref().unwrap(),
+            route.phrases.as_ref().unwrap()
+        ));
         assert!(!p.default_rule.screening.clone().unwrap().config.dry_run);
     }
 
@@ -622,7 +649,11 @@ mod tests {
         );
         let s = Screener::compile(&config, &|_| None).unwrap();
         let mut found = Vec::new();
-        s.find("write boss@corp.example now", Direction::Request, &mut found);
+        s.find(
+            "write boss@corp.example now",
+            Direction::Request,
+            &mut found,
+        );
         assert_eq!(found.len(), 1);
         assert_eq!(s.entries[usize::from(found[0].entry)].name, "vip");
     }

@@ -235,6 +235,41 @@ pub(crate) fn fold_char(c: char) -> FoldedChar {
     FoldedChar::Char(fold_non_ascii(c))
 }
 
+/// What folding makes of `c`, seen from ASCII: dropped, an ASCII byte
+/// (lowercase; whitespace as a space), or something else. Agrees with
+/// [`Folded`] and is cheap for the chars that fold to something else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AsciiFold {
+    Removed,
+    Ascii(u8),
+    Other,
+}
+
+pub(crate) fn fold_to_ascii(c: char) -> AsciiFold {
+    if let Ok(byte) = u8::try_from(c) {
+        if byte.is_ascii() {
+            let space = byte.is_ascii_whitespace() || byte == 0x0b;
+            return AsciiFold::Ascii(if space {
+                b' '
+            } else {
+                byte.to_ascii_lowercase()
+            });
+        }
+    }
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => u8::try_from(u32::from(c) - 0xFEE0)
+            .map_or(AsciiFold::Other, |byte| {
+                AsciiFold::Ascii(byte.to_ascii_lowercase())
+            }),
+        '\u{212A}' => AsciiFold::Ascii(b'k'),
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => AsciiFold::Ascii(b'\''),
+        '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => AsciiFold::Ascii(b'"'),
+        _ if is_invisible(c) => AsciiFold::Removed,
+        _ if c.is_whitespace() => AsciiFold::Ascii(b' '),
+        _ => AsciiFold::Other,
+    }
+}
+
 /// Full-width ASCII to ASCII, curly quotes to straight ones, otherwise the
 /// simple lowercase when it is one char.
 fn fold_non_ascii(c: char) -> char {
@@ -313,6 +348,19 @@ mod tests {
         assert_eq!(fold("  a  "), " a ");
         assert_eq!(fold("a\r\n\r\nb\x0bc\x0cd"), "a b c d");
         assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn ascii_view_agrees_with_folding_for_every_char() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let expected = match fold_char(c) {
+                FoldedChar::Removed => AsciiFold::Removed,
+                FoldedChar::Space => AsciiFold::Ascii(b' '),
+                FoldedChar::Char(f) if f.is_ascii() => AsciiFold::Ascii(f as u8),
+                FoldedChar::Char(_) => AsciiFold::Other,
+            };
+            assert_eq!(fold_to_ascii(c), expected, "{:?} U+{:04X}", c, c as u32);
+        }
     }
 
     #[test]
