@@ -506,6 +506,8 @@ class Handler(BaseHTTPRequestHandler):
         size = req.get("mock_token_chars")
         tokens = split_tokens(text) if not isinstance(size, int) or size < 1 else [
             text[i:i + size] for i in range(0, len(text), size)]
+        if req.get("mock_leading_space_tokens") is True:
+            tokens = re.findall(r"\s*\S+", text) or tokens
         for i, token in enumerate(tokens):
             if i == stall_after:
                 return self._stall()
