@@ -291,3 +291,28 @@ def test_an_output_that_cannot_be_screened_follows_the_failure_mode(make_envoy):
     assert r.status == 200 and r.body == b"plain text"
     assert opened.metric("llm_policy_screening_unscreenable_total", rule="default", direction="response",
                          reason="not_json", action="passed") == 1
+
+
+KEY_ENV_POLICY = {"version": 1, "screening": {
+    "redaction": {"style": "hash", "key_env": "LLM_POLICY_REDACTION_KEY", "restore": True},
+    "detectors": {"email": {"action": "redact"}}}}
+
+
+def test_the_hash_key_comes_from_the_proxy_environment(make_envoy, pods, monkeypatch):
+    monkeypatch.setenv("LLM_POLICY_REDACTION_KEY", "a-secret-from-the-environment")
+    proxy = make_envoy(KEY_ENV_POLICY)
+    r = request(proxy.url, "POST", CHAT, chat("mail jane.doe@example.com"))
+    assert content(r) == "mail jane.doe@example.com", "restored for the user"
+    seen = last_seen(pods["stable"])["messages"][0]["content"]
+    assert seen.startswith("mail [EMAIL_") and "jane" not in seen
+    monkeypatch.setenv("LLM_POLICY_REDACTION_KEY", "another-secret-value-here")
+    other = make_envoy(KEY_ENV_POLICY)
+    request(other.url, "POST", CHAT, chat("mail jane.doe@example.com"))
+    assert last_seen(pods["stable"])["messages"][0]["content"] != seen, "the token depends on the key"
+
+
+def test_a_missing_hash_key_is_refused_at_start(make_envoy, monkeypatch):
+    monkeypatch.delenv("LLM_POLICY_REDACTION_KEY", raising=False)
+    proxy = make_envoy(KEY_ENV_POLICY, expect_start=False)
+    assert proxy.wait_exit() != 0
+    assert "LLM_POLICY_REDACTION_KEY is not set in the Wasm VM" in proxy.process.log()
