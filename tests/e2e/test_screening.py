@@ -316,3 +316,30 @@ def test_a_missing_hash_key_is_refused_at_start(make_envoy, monkeypatch):
     proxy = make_envoy(KEY_ENV_POLICY, expect_start=False)
     assert proxy.wait_exit() != 0
     assert "LLM_POLICY_REDACTION_KEY is not set in the Wasm VM" in proxy.process.log()
+
+
+@pytest.fixture(scope="module")
+def blocking(workdir, pods):
+    """Every built-in detector set to block, in both directions."""
+    from harness import Envoy  # noqa: PLC0415
+    proxy = Envoy(workdir, pods, {"version": 1, "screening": {
+        "detectors": {name: {"action": "block"} for name in SAMPLES}}})
+    yield proxy
+    proxy.stop()
+
+
+@pytest.mark.parametrize("detector", sorted(SAMPLES))
+def test_each_detector_blocks_per_policy_in_requests_and_outputs(blocking, pods, detector):
+    value = SAMPLES[detector]
+    before = pods["stable"].request_count(CHAT)
+    r = request(blocking.url, "POST", CHAT, chat(f"note {value} please"))
+    assert r.status == 400 and r.json()["error"]["code"] == "content_policy_violation"
+    assert pods["stable"].request_count(CHAT) == before
+    r = request(blocking.url, "POST", CHAT, chat("hi", mock_reply=f"it is {value}"))
+    assert r.status == 200 and r.json()["choices"][0]["finish_reason"] == "content_filter"
+    assert value not in r.body.decode()
+    s = request(blocking.url, "POST", CHAT, chat("hi", stream=True, mock_reply=f"it is {value} ok",
+                                                 mock_token_chars=3))
+    assert value not in s.body.decode() and b"content_policy_violation" in s.body
+    assert blocking.metric("llm_policy_screening_findings_total", rule="default", direction="response",
+                           kind="pii", detector=detector, action="block") == 2
