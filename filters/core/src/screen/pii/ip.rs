@@ -5,8 +5,9 @@
 //! read as octal in some parsers, so such strings are rarely addresses). A
 //! port or prefix length after it is not part of the match (`10.0.0.1:8080`,
 //! `10.0.0.0/8`). Not matched when part of a longer dotted run (`1.2.3.4.5`,
-//! `v10.0.0.1`, `1.2.3.4.example`), glued to letters or digits, or with an
-//! octet above 255.
+//! `v10.0.0.1`, `1.2.3.4.example`), glued to letters or digits, with an
+//! octet above 255, or right after a word that names a version (`version
+//! 10.4.2.1`, `release 2.0.0.1`, `build`, `firmware`, `ver`).
 //!
 //! IPv6: eight groups of 1–4 hex digits (`2001:0db8:0000:0000:0000:ff00:0042:8329`),
 //! the compressed form with one `::` (`fe80::1`, `2001:db8::8a2e:370:7334`,
@@ -56,11 +57,34 @@ pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
     if is_word(prev) || (prev == b'.' && is_alnum(before(bytes, start, 2))) {
         return None;
     }
+    if after_version_word(bytes, start) {
+        return None;
+    }
     let end = dotted_quad_end(bytes, start)?;
     let next = at(bytes, end);
     let continued = next == b'.' && is_alnum(at(bytes, end + 1));
     let bounded = !is_word(next) && !continued;
     bounded.then_some(end)
+}
+
+/// Words after which a dotted quad is a version number, not an address.
+const VERSION_WORDS: &[&[u8]] = &[b"version", b"ver", b"release", b"build", b"firmware"];
+
+/// True when `start` follows one space (or `: `) after a version word.
+fn after_version_word(bytes: &[u8], start: usize) -> bool {
+    let mut end = start;
+    while end > 0 && matches!(bytes.get(end - 1), Some(b' ' | b':')) && start - end < 2 {
+        end -= 1;
+    }
+    if end == start {
+        return false;
+    }
+    let mut word_start = end;
+    while word_start > 0 && bytes.get(word_start - 1).is_some_and(u8::is_ascii_alphabetic) {
+        word_start -= 1;
+    }
+    let word = bytes.get(word_start..end).unwrap_or(&[]);
+    VERSION_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// What a parse of the groups found.
@@ -186,6 +210,9 @@ mod tests {
             "1.2.3.4.5",
             "v10.0.0.1",
             "version 10.0.0.1.2",
+            "Version 10.4.2.1 of the driver",
+            "firmware: 2.1.0.7",
+            "release 1.0.0.1",
             "010.0.0.1",
             "1.2.3",
             "1.2.3.4a",
