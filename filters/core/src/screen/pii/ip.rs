@@ -80,7 +80,11 @@ fn after_version_word(bytes: &[u8], start: usize) -> bool {
         return false;
     }
     let mut word_start = end;
-    while word_start > 0 && bytes.get(word_start - 1).is_some_and(u8::is_ascii_alphabetic) {
+    while word_start > 0
+        && bytes
+            .get(word_start - 1)
+            .is_some_and(u8::is_ascii_alphabetic)
+    {
         word_start -= 1;
     }
     let word = bytes.get(word_start..end).unwrap_or(&[]);
