@@ -701,6 +701,21 @@ impl HttpContext for PolicyHttp {
         Action::Continue
     }
 
+    /// A response that ends with trailers (HTTP/2) never sees an end-of-stream
+    /// body chunk: a JSON body held for screening is finished here.
+    fn on_http_response_trailers(&mut self, _num_trailers: usize) -> Action {
+        self.response.ended = true;
+        if matches!(self.response_screen, Some(ResponseScreen::Json { .. })) {
+            let size = self
+                .get_http_response_body(0, usize::MAX)
+                .map_or(0, |b| b.len());
+            if let Some(action) = self.screen_response_body(size, true) {
+                return action;
+            }
+        }
+        Action::Continue
+    }
+
     /// Feeds the breaker: the status, or no response at all (reset, timeout).
     fn on_log(&mut self) {
         if let Some((target, admission, cfg)) = self.circuit.take() {
