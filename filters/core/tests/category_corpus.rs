@@ -17,35 +17,12 @@ use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+mod common;
+use common::{Score, THRESHOLD};
+
 const CORPUS: &str = include_str!("../../../tests/corpus/categories.jsonl");
-const THRESHOLD: f64 = 0.98;
 const MIN_POSITIVES: usize = 30;
 const MIN_NEGATIVES: usize = 150;
-
-#[derive(Default, Clone, Copy)]
-struct Score {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Score {
-    fn precision(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fp)
-    }
-
-    fn recall(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fn_)
-    }
-}
-
-fn ratio(num: usize, den: usize) -> f64 {
-    if den == 0 {
-        1.0
-    } else {
-        num as f64 / den as f64
-    }
-}
 
 /// One corpus line: its text and the indexes in [`BUILTIN`] of the
 /// categories expected in it.

@@ -234,7 +234,7 @@ pub(super) fn parse_screening(
         c.flag_header = if h.is_empty() {
             None
         } else {
-            check_header_name(h, &obj.field_path("flag_header"))?;
+            super::check_label(h, &obj.field_path("flag_header"))?;
             Some(h.to_ascii_lowercase())
         };
     }
@@ -453,18 +453,4 @@ fn parse_entry(e: &Obj) -> Result<EntryConfig, PolicyError> {
         style: e.opt_enum("style", STYLES)?.map(RedactStyle::parse),
         monitor: e.opt_bool("monitor")?.unwrap_or(false),
     })
-}
-
-fn check_header_name(h: &str, path: &str) -> Result<(), PolicyError> {
-    let ok = h.len() <= 64
-        && h.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(PolicyError::new(
-            path,
-            format!("\"{h}\" is not a valid header name"),
-        ))
-    }
 }
