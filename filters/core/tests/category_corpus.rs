@@ -13,7 +13,6 @@
 
 use llm_policy_core::screen::categories::BUILTIN;
 use llm_policy_core::screen::phrases::PhraseMatcher;
-use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -27,15 +26,8 @@ const MIN_NEGATIVES: usize = 150;
 /// One corpus line: its text and the indexes in [`BUILTIN`] of the
 /// categories expected in it.
 fn parse_line(index: usize, line: &str) -> (String, Vec<usize>) {
-    let value: Value =
-        serde_json::from_str(line).unwrap_or_else(|e| panic!("line {index}: bad JSON: {e}"));
-    let text = value["text"]
-        .as_str()
-        .unwrap_or_else(|| panic!("line {index}: no text"))
-        .to_string();
-    let expect = value["expect"]
-        .as_array()
-        .unwrap_or_else(|| panic!("line {index}: no expect"))
+    let (text, expect) = common::text_and_expect(index, line);
+    let expect = expect
         .iter()
         .map(|name| {
             let name = name.as_str().unwrap_or_default();

@@ -9,7 +9,6 @@
 #![allow(clippy::panic)]
 
 use llm_policy_core::screen::pii::{PiiKind, PiiMatch, PiiScanner};
-use serde_json::Value;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -20,15 +19,8 @@ const CORPUS: &str = include_str!("../../../tests/corpus/pii.jsonl");
 
 /// One corpus line: its text and the expected (kind, text) pairs.
 fn parse_line(index: usize, line: &str) -> (String, Vec<(PiiKind, String)>) {
-    let value: Value =
-        serde_json::from_str(line).unwrap_or_else(|e| panic!("line {index}: bad JSON: {e}"));
-    let text = value["text"]
-        .as_str()
-        .unwrap_or_else(|| panic!("line {index}: no text"))
-        .to_string();
-    let expect = value["expect"]
-        .as_array()
-        .unwrap_or_else(|| panic!("line {index}: no expect"))
+    let (text, expect) = common::text_and_expect(index, line);
+    let expect = expect
         .iter()
         .map(|e| {
             let kind = e["kind"].as_str().and_then(PiiKind::from_name);

@@ -28,3 +28,18 @@ fn ratio(num: usize, den: usize) -> f64 {
         num as f64 / den as f64
     }
 }
+
+/// One corpus line (`{"text": …, "expect": […]}`): its text and its expect entries.
+pub fn text_and_expect(index: usize, line: &str) -> (String, Vec<serde_json::Value>) {
+    let value: serde_json::Value =
+        serde_json::from_str(line).unwrap_or_else(|e| panic!("line {index}: bad JSON: {e}"));
+    let text = value["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("line {index}: no text"))
+        .to_string();
+    let expect = value["expect"]
+        .as_array()
+        .unwrap_or_else(|| panic!("line {index}: no expect"))
+        .clone();
+    (text, expect)
+}
