@@ -144,7 +144,10 @@ impl RestoreMap {
         if self.pairs.is_empty() {
             return None;
         }
-        let from = text.len().saturating_sub(self.longest);
+        let mut from = text.len().saturating_sub(self.longest);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
         let open = text.get(from..).and_then(|t| t.rfind('['))? + from;
         let tail = &text[open..];
         self.pairs

@@ -322,6 +322,10 @@ impl StreamScreener {
         } else {
             self.release_point(&pending, &findings)
         };
+        let mut cut = cut.min(pending.len());
+        while !pending.is_char_boundary(cut) {
+            cut -= 1;
+        }
         let held = pending.split_off(cut);
         if !held.is_empty() {
             self.held.push((key, held));
