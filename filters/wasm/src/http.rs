@@ -375,9 +375,8 @@ impl PolicyHttp {
         let Some(plan) = self.plan.as_ref() else {
             return;
         };
-        let mut all = self.request_tally.clone();
-        all.merge(&self.response_tally);
-        let Some(outcome) = all.strongest() else {
+        let strongest = self.request_tally.strongest();
+        let Some(outcome) = strongest.max(self.response_tally.strongest()) else {
             return;
         };
         let action = outcome.label();

@@ -34,15 +34,16 @@ pub struct Finding {
     pub span: Span,
 }
 
-/// What an entry's match did, as counted in metrics.
+/// What an entry's match did, as counted in metrics. Ordered weakest first:
+/// the strongest outcome of a request is the maximum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
     Flagged,
-    Redacted,
-    Blocked,
     /// Monitor or dry-run: what would have happened.
     WouldRedact,
     WouldBlock,
+    Redacted,
+    Blocked,
 }
 
 impl Outcome {
@@ -79,13 +80,17 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, entry: u16, outcome: Outcome) {
+        self.add_n(entry, outcome, 1);
+    }
+
+    fn add_n(&mut self, entry: u16, outcome: Outcome, n: u32) {
         match self
             .counts
             .iter_mut()
             .find(|(e, o, _)| *e == entry && *o == outcome)
         {
-            Some((_, _, n)) => *n += 1,
-            None => self.counts.push((entry, outcome, 1)),
+            Some((_, _, count)) => *count += n,
+            None => self.counts.push((entry, outcome, n)),
         }
     }
 
@@ -95,23 +100,12 @@ impl Tally {
 
     /// The strongest outcome seen.
     pub fn strongest(&self) -> Option<Outcome> {
-        self.counts
-            .iter()
-            .map(|(_, o, _)| *o)
-            .max_by_key(|o| match o {
-                Outcome::Blocked => 5,
-                Outcome::Redacted => 4,
-                Outcome::WouldBlock => 3,
-                Outcome::WouldRedact => 2,
-                Outcome::Flagged => 1,
-            })
+        self.counts.iter().map(|(_, o, _)| *o).max()
     }
 
     pub fn merge(&mut self, other: &Tally) {
         for (e, o, n) in &other.counts {
-            for _ in 0..*n {
-                self.add(*e, *o);
-            }
+            self.add_n(*e, *o, *n);
         }
     }
 }
