@@ -65,6 +65,17 @@ impl LocalReply {
         }
     }
 
+    /// A model output the rule refuses to pass unscreened. Sent as the body or
+    /// as an SSE error event: the response status is already on its way.
+    pub fn unscreenable_output() -> LocalReply {
+        LocalReply {
+            status: 502,
+            error_type: "server_error",
+            code: "unscreenable_output",
+            message: "The model output could not be screened and was withheld.".to_string(),
+        }
+    }
+
     /// The JSON body of the reply.
     pub fn body(&self) -> String {
         json!({"error": {

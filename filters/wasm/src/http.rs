@@ -11,7 +11,7 @@ use llm_policy_core::openai::BodyProblem;
 use llm_policy_core::policy::{BreakerKey, CircuitConfig, FailureMode, Policy};
 use llm_policy_core::reply::LocalReply;
 use llm_policy_core::request::RequestHead;
-use llm_policy_core::screen::body::{screen_response_bytes, unscreenable_output_body};
+use llm_policy_core::screen::body::screen_response_bytes;
 use llm_policy_core::screen::redact::RestoreMap;
 use llm_policy_core::screen::stream::StreamScreener;
 use llm_policy_core::screen::{Direction, Tally};
@@ -343,7 +343,7 @@ impl PolicyHttp {
         }
         self.response_screen = Some(ResponseScreen::Refused);
         let replacement = if end_of_stream {
-            unscreenable_output_body().into_bytes()
+            LocalReply::unscreenable_output().body().into_bytes()
         } else {
             Vec::new()
         };

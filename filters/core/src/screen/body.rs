@@ -122,14 +122,3 @@ pub fn screen_response_bytes(
     };
     Ok((bytes, screened))
 }
-
-/// The body that replaces a response the rule refuses to pass unscreened.
-pub fn unscreenable_output_body() -> String {
-    serde_json::json!({"error": {
-        "message": "The model output could not be screened and was withheld.",
-        "type": "server_error",
-        "param": null,
-        "code": "unscreenable_output",
-    }})
-    .to_string()
-}

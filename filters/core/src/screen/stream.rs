@@ -17,6 +17,7 @@
 
 use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
 use super::redact::RestoreMap;
+use crate::reply::LocalReply;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
 
@@ -441,14 +442,7 @@ impl StreamScreener {
         self.unscreenable += 1;
         if self.fail_closed {
             self.ended = true;
-            let body = json!({"error": {
-                "message": "The model output could not be screened and was stopped.",
-                "type": "server_error",
-                "param": null,
-                "code": "unscreenable_output",
-            }});
-            write_event(out, &[], &body);
-            out.extend_from_slice(b"data: [DONE]\n\n");
+            end_with_error(out, &LocalReply::unscreenable_output());
         } else {
             out.extend_from_slice(raw);
         }
@@ -458,15 +452,17 @@ impl StreamScreener {
     fn block(&mut self, out: &mut Vec<u8>) {
         self.ended = true;
         self.held.clear();
-        let body = json!({"error": {
-            "message": self.screener.config.block_message,
-            "type": "invalid_request_error",
-            "param": null,
-            "code": "content_policy_violation",
-        }});
-        write_event(out, &[], &body);
-        out.extend_from_slice(b"data: [DONE]\n\n");
+        let config = &self.screener.config;
+        let reply = LocalReply::content_blocked(config.block_status, &config.block_message);
+        end_with_error(out, &reply);
     }
+}
+
+/// An `error` event carrying `reply`'s body, then `data: [DONE]`.
+fn end_with_error(out: &mut Vec<u8>, reply: &LocalReply) {
+    out.extend_from_slice(b"data: ");
+    out.extend_from_slice(reply.body().as_bytes());
+    out.extend_from_slice(b"\n\ndata: [DONE]\n\n");
 }
 
 /// The end (exclusive) of the first complete event in `buf`, if any.
