@@ -313,34 +313,48 @@ fn upsert(entries: &mut Vec<ScreenEntry>, entry: ScreenEntry) {
     }
 }
 
+/// Reads an object of named entries (`detectors`, `categories`): each entry's
+/// fields are `ENTRY_FIELDS` plus `extra`, and `source` says what it looks for.
+fn parse_named(
+    v: &Value,
+    path: &str,
+    extra: &[&str],
+    entries: &mut Vec<ScreenEntry>,
+    source: impl Fn(&str, &str, &Obj) -> Result<EntrySource, PolicyError>,
+) -> Result<(), PolicyError> {
+    let mut fields = ENTRY_FIELDS.to_vec();
+    fields.extend_from_slice(extra);
+    for (name, value) in object_entries(v, path)? {
+        let p = join(path, name);
+        let e = Obj::new(value, &p, &fields)?;
+        let entry = ScreenEntry {
+            name: name.clone(),
+            source: source(name, &p, &e)?,
+            config: parse_entry(&e)?,
+        };
+        upsert(entries, entry);
+    }
+    Ok(())
+}
+
 fn parse_detectors(
     v: &Value,
     path: &str,
     entries: &mut Vec<ScreenEntry>,
 ) -> Result<(), PolicyError> {
-    for (name, value) in object_entries(v, path)? {
-        let p = join(path, name);
+    parse_named(v, path, &[], entries, |name, p, _| {
         let kind = PiiKind::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = PiiKind::ALL.iter().map(|k| k.name()).collect();
             PolicyError::new(
-                &p,
+                p,
                 format!(
                     "unknown detector, expected one of: {} (custom detectors go in screening.custom)",
                     names.join(", ")
                 ),
             )
         })?;
-        let e = Obj::new(value, &p, ENTRY_FIELDS)?;
-        upsert(
-            entries,
-            ScreenEntry {
-                name: name.clone(),
-                source: EntrySource::Pii(kind),
-                config: parse_entry(&e)?,
-            },
-        );
-    }
-    Ok(())
+        Ok(EntrySource::Pii(kind))
+    })
 }
 
 fn parse_categories(
@@ -348,13 +362,9 @@ fn parse_categories(
     path: &str,
     entries: &mut Vec<ScreenEntry>,
 ) -> Result<(), PolicyError> {
-    for (name, value) in object_entries(v, path)? {
-        let p = join(path, name);
-        super::check_label(name, &p)?;
-        let mut fields = ENTRY_FIELDS.to_vec();
-        fields.push("phrases");
-        let e = Obj::new(value, &p, &fields)?;
-        let phrases = string_list(&e, "phrases")?;
+    parse_named(v, path, &["phrases"], entries, |name, p, e| {
+        super::check_label(name, p)?;
+        let phrases = string_list(e, "phrases")?;
         let builtin = crate::screen::categories::builtin(name).is_some();
         if !builtin && phrases.is_empty() {
             let names: Vec<&str> = crate::screen::categories::BUILTIN
@@ -374,16 +384,8 @@ fn parse_categories(
                 PolicyError::new(format!("{}[{i}]", e.field_path("phrases")), why)
             })?;
         }
-        upsert(
-            entries,
-            ScreenEntry {
-                name: name.clone(),
-                source: EntrySource::Category(phrases),
-                config: parse_entry(&e)?,
-            },
-        );
-    }
-    Ok(())
+        Ok(EntrySource::Category(phrases))
+    })
 }
 
 fn parse_custom(v: &Value, path: &str) -> Result<ScreenEntry, PolicyError> {
