@@ -178,7 +178,7 @@ fn choose_arms(
 fn header_problem(head: &RequestHead) -> Option<BodyProblem> {
     let encoded = head
         .header("content-encoding")
-        .is_some_and(|e| !e.trim().is_empty() && !e.trim().eq_ignore_ascii_case("identity"));
+        .is_some_and(crate::openai::is_compressed);
     encoded.then_some(BodyProblem::Encoded)
 }
 

@@ -68,6 +68,13 @@ impl BodyProblem {
     }
 }
 
+/// True when a `content-encoding` value means a compressed body (anything
+/// but empty or `identity`): the filter cannot read it.
+pub fn is_compressed(content_encoding: &str) -> bool {
+    let e = content_encoding.trim();
+    !e.is_empty() && !e.eq_ignore_ascii_case("identity")
+}
+
 /// What the filter learnt from a readable request body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenAiRequest {

@@ -33,6 +33,11 @@ impl UsageScanner {
         }
     }
 
+    /// True when this scanner reads an SSE stream.
+    pub fn is_sse(&self) -> bool {
+        self.sse
+    }
+
     pub fn feed(&mut self, chunk: &[u8]) {
         if self.overflow {
             return;

@@ -7,7 +7,7 @@ use crate::screening::{count_findings, flag_header_value, ResponseScreen};
 use crate::shared;
 use llm_policy_core::breaker::{self, Admission, Outcome};
 use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
-use llm_policy_core::openai::BodyProblem;
+use llm_policy_core::openai::{is_compressed, BodyProblem};
 use llm_policy_core::policy::{BreakerKey, CircuitConfig, FailureMode, Policy};
 use llm_policy_core::reply::LocalReply;
 use llm_policy_core::request::RequestHead;
@@ -212,6 +212,12 @@ impl PolicyHttp {
         Some((name, value))
     }
 
+    /// The response is an SSE stream (one header read).
+    fn response_is_sse(&self) -> bool {
+        self.get_http_response_header("content-type")
+            .is_some_and(|ct| ct.starts_with("text/event-stream"))
+    }
+
     /// Chooses how the response body is screened (response headers time).
     fn start_response_screening(&mut self, end_of_stream: bool) {
         if let Some((name, value)) = self.flag_header() {
@@ -234,10 +240,11 @@ impl PolicyHttp {
         let rule = plan.rule.name.clone();
         let encoded = self
             .get_http_response_header("content-encoding")
-            .is_some_and(|e| !e.trim().is_empty() && !e.trim().eq_ignore_ascii_case("identity"));
+            .is_some_and(|e| is_compressed(&e));
         let sse = self
-            .get_http_response_header("content-type")
-            .is_some_and(|ct| ct.starts_with("text/event-stream"));
+            .usage
+            .as_ref()
+            .map_or_else(|| self.response_is_sse(), UsageScanner::is_sse);
         let screen = if encoded {
             self.count_unscreenable(&rule, "encoded", closed);
             if !closed {
@@ -661,10 +668,7 @@ impl HttpContext for PolicyHttp {
                 &[("class", class)],
                 1,
             );
-            let sse = self
-                .get_http_response_header("content-type")
-                .is_some_and(|ct| ct.starts_with("text/event-stream"));
-            self.usage = Some(UsageScanner::new(sse));
+            self.usage = Some(UsageScanner::new(self.response_is_sse()));
         }
         if !self.replied {
             self.start_response_screening(end_of_stream);
