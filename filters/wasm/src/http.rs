@@ -237,7 +237,6 @@ impl PolicyHttp {
         }
         let closed = plan.rule.failure_mode.screening == FailureMode::Closed;
         let limit = plan.rule.max_body_bytes;
-        let rule = plan.rule.name.clone();
         let encoded = self
             .get_http_response_header("content-encoding")
             .is_some_and(|e| is_compressed(&e));
@@ -246,7 +245,7 @@ impl PolicyHttp {
             .as_ref()
             .map_or_else(|| self.response_is_sse(), UsageScanner::is_sse);
         let screen = if encoded {
-            self.count_unscreenable(&rule, "encoded", closed);
+            self.count_unscreenable("encoded", closed);
             if !closed {
                 return;
             }
@@ -264,12 +263,12 @@ impl PolicyHttp {
         self.response_screen = Some(screen);
     }
 
-    fn count_unscreenable(&self, rule: &str, reason: &str, closed: bool) {
+    fn count_unscreenable(&self, reason: &str, closed: bool) {
         let action = if closed { "withheld" } else { "passed" };
         self.metrics.count(
             "llm_policy_screening_unscreenable_total",
             &[
-                ("rule", rule),
+                ("rule", self.rule_name()),
                 ("direction", "response"),
                 ("reason", reason),
                 ("action", action),
@@ -281,7 +280,6 @@ impl PolicyHttp {
     /// Screens the response body per [`ResponseScreen`]; `None` when the
     /// response is not screened.
     fn screen_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Option<Action> {
-        let rule = self.rule_name().to_string();
         let closed = self
             .plan
             .as_ref()
@@ -289,7 +287,7 @@ impl PolicyHttp {
         match self.response_screen.as_mut()? {
             ResponseScreen::Json { limit } => {
                 if body_size > *limit {
-                    self.count_unscreenable(&rule, "too_large", closed);
+                    self.count_unscreenable("too_large", closed);
                     return Some(self.refuse_response(body_size, end_of_stream, closed));
                 }
                 if !end_of_stream {
@@ -308,7 +306,7 @@ impl PolicyHttp {
                         }
                     }
                     Err(_) => {
-                        self.count_unscreenable(&rule, "not_json", closed);
+                        self.count_unscreenable("not_json", closed);
                         return Some(self.refuse_response(body_size, true, closed));
                     }
                 }
@@ -333,7 +331,7 @@ impl PolicyHttp {
                 }
                 self.feed_usage(&chunk, end_of_stream);
                 if unscreenable > 0 {
-                    self.count_unscreenable(&rule, "bad_event", closed);
+                    self.count_unscreenable("bad_event", closed);
                 }
                 self.record_screening(Direction::Response, tally);
                 Some(Action::Continue)
