@@ -212,12 +212,6 @@ impl PolicyHttp {
         Some((name, value))
     }
 
-    /// The response is an SSE stream (one header read).
-    fn response_is_sse(&self) -> bool {
-        self.get_http_response_header("content-type")
-            .is_some_and(|ct| ct.starts_with("text/event-stream"))
-    }
-
     /// Chooses how the response body is screened (response headers time).
     fn start_response_screening(&mut self, end_of_stream: bool) {
         if let Some((name, value)) = self.flag_header() {
@@ -237,14 +231,15 @@ impl PolicyHttp {
         }
         let closed = plan.rule.failure_mode.screening == FailureMode::Closed;
         let limit = plan.rule.max_body_bytes;
-        let encoded = self
+        // Single reads: every value the host hands back is a call into the VM
+        // to allocate it, and an absent header costs none.
+        let compressed = self
             .get_http_response_header("content-encoding")
             .is_some_and(|e| is_compressed(&e));
         let sse = self
-            .usage
-            .as_ref()
-            .map_or_else(|| self.response_is_sse(), UsageScanner::is_sse);
-        let screen = if encoded {
+            .get_http_response_header("content-type")
+            .is_some_and(|ct| ct.starts_with("text/event-stream"));
+        let screen = if compressed {
             self.count_unscreenable("encoded", closed);
             if !closed {
                 return;
@@ -405,17 +400,23 @@ impl PolicyHttp {
         }
     }
 
-    fn now_ms(&self) -> u64 {
-        shared::unix_ms(self.get_current_time())
+    /// One clock read: (Unix ms now, ms since the request headers).
+    fn clock(&self) -> (u64, u64) {
+        let now = self.get_current_time();
+        let elapsed = self
+            .started
+            .and_then(|start| now.duration_since(start).ok())
+            .map_or(0, |d| d.as_millis() as u64);
+        (shared::unix_ms(now), elapsed)
     }
 
     /// Picks the canary track (stable while halted on this proxy) and counts it.
-    fn choose_canary(&self, plan: &mut RequestPlan, head: &RequestHead) {
+    fn choose_canary(&self, plan: &mut RequestPlan, head: &RequestHead, now_ms: u64) {
         let Some(cfg) = plan.rule.canary.clone() else {
             return;
         };
         let rule = Rc::clone(&plan.rule);
-        let halted = cfg.halt.is_some() && self.canary.halted(&rule.name, self.now_ms());
+        let halted = cfg.halt.is_some() && self.canary.halted(&rule.name, now_ms);
         plan.choose_canary(head, halted, &mut random_id);
         let track = match &plan.track {
             Some(t) if t.canary => "canary",
@@ -429,7 +430,7 @@ impl PolicyHttp {
     }
 
     /// Feeds the canary window with a finished request's outcome.
-    fn record_canary(&self) {
+    fn record_canary(&self, elapsed_ms: u64) {
         let Some(plan) = self.plan.as_ref() else {
             return;
         };
@@ -440,20 +441,18 @@ impl PolicyHttp {
             return;
         }
         let failure = self.status.is_none_or(|s| s >= 500);
-        let latency = self.first_byte_ms.unwrap_or_else(|| self.elapsed_ms());
+        let latency = self.first_byte_ms.unwrap_or(elapsed_ms);
         self.canary
             .add(&plan.rule.name, track.canary, failure, latency);
     }
 
     fn elapsed_ms(&self) -> u64 {
-        self.started
-            .and_then(|start| self.get_current_time().duration_since(start).ok())
-            .map_or(0, |d| d.as_millis() as u64)
+        self.clock().1
     }
 
     /// Checks the rule's breaker. `Some(action)` when the request is answered
     /// (or rerouted) here; `None` to go on.
-    fn check_circuit(&mut self, plan: &RequestPlan) -> Option<Action> {
+    fn check_circuit(&mut self, plan: &RequestPlan, now_ms: u64) -> Option<Action> {
         let cfg = plan.rule.circuit.clone()?;
         let target = match cfg.per {
             BreakerKey::Rule => None,
@@ -462,7 +461,7 @@ impl PolicyHttp {
                 .and_then(|b| String::from_utf8(b).ok()),
         }
         .unwrap_or_else(|| plan.rule.name.clone());
-        match circuit::admit(&target, self.now_ms(), &cfg, &self.metrics) {
+        match circuit::admit(&target, now_ms, &cfg, &self.metrics) {
             Admission::Reject { retry_after_s } => {
                 if let Some(fallback) = &cfg.fallback {
                     let value = fallback.value.as_deref().unwrap_or("true");
@@ -573,10 +572,12 @@ impl HttpContext for PolicyHttp {
         let Some(policy) = self.policy.clone() else {
             return Action::Continue;
         };
-        self.started = self.get_current_time().into();
+        let now = self.get_current_time();
+        self.started = Some(now);
+        let now_ms = shared::unix_ms(now);
         let head = self.read_head(&policy);
         let mut plan = flow::plan(&policy, &head, !end_of_stream, &mut random_id);
-        self.choose_canary(&mut plan, &head);
+        self.choose_canary(&mut plan, &head, now_ms);
         let endpoint = plan.endpoint.map_or("other", |e| e.label());
         self.metrics.count(
             "llm_policy_requests_total",
@@ -588,7 +589,7 @@ impl HttpContext for PolicyHttp {
         }
         self.count_arms(&plan, "llm_policy_ab_requests_total", &[], 1);
         self.write_routing_headers(&plan);
-        if let Some(action) = self.check_circuit(&plan) {
+        if let Some(action) = self.check_circuit(&plan, now_ms) {
             self.plan = Some(plan);
             return action;
         }
@@ -666,7 +667,7 @@ impl HttpContext for PolicyHttp {
                 &[("class", class)],
                 1,
             );
-            self.usage = Some(UsageScanner::new(self.response_is_sse()));
+            self.usage = Some(UsageScanner::sniffing());
         }
         if !self.replied {
             self.start_response_screening(end_of_stream);
@@ -676,7 +677,12 @@ impl HttpContext for PolicyHttp {
 
     /// This is a chunk, not the whole body: usage is read as it passes.
     fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
-        if self.circuit.is_some() {
+        let timed = self.circuit.as_ref().is_some_and(|(_, _, cfg)| {
+            cfg.first_token_timeout_ms.is_some() || cfg.stream_idle_timeout_ms.is_some()
+        });
+        // The clock is read only when the breaker judges stream timing.
+        self.response.ended |= end_of_stream;
+        if timed {
             let now = self.elapsed_ms();
             let w = &mut self.response;
             if w.first_body_ms.is_none() && body_size > 0 {
@@ -687,7 +693,6 @@ impl HttpContext for PolicyHttp {
             if body_size > 0 {
                 w.last_chunk_ms = now;
             }
-            w.ended |= end_of_stream;
         }
         if let Some(action) = self.screen_response_body(body_size, end_of_stream) {
             return action;
@@ -719,6 +724,11 @@ impl HttpContext for PolicyHttp {
 
     /// Feeds the breaker: the status, or no response at all (reset, timeout).
     fn on_log(&mut self) {
+        let timed = self.circuit.is_some()
+            || self.plan.as_ref().is_some_and(|p| {
+                !p.arms.is_empty() || p.rule.canary.as_ref().is_some_and(|c| c.halt.is_some())
+            });
+        let (now_ms, elapsed) = if timed { self.clock() } else { (0, 0) };
         if let Some((target, admission, cfg)) = self.circuit.take() {
             if self.replied {
                 circuit::release(&target, admission, &self.metrics);
@@ -739,17 +749,10 @@ impl HttpContext for PolicyHttp {
                     max_gap_ms: self.response.max_gap_ms,
                 };
                 let failure = breaker::is_failure(&outcome, &cfg);
-                circuit::record(
-                    &target,
-                    self.now_ms(),
-                    failure,
-                    admission,
-                    &cfg,
-                    &self.metrics,
-                );
+                circuit::record(&target, now_ms, failure, admission, &cfg, &self.metrics);
             }
         }
-        self.record_canary();
+        self.record_canary(elapsed);
         self.count_screening_per_arm();
         let Some(plan) = self.plan.as_ref() else {
             return;
@@ -757,7 +760,6 @@ impl HttpContext for PolicyHttp {
         if plan.arms.is_empty() {
             return;
         }
-        let elapsed = self.elapsed_ms();
         for (exp, arm) in plan.arm_names() {
             let tags = [("experiment", exp), ("arm", arm)];
             self.metrics
