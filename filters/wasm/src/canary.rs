@@ -58,6 +58,13 @@ impl CanaryState {
         }
     }
 
+    /// Creates the shared windows (see [`shared::create`]).
+    pub fn create_windows(&self) {
+        for (rule, _) in &self.rules {
+            shared::create(&shared_key(rule));
+        }
+    }
+
     /// True when some rule's canary can halt: the root then needs its tick.
     pub fn needs_tick(&self) -> bool {
         !self.rules.is_empty()

@@ -40,6 +40,19 @@ impl SharedState for CanaryWindow {
     }
 }
 
+/// Creates `key` with an empty value (a fresh state) if it does not exist.
+/// Compare-and-swap only guards keys that exist: the host accepts any write
+/// to an absent key, so two workers that both found it absent would both
+/// write, and one update (a breaker failure, a canary halt) would be lost or
+/// doubled. The root creates its keys at configuration, before traffic.
+pub fn create(key: &str) {
+    if let Ok((None, None)) = hostcalls::get_shared_data(key) {
+        if let Err(e) = hostcalls::set_shared_data(key, Some(b""), None) {
+            log::warn!("shared data {key}: not created: {e:?}");
+        }
+    }
+}
+
 /// The current value under `key` (a fresh one if absent or unreadable).
 pub fn read<S: SharedState>(key: &str) -> Option<S> {
     let (bytes, _) = hostcalls::get_shared_data(key).ok()?;
