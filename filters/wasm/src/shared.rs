@@ -44,7 +44,9 @@ impl SharedState for CanaryWindow {
 /// Compare-and-swap only guards keys that exist: the host accepts any write
 /// to an absent key, so two workers that both found it absent would both
 /// write, and one update (a breaker failure, a canary halt) would be lost or
-/// doubled. The root creates its keys at configuration, before traffic.
+/// doubled. The root creates the keys it knows at configuration, before
+/// traffic; [`update`] creates any other key (a per-cluster breaker) on first
+/// use, which is its admission at request start, long before its first write.
 pub fn create(key: &str) {
     if let Ok((None, None)) = hostcalls::get_shared_data(key) {
         if let Err(e) = hostcalls::set_shared_data(key, Some(b""), None) {
@@ -68,6 +70,10 @@ pub fn update<S: SharedState, T>(
 ) -> Option<(S, S, T)> {
     for _ in 0..CAS_ATTEMPTS {
         let (bytes, cas) = hostcalls::get_shared_data(key).ok()?;
+        if bytes.is_none() && cas.is_none() {
+            create(key);
+            continue;
+        }
         let before = S::decode(bytes.as_deref().unwrap_or_default());
         let mut after = before;
         let out = change(&mut after);
