@@ -87,6 +87,17 @@ def test_state_is_shared_by_all_workers(make_envoy, failing_stable):
         assert request(proxy.url, "POST", CHAT, chat("x")).header("x-llm-circuit") == "open"
 
 
+def test_per_cluster_breakers_are_shared_by_workers_and_kept_apart(make_envoy, failing_stable):
+    proxy = make_envoy(breaker_policy(per="cluster"), concurrency=2)
+    for _ in range(3):
+        assert request(proxy.url, "POST", CHAT, chat("x")).status == 503
+    for _ in range(6):
+        assert request(proxy.url, "POST", CHAT, chat("x")).header("x-llm-circuit") == "open"
+    assert proxy.metric("llm_policy_circuit_state", target="vllm-stable") == 1
+    other = request(proxy.url, "POST", CHAT, chat("x"), {"x-llm-fallback": "true"})
+    assert other.status == 200 and other.header("x-served-by") == "fallback", "its own breaker"
+
+
 def test_retry_and_timeout_headers_reach_envoy(make_envoy, pods):
     proxy = make_envoy(breaker_policy(consecutive_failures=100,
                                       retry={"max_retries": 2, "retry_on": "5xx"}))
