@@ -6,25 +6,10 @@
 use crate::metrics::Metrics;
 use crate::shared;
 use llm_policy_core::breaker::{Admission, Breaker, State};
-use llm_policy_core::policy::{BreakerKey, CircuitConfig, Policy};
+use llm_policy_core::policy::CircuitConfig;
 
 fn shared_key(target: &str) -> String {
     format!("llm-policy.breaker.{target}")
-}
-
-/// Creates the breakers whose target is a rule (see [`shared::create`]);
-/// per-cluster breakers are created by their first request.
-pub fn create_rule_breakers(policy: &Policy) {
-    let rules = std::iter::once(&policy.default_rule).chain(policy.routes.iter().map(|(_, r)| r));
-    for rule in rules {
-        if rule
-            .circuit
-            .as_ref()
-            .is_some_and(|c| c.per == BreakerKey::Rule)
-        {
-            shared::create(&shared_key(&rule.name));
-        }
-    }
 }
 
 /// Applies `change` to the breaker of `target`; logs and counts transitions.

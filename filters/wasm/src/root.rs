@@ -2,7 +2,6 @@
 //! HTTP context a shared reference to it.
 
 use crate::canary::{CanaryState, TICK_MS};
-use crate::circuit;
 use crate::http::PolicyHttp;
 use crate::metrics::Metrics;
 use crate::shared;
@@ -42,7 +41,6 @@ impl RootContext for PolicyRoot {
                     .count("llm_policy_config_loads_total", &[("outcome", "loaded")], 1);
                 self.canary = Rc::new(CanaryState::for_policy(&policy));
                 self.canary.create_windows();
-                circuit::create_rule_breakers(&policy);
                 let period = if self.canary.needs_tick() { TICK_MS } else { 0 };
                 self.set_tick_period(Duration::from_millis(period));
                 self.policy = Some(Rc::new(policy));

@@ -44,9 +44,10 @@ impl SharedState for CanaryWindow {
 /// Compare-and-swap only guards keys that exist: the host accepts any write
 /// to an absent key, so two workers that both found it absent would both
 /// write, and one update (a breaker failure, a canary halt) would be lost or
-/// doubled. The root creates the keys it knows at configuration, before
-/// traffic; [`update`] creates any other key (a per-cluster breaker) on first
-/// use, which is its admission at request start, long before its first write.
+/// doubled. [`update`] creates a key on first use: for a breaker that is its
+/// admission at request start, long before its first write at the end of the
+/// request. Canary windows are first written by the tick that first reads
+/// them, so the root creates those at configuration, before traffic.
 pub fn create(key: &str) {
     if let Ok((None, None)) = hostcalls::get_shared_data(key) {
         if let Err(e) = hostcalls::set_shared_data(key, Some(b""), None) {
