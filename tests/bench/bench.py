@@ -146,6 +146,13 @@ def filter_requests_total(envoy):
     return int(total)
 
 
+def rotated(rnd):
+    """The configs in round `rnd`'s order: rotated by one each round, so slow
+    drift of the machine hits every config alike."""
+    k = rnd % len(CONFIGS)
+    return CONFIGS[k:] + CONFIGS[:k]
+
+
 def bench(args, envoys, workdir):
     """All rounds for every size; the config order rotates each round."""
     runs = []
@@ -155,8 +162,7 @@ def bench(args, envoys, workdir):
         for name in CONFIGS:
             run_wrk(envoys[name].url, body_file, WARMUP_S)
         for rnd in range(args.rounds):
-            k = rnd % len(CONFIGS)
-            for name in CONFIGS[k:] + CONFIGS[:k]:
+            for name in rotated(rnd):
                 run = measure(envoys[name], body_file, args.duration)
                 run.update(size=size, round=rnd, config=name)
                 runs.append(run)
@@ -179,8 +185,7 @@ def unloaded_latency(args, envoys, workdir):
     body_file.write_bytes(chat_body(1024))
     runs = {name: [] for name in CONFIGS}
     for rnd in range(args.rounds):
-        k = rnd % len(CONFIGS)
-        for name in CONFIGS[k:] + CONFIGS[:k]:
+        for name in rotated(rnd):
             runs[name].append(measure(envoys[name], body_file, args.duration, connections=1))
     result = {}
     print("\nunloaded (wrk -c1, 1 KB): median (IQR) over rounds of the same round's difference")
@@ -331,10 +336,10 @@ def callgrind_total(exe, requests, size, workdir):
     out = Path(workdir) / f"callgrind-{requests}-{size}.out"
     subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                     str(exe), str(requests), str(size)], check=True, capture_output=True)
-    for line in out.read_text().splitlines():
-        if line.startswith(("totals:", "summary:")):
-            return int(line.split()[1])
-    raise RuntimeError(f"no totals in {out}")
+    total = envoy_instructions.read_total(out)
+    if total is None:
+        raise RuntimeError(f"no totals in {out}")
+    return total
 
 
 def core_instructions(sizes, workdir):

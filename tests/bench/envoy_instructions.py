@@ -1,6 +1,6 @@
 """Instructions per request of a whole Envoy (its C++, V8 and the filter),
 counted by callgrind. Wall-clock numbers on a shared machine swing ±30%
-between identical runs; this count repeats to within a fraction of a
+between identical runs; this count repeats to within about one
 percent, so it is the number to compare across changes to the filter.
 
 Each configuration runs in its own Envoy under `valgrind --tool=callgrind`:
@@ -42,16 +42,22 @@ def send(port, body, n):
         conn.close()
 
 
+def read_total(path):
+    """The instruction total of a callgrind output file; None until written."""
+    for line in Path(path).read_text(errors="replace").splitlines():
+        if line.startswith(("totals:", "summary:")):
+            return int(line.split()[1])
+    return None
+
+
 def dumped_total(outdir, pid, before):
-    """The `totals:` of the newest dump of `pid` not in `before`."""
+    """The total of the newest dump of `pid` not in `before`."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        new = set(Path(outdir).glob(f"cg.{pid}.*")) - before
-        for dump in new:
-            text = dump.read_text(errors="replace")
-            for line in text.splitlines():
-                if line.startswith(("totals:", "summary:")):
-                    return int(line.split()[1])
+        for dump in set(Path(outdir).glob(f"cg.{pid}.*")) - before:
+            total = read_total(dump)
+            if total is not None:
+                return total
         time.sleep(0.2)
     raise TimeoutError(f"no callgrind dump from pid {pid}")
 
@@ -86,7 +92,7 @@ def measure(workdir, pods, configs, body):
         result = {name: f.result() for name, f in futures.items()}
     base, floor = result.get("no-filter"), result.get("empty-wasm")
     print(f"\nwhole-Envoy instructions per request at 1 KB (callgrind, {REQUESTS} requests"
-          " after a warm-up; exact to within ~0.5%)")
+          " after a warm-up; repeatable to about 1%)")
     print(f"{'config':<13}{'instr/req':>11}{'vs no-filter':>14}{'vs empty-wasm':>15}")
     for name, n in result.items():
         vs_base = f"{n - base:+,.0f}" if base else ""
