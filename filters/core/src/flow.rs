@@ -305,11 +305,12 @@ impl RequestPlan {
         out
     }
 
-    /// `(experiment id, arm name)` of every chosen arm, in experiment order.
+    /// `(experiment label, arm name)` of every chosen arm, in experiment
+    /// order: the label is the id made safe for metrics and headers.
     pub fn arm_names(&self) -> impl Iterator<Item = (&str, &str)> {
         self.arms.iter().map(|c| {
             let exp = &self.rule.ab.experiments[c.experiment];
-            (exp.id.as_str(), exp.arms[c.arm].name.as_str())
+            (exp.label.as_str(), exp.arms[c.arm].name.as_str())
         })
     }
 
