@@ -282,6 +282,44 @@ impl RequestPlan {
             && (!self.body_edits.is_empty() || self.screener(Direction::Request).is_some())
     }
 
+    /// Headers the rule owns that the client sent and [`request_headers`]
+    /// will not overwrite: the adapter removes them before the request goes
+    /// upstream. Owned: every experiment's arm header and the `set_headers`
+    /// names of every arm (not only the chosen one, so a user of one arm
+    /// cannot borrow another arm's routing header), the canary header, the
+    /// breaker's fallback header unless the caller is trusted (the breaker
+    /// writes it itself when it reroutes), and the trust header, which never
+    /// reaches the pod. Sorted, without duplicates.
+    ///
+    /// [`request_headers`]: RequestPlan::request_headers
+    pub fn headers_to_remove(&self, head: &RequestHead) -> Vec<&str> {
+        let written = self.request_headers();
+        let rule = &self.rule;
+        let mut owned: Vec<&str> = Vec::new();
+        for exp in &rule.ab.experiments {
+            owned.push(&exp.header);
+            for arm in &exp.arms {
+                owned.extend(arm.set_headers.iter().map(|(name, _)| name.as_str()));
+            }
+        }
+        if let Some(canary) = &rule.canary {
+            owned.push(&canary.header);
+        }
+        let fallback = rule.circuit.as_ref().and_then(|c| c.fallback.as_ref());
+        if let (false, Some(fallback)) = (self.trusted, fallback) {
+            owned.push(&fallback.name);
+        }
+        if let Some(trust) = &rule.trust {
+            owned.push(&trust.name);
+        }
+        owned.retain(|name| {
+            head.header(name).is_some() && !written.iter().any(|(w, _)| w == name)
+        });
+        owned.sort_unstable();
+        owned.dedup();
+        owned
+    }
+
     /// Request headers to set (replacing incoming copies): each experiment's
     /// arm header and its arm's `set_headers`.
     pub fn request_headers(&self) -> Vec<(&str, &str)> {
@@ -570,5 +608,47 @@ mod tests {
             vec![("x-canary", "false")],
             "forced"
         );
+    }
+
+    #[test]
+    fn client_copies_of_owned_headers_are_removed() {
+        let p = policy(
+            r#"{"version":1,"subject":{"sources":[{"header":"x-user-id"}]},
+                "trust":{"header":{"name":"x-qa-token","value":"0123456789abcdef"}},
+                "ab":{"experiments":[{"id":"size","arms":[
+                    {"name":"large","weight":0,"set_headers":{"x-model-pool":"large"}},
+                    {"name":"small","weight":100}]}]},
+                "circuit":{"fallback":{"header":{"name":"x-llm-fallback","value":"true"}}}}"#,
+        );
+        let forged = [
+            ("x-user-id", "u"),
+            ("x-model-pool", "large"),
+            ("x-llm-fallback", "true"),
+            ("x-ab-size", "large"),
+            ("x-qa-token", "guess"),
+            ("x-other", "kept"),
+        ];
+        let h = head("GET", "/v1/models", &forged);
+        let untrusted = plan(&p, &h, false, &mut no_random);
+        assert_eq!(untrusted.request_headers(), vec![("x-ab-size", "small")]);
+        assert_eq!(
+            untrusted.headers_to_remove(&h),
+            vec!["x-llm-fallback", "x-model-pool", "x-qa-token"]
+        );
+        let mut t = forged.to_vec();
+        t.retain(|(n, _)| *n != "x-qa-token");
+        t.push(("x-qa-token", "0123456789abcdef"));
+        let th = head("GET", "/v1/models", &t);
+        let trusted = plan(&p, &th, false, &mut no_random);
+        assert_eq!(
+            trusted.request_headers(),
+            vec![("x-ab-size", "large"), ("x-model-pool", "large")]
+        );
+        // a trusted caller keeps its fallback; its token still stops here
+        assert_eq!(trusted.headers_to_remove(&th), vec!["x-qa-token"]);
+        let clean = head("GET", "/v1/models", &[("x-user-id", "u")]);
+        assert!(plan(&p, &clean, false, &mut no_random)
+            .headers_to_remove(&clean)
+            .is_empty());
     }
 }

@@ -138,11 +138,16 @@ impl PolicyHttp {
         }
     }
 
-    /// Applies the plan's routing headers; Envoy re-matches the route after.
-    fn write_routing_headers(&self, plan: &RequestPlan) {
+    /// Removes the client's copies of headers the policy owns, applies the
+    /// plan's routing headers; Envoy re-matches the route after any change.
+    fn write_routing_headers(&self, plan: &RequestPlan, head: &RequestHead) {
+        let removed = plan.headers_to_remove(head);
         let headers = plan.request_headers();
-        if headers.is_empty() {
+        if headers.is_empty() && removed.is_empty() {
             return;
+        }
+        for name in removed {
+            self.set_http_request_header(name, None);
         }
         for (name, value) in headers {
             self.set_http_request_header(name, Some(value));
@@ -588,7 +593,7 @@ impl HttpContext for PolicyHttp {
             self.debug_value = Some(plan.debug_header(&policy.revision));
         }
         self.count_arms(&plan, "llm_policy_ab_requests_total", &[], 1);
-        self.write_routing_headers(&plan);
+        self.write_routing_headers(&plan, &head);
         if let Some(action) = self.check_circuit(&plan, now_ms) {
             self.plan = Some(plan);
             return action;
