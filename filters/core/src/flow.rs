@@ -312,9 +312,7 @@ impl RequestPlan {
         if let Some(trust) = &rule.trust {
             owned.push(&trust.name);
         }
-        owned.retain(|name| {
-            head.header(name).is_some() && !written.iter().any(|(w, _)| w == name)
-        });
+        owned.retain(|name| head.header(name).is_some() && !written.iter().any(|(w, _)| w == name));
         owned.sort_unstable();
         owned.dedup();
         owned

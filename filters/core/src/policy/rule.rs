@@ -8,8 +8,8 @@ use super::error::PolicyError;
 use super::reader::Obj;
 use super::route_match::HeaderMatch;
 use super::screening;
-use serde_json::Value;
 use crate::screen::Screener;
+use serde_json::Value;
 use std::rc::Rc;
 
 /// Whether a capability lets traffic through when it cannot do its job.
@@ -222,7 +222,7 @@ fn parse_trust_header(
                  a header that only has to be present trusts every client",
             ));
         }
-        (Some(value), None) if value.is_empty() => {
+        (Some(""), None) => {
             return Err(PolicyError::new(h.field_path("value"), "must not be empty"));
         }
         (Some(value), None) => value.to_string(),
