@@ -85,7 +85,8 @@ test-envoy-oldest: build .venv-envoy-$(ENVOY_OLDEST)/.done
 
 ## validate: every policy under policies/ through the filter's own parser
 validate: build
-	target/release/llm-policy validate policies/default.json policies/examples/*.json
+	LLM_POLICY_TRUST_TOKEN=$${LLM_POLICY_TRUST_TOKEN:-validate-only-0123456789} \
+	  target/release/llm-policy validate policies/default.json policies/examples/*.json
 
 clean:
 	rm -rf target dist $(VENV) $(TOOLS) .venv-envoy-*

@@ -13,6 +13,7 @@ process leave nothing listening. A port already taken (a stale pod, another
 import argparse
 import ctypes
 import os
+import secrets
 import socket
 import signal
 import subprocess
@@ -77,6 +78,10 @@ Try:
   for i in $(seq 1 7); do curl -s -o /dev/null localhost:{listen}/v1/models \\
        -w "%{{http_code}} retry-after=%header{{retry-after}} %header{{x-llm-circuit}}\\n"; done
   curl -s localhost:8001/mock/faults -d '{{}}'
+
+  # trusted callers (policies whose trust.header uses value_env LLM_POLICY_TRUST_TOKEN,
+  # e.g. POLICY=policies/examples/istio-routing.json) send this run's token:
+  #   -H 'x-llm-qa-token: {token}'
 
 Ctrl-C stops Envoy and the pods.
 """
@@ -186,6 +191,8 @@ def serve(args, procs, values, listen, admin, pods):
             values[f"{pool.upper()}_PORT"] = str(port)
         pods_line = ", ".join(f"{p} mock on :{port} (echo mode)" for p, port in pods.items())
 
+    # Policies take the trust token from the VM environment; a run without one gets a fresh one.
+    os.environ.setdefault("LLM_POLICY_TRUST_TOKEN", secrets.token_hex(16))
     config = Path(tempfile.mkdtemp(prefix="llm-policy-run-")) / "envoy.yaml"
     config.write_text(render(ROOT / "envoy" / "llm-policy.yaml", values, args.policy or None))
     envoy = start([str(ENVOY), "-c", str(config), "--concurrency", "2", "--use-dynamic-base-id",
@@ -196,7 +203,8 @@ def serve(args, procs, values, listen, admin, pods):
         print("\nEnvoy did not start: see its log above (an invalid policy is named there).",
               file=sys.stderr)
         return 1
-    print(TOUR.format(listen=listen, admin=admin, pods=pods_line), flush=True)
+    print(TOUR.format(listen=listen, admin=admin, pods=pods_line,
+                      token=os.environ["LLM_POLICY_TRUST_TOKEN"]), flush=True)
     envoy.wait()
     return envoy.returncode or 0
 

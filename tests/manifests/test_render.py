@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from test_istio_manifests import CLI, ROOT, crd_schemas
+from test_istio_manifests import CLI, EXAMPLE_ENV, ROOT, crd_schemas
 
 CONFIGMAP = ROOT / "istio" / "policy-configmap.yaml"
 SHA_FILE = ROOT / "dist" / "llm-policy.wasm.sha256"
@@ -19,7 +19,7 @@ def render(kind, configmap=CONFIGMAP, check=True):
         [str(CLI), "render", "--configmap", str(configmap), "--kind", kind, "--name", "llm-policy",
          "--namespace", "llm-serving", "--url", "oci://registry.example.com/platform/llm-policy:0.1.0",
          "--sha256-file", str(SHA_FILE), "--selector", "app=llm-gateway", "--fail-strategy", "FAIL_OPEN"],
-        capture_output=True, text=True, check=check)
+        capture_output=True, text=True, check=check, env=EXAMPLE_ENV)
 
 
 def policy_in_configmap():
