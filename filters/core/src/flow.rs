@@ -3,6 +3,7 @@
 
 use crate::ab::{self, Assigned};
 use crate::canary::{self as canary_track, TrackChoice};
+use crate::json_splice;
 use crate::openai::{
     apply_edits, parse_request_value, BodyEdits, BodyProblem, Endpoint, OpenAiRequest,
 };
@@ -231,8 +232,9 @@ impl RequestPlan {
             apply_edits(endpoint, &mut value, &self.body_edits);
             changed = true;
         }
+        // Only the changed values are rewritten; the rest keeps its bytes.
         let rewritten = if changed {
-            serde_json::to_vec(&value).ok()
+            json_splice::rewrite(body, &value)
         } else {
             None
         };
@@ -648,5 +650,53 @@ mod tests {
         assert!(plan(&p, &clean, false, &mut no_random)
             .headers_to_remove(&clean)
             .is_empty());
+    }
+
+    #[test]
+    fn a_redacting_rewrite_keeps_every_number_as_written() {
+        let p = policy(r#"{"version":1,"screening":{"detectors":{"email":{"action":"redact"}}}}"#);
+        let h = head("POST", "/v1/chat/completions", &[]);
+        let plan = plan(&p, &h, true, &mut no_random);
+        let body = br#"{"model":"m","seed":12345678901234567890123,"temperature":0.70,
+            "top_p":1.0,"n":1e0,"logit_bias":{"50256":-100},"max_tokens":18446744073709551616,
+            "messages":[{"role":"user","content":"mail jane@example.com"}]}"#;
+        let BodyVerdict::Forward(_, Some(rewritten), _) = plan.judge_body(body) else {
+            panic!("expected a rewrite");
+        };
+        let text = String::from_utf8(rewritten).unwrap();
+        for number in [
+            "12345678901234567890123",
+            "0.70",
+            "1.0",
+            "1e0",
+            "-100",
+            "18446744073709551616",
+        ] {
+            assert!(text.contains(number), "{number} changed: {text}");
+        }
+        assert!(!text.contains("jane@example.com"));
+    }
+
+    #[test]
+    fn duplicate_keys_make_a_body_unscreenable() {
+        let closed =
+            policy(r#"{"version":1,"screening":{"detectors":{"email":{"action":"redact"}}}}"#);
+        let h = head("POST", "/v1/chat/completions", &[]);
+        let body = br#"{"model":"m","messages":[{"role":"user","content":"jane@example.com"}],
+            "messages":[{"role":"user","content":"hello"}]}"#;
+        match plan(&closed, &h, true, &mut no_random).judge_body(body) {
+            BodyVerdict::Reject(BodyProblem::DuplicateKey, reply) => {
+                assert_eq!((reply.status, reply.code), (400, "duplicate_key"));
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let open = policy(
+            r#"{"version":1,"failure_mode":{"screening":"open"},
+                "screening":{"detectors":{"email":{"action":"redact"}}}}"#,
+        );
+        assert_eq!(
+            plan(&open, &h, true, &mut no_random).judge_body(body),
+            BodyVerdict::ForwardUnread(BodyProblem::DuplicateKey)
+        );
     }
 }

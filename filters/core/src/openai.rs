@@ -1,5 +1,6 @@
 //! OpenAI-style request bodies: which endpoint, and what a body holds.
 
+use crate::json_strict::{self, StrictError};
 use serde_json::Value;
 
 /// The OpenAI-compatible endpoints whose bodies the filter reads. Any path
@@ -53,6 +54,9 @@ pub enum BodyProblem {
     TooLarge,
     /// `content-encoding` is something other than `identity`.
     Encoded,
+    /// The same key twice in one object: parsers disagree on which copy
+    /// counts, so the body cannot be judged.
+    DuplicateKey,
 }
 
 impl BodyProblem {
@@ -64,6 +68,7 @@ impl BodyProblem {
             BodyProblem::NotAnObject => "not_an_object",
             BodyProblem::TooLarge => "body_too_large",
             BodyProblem::Encoded => "unsupported_content_encoding",
+            BodyProblem::DuplicateKey => "duplicate_key",
         }
     }
 }
@@ -148,7 +153,10 @@ pub fn parse_request_value(
     body: &[u8],
 ) -> Result<(OpenAiRequest, Value), BodyProblem> {
     let text = std::str::from_utf8(body).map_err(|_| BodyProblem::InvalidUtf8)?;
-    let mut value: Value = serde_json::from_str(text).map_err(|_| BodyProblem::InvalidJson)?;
+    let mut value = json_strict::from_str(text).map_err(|e| match e {
+        StrictError::DuplicateKey => BodyProblem::DuplicateKey,
+        StrictError::Invalid => BodyProblem::InvalidJson,
+    })?;
     if !value.is_object() {
         return Err(BodyProblem::NotAnObject);
     }

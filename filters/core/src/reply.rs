@@ -29,6 +29,10 @@ impl LocalReply {
                 413,
                 format!("The request body exceeds the policy limit of {max_body_bytes} bytes."),
             ),
+            BodyProblem::DuplicateKey => (
+                400,
+                "The request body has the same key twice in one object.".to_string(),
+            ),
             BodyProblem::Encoded => (
                 415,
                 "Compressed request bodies are not accepted on this route; send identity encoding."

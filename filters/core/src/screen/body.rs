@@ -110,13 +110,15 @@ pub fn screen_response_bytes(
     body: &[u8],
     restore: Option<&RestoreMap>,
 ) -> Result<(Option<Vec<u8>>, BodyScreen), Unscreenable> {
-    let mut value: Value = serde_json::from_slice(body).map_err(|_| Unscreenable)?;
+    // Duplicate keys make an output unscreenable: the client's parser may read the other copy.
+    let mut value = crate::json_strict::from_slice(body).map_err(|_| Unscreenable)?;
     if !value.is_object() {
         return Err(Unscreenable);
     }
     let screened = screen_response(screener, &mut value, restore);
     let bytes = if screened.changed {
-        Some(serde_json::to_vec(&value).map_err(|_| Unscreenable)?)
+        // Only the rewritten strings change; numbers and the rest keep their bytes.
+        Some(crate::json_splice::rewrite(body, &value).ok_or(Unscreenable)?)
     } else {
         None
     };
