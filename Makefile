@@ -65,6 +65,7 @@ clippy:
 
 core-test:
 	cargo test -p llm-policy-core
+	cargo test -p llm-policy-wasm
 
 ## core-test-wasm: the same core tests compiled to wasm32, run under Node by wasm-bindgen-test
 core-test-wasm: $(TOOLS)/bin/wasm-bindgen-test-runner

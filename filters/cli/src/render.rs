@@ -15,6 +15,10 @@ pub struct RenderArgs {
     pub fail_strategy: String,
     pub phase: String,
     pub priority: i64,
+    /// EnvoyFilter: set `allow_on_headers_stop_iteration` (Envoy 1.35+) and,
+    /// beside it, the VM variable `LLM_POLICY_HOLD_HEADERS` that tells the
+    /// filter it may hold request headers until the body is judged.
+    pub hold_headers: bool,
 }
 
 /// The policy (`data."policy.json"`) of a ConfigMap manifest, validated by the filter's parser.
@@ -148,6 +152,10 @@ fn envoy_filter(
     if !env.is_empty() {
         vm_config["environment_variables"] = json!({ "host_env_keys": env });
     }
+    if a.hold_headers {
+        vm_config["environment_variables"]["key_values"] =
+            json!({"LLM_POLICY_HOLD_HEADERS": "true"});
+    }
     let mut spec = Map::new();
     if let Some(s) = selector {
         spec.insert(
@@ -169,6 +177,7 @@ fn envoy_filter(
                 "config": {
                     "name": "llm-policy", "root_id": "llm-policy",
                     "fail_open": a.fail_strategy == "FAIL_OPEN",
+                    "allow_on_headers_stop_iteration": a.hold_headers,
                     "vm_config": vm_config,
                     "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue",
                                       "value": policy.to_string()}}}}}}]),
