@@ -1,8 +1,11 @@
 //! Screening a streamed (SSE) chat or completions response event by event,
 //! without holding the stream.
 //!
-//! Each text field of each choice (`delta.content`, `delta.reasoning_content`,
-//! `text`, each tool call's `function.arguments`) is a stream of its own.
+//! Each text field of each choice (`delta.content`, `delta.refusal`,
+//! `delta.reasoning_content`, `delta.reasoning`, `text`, each tool call's
+//! `function.arguments`) is a stream of its own. A chunk where one of these
+//! is neither a string nor `null` (content given as parts or an object) is
+//! unscreenable, like an event that is not JSON.
 //! An event's text is released at once, except for a tail that could still
 //! grow into a match (a word that may be the start of an email, the first
 //! words of a banned phrase, half a hash token): that tail is held and goes
@@ -27,6 +30,10 @@ const MAX_EVENT_BYTES: usize = 1 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     Content,
+    Refusal,
+    /// `delta.reasoning_content`.
+    ReasoningContent,
+    /// `delta.reasoning` (newer vLLM).
     Reasoning,
     Text,
     ToolArguments(u64),
@@ -131,6 +138,9 @@ impl StreamScreener {
                 let delta = kind.ends_with(".delta");
                 return self.responses_event(delta, chunk, &others, raw, out);
             }
+        }
+        if !chunk_is_readable(&chunk) {
+            return self.unscreenable(raw, out);
         }
         let changed = self.screen_chunk(&mut chunk);
         if self.ended {
@@ -541,7 +551,9 @@ fn fields_of(choice: &mut Value) -> Vec<(Field, &mut String)> {
     for (k, v) in delta.iter_mut() {
         match (k.as_str(), v) {
             ("content", Value::String(s)) => out.push((Field::Content, s)),
-            ("reasoning_content", Value::String(s)) => out.push((Field::Reasoning, s)),
+            ("refusal", Value::String(s)) => out.push((Field::Refusal, s)),
+            ("reasoning_content", Value::String(s)) => out.push((Field::ReasoningContent, s)),
+            ("reasoning", Value::String(s)) => out.push((Field::Reasoning, s)),
             ("tool_calls", Value::Array(calls)) => {
                 for (pos, call) in calls.iter_mut().enumerate() {
                     let index = call
@@ -559,16 +571,46 @@ fn fields_of(choice: &mut Value) -> Vec<(Field, &mut String)> {
     out
 }
 
+/// The delta fields read as text, by name.
+const DELTA_TEXT_FIELDS: [(&str, Field); 4] = [
+    ("content", Field::Content),
+    ("refusal", Field::Refusal),
+    ("reasoning_content", Field::ReasoningContent),
+    ("reasoning", Field::Reasoning),
+];
+
+/// False when a text field of a choice is neither a string nor `null`
+/// (content as parts or an object, tool-call arguments as an object): the
+/// event cannot be screened.
+fn chunk_is_readable(chunk: &Map<String, Value>) -> bool {
+    let text_or_null = |v: Option<&Value>| v.is_none_or(|v| v.is_string() || v.is_null());
+    let Some(Value::Array(choices)) = chunk.get("choices") else {
+        return true;
+    };
+    choices.iter().all(|choice| {
+        let delta = choice.get("delta");
+        let calls = delta
+            .and_then(|d| d.get("tool_calls"))
+            .and_then(Value::as_array);
+        text_or_null(choice.get("text"))
+            && DELTA_TEXT_FIELDS
+                .iter()
+                .all(|(name, _)| text_or_null(delta.and_then(|d| d.get(*name))))
+            && calls
+                .into_iter()
+                .flatten()
+                .all(|call| text_or_null(call.pointer("/function/arguments")))
+    })
+}
+
 /// Makes sure `choice` has `field` (empty if absent); true if it was added.
 fn ensure_field(choice: &mut Value, field: Field) -> bool {
     let present = match field {
         Field::Delta => true,
         Field::Text => choice.get("text").is_some_and(Value::is_string),
-        Field::Content => choice
-            .pointer("/delta/content")
-            .is_some_and(Value::is_string),
-        Field::Reasoning => choice
-            .pointer("/delta/reasoning_content")
+        Field::Content | Field::Refusal | Field::ReasoningContent | Field::Reasoning => choice
+            .get("delta")
+            .and_then(|d| d.get(delta_name(field)))
             .is_some_and(Value::is_string),
         Field::ToolArguments(i) => choice
             .pointer("/delta/tool_calls")
@@ -587,6 +629,14 @@ fn ensure_field(choice: &mut Value, field: Field) -> bool {
     !present
 }
 
+/// The name of a `delta` text field.
+fn delta_name(field: Field) -> &'static str {
+    DELTA_TEXT_FIELDS
+        .iter()
+        .find(|(_, f)| *f == field)
+        .map_or("content", |(name, _)| name)
+}
+
 /// Sets `field` of a streamed choice to `text`, creating the path.
 fn set_field(choice: &mut Value, field: Field, text: String) {
     let Some(obj) = choice.as_object_mut() else {
@@ -601,11 +651,8 @@ fn set_field(choice: &mut Value, field: Field, text: String) {
         return;
     };
     match field {
-        Field::Content => {
-            delta.insert("content".into(), Value::String(text));
-        }
-        Field::Reasoning => {
-            delta.insert("reasoning_content".into(), Value::String(text));
+        Field::Content | Field::Refusal | Field::ReasoningContent | Field::Reasoning => {
+            delta.insert(delta_name(field).into(), Value::String(text));
         }
         Field::ToolArguments(i) => {
             let calls = delta.entry("tool_calls").or_insert_with(|| json!([]));
@@ -816,5 +863,62 @@ mod tests {
         assert!(String::from_utf8(out)
             .unwrap()
             .contains(r#""content":"now""#));
+    }
+
+    #[test]
+    fn refusal_and_reasoning_deltas_are_screened_as_their_own_streams() {
+        for field in ["refusal", "reasoning", "reasoning_content"] {
+            let mut s = StreamScreener::new(pii(), None, true);
+            let mut raw = Vec::new();
+            let pieces = ["I won't mail jo", "hn.doe@exa", "mple.com", " today."];
+            for (i, p) in pieces.iter().enumerate() {
+                let finish = (i + 1 == pieces.len()).then_some("stop");
+                let chunk =
+                    json!({"choices":[{"index":0,"delta":{field: *p},"finish_reason":finish}]});
+                raw.extend(s.feed(format!("data: {chunk}\n\n").as_bytes(), false));
+            }
+            raw.extend(s.feed(b"data: [DONE]\n\n", true));
+            let raw = String::from_utf8(raw).unwrap();
+            let mut text = String::new();
+            for e in raw.split("\n\n") {
+                let Some(v) = e
+                    .strip_prefix("data: ")
+                    .and_then(|d| serde_json::from_str::<Value>(d).ok())
+                else {
+                    continue;
+                };
+                if let Some(t) = v["choices"][0]["delta"][field].as_str() {
+                    text.push_str(t);
+                }
+            }
+            assert_eq!(text, "I won't mail [EMAIL] today.", "{field}: {raw}");
+            assert!(!raw.contains("john") && !raw.contains("exa"), "{raw}");
+        }
+    }
+
+    #[test]
+    fn text_fields_that_are_not_strings_make_the_event_unscreenable() {
+        for delta in [
+            json!({"content":[{"type":"text","text":"jo@x.io"}]}),
+            json!({"content":{"text":"jo@x.io"}}),
+            json!({"refusal":["jo@x.io"]}),
+            json!({"tool_calls":[{"index":0,"function":{"arguments":{"a":"jo@x.io"}}}]}),
+        ] {
+            let chunk = json!({"choices":[{"index":0,"delta":delta,"finish_reason":null}]});
+            let event = format!("data: {chunk}\n\n");
+            let mut closed = StreamScreener::new(pii(), None, true);
+            let out = String::from_utf8(closed.feed(event.as_bytes(), false)).unwrap();
+            assert!(
+                out.contains("unscreenable_output") && !out.contains("jo@x.io"),
+                "{out}"
+            );
+            let mut open = StreamScreener::new(pii(), None, false);
+            assert_eq!(open.feed(event.as_bytes(), false), event.as_bytes());
+            assert_eq!(open.unscreenable, 1);
+        }
+        let mut s = StreamScreener::new(pii(), None, true);
+        let nulls =
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"refusal\":null}}]}\n\n";
+        assert_eq!(s.feed(nulls.as_bytes(), false), nulls.as_bytes());
     }
 }
