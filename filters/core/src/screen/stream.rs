@@ -19,6 +19,7 @@
 //! SDKs raise as an `APIError`.
 
 use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
+use super::pii::{open_pem_block, pem_key_body, MAX_PEM_LEN};
 use super::redact::RestoreMap;
 use crate::reply::LocalReply;
 use serde_json::{json, Map, Value};
@@ -56,6 +57,13 @@ pub struct StreamScreener {
     fail_closed: bool,
     buf: Vec<u8>,
     held: Vec<(FieldKey, String)>,
+    /// Fields inside a private-key block longer than [`MAX_PEM_LEN`]: its
+    /// head went out redacted, the rest of its key body is dropped as it
+    /// arrives, through its footer.
+    in_long_key: Vec<FieldKey>,
+    /// Fields whose held text is an open private-key block from its start:
+    /// until a `-` arrives (a footer needs one) it only grows, unscanned.
+    holding_key: Vec<FieldKey>,
     /// The last chunk object seen, for events the screener writes itself.
     template: Option<Map<String, Value>>,
     /// Per responses-API part: its last delta event (other lines, object).
@@ -79,6 +87,8 @@ impl StreamScreener {
             fail_closed,
             buf: Vec::new(),
             held: Vec::new(),
+            in_long_key: Vec::new(),
+            holding_key: Vec::new(),
             template: None,
             delta_templates: Vec::new(),
             tally: Tally::default(),
@@ -315,7 +325,28 @@ impl StreamScreener {
     /// released now (screened, redacted, tokens restored).
     fn step(&mut self, key: FieldKey, incoming: &str, last: bool) -> Option<String> {
         let mut pending = self.take_held(key);
+        let was_holding_key = self.holding_key.contains(&key);
+        self.holding_key.retain(|k| *k != key);
         pending.push_str(incoming);
+        if was_holding_key && !last && !incoming.contains('-') && pending.len() <= MAX_PEM_LEN {
+            // nothing in it can be released before the footer: scan it then
+            self.held.push((key, pending));
+            self.holding_key.push(key);
+            return Some(String::new());
+        }
+        if let Some(i) = self.in_long_key.iter().position(|k| *k == key) {
+            // drop the key body; keep a blank or `-----END` tail that may go on
+            let body = pem_key_body(pending.as_bytes(), 0, true);
+            let tail = pending.get(body.end..).unwrap_or_default().to_string();
+            if body.open && !last && tail.len() <= MAX_PEM_LEN {
+                if !tail.is_empty() {
+                    self.held.push((key, tail));
+                }
+                return Some(String::new());
+            }
+            self.in_long_key.swap_remove(i);
+            pending = tail;
+        }
         let mut findings = Vec::new();
         self.screener
             .find(&pending, Direction::Response, &mut findings);
@@ -328,18 +359,27 @@ impl StreamScreener {
             self.ended = true;
             return None;
         }
-        let cut = if last {
-            pending.len()
-        } else {
-            self.release_point(&pending, &findings)
+        // A private-key block past the hold-back bound goes out now (redacted
+        // per its action) and the rest of its body is dropped as it comes.
+        let long_key = findings
+            .iter()
+            .find(|f| is_long_open_key(&pending, f))
+            .copied();
+        let cut = match long_key {
+            _ if last => pending.len(),
+            Some(f) => f.span.end,
+            None => self.release_point(&pending, &findings),
         };
         let mut cut = cut.min(pending.len());
         while !pending.is_char_boundary(cut) {
             cut -= 1;
         }
-        let held = pending.split_off(cut);
-        if !held.is_empty() {
-            self.held.push((key, held));
+        let mut rest = pending.split_off(cut);
+        if long_key.is_none() && !rest.is_empty() {
+            if rest.starts_with("-----BEGIN ") && open_pem_block(&rest) == Some(0) {
+                self.holding_key.push(key);
+            }
+            self.held.push((key, std::mem::take(&mut rest)));
         }
         let released: Vec<Finding> = findings.into_iter().filter(|f| f.span.end <= cut).collect();
         let mut text = match self.screener.apply(
@@ -354,6 +394,12 @@ impl StreamScreener {
         };
         if let Some(restored) = self.restore.as_ref().and_then(|m| m.restore(&text)) {
             text = restored;
+        }
+        if let Some(f) = long_key.filter(|_| !last) {
+            if self.screener.outcome(&f, Direction::Response) == Some(Outcome::Redacted) {
+                self.in_long_key.push(key);
+            }
+            text.push_str(&self.step(key, &rest, last)?);
         }
         Some(text)
     }
@@ -462,10 +508,19 @@ impl StreamScreener {
     fn block(&mut self, out: &mut Vec<u8>) {
         self.ended = true;
         self.held.clear();
+        self.in_long_key.clear();
+        self.holding_key.clear();
         let config = &self.screener.config;
         let reply = LocalReply::content_blocked(config.block_status, &config.block_message);
         end_with_error(out, &reply);
     }
+}
+
+/// A finding that is a private-key block longer than the hold-back bound
+/// and still without its footer.
+fn is_long_open_key(pending: &str, f: &Finding) -> bool {
+    let text = pending.get(f.span.start..f.span.end).unwrap_or_default();
+    f.span.len() > MAX_PEM_LEN && text.starts_with("-----BEGIN ") && !text.contains("-----END ")
 }
 
 /// An `error` event carrying `reply`'s body, then `data: [DONE]`.
