@@ -7,7 +7,7 @@
 //! `tests/corpus/pem/generate.sh` with openssl, ssh-keygen and gpg; they
 //! were never used for anything.
 
-#![allow(clippy::panic)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 use llm_policy_core::openai::Endpoint;
 use llm_policy_core::policy::{Policy, DEFAULT_POLICY_JSON};
@@ -20,7 +20,7 @@ use std::rc::Rc;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const KEYS: [(&str, &str); 11] = [
+const KEYS: [(&str, &str); 10] = [
     (
         "rsa2048_pkcs1",
         include_str!("../../../tests/corpus/pem/rsa2048_pkcs1.pem"),
@@ -60,10 +60,6 @@ const KEYS: [(&str, &str); 11] = [
     (
         "pgp_ed25519",
         include_str!("../../../tests/corpus/pem/pgp_ed25519.asc"),
-    ),
-    (
-        "rsa4096_pkcs8_again",
-        include_str!("../../../tests/corpus/pem/rsa4096_pkcs8.pem"),
     ),
 ];
 
@@ -210,7 +206,8 @@ fn json_outputs_lose_the_whole_key() {
 #[test]
 fn streams_split_at_every_position() {
     let screener = default_screener();
-    for (name, raw) in &KEYS[..4] {
+    // every label family, the smaller keys (the 4096-bit ones run at random sizes)
+    for (name, raw) in [0, 2, 3, 5, 7, 9].map(|i| KEYS[i]) {
         let key = pem(raw);
         let (text, want) = cases(&key).swap_remove(0);
         for cut in (1..text.len()).filter(|&c| text.is_char_boundary(c)) {
@@ -232,8 +229,8 @@ fn streams_at_random_event_sizes() {
     let mut rng = fastrand::Rng::with_seed(10);
     for (name, raw) in KEYS {
         let key = pem(raw);
-        for (text, want) in cases(&key) {
-            for _ in 0..3 {
+        for (i, (text, want)) in cases(&key).into_iter().enumerate() {
+            for _ in 0..if i == 0 { 3 } else { 1 } {
                 let mut cuts = Vec::new();
                 let mut at = 0;
                 loop {
@@ -258,7 +255,7 @@ fn a_key_past_the_bound_is_never_released() {
     let screener = default_screener();
     let mut rng = fastrand::Rng::with_seed(7);
     const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let lines: Vec<String> = (0..(2 * MAX_PEM_LEN / 65 + 40))
+    let lines: Vec<String> = (0..(MAX_PEM_LEN / 65 + 60))
         .map(|_| {
             (0..64)
                 .map(|_| char::from(B64[rng.usize(..B64.len())]))
@@ -269,12 +266,13 @@ fn a_key_past_the_bound_is_never_released() {
         "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n{}\n=8L1l\n-----END PGP PRIVATE KEY BLOCK-----",
         lines.join("\n")
     );
-    assert!(key.len() > 2 * MAX_PEM_LEN);
-    for (text, want) in cases(&key) {
+    assert!(key.len() > MAX_PEM_LEN + 3000);
+    for (i, (text, want)) in cases(&key).into_iter().enumerate() {
         let mut body = json!({"messages":[{"role":"user","content":text}]});
         screen_request(&screener, Endpoint::ChatCompletions, &mut body, None).unwrap();
         assert_eq!(body["messages"][0]["content"], want.as_str());
-        for step in [1, 5, 64, 4096] {
+        let steps: &[usize] = if i == 0 { &[1, 7, 4096] } else { &[3, 4096] };
+        for &step in steps {
             let cuts: Vec<usize> = (1..text.len()).step_by(step).skip(1).collect();
             let (out, raw) = stream(&screener, &text, &cuts);
             assert_eq!(out, want, "events of {step}");

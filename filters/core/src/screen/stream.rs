@@ -14,6 +14,14 @@
 //! Events whose text changed are written again (`data: {json}`); others go
 //! out byte for byte.
 //!
+//! A private-key block (when the `secret` detector is on) is held whole:
+//! from its `-----BEGIN` (or the first dash of one that may be coming)
+//! until its footer arrives, across any number of events and lines, and
+//! then goes out redacted as one match. A block still open
+//! [`MAX_PEM_LEN`] bytes after its header goes out redacted as it stands,
+//! and the rest of its key body is dropped as it arrives, through its
+//! footer; so no byte of it is released raw under `redact` or `block`.
+//!
 //! An enforced block ends the stream: the held text is dropped, and an
 //! `error` event followed by `data: [DONE]` closes it, which the `openai`
 //! SDKs raise as an `APIError`.
