@@ -2,6 +2,7 @@
 
 use super::engine::{Direction, Screener, Tally, TextVerdict};
 use super::redact::RestoreMap;
+use super::stream::clear_logprobs;
 use crate::openai::{visit_output_texts, visit_prompt_texts, BodyProblem, Endpoint};
 use serde_json::Value;
 
@@ -58,6 +59,7 @@ pub fn screen_response(
     }
     if out.blocked.is_some() {
         mark_filtered(body, &screener.config.block_message);
+        clear_output_logprobs(body);
         out.changed = true;
         return Ok(out);
     }
@@ -69,7 +71,33 @@ pub fn screen_response(
             }
         });
     }
+    if out.changed {
+        clear_output_logprobs(body);
+    }
     Ok(out)
+}
+
+/// Once an output's text changed, its token log-probabilities would give
+/// the original away: chat and completions `choices[].logprobs` become
+/// `null`, responses-API `output[].content[].logprobs` become `[]`.
+fn clear_output_logprobs(body: &mut Value) {
+    let Some(obj) = body.as_object_mut() else {
+        return;
+    };
+    for (key, v) in obj.iter_mut() {
+        let entries = v.as_array_mut().into_iter().flatten();
+        match key.as_str() {
+            "choices" => entries
+                .filter_map(Value::as_object_mut)
+                .for_each(clear_logprobs),
+            "output" => entries
+                .filter_map(|item| item.get_mut("content").and_then(Value::as_array_mut))
+                .flatten()
+                .filter_map(Value::as_object_mut)
+                .for_each(clear_logprobs),
+            _ => {}
+        }
+    }
 }
 
 fn settle(verdict: TextVerdict, text: &mut String, out: &mut BodyScreen) {
@@ -208,5 +236,22 @@ mod tests {
             screen_response_bytes(&pii(), odd, None).map(|_| ()),
             Err(Unscreenable)
         );
+    }
+
+    #[test]
+    fn logprobs_go_with_a_changed_output() {
+        let lp = r#"{"content":[{"token":"jane.doe@example.com","logprob":-0.1}]}"#;
+        let body = format!(
+            r#"{{"choices":[{{"index":0,"message":{{"content":"mail jane.doe@example.com"}},"logprobs":{lp}}}],
+                "output":[{{"type":"message","content":[{{"type":"output_text","text":"x","logprobs":[{{"token":"jane.doe@example.com"}}]}}]}}]}}"#
+        );
+        let (bytes, _) = screen_response_bytes(&pii(), body.as_bytes(), None).unwrap();
+        let out = String::from_utf8(bytes.unwrap()).unwrap();
+        assert!(!out.contains("jane.doe"), "{out}");
+        let clean = format!(
+            r#"{{"choices":[{{"index":0,"message":{{"content":"hello"}},"logprobs":{lp}}}]}}"#
+        );
+        let (bytes, _) = screen_response_bytes(&pii(), clean.as_bytes(), None).unwrap();
+        assert_eq!(bytes, None, "an unchanged output keeps its logprobs");
     }
 }

@@ -199,6 +199,9 @@ impl StreamScreener {
                 let release = release.unwrap_or_default();
                 let changed = release != incoming;
                 *text = release;
+                if changed {
+                    clear_logprobs(&mut chunk);
+                }
                 let lines = others.iter().map(|l| l.to_string()).collect();
                 self.delta_templates.retain(|(k, _, _)| *k != key);
                 self.delta_templates.push((key, lines, chunk.clone()));
@@ -231,6 +234,7 @@ impl StreamScreener {
     fn screen_strings(&mut self, v: &mut Value, changed: &mut bool) {
         match v {
             Value::Object(map) => {
+                let mut here = false;
                 for (k, item) in map.iter_mut() {
                     match item {
                         Value::String(text)
@@ -250,13 +254,13 @@ impl StreamScreener {
                                 }
                                 TextVerdict::Redacted(new) => {
                                     *text = new;
-                                    *changed = true;
+                                    here = true;
                                 }
                                 TextVerdict::Unchanged => {}
                             }
                             if let Some(r) = self.restore.as_ref().and_then(|m| m.restore(text)) {
                                 *text = r;
-                                *changed = true;
+                                here = true;
                             }
                         }
                         other => self.screen_strings(other, changed),
@@ -264,6 +268,10 @@ impl StreamScreener {
                     if self.ended {
                         return;
                     }
+                }
+                if here {
+                    *changed = true;
+                    clear_logprobs(map);
                 }
             }
             Value::Array(items) => {
@@ -299,9 +307,7 @@ impl StreamScreener {
                 .and_then(Value::as_u64)
                 .unwrap_or(pos as u64);
             let last = choice.get("finish_reason").is_some_and(|r| !r.is_null());
-            if last {
-                changed |= self.bring_back_held(index, choice);
-            }
+            let mut choice_changed = last && self.bring_back_held(index, choice);
             for (field, text) in fields_of(choice) {
                 let key = FieldKey {
                     choice: index,
@@ -313,9 +319,13 @@ impl StreamScreener {
                 }
                 if release.as_deref() != Some(text.as_str()) {
                     *text = release.unwrap_or_default();
-                    changed = true;
+                    choice_changed = true;
                 }
             }
+            if let (true, Some(obj)) = (choice_changed, choice.as_object_mut()) {
+                clear_logprobs(obj);
+            }
+            changed |= choice_changed;
         }
         changed
     }
@@ -521,6 +531,19 @@ impl StreamScreener {
         let config = &self.screener.config;
         let reply = LocalReply::content_blocked(config.block_status, &config.block_message);
         end_with_error(out, &reply);
+    }
+}
+
+/// Token log-probabilities spell out the text token by token: once the text
+/// of a choice or part is held or changed they would give it away, so they
+/// are emptied (`null` in chat and completions, `[]` in the responses API).
+pub(crate) fn clear_logprobs(obj: &mut Map<String, Value>) {
+    if let Some(lp) = obj.get_mut("logprobs") {
+        *lp = if lp.is_array() {
+            Value::Array(Vec::new())
+        } else {
+            Value::Null
+        };
     }
 }
 
@@ -983,5 +1006,36 @@ mod tests {
         let nulls =
             "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"refusal\":null}}]}\n\n";
         assert_eq!(s.feed(nulls.as_bytes(), false), nulls.as_bytes());
+    }
+
+    #[test]
+    fn logprobs_of_held_or_changed_text_are_cleared() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let lp =
+            json!({"content":[{"token":"jo@x.io","logprob":-0.1,"bytes":[106],"top_logprobs":[]}]});
+        let chunk = |text: &str| json!({"choices":[{"index":0,"delta":{"content":text},"logprobs":lp,"finish_reason":null}]});
+        let clean = format!("data: {}\n\n", chunk("Hello there. "));
+        assert_eq!(s.feed(clean.as_bytes(), false), clean.as_bytes());
+        let out = String::from_utf8(s.feed(
+            format!("data: {}\n\n", chunk("mail jo@x.io")).as_bytes(),
+            false,
+        ))
+        .unwrap();
+        assert!(
+            out.contains(r#""logprobs":null"#) && !out.contains("jo@x.io"),
+            "{out}"
+        );
+        let delta = json!({"type":"response.output_text.delta","output_index":0,"content_index":0,
+            "delta":"mail jo@x.io","logprobs":[{"token":"jo@x.io","logprob":-0.1}]});
+        let out =
+            String::from_utf8(s.feed(format!("data: {delta}\n\n").as_bytes(), false)).unwrap();
+        assert!(
+            out.contains(r#""logprobs":[]"#) && !out.contains("jo@x.io"),
+            "{out}"
+        );
+        let done = json!({"type":"response.output_text.done","output_index":0,"content_index":0,
+            "text":"mail jo@x.io","logprobs":[{"token":"jo@x.io","logprob":-0.1}]});
+        let out = String::from_utf8(s.feed(format!("data: {done}\n\n").as_bytes(), true)).unwrap();
+        assert!(!out.contains("jo@x.io"), "{out}");
     }
 }
