@@ -187,6 +187,8 @@ pub fn parse_request_value(
 /// - chat (and embeddings given `messages`): each message's `content` (see
 ///   below), `name`, `refusal`, `reasoning_content`, `reasoning`,
 ///   `tool_calls[].function.arguments` and the legacy `function_call.arguments`;
+///   and every string in vLLM's `documents` (RAG documents the chat template
+///   renders into the prompt);
 /// - completions `prompt` and embeddings `input`: a string, an array of
 ///   strings, or an array of arrays of strings (token ids are not text and
 ///   are skipped);
@@ -210,7 +212,10 @@ pub fn visit_prompt_texts(
 ) -> Result<(), BodyProblem> {
     let mut w = Walk::new(f);
     match endpoint {
-        Endpoint::ChatCompletions => w.messages(body.get_mut("messages")),
+        Endpoint::ChatCompletions => {
+            w.messages(body.get_mut("messages"));
+            w.strings_deep(body.get_mut("documents"));
+        }
         Endpoint::Completions => w.prompt(body.get_mut("prompt")),
         Endpoint::Embeddings => {
             w.prompt(body.get_mut("input"));
@@ -361,6 +366,16 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Every string value inside `v`, at any depth (keys are not read).
+    fn strings_deep(&mut self, v: Option<&mut Value>) {
+        match v {
+            Some(Value::String(s)) => (self.f)(s),
+            Some(Value::Array(items)) => items.iter_mut().for_each(|i| self.strings_deep(Some(i))),
+            Some(Value::Object(map)) => map.values_mut().for_each(|i| self.strings_deep(Some(i))),
+            _ => {}
+        }
+    }
+
     /// Completions `prompt`, embeddings `input`: a string, or an array of
     /// strings, token ids, or arrays of either (a batch).
     fn prompt(&mut self, v: Option<&mut Value>) {
@@ -387,7 +402,7 @@ impl<'a> Walk<'a> {
     }
 
     /// A responses-API item (an `input` or `output` entry): its `content`
-    /// (string or parts), a bare string, and by type: `function_call`
+    /// (string or parts), a bare string, `text` and `refusal` strings, and by type: `function_call`
     /// `arguments`, `function_call_output` `output` (string or parts),
     /// `custom_tool_call` `input`, `custom_tool_call_output` `output`,
     /// `reasoning` `summary` and `content` parts. Other item types (images,
@@ -407,6 +422,7 @@ impl<'a> Walk<'a> {
         for (key, v) in obj.iter_mut() {
             match (kind.as_str(), key.as_str()) {
                 (_, "content") | ("reasoning", "summary") => self.content(v),
+                (_, "text" | "refusal") if v.is_string() => self.string_or_absent(Some(v)),
                 ("function_call", "arguments") | ("custom_tool_call", "input") => {
                     self.string_or_absent(Some(v))
                 }
@@ -578,6 +594,10 @@ mod tests {
                 r#"{"messages":[{"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":"ta"}}]}]}"#,
                 vec!["ta"],
             ),
+            (
+                r#"{"messages":[],"documents":[{"title":"dt","text":"dx","meta":{"n":["dn"]}}]}"#,
+                vec!["dt", "dx", "dn"],
+            ),
         ] {
             let (seen, r) = prompt_texts(chat, body);
             assert_eq!(r, Ok(()), "{body}");
@@ -655,13 +675,14 @@ mod tests {
             {"type":"function_call_output","call_id":"c","output":"out"},
             {"type":"function_call_output","call_id":"d","output":[{"type":"input_text","text":"out2"}]},
             {"type":"reasoning","summary":[{"type":"summary_text","text":"sum"}]},
+            {"type":"input_text","text":"top"},
             {"type":"item_reference","id":"x"}]}"#;
         let (mut seen, r) = prompt_texts(Endpoint::Responses, body);
         seen.sort();
         assert_eq!(r, Ok(()));
         assert_eq!(
             seen,
-            ["args", "bare", "i", "o", "out", "out2", "p", "rf", "s", "sum"]
+            ["args", "bare", "i", "o", "out", "out2", "p", "rf", "s", "sum", "top"]
         );
         for bad in [
             r#"{"input":{"role":"user","content":"x"}}"#,
