@@ -16,7 +16,8 @@
 //!    footer right after them, at any distance): a line is body when it is
 //!    blank, an armor header (`Proc-Type:`, `DEK-Info:`, `Comment:`,
 //!    `Version:`, `Hash:`, `Charset:`), or base64 tokens of which all but the
-//!    last are at least 16 bytes long (a key flattened onto one line); a token
+//!    last are at least 16 bytes long (a key flattened onto one line; a PGP
+//!    checksum `=8L1l` or a token right before the footer may be shorter); a token
 //!    followed by closing punctuation (`"` `'` `` ` `` `,` `;` `)` `]` `}` `>` `\\`)
 //!    ends the block after its base64. Lines end at a newline or at a literal
 //!    `\n` escape (a PEM pasted from a JSON string); `\r`, `\t` and their
@@ -24,9 +25,10 @@
 //!    its key material, which is the end of the text when the text stops
 //!    inside the key.
 //!
-//! A footer cut short at the end of the text (`-----END RSA PRIV`) is
-//! part of the block. The text between header and footer is never inspected beyond
-//! finding them, so matching is linear in the text.
+//! A footer cut short at the end of the text (`-----END RSA PRIV`) is part
+//! of the block. Matching is linear in the text: the footer search stops at
+//! the next header, rule 2 reads each line once, and the scan goes on after
+//! the block.
 
 use super::classes::{at, before, is_alnum, run_end_capped, starts_with_at};
 
@@ -76,8 +78,10 @@ fn header_end(bytes: &[u8], start: usize) -> Option<usize> {
     let label_end = run_end_capped(bytes, label_start, MAX_LABEL + 1, is_label_byte);
     let label = bytes.get(label_start..label_end)?;
     let private = |suffix: &[u8]| {
+        let before_suffix = label.len().checked_sub(suffix.len() + 1);
         label.ends_with(suffix)
-            && (label.len() == suffix.len() || label[label.len() - suffix.len() - 1] == b' ')
+            && (label.len() == suffix.len()
+                || before_suffix.and_then(|i| label.get(i)) == Some(&b' '))
     };
     let ok = label.len() <= MAX_LABEL
         && (private(b"PRIVATE KEY") || private(b"PRIVATE KEY BLOCK"))
