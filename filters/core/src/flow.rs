@@ -214,7 +214,10 @@ impl RequestPlan {
         let mut changed = false;
         if let Some(screener) = self.screener(Direction::Request) {
             let mut restore = screener.config.restore.then(RestoreMap::default);
-            let screened = screen_request(screener, endpoint, &mut value, restore.as_mut());
+            let screened = match screen_request(screener, endpoint, &mut value, restore.as_mut()) {
+                Ok(screened) => screened,
+                Err(problem) => return self.judge_problem(problem),
+            };
             if screened.blocked.is_some() {
                 let reply = LocalReply::content_blocked(
                     screener.config.block_status,
@@ -479,6 +482,37 @@ mod tests {
             open.judge_body(br#"{"messages":[]}"#),
             BodyVerdict::Forward(..)
         ));
+    }
+
+    #[test]
+    fn content_shapes_that_are_not_read_follow_the_failure_mode() {
+        let p = policy(
+            r#"{"version":1,"screening":{"detectors":{"email":{"action":"redact"}}},
+                "routes":[{"name":"open","match":{"header":{"name":"x-open"}},"failure_mode":{"screening":"open"}}]}"#,
+        );
+        let body = br#"{"messages":[{"role":"user","content":{"text":"jo@x.io"}}]}"#;
+        let closed = plan(
+            &p,
+            &head("POST", "/v1/chat/completions", &[]),
+            true,
+            &mut no_random,
+        );
+        match closed.judge_body(body) {
+            BodyVerdict::Reject(BodyProblem::UnscreenableContent, reply) => {
+                assert_eq!((reply.status, reply.code), (400, "unscreenable_content"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let open = plan(
+            &p,
+            &head("POST", "/v1/chat/completions", &[("x-open", "1")]),
+            true,
+            &mut no_random,
+        );
+        assert_eq!(
+            open.judge_body(body),
+            BodyVerdict::ForwardUnread(BodyProblem::UnscreenableContent)
+        );
     }
 
     #[test]

@@ -38,6 +38,12 @@ impl LocalReply {
                 "Compressed request bodies are not accepted on this route; send identity encoding."
                     .to_string(),
             ),
+            BodyProblem::UnscreenableContent => (
+                400,
+                "A text field of the request body has a shape the content policy cannot read \
+                 (content as an object, nested arrays of parts); send text as a string or text parts."
+                    .to_string(),
+            ),
         };
         LocalReply {
             status,

@@ -420,6 +420,10 @@ impl Screener {
         if self.pii.is_some() || !self.regexes.is_empty() {
             earliest(super::hold::trailing_entity(text, self.max_match_len()));
         }
+        if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret) {
+            // a private-key block is held whole until its footer (bounded)
+            earliest(super::pii::open_pem_block(text));
+        }
         if let Some(p) = &self.phrases {
             earliest(p.partial_tail(text));
         }

@@ -12,7 +12,8 @@
 //!   for the lowercase-led secrets (`sk-`, `ghp_`, `github_pat_`, `xoxb-`,
 //!   `eyJ`) and IPv6 groups (`fe80::1`);
 //! - `@` (email, expanded left and right), `+` and `(` (phones), `::`
-//!   (IPv6), `-----BEGIN` (PEM header).
+//!   (IPv6), `-----BEGIN` (a private-key block, matched whole: header, key
+//!   body, footer; see `pem`).
 //!
 //! Each detector validates what it finds (Luhn for cards, mod-97 for IBANs,
 //! numbering rules for phones and SSNs) and its module documents exactly
@@ -39,12 +40,14 @@ mod classes;
 mod email;
 mod iban;
 mod ip;
+mod pem;
 mod phone;
 mod secret;
 mod ssn;
 
 pub use card::luhn_valid;
 pub use iban::iban_valid;
+pub use pem::{key_body as pem_key_body, open_block_start as open_pem_block, KeyBody, MAX_PEM_LEN};
 pub use secret::{MAX_JWT_LEN, MAX_TOKEN_LEN};
 
 use super::Span;
@@ -211,8 +214,9 @@ impl PiiScanner {
     /// The longest match any enabled detector can produce, in bytes: the
     /// hold-back a streaming screener needs so that no match is split.
     /// At most 254 (an email address) unless secrets are enabled: JWTs are
-    /// matched up to [`MAX_JWT_LEN`] (2048) bytes. A PEM private key counts
-    /// only its `-----BEGIN … PRIVATE KEY-----` header line.
+    /// matched up to [`MAX_JWT_LEN`] (2048) bytes. A private-key block is
+    /// not counted: streams hold an open block separately (see
+    /// [`open_pem_block`]), up to [`MAX_PEM_LEN`].
     pub fn max_match_len(&self) -> usize {
         PiiKind::ALL
             .into_iter()
