@@ -245,7 +245,10 @@ def cards():
             digits = f.credit_card_number(card_type=card_type)
             assert luhn_ok(digits), digits
             style = rng.choice(["plain", "plain", "spaces", "dashes"])
-            one("card", grouped(digits, style), card_type, PLAIN + CARD_CTX, "faker:en_US")
+            # Maestro runs 12-19 digits: a bare 12-15 digit number is no card
+            # to a reader, so Maestro values always come with a card word.
+            templates = CARD_CTX if card_type == "maestro" else PLAIN + CARD_CTX
+            one("card", grouped(digits, style), card_type, templates, "faker:en_US")
     for i in range(60):
         value = Payment(seed=SEED + i).credit_card_number()
         assert luhn_ok(value.replace(" ", ""))
