@@ -28,7 +28,8 @@
 //!
 //! Each test prints its whole table first and asserts after, so a failing
 //! run still shows every figure (`cargo test -p llm-policy-core --test
-//! screening_corpus -- --nocapture --test-threads 1`).
+//! screening_corpus -- --nocapture`;
+//! `CORPUS_MISSES=100000` lists every miss).
 
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::panic)]
@@ -50,8 +51,14 @@ const THRESHOLD: f64 = 0.99;
 const ALARMS_PER_1000: usize = 1;
 /// Fewest labelled values a detector must have for its figures to count.
 const MIN_VALUES: usize = 40;
-/// Misses listed per detector and path (the rest are counted).
-const LISTED: usize = 25;
+/// Misses listed per detector and path (the rest are counted); the
+/// environment variable `CORPUS_MISSES` sets another number.
+fn listed() -> usize {
+    std::env::var("CORPUS_MISSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(25)
+}
 
 const PII: &str = "tests/corpus/generated/pii_prompts.jsonl";
 const PROSE: &str = "tests/corpus/generated/prose_negatives.jsonl";
@@ -88,7 +95,7 @@ struct Line {
 
 fn parse_pii(number: usize, raw: &str) -> Line {
     let (text, expect) = common::text_and_expect(number, raw);
-    let value: Value = serde_json::from_str(raw).unwrap();
+    let value: Value = serde_json::from_str(raw).unwrap_or_else(|e| panic!("line {number}: {e}"));
     let field = |e: &Value, name: &str| {
         e[name]
             .as_str()
@@ -347,11 +354,11 @@ fn pii_detectors_on_prompts_and_streams() {
             continue;
         }
         let _ = writeln!(out, "\n{d} {}: {} misses", path.name(), row.misses.len());
-        for m in row.misses.iter().take(LISTED) {
+        for m in row.misses.iter().take(listed()) {
             let _ = writeln!(out, "  {m}");
         }
-        if row.misses.len() > LISTED {
-            let _ = writeln!(out, "  … and {} more", row.misses.len() - LISTED);
+        if row.misses.len() > listed() {
+            let _ = writeln!(out, "  … and {} more", row.misses.len() - listed());
         }
     }
     if !blocked_lines.is_empty() {
@@ -360,7 +367,7 @@ fn pii_detectors_on_prompts_and_streams() {
             "\nlabelled PII lines blocked outright: {}",
             blocked_lines.len()
         );
-        for b in blocked_lines.iter().take(LISTED) {
+        for b in blocked_lines.iter().take(listed()) {
             let _ = writeln!(out, "  {b}");
         }
     }

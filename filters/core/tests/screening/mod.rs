@@ -127,13 +127,14 @@ pub fn through_prompt(policy: &Policy, text: &str) -> Seen {
         "model": "mock-model",
         "messages": [{"role": "user", "content": text}],
     });
-    let bytes = serde_json::to_vec(&body).unwrap();
+    let bytes = serde_json::to_vec(&body).unwrap_or_else(|e| panic!("request body: {e}"));
     match p.judge_body(&bytes) {
         BodyVerdict::Forward(_, rewritten, report) => {
             let seen = match rewritten {
                 None => text.to_string(),
                 Some(new) => {
-                    let value: Value = serde_json::from_slice(&new).unwrap();
+                    let value: Value = serde_json::from_slice(&new)
+                        .unwrap_or_else(|e| panic!("rewritten body is no JSON: {e}"));
                     value
                         .pointer("/messages/0/content")
                         .and_then(Value::as_str)
@@ -261,13 +262,16 @@ pub fn through_stream(policy: &Policy, text: &str, seed: u64) -> Seen {
     }
 }
 
+fn default_policy_json() -> Value {
+    let file = repo().join("policies/default.json");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
 /// The category names of the default policy's `screening.categories`, read
 /// from the document itself (so renamed or added categories are picked up).
 pub fn policy_categories() -> Vec<String> {
-    let file = repo().join("policies/default.json");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let value: Value = serde_json::from_str(&text).unwrap();
-    value
+    default_policy_json()
         .pointer("/screening/categories")
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
@@ -276,10 +280,7 @@ pub fn policy_categories() -> Vec<String> {
 
 /// The detector names of the default policy's `screening.detectors`.
 pub fn policy_detectors() -> Vec<String> {
-    let file = repo().join("policies/default.json");
-    let text = std::fs::read_to_string(&file).unwrap();
-    let value: Value = serde_json::from_str(&text).unwrap();
-    value
+    default_policy_json()
         .pointer("/screening/detectors")
         .and_then(Value::as_object)
         .map(|m| m.keys().cloned().collect())
