@@ -204,6 +204,8 @@ fn pii_detectors_on_prompts_and_streams() {
     let prose = prose();
     let mut rows: BTreeMap<(String, Path), DetectorRow> = BTreeMap::new();
     let mut forms: BTreeMap<(String, String, Path), Score> = BTreeMap::new();
+    // Phone recall per generator and locale: phone formats differ most by country.
+    let mut phone_sources: BTreeMap<(String, Path), Score> = BTreeMap::new();
     let mut blocked_lines: Vec<String> = Vec::new();
     for path in PATHS {
         for line in &lines {
@@ -222,7 +224,15 @@ fn pii_detectors_on_prompts_and_streams() {
                 let form = forms
                     .entry((e.kind.clone(), e.form.clone(), path))
                     .or_default();
-                if seen.leaks(&e.value) {
+                let leaked = seen.leaks(&e.value);
+                if e.kind == "phone" {
+                    let by_source = phone_sources
+                        .entry((line.source.clone(), path))
+                        .or_default();
+                    by_source.tp += usize::from(!leaked);
+                    by_source.fn_ += usize::from(leaked);
+                }
+                if leaked {
                     row.score.fn_ += 1;
                     form.fn_ += 1;
                     row.misses.push(format!(
@@ -344,6 +354,30 @@ fn pii_detectors_on_prompts_and_streams() {
             "{:<8} {:<28} {:>6} {:>7.3} {:>7.3}",
             kind,
             form,
+            prompt.tp + prompt.fn_,
+            prompt.recall(),
+            stream.recall()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nphone recall per source (prompt | stream):\n{:<16} {:>6} {:>7} {:>7}",
+        "source", "values", "prompt", "stream"
+    );
+    let mut sources: Vec<&String> = phone_sources.keys().map(|(s, _)| s).collect();
+    sources.dedup();
+    for source in sources {
+        let get = |p| {
+            phone_sources
+                .get(&(source.clone(), p))
+                .copied()
+                .unwrap_or_default()
+        };
+        let (prompt, stream) = (get(Path::Prompt), get(Path::Stream));
+        let _ = writeln!(
+            out,
+            "{:<16} {:>6} {:>7.3} {:>7.3}",
+            source,
             prompt.tp + prompt.fn_,
             prompt.recall(),
             stream.recall()
