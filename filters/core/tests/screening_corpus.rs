@@ -424,6 +424,7 @@ fn prose_false_alarms_stay_under_one_per_thousand_lines() {
     for path in PATHS {
         let mut alarms = Vec::new();
         let mut flags: BTreeMap<String, usize> = BTreeMap::new();
+        let mut flagged = Vec::new();
         let mut by_source: BTreeMap<String, (usize, usize)> = BTreeMap::new();
         for p in prose {
             let (line, seen) = (&p.line, p.seen(path));
@@ -433,7 +434,17 @@ fn prose_false_alarms_stay_under_one_per_thousand_lines() {
             for (name, n) in &seen.found {
                 *flags.entry(name.clone()).or_default() += *n as usize;
             }
-            if seen.blocked || !seen.unchanged(&line.text) {
+            let alarm = seen.blocked || !seen.unchanged(&line.text);
+            if !alarm && !seen.found.is_empty() {
+                flagged.push(format!(
+                    "flagged line {} ({}) by {:?}: {}",
+                    line.number,
+                    line.source,
+                    seen.found,
+                    excerpt(&line.text, 100)
+                ));
+            }
+            if alarm {
                 counts.1 += 1;
                 let what = if seen.blocked { "blocked" } else { "changed" };
                 let after = seen.text.as_deref().map(|t| excerpt(t, 100));
@@ -459,7 +470,7 @@ fn prose_false_alarms_stay_under_one_per_thousand_lines() {
             let _ = writeln!(out, "  {source:<10} {bad:>4} of {n:>5}");
         }
         let _ = writeln!(out, "  findings of any outcome (flags included): {flags:?}");
-        for a in &alarms {
+        for a in alarms.iter().chain(&flagged) {
             let _ = writeln!(out, "  {a}");
         }
         if alarms.len() * 1000 > ALARMS_PER_1000 * prose.len() {
@@ -625,4 +636,45 @@ fn categories_on_prompts_and_streams() {
     }
     println!("{out}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The harness itself: a clean text arrives unchanged on both paths, a plain
+/// email does not, a cut stream re-joins to its text, and a multi-line
+/// value counts as leaked when one of its lines gets through.
+#[test]
+fn harness_sees_what_the_other_side_sees() {
+    let policy = screening::default_policy();
+    let clean = "The meeting moved to Tuesday; bring the slides.";
+    let email = "Write to jane.doe@example.com about it.";
+    for path in PATHS {
+        let line = |text: &str| Line {
+            number: 7,
+            text: text.to_string(),
+            source: String::new(),
+            expect: Vec::new(),
+        };
+        let seen = through(path, &policy, &line(clean));
+        assert!(seen.unchanged(clean), "{}: {:?}", path.name(), seen.text);
+        let seen = through(path, &policy, &line(email));
+        assert!(
+            !seen.leaks("jane.doe@example.com"),
+            "{}: {:?}",
+            path.name(),
+            seen.text
+        );
+        assert_eq!(seen.count("email"), 1, "{}: {:?}", path.name(), seen.found);
+    }
+    let mut rng = screening::Rng::new(3);
+    let cut = screening::pieces(email, &mut rng);
+    assert!(cut.iter().all(|p| (1..=7).contains(&p.chars().count())));
+    assert_eq!(cut.concat(), email);
+    let block = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIGx1c3RyZWFsbHlub3RhcmVhbGtleQ\n-----END PRIVATE KEY-----";
+    assert!(screening::leaks(
+        "[SECRET]\nMC4CAQAwBQYDK2VwBCIEIGx1c3RyZWFsbHlub3RhcmVhbGtleQ\n",
+        block
+    ));
+    assert!(!screening::leaks(
+        "-----BEGIN PRIVATE KEY-----\n[SECRET]\n-----END PRIVATE KEY-----",
+        block
+    ));
 }

@@ -351,7 +351,33 @@ def support_questions(count):
         "How many API requests per minute does the free tier allow?",
         "Please forward this to the billing team.", "What time does the store open on Sundays?",
     ]
+    # Context words that a phone or card rule looks for, with no value after them.
+    day = ["Monday", "Tuesday", "Friday", "tomorrow", "next week"]
+    context = [
+        lambda: f"Call me at {rng.randint(1, 12)} pm {rng.choice(day)}.",
+        lambda: f"Call me at {rng.randint(8, 18)}:{rng.choice(['00', '15', '30', '45'])} on {rng.choice(day)}.",
+        lambda: f"My phone is an iPhone {rng.randint(8, 16)} Pro with {rng.choice([64, 128, 256, 512])} GB.",
+        lambda: "Phone: I prefer email, thanks.",
+        lambda: "my phone number changed last year, please update it",
+        lambda: f"The card ending in {rng.randint(0, 9999):04d} was declined.",
+        lambda: f"Card: expired {rng.randint(1, 12):02d}/{rng.randint(24, 31)}, the CVV was not accepted",
+        lambda: f"Please call back in {rng.randint(5, 90)} minutes.",
+        lambda: "Tel: see my signature below.",
+        lambda: f"Contact number: see ticket #{rng.randint(10000, 99999)}",
+        lambda: f"Mobile: Android {rng.randint(9, 15)}, build {rng.choice('ABCTUS')}{rng.randint(1, 9)}{rng.choice('ABCDEFGHJK')}{rng.randint(1, 999)}",
+        lambda: f"Ring me on {rng.choice(day)} at {rng.randint(8, 11)}.",
+        lambda: f"You can reach me on extension {rng.randint(100, 9999)}.",
+        lambda: f"Phone: {rng.randint(2, 5)} lines, {rng.randint(1, 3)} fax",
+        lambda: "IBAN: I will send it later today.",
+        lambda: "My SSN is on the form I mailed in March.",
+        lambda: f"Please charge the card on file for order {rng.randint(10**5, 10**7)}.",
+        lambda: f"whatsapp me after {rng.randint(5, 11)} pm, I'm in {f.city()}",
+        lambda: f"Telefon: bitte nach {rng.randint(14, 18)} Uhr anrufen.",
+        lambda: f"Téléphone : disponible de {rng.randint(8, 11)} h à {rng.randint(16, 19)} h.",
+    ]
     out = []
+    for i in range(count // 2):
+        keep(context[i % len(context)](), "support:context", out)
     for i in range(count):
         if i % 2:
             keep(place(rng, rng.choice(BENIGN_FILLERS), PLAIN), "support:template", out)
