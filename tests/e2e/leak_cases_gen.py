@@ -104,28 +104,38 @@ PHONE_LOCALES = {
 
 
 def phones():
+    """Per country: libphonenumber's international, E.164 and dashed forms of
+    valid numbers, and faker's own `+` strings as it writes them
+    (`+44(0)1214960226`, `+61.2.2337.2149`, `+33 (0)2 53 85 45 15`)."""
     out = []
     for locale, region in PHONE_LOCALES.items():
         fake = faker(locale)
-        found = 0
-        for _ in range(60):
+        found = raw = 0
+        for _ in range(400):
+            text = fake.phone_number()
             try:
-                number = phonenumbers.parse(fake.phone_number(), region)
+                number = phonenumbers.parse(text, region)
             except phonenumbers.NumberParseException:
                 continue
             if (not phonenumbers.is_valid_number(number)
                     or phonenumbers.region_code_for_number(number) != region
                     or number.extension):
                 continue
+            if text.startswith("+") and raw < 2:
+                out.append({"region": region, "form": "faker", "value": text})
+                raw += 1
+                continue
+            if found == 3:
+                if raw == 2:
+                    break
+                continue
             intl = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
             e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-            form = ["international", "e164", "dashes"][found % 3]
+            form = ["international", "e164", "dashes"][found]
             value = {"international": intl, "e164": e164, "dashes": intl.replace(" ", "-")}[form]
             assert phonenumbers.is_valid_number(phonenumbers.parse(value, None)), value
             out.append({"region": region, "form": form, "value": value})
             found += 1
-            if found == 3:
-                break
     return out
 
 
@@ -147,6 +157,11 @@ def ssns(n):
 
 def iban():
     return faker("de_DE").iban()
+
+
+def aws_key():
+    """An access key id in AWS's shape: AKIA and 16 base32 characters."""
+    return "AKIA" + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
 
 
 # ---------------------------------------------- values glued to escapes and markup
@@ -316,7 +331,8 @@ def main():
     iban_value = iban()
     glue_values = [("phone", phone_list[0]["value"]), ("phone", phone_list[9]["value"]),
                    ("email", email_list[0]), ("email", email_list[5]),
-                   ("card", card_list[1]["value"]), ("ssn", ssn_value), ("iban", iban_value)]
+                   ("card", card_list[1]["value"]), ("ssn", ssn_value), ("iban", iban_value),
+                   ("ip", faker("en_US").ipv4_private()), ("secret", aws_key())]
     plain_card = "4111 1111 1111 1111"
     cases = {
         "seed": SEED,
