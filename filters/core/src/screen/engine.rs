@@ -132,7 +132,14 @@ pub struct Screener {
     phrases: Option<Rc<PhraseMatcher>>,
     phrase_lists: Vec<(u16, Vec<String>)>,
     regexes: Vec<CustomRegex>,
+    /// [`PiiScanner::max_match_len`] of the enabled kinds but secrets.
+    pii_short_len: usize,
 }
+
+/// Least left context a stream keeps per field (see [`Screener::context_len`]).
+pub const MIN_STREAM_CONTEXT: usize = 128;
+/// Most left context a stream keeps per field.
+pub const MAX_STREAM_CONTEXT: usize = 512;
 
 impl Screener {
     /// Compiles a validated section. `env` reads a VM environment variable
@@ -227,6 +234,12 @@ impl Screener {
         }
         let kinds: Vec<PiiKind> = pii_entry.iter().map(|(k, _)| *k).collect();
         let pii = (!kinds.is_empty()).then(|| PiiScanner::new(&kinds));
+        let short_kinds: Vec<PiiKind> = kinds
+            .iter()
+            .copied()
+            .filter(|k| *k != PiiKind::Secret)
+            .collect();
+        let pii_short_len = PiiScanner::new(&short_kinds).max_match_len();
         let phrases = match base {
             _ if phrase_lists.is_empty() => None,
             Some(b) if b.phrase_lists == phrase_lists => b.phrases.clone(),
@@ -241,6 +254,7 @@ impl Screener {
             phrases,
             phrase_lists,
             regexes,
+            pii_short_len,
         })
     }
 
@@ -264,6 +278,39 @@ impl Screener {
         let phrases = self.phrases.as_ref().map_or(0, |p| p.max_phrase_len() * 4);
         let regex = if self.regexes.is_empty() { 0 } else { 256 };
         pii.max(phrases).max(regex)
+    }
+
+    /// How many bytes of already released text a stream keeps per field and
+    /// puts before the held tail at every scan, so that detectors reading
+    /// left context (a context word before a number, an exception before a
+    /// banned phrase) judge a streamed value as they judge it whole: the
+    /// longest phrase, and at least [`MIN_STREAM_CONTEXT`] bytes.
+    pub fn context_len(&self) -> usize {
+        let phrases = self.phrases.as_ref().map_or(0, |p| p.max_phrase_len());
+        phrases.clamp(MIN_STREAM_CONTEXT, MAX_STREAM_CONTEXT)
+    }
+
+    /// Like [`Screener::find`] for a `text` whose first `context` bytes were
+    /// already judged (released stream text, given as left context): every
+    /// detector sees the whole `text`, and only findings that end after
+    /// `context` are reported.
+    pub fn find_with_context(
+        &self,
+        text: &str,
+        context: usize,
+        dir: Direction,
+        out: &mut Vec<Finding>,
+    ) {
+        let first = out.len();
+        self.find(text, dir, out);
+        let mut kept = first;
+        for i in first..out.len() {
+            if out.get(i).is_some_and(|f| f.span.end > context) {
+                out.swap(kept, i);
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
     }
 
     /// Appends the findings in `text` for `dir`, by start, without overlaps
@@ -408,9 +455,17 @@ impl Screener {
         }
     }
 
-    /// Where, in the tail of a stream's text, a match could still be growing:
-    /// the stream holds back from there. `None`: everything may be released.
-    pub fn partial_tail(&self, text: &str) -> Option<usize> {
+    /// Where, in the tail of a stream's text, a match could still be growing
+    /// (or a phrase exception still arriving that could cancel one): the
+    /// stream holds back from there. `None`: everything may be released.
+    /// The first `context` bytes of `text` were released already: the
+    /// answer is never before `context`.
+    ///
+    /// Bounds: a run of text is held at most as long as the longest PII
+    /// match that could still end in it ([`Screener::entity_hold_len`]), a
+    /// phrase prefix at most the longest phrase, a private-key block up to
+    /// [`super::pii::MAX_PEM_LEN`].
+    pub fn partial_tail(&self, text: &str, context: usize) -> Option<usize> {
         let mut from = None;
         let mut earliest = |p: Option<usize>| {
             if let Some(p) = p {
@@ -418,7 +473,10 @@ impl Screener {
             }
         };
         if self.pii.is_some() || !self.regexes.is_empty() {
-            earliest(super::hold::trailing_entity(text, self.max_match_len()));
+            earliest(super::hold::trailing_entity(
+                text,
+                self.entity_hold_len(text),
+            ));
         }
         if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret) {
             // a private-key block is held whole until its footer (bounded)
@@ -427,7 +485,34 @@ impl Screener {
         if let Some(p) = &self.phrases {
             earliest(p.partial_tail(text));
         }
-        from
+        from.map(|p| p.max(context.min(text.len())))
+    }
+
+    /// The longest PII (or custom regex) match that could still end in the
+    /// tail of `text`: [`PiiScanner::max_match_len`], except that with
+    /// secrets on, only a JWT (`eyJ…`) can be longer than
+    /// [`super::pii::MAX_TOKEN_LEN`], so the JWT bound applies only when
+    /// `eyJ` is in that reach.
+    pub fn entity_hold_len(&self, text: &str) -> usize {
+        let regex = if self.regexes.is_empty() { 0 } else { 256 };
+        let Some(pii) = &self.pii else {
+            return regex;
+        };
+        let all = pii.max_match_len().max(regex);
+        if !self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret) {
+            return all;
+        }
+        let short = self.pii_short_len.max(super::pii::MAX_TOKEN_LEN).max(regex);
+        let reach = text.len().saturating_sub(all);
+        let jwt_in_reach = text
+            .as_bytes()
+            .get(reach..)
+            .is_some_and(|tail| tail.windows(3).any(|w| w == b"eyJ"));
+        if jwt_in_reach {
+            all
+        } else {
+            short.min(all)
+        }
     }
 }
 

@@ -1,15 +1,26 @@
 //! How much of a stream's tail could still be the start of a PII match.
 //!
 //! Every built-in detector matches a run of non-space characters, except
-//! numbers written in groups (`4111 1111 1111 1111`, `+1 (555) 123-4567`,
-//! `DE89 3704 0044 0532 0130 00`). So the tail to hold is the last run of
-//! non-space characters, extended backwards over short group-like runs.
+//! numbers written in groups separated by single spaces
+//! (`4111 1111 1111 1111`, `+44 (0)20 7946 0958`, `+1 (555) 123-4567`,
+//! `DE89 3704 0044 0532 0130 00`, `GB82 WEST 1234 5698 7654 32`), possibly
+//! in markup (`**881 397 169**`, `<td>+44 20 7946 0958</td>`, `"+420 …"`).
+//! So the tail to hold is the last run of non-space characters and, when
+//! that run is a group, the groups before it: runs holding a digit (any
+//! other characters around it: `(0)20`, `**881`, `tel:+44`, `<b>+44`), up to
+//! four characters without a lowercase letter (`WEST`, `-`, `–`, `**`).
+//! Left context (a word like "card" before the number) is not held: the
+//! stream gives released text to the next scan as context.
 //! Private-key blocks span lines: the engine holds an open one separately
 //! (`pii::open_pem_block`).
 
+/// Longest run that still counts as one group of a grouped number.
+const MAX_GROUP_LEN: usize = 40;
+
 /// The byte offset where the held tail of `text` starts, or `None` when the
-/// text ends in whitespace. Never holds more than `max_len` bytes (nothing
-/// that long can still become a match), except to keep a char whole.
+/// text ends in whitespace that nothing can continue over. Never holds more
+/// than `max_len` bytes (nothing that long can still become a match), except
+/// to keep a char whole.
 pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut end = bytes.len();
@@ -26,8 +37,12 @@ pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
         must_be_group = true;
     }
     let mut start = run_start(bytes, end, floor);
-    if must_be_group && !is_group(&bytes[start..end]) {
+    let last_is_group = bytes.get(start..end).is_some_and(is_group);
+    if must_be_group && !last_is_group {
         return None;
+    }
+    if !last_is_group {
+        return Some(start);
     }
     // Extend over earlier groups separated by one space: "4111 1111 1111 1".
     loop {
@@ -36,7 +51,7 @@ pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
         }
         let prev_end = start - 1;
         let prev_start = run_start(bytes, prev_end, floor);
-        if !is_group(&bytes[prev_start..prev_end]) {
+        if !bytes.get(prev_start..prev_end).is_some_and(is_group) {
             break;
         }
         start = prev_start;
@@ -47,20 +62,22 @@ pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
 /// Start of the run of non-whitespace bytes ending at `end`, not before `floor`.
 fn run_start(bytes: &[u8], end: usize, floor: usize) -> usize {
     let mut i = end;
-    while i > floor && !bytes[i - 1].is_ascii_whitespace() {
+    while i > floor && bytes.get(i - 1).is_some_and(|b| !b.is_ascii_whitespace()) {
         i -= 1;
     }
     i
 }
 
-/// A short piece of a grouped number: digits, or up to four capitals
-/// (IBAN groups), possibly with `+ ( ) - .`.
+/// A piece of a grouped number: a short run holding a digit (with any
+/// separators or markup around: `(0)20`, `+44`, `**881`, `<td>+44`,
+/// `0958</td>`), or up to four bytes without a lowercase letter (IBAN
+/// letter groups `WEST`, dashes, `**`).
 fn is_group(group: &[u8]) -> bool {
-    let digits = group.iter().any(u8::is_ascii_digit);
-    let shape_ok = group
-        .iter()
-        .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b"+()-.".contains(b));
-    !group.is_empty() && group.len() <= 6 && shape_ok && (digits || group.len() <= 4)
+    if group.is_empty() || group.len() > MAX_GROUP_LEN {
+        return false;
+    }
+    group.iter().any(u8::is_ascii_digit)
+        || (group.len() <= 4 && !group.iter().any(u8::is_ascii_lowercase))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -89,5 +106,16 @@ mod tests {
         assert_eq!(trailing_entity("we Are", 64), Some(3));
         assert_eq!(trailing_entity("", 64), None);
         assert_eq!(trailing_entity("ééééé", 3), Some(6));
+        // international forms and markup keep every group
+        assert_eq!(trailing_entity("ring +44 (0)20 7946 09", 64), Some(5));
+        assert_eq!(trailing_entity("ring +44(0)113 496 0", 64), Some(5));
+        assert_eq!(trailing_entity("Cell: **881 397 16", 64), Some(6));
+        assert_eq!(trailing_entity("<td>+44 20 7946 0958</t", 64), Some(0));
+        assert_eq!(trailing_entity("GB82 WEST 1234 ", 64), Some(0));
+        assert_eq!(trailing_entity("phone +1 - 555 ", 64), Some(6));
+        // a word ends the number: only the word is held
+        assert_eq!(trailing_entity("call 555 123 then", 64), Some(13));
+        // bounded by max_len
+        assert_eq!(trailing_entity(&"7 ".repeat(100), 9), Some(192));
     }
 }

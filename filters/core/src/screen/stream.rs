@@ -29,9 +29,13 @@
 use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
 use super::pii::{open_pem_block, pem_key_body, MAX_PEM_LEN};
 use super::redact::RestoreMap;
+use super::Span;
 use crate::reply::LocalReply;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
+
+/// Extra released bytes looked at to start the kept context at a word.
+const CONTEXT_SLACK: usize = 32;
 
 /// Longest event kept while waiting for its end; longer events are unscreenable.
 const MAX_EVENT_BYTES: usize = 1 << 20;
@@ -65,6 +69,9 @@ pub struct StreamScreener {
     fail_closed: bool,
     buf: Vec<u8>,
     held: Vec<(FieldKey, String)>,
+    /// Per field, the end of the text already released (as it came, not
+    /// redacted): the left context of the next scan.
+    context: Vec<(FieldKey, String)>,
     /// Fields inside a private-key block longer than [`MAX_PEM_LEN`]: its
     /// head went out redacted, the rest of its key body is dropped as it
     /// arrives, through its footer.
@@ -95,6 +102,7 @@ impl StreamScreener {
             fail_closed,
             buf: Vec::new(),
             held: Vec::new(),
+            context: Vec::new(),
             in_long_key: Vec::new(),
             holding_key: Vec::new(),
             template: None,
@@ -104,6 +112,11 @@ impl StreamScreener {
             unscreenable: 0,
             ended: false,
         }
+    }
+
+    /// Bytes of text held back across all fields, waiting for what follows.
+    pub fn held_bytes(&self) -> usize {
+        self.held.iter().map(|(_, t)| t.len()).sum()
     }
 
     /// Takes the next chunk of the body; returns the bytes to send in its place.
@@ -365,10 +378,40 @@ impl StreamScreener {
             self.in_long_key.swap_remove(i);
             pending = tail;
         }
+        // Scan the released text just before the held one too (as left
+        // context), reporting only what ends after it.
+        let mut text = self.take_context(key);
+        let base = text.len();
+        text.push_str(&pending);
         let mut findings = Vec::new();
         self.screener
-            .find(&pending, Direction::Response, &mut findings);
-        let blocks = findings
+            .find_with_context(&text, base, Direction::Response, &mut findings);
+        // A private-key block past the hold-back bound goes out now (redacted
+        // per its action) and the rest of its body is dropped as it comes.
+        let long_key = findings
+            .iter()
+            .find(|f| is_long_open_key(&text, f))
+            .copied();
+        let cut = match long_key {
+            _ if last => text.len(),
+            Some(f) => f.span.end,
+            None => self.release_point(&text, base, &findings),
+        };
+        let mut cut = cut.clamp(base, text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        // Only what is released is judged: a match that may still grow, or
+        // that an exception still arriving may cancel, waits in the tail.
+        let released: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| f.span.end <= cut)
+            .map(|f| Finding {
+                entry: f.entry,
+                span: Span::new(f.span.start.saturating_sub(base), f.span.end - base),
+            })
+            .collect();
+        let blocks = released
             .iter()
             .find(|f| self.screener.outcome(f, Direction::Response) == Some(Outcome::Blocked));
         if let Some(f) = blocks {
@@ -377,29 +420,17 @@ impl StreamScreener {
             self.ended = true;
             return None;
         }
-        // A private-key block past the hold-back bound goes out now (redacted
-        // per its action) and the rest of its body is dropped as it comes.
-        let long_key = findings
-            .iter()
-            .find(|f| is_long_open_key(&pending, f))
-            .copied();
-        let cut = match long_key {
-            _ if last => pending.len(),
-            Some(f) => f.span.end,
-            None => self.release_point(&pending, &findings),
-        };
-        let mut cut = cut.min(pending.len());
-        while !pending.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let mut rest = pending.split_off(cut);
+        let mut rest = text.split_off(cut);
         if long_key.is_none() && !rest.is_empty() {
             if rest.starts_with("-----BEGIN ") && open_pem_block(&rest) == Some(0) {
                 self.holding_key.push(key);
             }
             self.held.push((key, std::mem::take(&mut rest)));
         }
-        let released: Vec<Finding> = findings.into_iter().filter(|f| f.span.end <= cut).collect();
+        let pending = text.get(base..).unwrap_or_default().to_string();
+        if !last {
+            self.keep_context(key, &text);
+        }
         let mut text = match self.screener.apply(
             &pending,
             &released,
@@ -422,38 +453,67 @@ impl StreamScreener {
         Some(text)
     }
 
-    /// How much of `pending` can go now: up to the earliest point where a
-    /// match could still be growing, and never through a found match that
-    /// reaches into the held tail.
-    fn release_point(&self, pending: &str, findings: &[Finding]) -> usize {
-        let mut cut = pending.len();
-        if let Some(p) = self.screener.partial_tail(pending) {
+    /// How much of `text` can go now (its first `base` bytes are released
+    /// context): up to the earliest point where a match could still be
+    /// growing, and never through a found match that reaches into the held
+    /// tail. Never before `base`.
+    fn release_point(&self, text: &str, base: usize, findings: &[Finding]) -> usize {
+        let mut cut = text.len();
+        if let Some(p) = self.screener.partial_tail(text, base) {
             cut = cut.min(p);
         }
-        if let Some(p) = self.restore.as_ref().and_then(|m| m.partial_tail(pending)) {
-            cut = cut.min(p);
+        let held = text.get(base..).unwrap_or_default();
+        if let Some(p) = self.restore.as_ref().and_then(|m| m.partial_tail(held)) {
+            cut = cut.min(base + p);
+        }
+        // A match touching the end may still grow (`a@b.co` → `a@b.com`).
+        if let Some(start) = findings
+            .iter()
+            .filter(|f| f.span.end == text.len())
+            .map(|f| f.span.start)
+            .min()
+        {
+            cut = cut.min(start.max(base));
         }
         loop {
             let straddling = findings
                 .iter()
                 .find(|f| f.span.start < cut && f.span.end > cut)
-                .map(|f| f.span.start);
+                .map(|f| f.span.start.max(base));
             match straddling {
-                Some(start) => cut = start,
-                None => break,
+                Some(start) if start < cut => cut = start,
+                _ => break,
             }
         }
-        if findings.iter().any(|f| f.span.end == pending.len()) {
-            // A match touching the end may still grow (`a@b.co` → `a@b.com`).
-            let start = findings
-                .iter()
-                .filter(|f| f.span.end == pending.len())
-                .map(|f| f.span.start)
-                .min()
-                .unwrap_or(cut);
-            cut = cut.min(start);
+        cut.max(base)
+    }
+
+    /// The released text kept as left context for `key`'s next scan (taken).
+    fn take_context(&mut self, key: FieldKey) -> String {
+        match self.context.iter().position(|(k, _)| *k == key) {
+            Some(i) => self.context.swap_remove(i).1,
+            None => String::new(),
         }
-        cut
+    }
+
+    /// Keeps the end of `released` (original text, not redacted) as `key`'s
+    /// left context: [`Screener::context_len`] bytes, from a word start when
+    /// there is one.
+    fn keep_context(&mut self, key: FieldKey, released: &str) {
+        let want = self.screener.context_len();
+        let mut from = released.len().saturating_sub(want + CONTEXT_SLACK);
+        while !released.is_char_boundary(from) {
+            from += 1;
+        }
+        let window = released.get(from..).unwrap_or_default();
+        let slack = window.len().saturating_sub(want);
+        let start = match window.as_bytes().iter().position(u8::is_ascii_whitespace) {
+            Some(ws) if ws <= slack.max(CONTEXT_SLACK) && from > 0 => ws,
+            _ => 0,
+        };
+        if let Some(kept) = window.get(start..).filter(|k| !k.is_empty()) {
+            self.context.push((key, kept.to_string()));
+        }
     }
 
     fn take_held(&mut self, key: FieldKey) -> String {
@@ -526,6 +586,7 @@ impl StreamScreener {
     fn block(&mut self, out: &mut Vec<u8>) {
         self.ended = true;
         self.held.clear();
+        self.context.clear();
         self.in_long_key.clear();
         self.holding_key.clear();
         let config = &self.screener.config;
@@ -840,6 +901,62 @@ mod tests {
         assert!(!raw.contains("john") && !raw.contains("exa") && !raw.contains("4111"));
         assert!(raw.ends_with("data: [DONE]\n\n"));
         assert_eq!(s.tally.counts.len(), 2);
+    }
+
+    #[test]
+    fn a_long_token_is_released_within_the_bound() {
+        let default = Policy::embedded_default().unwrap();
+        let sc = default.default_rule.screening.clone().unwrap();
+        let bound = sc.max_match_len();
+        for alphabet in ["abcdefghij", "0123456789", "aB3xY9_-", "-----BEGINZ"] {
+            let mut s = StreamScreener::new(Rc::clone(&sc), None, true);
+            let token: String = alphabet.chars().cycle().take(40 * 1024).collect();
+            let mut fed = 0;
+            let mut most = 0;
+            let started = std::time::Instant::now();
+            for (i, c) in token.as_bytes().chunks(5).enumerate() {
+                let piece = std::str::from_utf8(c).unwrap();
+                s.feed(event(piece, None).as_bytes(), false);
+                fed += piece.len();
+                most = most.max(s.held_bytes());
+                if i == 2000 {
+                    assert!(
+                        s.held_bytes() <= bound,
+                        "{alphabet}: {} held of {fed}",
+                        s.held_bytes()
+                    );
+                }
+            }
+            eprintln!(
+                "{alphabet}: most held {most}, bound {bound}, {:?}",
+                started.elapsed()
+            );
+        }
+    }
+
+    #[test]
+    fn released_text_is_left_context_of_the_next_scan() {
+        // The match starts in text already released: its held part is still caught.
+        let sc =
+            screener(r#"{"custom":[{"name":"pin","regex":"(?i)pin: \\d{4}","action":"redact"}]}"#);
+        let mut s = StreamScreener::new(sc, None, true);
+        let (text, raw) = run(&mut s, &["my pin: ", "1234 ok", "."]);
+        assert!(!raw.contains("1234"), "{raw}");
+        assert!(
+            text.starts_with("my pin: ") && text.ends_with(" ok."),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_exception_still_arriving_is_waited_for() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let (text, _) = run(&mut s, &["You'll kill your", "self", " laughing", " at it"]);
+        assert_eq!(text, "You'll kill yourself laughing at it");
+        assert!(s.blocked.is_none());
+        let mut s = StreamScreener::new(pii(), None, true);
+        let (_, raw) = run(&mut s, &["Go kill your", "self", " now", " ok"]);
+        assert!(s.blocked.is_some() && raw.contains("content_policy_violation"));
     }
 
     #[test]
