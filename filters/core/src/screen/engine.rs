@@ -136,10 +136,8 @@ pub struct Screener {
     pii_short_len: usize,
 }
 
-/// Least left context a stream keeps per field (see [`Screener::context_len`]).
-pub const MIN_STREAM_CONTEXT: usize = 128;
-/// Most left context a stream keeps per field.
-pub const MAX_STREAM_CONTEXT: usize = 512;
+/// Left context a stream keeps per field (see [`Screener::context_len`]).
+pub const STREAM_CONTEXT: usize = 128;
 
 impl Screener {
     /// Compiles a validated section. `env` reads a VM environment variable
@@ -282,12 +280,13 @@ impl Screener {
 
     /// How many bytes of already released text a stream keeps per field and
     /// puts before the held tail at every scan, so that detectors reading
-    /// left context (a context word before a number, an exception before a
-    /// banned phrase) judge a streamed value as they judge it whole: the
-    /// longest phrase, and at least [`MIN_STREAM_CONTEXT`] bytes.
+    /// left context (a context word before a number, the character before a
+    /// word, an escape or markup before a value) judge a streamed value as
+    /// they judge it whole: [`STREAM_CONTEXT`]. (A phrase or an exception
+    /// that starts earlier is never released before it is complete: its
+    /// prefix is held, see [`Screener::partial_tail`].)
     pub fn context_len(&self) -> usize {
-        let phrases = self.phrases.as_ref().map_or(0, |p| p.max_phrase_len());
-        phrases.clamp(MIN_STREAM_CONTEXT, MAX_STREAM_CONTEXT)
+        STREAM_CONTEXT
     }
 
     /// Like [`Screener::find`] for a `text` whose first `context` bytes were
@@ -483,7 +482,14 @@ impl Screener {
             earliest(super::pii::open_pem_block(text));
         }
         if let Some(p) = &self.phrases {
-            earliest(p.partial_tail(text));
+            // A phrase prefix never starts in released text (it was held
+            // then), so only the tail is looked at, its start as a word start.
+            let base = context.min(text.len());
+            earliest(
+                text.get(base..)
+                    .and_then(|t| p.partial_tail(t))
+                    .map(|p| p + base),
+            );
         }
         from.map(|p| p.max(context.min(text.len())))
     }
