@@ -15,7 +15,7 @@
 //! (`pii::open_pem_block`).
 
 /// Longest run that still counts as one group of a grouped number.
-const MAX_GROUP_LEN: usize = 40;
+const MAX_GROUP_LEN: usize = 48;
 
 /// The byte offset where the held tail of `text` starts, or `None` when the
 /// text ends in whitespace that nothing can continue over. Never holds more
@@ -70,14 +70,23 @@ fn run_start(bytes: &[u8], end: usize, floor: usize) -> usize {
 
 /// A piece of a grouped number: a short run holding a digit (with any
 /// separators or markup around: `(0)20`, `+44`, `**881`, `<td>+44`,
-/// `0958</td>`), or up to four bytes without a lowercase letter (IBAN
-/// letter groups `WEST`, dashes, `**`).
+/// `0958</td>`; full-width and other Unicode digits count), or up to four
+/// characters without a lowercase letter (IBAN letter groups `WEST`,
+/// dashes, `**`).
 fn is_group(group: &[u8]) -> bool {
     if group.is_empty() || group.len() > MAX_GROUP_LEN {
         return false;
     }
-    group.iter().any(u8::is_ascii_digit)
-        || (group.len() <= 4 && !group.iter().any(u8::is_ascii_lowercase))
+    if group.is_ascii() {
+        return group.iter().any(u8::is_ascii_digit)
+            || (group.len() <= 4 && !group.iter().any(u8::is_ascii_lowercase));
+    }
+    let Ok(text) = std::str::from_utf8(group) else {
+        // a char cut by the hold-back floor: treat it as part of a number
+        return true;
+    };
+    text.chars().any(char::is_numeric)
+        || (text.chars().count() <= 4 && !text.chars().any(char::is_lowercase))
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -115,6 +124,10 @@ mod tests {
         assert_eq!(trailing_entity("phone +1 - 555 ", 64), Some(6));
         // a word ends the number: only the word is held
         assert_eq!(trailing_entity("call 555 123 then", 64), Some(13));
+        // full-width digits and signs are digits too
+        assert_eq!(trailing_entity("card ４１１１ １１１１ １", 64), Some(5));
+        assert_eq!(trailing_entity("tel ＋４４ ２０ ７９", 64), Some(4));
+        assert_eq!(trailing_entity("était é", 64), Some(7));
         // bounded by max_len
         assert_eq!(trailing_entity(&"7 ".repeat(100), 9), Some(192));
     }
