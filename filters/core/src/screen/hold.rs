@@ -9,9 +9,9 @@
 //! that run is a group, the groups before it: runs holding a digit (any
 //! other characters around it: `(0)20`, `**881`, `tel:+44`, `<b>+44`), up to
 //! four characters without a lowercase letter (`WEST`, `-`, `–`, `**`).
-//! Full-width and other Unicode digits count as digits. Of the first group,
-//! only its number-shaped end is held (`+45` of `info:+45`); the word still
-//! being written is always held whole.
+//! Full-width and other Unicode digits count as digits. A run is held
+//! whole (`info:+45`, `06-2/360`): what detectors accept inside a number
+//! varies, and holding a few bytes more costs nothing.
 //! Left context (a word like "card" before the number) is not held: the
 //! stream gives released text to the next scan as context.
 //! Private-key blocks span lines: the engine holds an open one separately
@@ -48,7 +48,6 @@ pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
         return Some(start);
     }
     // Extend over earlier groups separated by one space: "4111 1111 1111 1".
-    let mut groups = 1;
     loop {
         if start <= floor + 1 || bytes.get(start - 1) != Some(&b' ') {
             break;
@@ -59,52 +58,8 @@ pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
             break;
         }
         start = prev_start;
-        groups += 1;
     }
-    if groups == 1 && !must_be_group {
-        // the word still being written is held whole
-        return Some(start);
-    }
-    // The number starts where its first group's number-shaped end does:
-    // `info:+45 2630`, `**+43 7358`, `は、+33 2 33` (what is glued before it
-    // is released, and read again as left context).
-    let first_end = run_end(bytes, start);
-    Some(number_start(text, start, first_end))
-}
-
-/// End of the run of non-whitespace bytes starting at `start`.
-fn run_end(bytes: &[u8], start: usize) -> usize {
-    let mut i = start;
-    while bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
-        i += 1;
-    }
-    i
-}
-
-/// Where the number-shaped end of the run `start..end` begins: the last
-/// stretch of digits (any script), capitals and `+ ( ) - .` (full-width
-/// too), when it holds a digit or a `+`; else the run's start.
-fn number_start(text: &str, start: usize, end: usize) -> usize {
-    let Some(run) = text.get(start..end) else {
-        return start;
-    };
-    let mut from = run.len();
-    for (i, c) in run.char_indices().rev() {
-        if c.is_numeric() || c.is_ascii_uppercase() || "+()-.＋（）－．".contains(c) {
-            from = i;
-        } else {
-            break;
-        }
-    }
-    let shaped = run.get(from..).unwrap_or_default();
-    if shaped
-        .chars()
-        .any(|c| c.is_numeric() || c == '+' || c == '＋')
-    {
-        start + from
-    } else {
-        start
-    }
+    Some(start)
 }
 
 /// Start of the run of non-whitespace bytes ending at `end`, not before `floor`.
@@ -166,18 +121,19 @@ mod tests {
         // international forms and markup keep every group
         assert_eq!(trailing_entity("ring +44 (0)20 7946 09", 64), Some(5));
         assert_eq!(trailing_entity("ring +44(0)113 496 0", 64), Some(5));
-        assert_eq!(trailing_entity("Cell: **881 397 16", 64), Some(8));
-        assert_eq!(trailing_entity("<td>+44 20 7946 0958</t", 64), Some(4));
+        assert_eq!(trailing_entity("Cell: **881 397 16", 64), Some(6));
+        assert_eq!(trailing_entity("<td>+44 20 7946 0958</t", 64), Some(0));
         assert_eq!(trailing_entity("GB82 WEST 1234 ", 64), Some(0));
         assert_eq!(trailing_entity("phone +1 - 555 ", 64), Some(6));
         // a word ends the number: only the word is held
         assert_eq!(trailing_entity("call 555 123 then", 64), Some(13));
         // a number's head glued to what comes before it
-        assert_eq!(trailing_entity("info:+45 ", 64), Some(5));
-        assert_eq!(trailing_entity("info:+45 2630", 64), Some(5));
-        assert_eq!(trailing_entity("Cell: **+43 7358", 64), Some(8));
-        assert_eq!(trailing_entity("は、+33 2 33", 64), Some(6));
-        assert_eq!(trailing_entity("Phone:\\n+44 808 1", 64), Some(8));
+        assert_eq!(trailing_entity("info:+45 ", 64), Some(0));
+        assert_eq!(trailing_entity("info:+45 2630", 64), Some(0));
+        assert_eq!(trailing_entity("Cell: **+43 7358", 64), Some(6));
+        assert_eq!(trailing_entity("は、+33 2 33", 64), Some(0));
+        assert_eq!(trailing_entity("Cell: **06-4/258 41", 64), Some(6));
+        assert_eq!(trailing_entity("Phone:\\n+44 808 1", 64), Some(0));
         assert_eq!(trailing_entity("there. ", 64), None);
         assert_eq!(trailing_entity("say: hello ", 64), None);
         assert_eq!(trailing_entity("mail:jo@x.io", 64), Some(0));

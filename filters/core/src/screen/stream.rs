@@ -26,7 +26,8 @@
 //!   only findings that end in the tail are reported;
 //! - a finding is judged (blocked, redacted, counted) only when it is
 //!   released: while a longer match or an exception that would cancel it
-//!   (`kill yourself laughing`) may still arrive, it waits in the tail;
+//!   (`kill yourself laughing`) may still arrive, it waits in the tail, and
+//!   it waits until [`RIGHT_REACH`] (24) bytes follow it (`555-0100 ext. 12`);
 //! - the tail held is what could still grow into a match: the last word,
 //!   grouped numbers before it (`+44 (0)20 7946 09`, `**881 397 1`,
 //!   `DE89 3704 00`), a phrase prefix, an open key block. A run is held at
@@ -35,7 +36,7 @@
 //!   it); the rest of a long word goes out at once.
 //!
 //! Not covered: detectors that would read context *after* a value further
-//! than the next character (none does), and a custom regex whose match
+//! than 24 bytes (none does), and a custom regex whose match
 //! starts before a space in text already released (its held part is still
 //! redacted, the released part is not).
 //!
@@ -58,6 +59,11 @@ use super::Span;
 use crate::reply::LocalReply;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
+
+/// Bytes that must follow a match before it is judged in a stream: a
+/// detector may extend a match over what follows it (a phone's
+/// `ext. 1234`), up to this far.
+const RIGHT_REACH: usize = 24;
 
 /// Extra released bytes looked at to start the kept context at a word.
 const CONTEXT_SLACK: usize = 32;
@@ -491,10 +497,11 @@ impl StreamScreener {
         if let Some(p) = self.restore.as_ref().and_then(|m| m.partial_tail(held)) {
             cut = cut.min(base + p);
         }
-        // A match touching the end may still grow (`a@b.co` → `a@b.com`).
+        // A match near the end may still grow (`a@b.co` → `a@b.com`,
+        // `555-0100 ext. 12`): it waits until [`RIGHT_REACH`] bytes follow it.
         if let Some(start) = findings
             .iter()
-            .filter(|f| f.span.end == text.len())
+            .filter(|f| f.span.end + RIGHT_REACH > text.len())
             .map(|f| f.span.start)
             .min()
         {
