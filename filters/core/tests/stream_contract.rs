@@ -4,10 +4,10 @@
 //! `Screener::screen_text` of the whole text (same redactions), and the
 //! stream ends with an error exactly when the whole text is blocked.
 //!
-//! Texts: every corpus line (`tests/corpus/categories.jsonl`, `pii.jsonl`,
-//! `generated/pii_prompts.jsonl`, `generated/prose_negatives.jsonl`),
+//! Texts: a few hard cases and every line of every `*.jsonl` corpus under
+//! `tests/corpus/` and `tests/corpus/generated/` (its `text`),
 //! screened by the default policy, cut at random into events of 1–7
-//! characters (two seeds each), and a sample of them cut in two at every
+//! characters, and a sample of them (one in 53) cut in two at every
 //! position and into one-character events.
 
 #![cfg(not(target_arch = "wasm32"))]
@@ -92,13 +92,21 @@ const HARD: &[&str] = &[
 
 fn texts() -> Vec<String> {
     let mut out: Vec<String> = HARD.iter().map(|t| t.to_string()).collect();
-    for file in [
-        "tests/corpus/categories.jsonl",
-        "tests/corpus/pii.jsonl",
-        "tests/corpus/generated/pii_prompts.jsonl",
-        "tests/corpus/generated/prose_negatives.jsonl",
-    ] {
-        for (_, line) in screening::corpus_lines(file) {
+    let mut files = Vec::new();
+    for dir in ["tests/corpus", "tests/corpus/generated"] {
+        let Ok(entries) = std::fs::read_dir(screening::repo().join(dir)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.ends_with(".jsonl") {
+                files.push(format!("{dir}/{name}"));
+            }
+        }
+    }
+    files.sort();
+    for file in files {
+        for (_, line) in screening::corpus_lines(&file) {
             let v: Value = serde_json::from_str(&line).unwrap();
             if let Some(t) = v["text"].as_str() {
                 out.push(t.to_string());
@@ -148,14 +156,14 @@ fn a_streamed_answer_gets_the_verdict_of_the_whole_answer() {
     let mut misses = Misses(Vec::new(), 0);
     for (n, text) in texts().iter().enumerate() {
         let expected = whole(&screener, text);
-        for seed in 0..2 {
+        for seed in 0..1 {
             let mut rng = screening::Rng::new((n as u64) << 2 | seed);
             let owned = screening::pieces(text, &mut rng);
             let pieces: Vec<&str> = owned.iter().map(String::as_str).collect();
             let got = streamed(&screener, &pieces);
             misses.check(&format!("seed {seed}"), text, &expected, got);
         }
-        if n >= HARD.len() && n % 37 != 0 {
+        if n >= HARD.len() && n % 53 != 0 {
             continue;
         }
         let bounds: Vec<usize> = (1..text.len())

@@ -136,6 +136,9 @@ pub struct Screener {
     pii_short_len: usize,
 }
 
+/// `ｅｙＪ` in UTF-8.
+const FULL_WIDTH_EYJ: &[u8] = "ｅｙＪ".as_bytes();
+
 /// Left context a stream keeps per field (see [`Screener::context_len`]).
 pub const STREAM_CONTEXT: usize = 128;
 
@@ -495,7 +498,8 @@ impl Screener {
     }
 
     /// The longest PII (or custom regex) match that could still end in the
-    /// tail of `text`: [`PiiScanner::max_match_len`], except that with
+    /// tail of `text`, in characters (see [`super::hold::trailing_entity`]):
+    /// [`PiiScanner::max_match_len`], except that with
     /// secrets on, only a JWT (`eyJ…`) can be longer than
     /// [`super::pii::MAX_TOKEN_LEN`], so the JWT bound applies only when
     /// `eyJ` is in that reach.
@@ -509,11 +513,11 @@ impl Screener {
             return all;
         }
         let short = self.pii_short_len.max(super::pii::MAX_TOKEN_LEN).max(regex);
-        let reach = text.len().saturating_sub(all);
-        let jwt_in_reach = text
-            .as_bytes()
-            .get(reach..)
-            .is_some_and(|tail| tail.windows(3).any(|w| w == b"eyJ"));
+        // (folded: a full-width `ｅｙＪ` is a JWT head too)
+        let reach = text.len().saturating_sub(all.saturating_mul(4));
+        let jwt_in_reach = text.as_bytes().get(reach..).is_some_and(|tail| {
+            tail.windows(3).any(|w| w == b"eyJ") || tail.windows(9).any(|w| w == FULL_WIDTH_EYJ)
+        });
         if jwt_in_reach {
             all
         } else {

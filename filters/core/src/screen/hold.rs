@@ -22,13 +22,14 @@ const MAX_GROUP_LEN: usize = 48;
 
 /// The byte offset where the held tail of `text` starts, or `None` when the
 /// text ends in whitespace that nothing can continue over. Never holds more
-/// than `max_len` bytes (nothing that long can still become a match), except
-/// to keep a char whole.
+/// than `max_len` characters (nothing that long can still become a match;
+/// detectors count folded text, where a full-width letter is one byte and
+/// an invisible character none), nor more than `4 * max_len` bytes.
 pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut end = bytes.len();
     let last = *bytes.last()?;
-    let floor = floor_boundary(text, end.saturating_sub(max_len.max(1)));
+    let floor = hold_floor(text, max_len.max(1));
     let mut must_be_group = false;
     if last.is_ascii_whitespace() {
         // "4111 " or "(415) " may go on with the next group; other text may not.
@@ -92,6 +93,38 @@ fn is_group(group: &[u8]) -> bool {
         || (text.chars().count() <= 4 && !text.chars().any(char::is_lowercase))
 }
 
+/// Where the last `max_len` characters of `text` start, invisible ones not
+/// counted, but not before its last `4 * max_len` bytes.
+fn hold_floor(text: &str, max_len: usize) -> usize {
+    let end = text.len();
+    let ascii_floor = end.saturating_sub(max_len);
+    if text
+        .as_bytes()
+        .get(ascii_floor..)
+        .is_some_and(<[u8]>::is_ascii)
+    {
+        return ascii_floor;
+    }
+    let limit = floor_boundary(text, end.saturating_sub(max_len.saturating_mul(4)));
+    let mut counted = 0;
+    let tail = text.get(limit..).unwrap_or_default();
+    for (i, c) in tail.char_indices().rev() {
+        if !is_invisible(c) {
+            counted += 1;
+        }
+        if counted >= max_len {
+            return limit + i;
+        }
+    }
+    limit
+}
+
+/// Characters that folding drops inside values (zero-width, joiners,
+/// soft hyphen, byte-order mark).
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -117,7 +150,10 @@ mod tests {
         assert_eq!(trailing_entity("iban DE89 3704", 64), Some(5));
         assert_eq!(trailing_entity("we Are", 64), Some(3));
         assert_eq!(trailing_entity("", 64), None);
-        assert_eq!(trailing_entity("ééééé", 3), Some(6));
+        assert_eq!(trailing_entity("ééééé", 3), Some(4));
+        assert_eq!(trailing_entity("ｅｙＪａｂ", 2), Some(9));
+        assert_eq!(trailing_entity("ab\u{200B}\u{200B}cd", 3), Some(1));
+        assert_eq!(trailing_entity(&"\u{200B}".repeat(100), 3), Some(288));
         // international forms and markup keep every group
         assert_eq!(trailing_entity("ring +44 (0)20 7946 09", 64), Some(5));
         assert_eq!(trailing_entity("ring +44(0)113 496 0", 64), Some(5));
@@ -137,6 +173,11 @@ mod tests {
         assert_eq!(trailing_entity("there. ", 64), None);
         assert_eq!(trailing_entity("say: hello ", 64), None);
         assert_eq!(trailing_entity("mail:jo@x.io", 64), Some(0));
+        // groups are read as the PII detectors read them
+        assert_eq!(trailing_entity("card ４１１１ １１１１ １１", 64), Some(5));
+        assert_eq!(trailing_entity("card ４１１１ ", 64), Some(5));
+        assert_eq!(trailing_entity("card 41\u{200B}11 1111 11", 64), Some(5));
+        assert_eq!(trailing_entity("привет мир дом", 64), Some(20));
         // full-width digits and signs are digits too
         assert_eq!(trailing_entity("card ４１１１ １１１１ １", 64), Some(5));
         assert_eq!(trailing_entity("tel ＋４４ ２０ ７９", 64), Some(4));
