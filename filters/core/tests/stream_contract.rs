@@ -37,7 +37,7 @@ fn streamed(screener: &Rc<Screener>, pieces: &[&str]) -> Option<String> {
     }
     raw.extend(s.feed(event(json!({}), Some("stop")).as_bytes(), false));
     raw.extend(s.feed(b"data: [DONE]\n\n", true));
-    let raw = String::from_utf8(raw).unwrap();
+    let raw = String::from_utf8(raw).unwrap_or_else(|e| panic!("stream not UTF-8: {e}"));
     let mut text = String::new();
     for e in raw.split("\n\n") {
         let Some(v) = e
@@ -107,7 +107,7 @@ fn texts() -> Vec<String> {
     files.sort();
     for file in files {
         for (_, line) in screening::corpus_lines(&file) {
-            let v: Value = serde_json::from_str(&line).unwrap();
+            let v: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{file}: {e}"));
             if let Some(t) = v["text"].as_str() {
                 out.push(t.to_string());
             }
@@ -152,7 +152,7 @@ fn a_streamed_answer_gets_the_verdict_of_the_whole_answer() {
         .default_rule
         .screening
         .clone()
-        .unwrap();
+        .unwrap_or_else(|| panic!("the default policy screens"));
     let mut misses = Misses(Vec::new(), 0);
     for (n, text) in texts().iter().enumerate() {
         let expected = whole(&screener, text);
