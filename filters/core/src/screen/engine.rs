@@ -140,7 +140,7 @@ pub struct Screener {
 const FULL_WIDTH_EYJ: &[u8] = "ｅｙＪ".as_bytes();
 
 /// Left context a stream keeps per field (see [`Screener::context_len`]).
-pub const STREAM_CONTEXT: usize = 128;
+pub const STREAM_CONTEXT: usize = 64;
 
 impl Screener {
     /// Compiles a validated section. `env` reads a VM environment variable
@@ -516,7 +516,7 @@ impl Screener {
         // (folded: a full-width `ｅｙＪ` is a JWT head too)
         let reach = text.len().saturating_sub(all.saturating_mul(4));
         let jwt_in_reach = text.as_bytes().get(reach..).is_some_and(|tail| {
-            tail.windows(3).any(|w| w == b"eyJ") || tail.windows(9).any(|w| w == FULL_WIDTH_EYJ)
+            contains(tail, b"eyJ") || (!tail.is_ascii() && contains(tail, FULL_WIDTH_EYJ))
         });
         if jwt_in_reach {
             all
@@ -576,6 +576,16 @@ impl CustomRegex {
             }
         }
     }
+}
+
+/// `needle` (not empty) occurs in `hay`: compared only where its first byte is.
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    hay.iter()
+        .enumerate()
+        .any(|(i, &b)| b == first && hay.get(i..i + needle.len()) == Some(needle))
 }
 
 fn find_literal(text: &str, lit: &str, insensitive: bool, from: usize) -> Option<usize> {

@@ -458,10 +458,20 @@ impl StreamScreener {
             }
             self.held.push((key, std::mem::take(&mut rest)));
         }
-        let pending = text.get(base..).unwrap_or_default().to_string();
-        if !last {
-            self.keep_context(key, &text);
-        }
+        let pending = if base == 0 {
+            let pending = text.clone();
+            if !last {
+                self.keep_context(key, text);
+            }
+            pending
+        } else {
+            let pending = text.split_off(base);
+            if !last {
+                text.push_str(&pending);
+                self.keep_context(key, text);
+            }
+            pending
+        };
         let mut text = match self.screener.apply(
             &pending,
             &released,
@@ -531,7 +541,7 @@ impl StreamScreener {
     /// Keeps the end of `released` (original text, not redacted) as `key`'s
     /// left context: [`Screener::context_len`] bytes, from a word start when
     /// there is one.
-    fn keep_context(&mut self, key: FieldKey, released: &str) {
+    fn keep_context(&mut self, key: FieldKey, mut released: String) {
         let want = self.screener.context_len();
         let mut from = released.len().saturating_sub(want + CONTEXT_SLACK);
         while !released.is_char_boundary(from) {
@@ -543,8 +553,9 @@ impl StreamScreener {
             Some(ws) if ws <= slack.max(CONTEXT_SLACK) && from > 0 => ws,
             _ => 0,
         };
-        if let Some(kept) = window.get(start..).filter(|k| !k.is_empty()) {
-            self.context.push((key, kept.to_string()));
+        released.drain(..from + start);
+        if !released.is_empty() {
+            self.context.push((key, released));
         }
     }
 
