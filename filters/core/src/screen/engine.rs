@@ -513,6 +513,10 @@ impl Screener {
             return all;
         }
         let short = self.pii_short_len.max(super::pii::MAX_TOKEN_LEN).max(regex);
+        if text.len() <= short {
+            // the bound cannot matter: less than it is there
+            return short.min(all);
+        }
         // (folded: a full-width `ｅｙＪ` is a JWT head too)
         let reach = text.len().saturating_sub(all.saturating_mul(4));
         let jwt_in_reach = text.as_bytes().get(reach..).is_some_and(|tail| {
