@@ -28,7 +28,7 @@
 use super::classes::{
     at, before, digit_run_end, is_alnum, is_digit, is_hex, is_word, small_number,
 };
-use super::ip_class::{IpClass, IpClasses};
+use super::ip_class::{v4_first_octet_is_ordinary, IpClass, IpClasses};
 
 /// `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`
 pub(super) const MAX_LEN: usize = 45;
@@ -81,6 +81,13 @@ pub(super) fn match_v4_in(bytes: &[u8], start: usize, classes: IpClasses) -> Opt
     let end = match_v4(bytes, start)?;
     if before(bytes, start, 1) == b':' && ends_v6(bytes, start, end) {
         return None;
+    }
+    let first_octet = bytes
+        .get(start..digit_run_end(bytes, start))
+        .map_or(0, small_number);
+    let ordinary = u8::try_from(first_octet).is_ok_and(v4_first_octet_is_ordinary);
+    if ordinary && classes.contains(IpClass::Private) && classes.contains(IpClass::Public) {
+        return Some(end);
     }
     reported(bytes, start, end, classes)
 }

@@ -150,38 +150,45 @@ impl Default for IpClasses {
 /// A dotted quad of 1–3-digit decimal octets ≤ 255 (leading zeros allowed
 /// here: the matcher has already refused them).
 fn parse_v4(text: &[u8]) -> Option<u32> {
-    let mut value: u32 = 0;
-    let mut octets = 0;
-    for part in text.split(|&b| b == b'.') {
-        if part.is_empty() || part.len() > 3 || !part.iter().all(u8::is_ascii_digit) {
+    let (mut value, mut octet, mut digits, mut dots) = (0u32, 0u32, 0, 0);
+    for &b in text {
+        if b.is_ascii_digit() && digits < 3 {
+            octet = octet * 10 + u32::from(b - b'0');
+            digits += 1;
+        } else if b == b'.' && digits > 0 && octet <= 255 && dots < 3 {
+            value = (value << 8) | octet;
+            (octet, digits, dots) = (0, 0, dots + 1);
+        } else {
             return None;
         }
-        let octet = part.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
-        if octet > 255 {
-            return None;
-        }
-        value = (value << 8) | octet;
-        octets += 1;
     }
-    (octets == 4).then_some(value)
+    (dots == 3 && digits > 0 && octet <= 255).then_some((value << 8) | octet)
+}
+
+/// True when every IPv4 address with this first octet is `private` or
+/// `public` (no special-purpose range or netmask starts with it): the scan
+/// then reports an address without classifying it, when both are chosen.
+pub(super) fn v4_first_octet_is_ordinary(octet: u8) -> bool {
+    !matches!(octet, 0 | 127 | 128 | 169 | 192 | 198 | 203 | 224..)
 }
 
 const fn v4(a: u8, b: u8, c: u8, d: u8) -> u32 {
     u32::from_be_bytes([a, b, c, d])
 }
 
-/// IPv4 ranges after the single addresses and netmasks; first match wins.
+/// IPv4 ranges after the single addresses and netmasks (disjoint; the
+/// private ones, the most frequent in text, first).
 const V4_RANGES: &[(u32, u32, IpClass)] = &[
+    (v4(10, 0, 0, 0), 8, IpClass::Private),
+    (v4(192, 168, 0, 0), 16, IpClass::Private),
+    (v4(172, 16, 0, 0), 12, IpClass::Private),
+    (v4(100, 64, 0, 0), 10, IpClass::Private),
     (v4(127, 0, 0, 0), 8, IpClass::Loopback),
     (v4(169, 254, 0, 0), 16, IpClass::LinkLocal),
     (v4(192, 0, 2, 0), 24, IpClass::Documentation),
     (v4(198, 51, 100, 0), 24, IpClass::Documentation),
     (v4(203, 0, 113, 0), 24, IpClass::Documentation),
     (v4(224, 0, 0, 0), 4, IpClass::Multicast),
-    (v4(10, 0, 0, 0), 8, IpClass::Private),
-    (v4(172, 16, 0, 0), 12, IpClass::Private),
-    (v4(192, 168, 0, 0), 16, IpClass::Private),
-    (v4(100, 64, 0, 0), 10, IpClass::Private),
     (v4(0, 0, 0, 0), 8, IpClass::Reserved),
     (v4(192, 0, 0, 0), 24, IpClass::Reserved),
     (v4(192, 88, 99, 0), 24, IpClass::Reserved),
@@ -425,6 +432,32 @@ mod tests {
         }
     }
 
+    /// Every address whose first octet is called ordinary is private or
+    /// public: each such octet's /8 sampled at its edges and at random.
+    #[test]
+    fn ordinary_first_octets_hold_only_private_and_public_addresses() {
+        let mut rng = fastrand::Rng::with_seed(4);
+        let ordinary: Vec<u8> = (0..=255)
+            .filter(|&o| v4_first_octet_is_ordinary(o))
+            .collect();
+        assert_eq!(ordinary.len(), 256 - 7 - 32);
+        for o in ordinary {
+            let base = u32::from(o) << 24;
+            let mut rest: Vec<u32> = (0..2000).map(|_| rng.u32(..1 << 24)).collect();
+            rest.extend([
+                0, 1, 0xff_ffff, 0xff_fffe, 0x40_0000, 0x3f_ffff, 0x10_0000, 0x0f_ffff,
+            ]);
+            for r in rest {
+                let class = classify_v4(base | r);
+                assert!(
+                    matches!(class, IpClass::Private | IpClass::Public),
+                    "{:?}: {class:?}",
+                    std::net::Ipv4Addr::from(base | r)
+                );
+            }
+        }
+    }
+
     #[test]
     fn not_addresses() {
         for bad in [
@@ -433,6 +466,11 @@ mod tests {
             "1.2.3.4.5",
             "256.0.0.1",
             "1..2.3",
+            "1.2.3.",
+            ".1.2.3",
+            "1.2.3.4444",
+            "1.2.3.256",
+            "1.2.3.4.",
             "fe80::1%eth0",
             ":::",
         ] {
