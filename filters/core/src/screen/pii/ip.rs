@@ -77,23 +77,32 @@ pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// An IPv4 address at `start` whose class is in `classes`: the end of the
 /// match.
+#[inline]
 pub(super) fn match_v4_in(bytes: &[u8], start: usize, classes: IpClasses) -> Option<usize> {
     let end = match_v4(bytes, start)?;
     if before(bytes, start, 1) == b':' && ends_v6(bytes, start, end) {
         return None;
     }
-    let first_octet = bytes
-        .get(start..digit_run_end(bytes, start))
-        .map_or(0, small_number);
-    let ordinary = u8::try_from(first_octet).is_ok_and(v4_first_octet_is_ordinary);
-    if ordinary && classes.contains(IpClass::Private) && classes.contains(IpClass::Public) {
+    if classes.reports_ordinary() && v4_first_octet_is_ordinary(first_octet(bytes, start)) {
         return Some(end);
     }
     reported(bytes, start, end, classes)
 }
 
+/// The first octet of the dotted quad matched at `start`.
+fn first_octet(bytes: &[u8], start: usize) -> u8 {
+    let digit = |i: usize| u32::from(at(bytes, i).wrapping_sub(b'0'));
+    let value = match (at(bytes, start + 1), at(bytes, start + 2)) {
+        (b'.', _) => digit(start),
+        (_, b'.') => digit(start) * 10 + digit(start + 1),
+        _ => digit(start) * 100 + digit(start + 1) * 10 + digit(start + 2),
+    };
+    u8::try_from(value).unwrap_or(0)
+}
+
 /// An IPv6 address at `start` whose class is in `classes`: the end of the
 /// match.
+#[inline]
 pub(super) fn match_v6_in(bytes: &[u8], start: usize, classes: IpClasses) -> Option<usize> {
     let end = match_v6(bytes, start)?;
     reported(bytes, start, end, classes)
@@ -101,6 +110,7 @@ pub(super) fn match_v6_in(bytes: &[u8], start: usize, classes: IpClasses) -> Opt
 
 /// `Some(end)` when the address in `start..end` is of a class in `classes`
 /// (or, which the matcher rules out, of none).
+#[inline(never)]
 fn reported(bytes: &[u8], start: usize, end: usize, classes: IpClasses) -> Option<usize> {
     if classes == IpClasses::ALL {
         return Some(end);
@@ -111,6 +121,7 @@ fn reported(bytes: &[u8], start: usize, end: usize, classes: IpClasses) -> Optio
 
 /// True when the dotted quad at `start..end` ends an IPv6 address that
 /// starts in the run of hex digits and colons before it.
+#[inline(never)]
 fn ends_v6(bytes: &[u8], start: usize, end: usize) -> bool {
     let mut k = start;
     while k > 0 && start - k < MAX_LEN {
