@@ -5,7 +5,7 @@
 //! streamed outputs, and still redacts private and public ones; the policy
 //! field `detectors.ip.classes` is read strictly.
 
-#![allow(clippy::panic)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 use llm_policy_core::policy::Policy;
 use llm_policy_core::screen::pii::{IpClass, IpClasses, PiiKind, PiiScanner};
@@ -32,7 +32,7 @@ fn fixture() -> Vec<(String, IpClass)> {
         .collect()
 }
 
-fn scan<'a>(text: &'a str, classes: IpClasses) -> Vec<&'a str> {
+fn scan(text: &str, classes: IpClasses) -> Vec<&str> {
     let mut out = Vec::new();
     PiiScanner::new(&[PiiKind::Ip])
         .with_ip_classes(classes)
