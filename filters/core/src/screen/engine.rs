@@ -226,7 +226,8 @@ impl Screener {
             });
         }
         let kinds: Vec<PiiKind> = pii_entry.iter().map(|(k, _)| *k).collect();
-        let pii = (!kinds.is_empty()).then(|| PiiScanner::new(&kinds));
+        let pii =
+            (!kinds.is_empty()).then(|| PiiScanner::new(&kinds).with_ip_classes(config.ip_classes));
         let phrases = match base {
             _ if phrase_lists.is_empty() => None,
             Some(b) if b.phrase_lists == phrase_lists => b.phrases.clone(),
