@@ -63,8 +63,10 @@ clippy:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-wasip1 -p llm-policy-wasm -p llm-policy-empty -- -D warnings
 
+## core-test: core and adapter tests; the screening corpus prints its precision and recall tables
 core-test:
-	cargo test -p llm-policy-core
+	cargo test -p llm-policy-core -- --skip on_prompts_and_streams --skip prose_false_alarms
+	cargo test -p llm-policy-core --test screening_corpus -- --nocapture
 	cargo test -p llm-policy-wasm
 
 ## core-test-wasm: the same core tests compiled to wasm32, run under Node by wasm-bindgen-test
