@@ -16,7 +16,7 @@ WASM   := dist/llm-policy.wasm
 POLICY ?=
 VLLM_URL ?=
 
-.PHONY: run test test-envoy-oldest bench fuzz build tools fmt-check clippy core-test core-test-wasm e2e validate clean
+.PHONY: run test test-envoy-oldest bench fuzz soak build tools fmt-check clippy core-test core-test-wasm e2e validate clean
 
 ## run: build, start three mock vLLM pods and Envoy with the filter (POLICY=file, VLLM_URL=url)
 run: build
@@ -29,6 +29,10 @@ test: tools fmt-check clippy core-test core-test-wasm build e2e
 bench: build
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(VENV)/bin/python tests/bench/bench.py
+
+## soak: 30 minutes of mixed load with live reloads and forged headers (SOAK_SECONDS), one table; not part of test
+soak: build
+	$(VENV)/bin/python tests/soak/soak.py
 
 ## fuzz: every parser and state machine that sees client or upstream bytes under libFuzzer (FUZZ_SECONDS each, default 60)
 fuzz:
