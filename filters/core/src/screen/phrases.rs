@@ -65,8 +65,12 @@ use crate::screen::text::{
 };
 use crate::screen::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use obfuscation::{next_token, read, token_start_before, Reading, Vocabulary};
 use std::collections::HashMap;
 use std::ops::Range;
+
+mod confusables;
+mod obfuscation;
 
 /// Most literal phrases one pattern may expand to.
 pub const MAX_EXPANSION: usize = 4096;
@@ -290,6 +294,8 @@ pub struct PhraseMatcher {
     /// One word of every phrase; None when some phrase has no ASCII word
     /// (then every text is searched whole).
     anchors: Option<Anchors>,
+    /// Every ASCII word of every phrase: what obfuscated tokens may read as.
+    vocabulary: Vocabulary,
 }
 
 /// What the matcher knows of one distinct phrase.
@@ -357,6 +363,11 @@ impl PhraseMatcher {
         };
         let max_phrase_len = literals.iter().map(String::len).max().unwrap_or(0);
         let anchors = Anchors::new(&literals);
+        let vocabulary = Vocabulary::new(literals.iter().flat_map(|literal| {
+            ascii_words(literal)
+                .into_iter()
+                .filter_map(|range| literal.get(range))
+        }));
         literals.sort_unstable();
         Ok(PhraseMatcher {
             automaton,
@@ -364,6 +375,7 @@ impl PhraseMatcher {
             sorted: literals,
             max_phrase_len,
             anchors,
+            vocabulary,
         })
     }
 
@@ -374,9 +386,18 @@ impl PhraseMatcher {
             return;
         };
         let mut candidates = Vec::new();
-        if !self.search_original(automaton, text, &mut candidates) {
+        let mut spots = Vec::new();
+        if !self.search_original(automaton, text, &mut spots, &mut candidates) {
             candidates.clear();
+            spots.clear();
             self.search_folded(automaton, &Folded::new(text), &mut candidates);
+            spots_by_char(text, &mut spots);
+        }
+        symbol_spots(text, &mut spots);
+        if !spots.is_empty() {
+            spots.sort_unstable();
+            spots.dedup();
+            self.search_obfuscated(automaton, text, &spots, &mut candidates);
         }
         let first = out.len();
         push_chosen(&mut candidates, out);
@@ -397,6 +418,7 @@ impl PhraseMatcher {
         &self,
         automaton: &AhoCorasick,
         text: &str,
+        spots: &mut Vec<usize>,
         candidates: &mut Vec<Candidate>,
     ) -> bool {
         let Some(anchors) = &self.anchors else {
@@ -405,11 +427,12 @@ impl PhraseMatcher {
             }
             let whole_word = |info: &PhraseInfo, start, end| info.whole_word_span(text, start, end);
             self.collect(automaton, text, 0..text.len(), whole_word, candidates);
+            spots_by_char(text, spots);
             return true;
         };
         let mut windows = Vec::new();
         let mut too_long = false;
-        anchors.find(text, |start, end, reach| {
+        anchors.find(text, spots, |start, end, reach| {
             if too_long {
                 return;
             }
@@ -485,12 +508,134 @@ impl PhraseMatcher {
             return;
         };
         let mut windows = Vec::new();
-        anchors.find(haystack, |start, end, reach| {
+        anchors.find(haystack, &mut Vec::new(), |start, end, reach| {
             merge_window(&mut windows, window_around(haystack, start, end, reach));
         });
         for window in windows {
             self.collect(automaton, haystack, window, whole_word, candidates);
         }
+    }
+
+    /// Candidates found only once obfuscated tokens are read as phrase
+    /// words (see [`obfuscation`]): the tokens at `spots` (byte offsets of
+    /// `text` where [`Words`] saw something a token could hide behind) are
+    /// read, and the text around each token that reads as phrase words is
+    /// folded with the reading in its place and searched whole. A match
+    /// counts only when it covers a reading and its original text has an
+    /// ASCII letter (so Russian or Greek prose, whose letters look Latin,
+    /// never matches as a whole).
+    fn search_obfuscated(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        spots: &[usize],
+        candidates: &mut Vec<Candidate>,
+    ) {
+        if spots.is_empty() || self.vocabulary.is_empty() {
+            return;
+        }
+        let mut readings: Vec<Reading> = Vec::new();
+        let mut read_until = 0;
+        for &spot in spots {
+            if spot < read_until {
+                continue;
+            }
+            let mut at = token_start_before(text, spot).max(read_until);
+            while let Some(token) = next_token(text, at) {
+                at = token.end;
+                if token.end <= spot {
+                    continue;
+                }
+                if token.start() <= spot {
+                    read_until = token.end;
+                    if let Some(reading) = read(&token, &self.vocabulary) {
+                        readings.push(reading);
+                    }
+                }
+                break;
+            }
+            read_until = read_until.max(spot + 1);
+        }
+        if readings.is_empty() {
+            return;
+        }
+        let reach = 2 * self.max_phrase_len + 8;
+        let mut windows: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        for (index, reading) in readings.iter().enumerate() {
+            let mut from = reading.start.saturating_sub(reach);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = reading.end.saturating_add(reach).min(text.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            match windows.last_mut() {
+                Some((window, held)) if from <= window.end => {
+                    window.end = window.end.max(to);
+                    held.end = index + 1;
+                }
+                _ => windows.push((from..to, index..index + 1)),
+            }
+        }
+        for (window, held) in windows {
+            let held = readings.get(held).unwrap_or(&[]);
+            self.collect_read_window(automaton, text, window, held, candidates);
+        }
+    }
+
+    /// Candidates in the window `range` of `text`, folded with `readings`
+    /// (inside the window, in order) in place of their tokens.
+    fn collect_read_window(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        range: Range<usize>,
+        readings: &[Reading],
+        candidates: &mut Vec<Candidate>,
+    ) {
+        let Some(window) = text.get(range.clone()) else {
+            return;
+        };
+        let base = range.start;
+        let mut folded = Folded::empty(window.len());
+        let mut after_space = false;
+        let mut at = 0;
+        for reading in readings {
+            let start = reading.start.saturating_sub(base).max(at);
+            folded.push_folding(window, at..start, &mut after_space);
+            for &(byte, original, len) in &reading.bytes {
+                folded.push_mapped(byte, original.saturating_sub(base), len);
+            }
+            after_space = false;
+            at = reading.end.saturating_sub(base).max(start);
+        }
+        folded.push_folding(window, at..window.len(), &mut after_space);
+        let folded = folded.finish();
+        let haystack = folded.text.as_str();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            if !info.is_whole_word(haystack, start, end) {
+                return None;
+            }
+            let span = folded.original_span(start, end);
+            let span = Span::new(base + span.start, base + span.end);
+            let edge_ok = (start > 0 || info.clear_before(text, span.start))
+                && (end < haystack.len() || info.clear_after(text, span.end));
+            let covers_reading = readings
+                .iter()
+                .any(|r| r.start < span.end && span.start < r.end);
+            let has_latin = text
+                .get(span.start..span.end)
+                .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()));
+            (edge_ok && covers_reading && has_latin).then_some(span)
+        };
+        self.collect(
+            automaton,
+            haystack,
+            0..haystack.len(),
+            whole_word,
+            candidates,
+        );
     }
 
     /// Candidates for the matches in `haystack[range]` that `whole_word`
@@ -607,13 +752,22 @@ impl PhraseInfo {
     /// The match `start..end` of this phrase in `haystack` is a whole word:
     /// no alphanumeric char touches it, invisible characters aside.
     fn is_whole_word(&self, haystack: &str, start: usize, end: usize) -> bool {
+        self.clear_before(haystack, start) && self.clear_after(haystack, end)
+    }
+
+    /// A match starting at `start` has the word boundary it needs there.
+    fn clear_before(&self, haystack: &str, start: usize) -> bool {
         let before = || {
             let before = haystack.get(..start)?;
             before.chars().rev().find(|&c| !is_invisible(c))
         };
+        !self.word_start || !before().is_some_and(char::is_alphanumeric)
+    }
+
+    /// A match ending at `end` has the word boundary it needs there.
+    fn clear_after(&self, haystack: &str, end: usize) -> bool {
         let after = || haystack.get(end..)?.chars().find(|&c| !is_invisible(c));
-        (!self.word_start || !before().is_some_and(char::is_alphanumeric))
-            && (!self.word_end || !after().is_some_and(char::is_alphanumeric))
+        !self.word_end || !after().is_some_and(char::is_alphanumeric)
     }
 }
 
@@ -935,10 +1089,14 @@ impl Anchors {
     /// `text` that is an anchor, in order of their ends. Words are seen as
     /// in folded text: invisible characters inside a word are skipped,
     /// full-width letters are letters.
-    fn find(&self, text: &str, mut found: impl FnMut(usize, usize, Reach)) {
+    ///
+    /// Appends to `spots` where an obfuscated token may be (see
+    /// [`Words`]).
+    fn find(&self, text: &str, spots: &mut Vec<usize>, mut found: impl FnMut(usize, usize, Reach)) {
         // Key and start of the previous word.
         let mut previous: Option<(u64, usize)> = None;
         let mut words = Words::new(text);
+        words.spots = std::mem::take(spots);
         while let Some(word) = words.next_word() {
             let key = word.key;
             if self.single_words {
@@ -953,6 +1111,7 @@ impl Anchors {
             }
             previous = Some((key, word.start));
         }
+        *spots = words.spots;
     }
 }
 
@@ -980,6 +1139,14 @@ struct Words<'a> {
     letters: u64,
     /// Bit i: a word starts at `block + i`, not read yet.
     starts: u64,
+    /// *Spots*: offsets where an obfuscated token may be, roughly in
+    /// order: a digit next to a letter (leetspeak); a one-char word two to
+    /// four bytes before another (split letters); where words are read
+    /// char by char, also an invisible character, a letter that is not
+    /// ASCII (look-alikes, invisible glue), a one-char word and a word of
+    /// letters and digits. A superset: the tokens there are read, most of
+    /// them as they are. (`@` and `$` are found apart: [`symbol_spots`].)
+    spots: Vec<usize>,
 }
 
 /// Bytes per block of [`Words`].
@@ -998,6 +1165,7 @@ impl<'a> Words<'a> {
             block: 0,
             letters: 0,
             starts: 0,
+            spots: Vec::new(),
         }
     }
 
@@ -1008,7 +1176,7 @@ impl<'a> Words<'a> {
                 return Some(self.word_in_block());
             }
             if !self.load_block() {
-                return next_word_by_char(self.text, &mut self.at);
+                return next_word_by_char(self.text, &mut self.at, &mut self.spots);
             }
         }
     }
@@ -1022,19 +1190,44 @@ impl<'a> Words<'a> {
         };
         let mut letters = 0u64;
         let mut high_bits = 0u64;
+        let mut digits = 0u64;
         for (index, chunk) in block.chunks_exact(8).enumerate() {
             let x = load8(chunk, 0);
             high_bits |= x;
+            digits |= in_range(x, b'0', b'9');
             letters |= gather_high_bits(ascii_alphanumeric(x)) << (8 * index);
         }
         if high_bits & splat(0x80) != 0 {
             return false;
+        }
+        let singles = letters & !(letters << 1) & !(letters >> 1);
+        let split = singles & (singles >> 2 | singles >> 3 | singles >> 4);
+        if split != 0 || digits != 0 {
+            self.push_spots(block, letters, split);
         }
         self.block = self.at;
         self.at += BLOCK;
         self.letters = letters;
         self.starts = letters & !(letters << 1);
         true
+    }
+
+    /// Records the spots of the plain ASCII `block` at `at`: the `split`
+    /// letters found already, and digits next to letters (`letters`: its
+    /// letters and digits, one bit per byte).
+    #[cold]
+    #[inline(never)]
+    fn push_spots(&mut self, block: &[u8], letters: u64, split: u64) {
+        let mut digits = 0u64;
+        for (index, chunk) in block.chunks_exact(8).enumerate() {
+            digits |= gather_high_bits(in_range(load8(chunk, 0), b'0', b'9')) << (8 * index);
+        }
+        let alpha = letters & !digits;
+        let mut bits = split | (digits & (alpha << 1 | alpha >> 1));
+        while bits != 0 {
+            self.spots.push(self.at + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
     }
 
     /// The next word starting in the current block.
@@ -1076,7 +1269,7 @@ impl<'a> Words<'a> {
                 // Invisible or full-width characters may go on with the
                 // word: read it char by char.
                 let mut at = start;
-                let word = next_word_by_char(self.text, &mut at);
+                let word = next_word_by_char(self.text, &mut at, &mut self.spots);
                 self.at = at.max(end);
                 return word.unwrap_or(Word { key: 0, start, end });
             }
@@ -1105,12 +1298,16 @@ impl<'a> Words<'a> {
 }
 
 /// The next word of `text` from `*at`, char by char; `*at` is left after it.
+/// Appends its spots (see [`Words`]) to `spots`.
 #[inline(never)]
-fn next_word_by_char(text: &str, at: &mut usize) -> Option<Word> {
+fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Option<Word> {
     let bytes = text.as_bytes();
     let (start, first) = loop {
         let byte = *bytes.get(*at)?;
         let (folded, size) = word_byte(text, *at, byte);
+        if folded == INVISIBLE || (folded == 0 && is_spot_byte(text, *at, byte)) {
+            spots.push(*at);
+        }
         *at += size;
         if is_word_byte(folded) {
             break (*at - size, folded);
@@ -1118,20 +1315,65 @@ fn next_word_by_char(text: &str, at: &mut usize) -> Option<Word> {
     };
     let mut key = KeyBuilder::default();
     key.push(first);
+    let mut digits = first.is_ascii_digit();
+    let mut letters = !digits;
     while let Some(&byte) = bytes.get(*at) {
         let (folded, size) = word_byte(text, *at, byte);
         if is_word_byte(folded) {
             key.push(folded);
-        } else if folded != INVISIBLE {
+            digits |= folded.is_ascii_digit();
+            letters |= !folded.is_ascii_digit();
+        } else if folded == INVISIBLE {
+            spots.push(*at);
+        } else {
             break;
         }
         *at += size;
+    }
+    if key.len == 1 || (digits && letters) {
+        spots.push(start);
     }
     Some(Word {
         key: key.finish(),
         start,
         end: *at,
     })
+}
+
+/// A byte that is no part of a word but may be part of an obfuscated
+/// token: the start of a letter that is not ASCII.
+#[cold]
+fn is_spot_byte(text: &str, at: usize, byte: u8) -> bool {
+    byte >= 0x80
+        && text
+            .get(at..)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(char::is_alphabetic)
+}
+
+/// Appends the spots `@` and `$` make: next to an ASCII letter or digit
+/// (`m@ke`, `a$$`). The block reader does not look for them: a search for
+/// two bytes costs far less there.
+fn symbol_spots(text: &str, spots: &mut Vec<usize>) {
+    let bytes = text.as_bytes();
+    let is_word = |at: Option<usize>| {
+        at.and_then(|at| bytes.get(at))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    for at in memchr::memchr2_iter(b'@', b'$', bytes) {
+        if is_word(at.checked_sub(1)) || is_word(Some(at + 1)) {
+            spots.push(at);
+        }
+    }
+}
+
+/// Every spot of `text` (see [`Words`]), char by char: for texts the
+/// block reader does not go over.
+fn spots_by_char(text: &str, spots: &mut Vec<usize>) {
+    let mut at = 0;
+    while next_word_by_char(text, &mut at, spots).is_some() {}
+    spots.sort_unstable();
+    spots.dedup();
 }
 
 /// Bit 7 of each byte of `x` (ASCII) set when it is a letter or digit.
@@ -1733,7 +1975,7 @@ mod tests {
     /// Every word of `text`, read char by char.
     fn words_by_char(text: &str) -> Vec<Word> {
         let mut at = 0;
-        std::iter::from_fn(|| next_word_by_char(text, &mut at)).collect()
+        std::iter::from_fn(|| next_word_by_char(text, &mut at, &mut Vec::new())).collect()
     }
 
     #[test]
@@ -1832,10 +2074,10 @@ mod tests {
             ];
             assert_eq!(found(&m, &text), expected);
         }
-        assert_eq!(
-            found(&m, &format!("kill{}yourself", "\u{200B}".repeat(500))),
-            vec![]
-        );
+        // Invisible characters alone between words are read as a word
+        // break (see `obfuscation`), however many.
+        let glued = format!("kill{}yourself", "\u{200B}".repeat(500));
+        assert_eq!(found(&m, &glued), vec![(0, glued.as_str())]);
     }
 
     #[test]
@@ -1938,6 +2180,11 @@ mod tests {
                 whole_word,
                 &mut candidates,
             );
+        }
+        if let Some(automaton) = &m.automaton {
+            let mut spots = Vec::new();
+            spots_by_char(text, &mut spots);
+            m.search_obfuscated(automaton, text, &spots, &mut candidates);
         }
         let mut out = Vec::new();
         push_chosen(&mut candidates, &mut out);
@@ -2238,7 +2485,9 @@ mod tests {
             let anchors = m.anchors.as_ref().unwrap();
             let anchor_pass = median_rate(&text, || {
                 anchor_hits = 0;
-                anchors.find(std::hint::black_box(&text), |_, _, _| anchor_hits += 1);
+                anchors.find(std::hint::black_box(&text), &mut Vec::new(), |_, _, _| {
+                    anchor_hits += 1
+                });
             });
             println!(
                 "{name}: scan {scan:.0} MB/s ({} matches in {} bytes); anchor pass alone {anchor_pass:.0} MB/s ({anchor_hits} anchor hits)",
