@@ -364,9 +364,10 @@ impl PhraseMatcher {
         let max_phrase_len = literals.iter().map(String::len).max().unwrap_or(0);
         let anchors = Anchors::new(&literals);
         let vocabulary = Vocabulary::new(literals.iter().flat_map(|literal| {
-            ascii_words(literal)
-                .into_iter()
-                .filter_map(|range| literal.get(range))
+            literal.split([' ', '-']).filter(|word| {
+                word.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'\'')
+            })
         }));
         literals.sort_unstable();
         Ok(PhraseMatcher {
@@ -594,6 +595,24 @@ impl PhraseMatcher {
         readings: &[Reading],
         candidates: &mut Vec<Candidate>,
     ) {
+        // Every token of the window is read, spotted or not (a look-alike
+        // symbol is no letter to the word reader), and the window grows to
+        // whole tokens.
+        let mut range = token_start_before(text, range.start)..range.end;
+        let mut all_readings = Vec::with_capacity(readings.len());
+        let mut at = range.start;
+        while let Some(token) = next_token(text, at) {
+            if token.start() >= range.end {
+                break;
+            }
+            at = token.end;
+            range.end = range.end.max(token.end);
+            match readings.iter().find(|r| r.start == token.start()) {
+                Some(reading) => all_readings.push(reading.clone()),
+                None => all_readings.extend(read(&token, &self.vocabulary)),
+            }
+        }
+        let readings = all_readings.as_slice();
         let Some(window) = text.get(range.clone()) else {
             return;
         };
@@ -1140,12 +1159,13 @@ struct Words<'a> {
     /// Bit i: a word starts at `block + i`, not read yet.
     starts: u64,
     /// *Spots*: offsets where an obfuscated token may be, roughly in
-    /// order: a digit next to a letter (leetspeak); a one-char word two to
-    /// four bytes before another (split letters); where words are read
-    /// char by char, also an invisible character, a letter that is not
-    /// ASCII (look-alikes, invisible glue), a one-char word and a word of
-    /// letters and digits. A superset: the tokens there are read, most of
-    /// them as they are. (`@` and `$` are found apart: [`symbol_spots`].)
+    /// order: a digit next to a letter or starting a word (leetspeak); a
+    /// one-char word two to four bytes before another (split letters);
+    /// where words are read char by char, also an invisible character, a
+    /// letter that is not ASCII (look-alikes, invisible glue), a one-char
+    /// word and a word with a digit. A superset: the tokens there are read,
+    /// most of them as they are. (`@` and `$` are found apart:
+    /// [`symbol_spots`].)
     spots: Vec<usize>,
 }
 
@@ -1223,7 +1243,8 @@ impl<'a> Words<'a> {
             digits |= gather_high_bits(in_range(load8(chunk, 0), b'0', b'9')) << (8 * index);
         }
         let alpha = letters & !digits;
-        let mut bits = split | (digits & (alpha << 1 | alpha >> 1));
+        let number_starts = digits & !(letters << 1);
+        let mut bits = split | number_starts | (digits & (alpha << 1 | alpha >> 1));
         while bits != 0 {
             self.spots.push(self.at + bits.trailing_zeros() as usize);
             bits &= bits - 1;
@@ -1316,13 +1337,11 @@ fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Opti
     let mut key = KeyBuilder::default();
     key.push(first);
     let mut digits = first.is_ascii_digit();
-    let mut letters = !digits;
     while let Some(&byte) = bytes.get(*at) {
         let (folded, size) = word_byte(text, *at, byte);
         if is_word_byte(folded) {
             key.push(folded);
             digits |= folded.is_ascii_digit();
-            letters |= !folded.is_ascii_digit();
         } else if folded == INVISIBLE {
             spots.push(*at);
         } else {
@@ -1330,7 +1349,7 @@ fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Opti
         }
         *at += size;
     }
-    if key.len == 1 || (digits && letters) {
+    if key.len == 1 || digits {
         spots.push(start);
     }
     Some(Word {
@@ -1348,23 +1367,14 @@ fn is_spot_byte(text: &str, at: usize, byte: u8) -> bool {
         && text
             .get(at..)
             .and_then(|rest| rest.chars().next())
-            .is_some_and(char::is_alphabetic)
+            .is_some_and(|c| c.is_alphabetic() || confusables::lookalike(c).is_some())
 }
 
-/// Appends the spots `@` and `$` make: next to an ASCII letter or digit
-/// (`m@ke`, `a$$`). The block reader does not look for them: a search for
-/// two bytes costs far less there.
+/// Appends the spots `@` and `$` make (`m@ke`, `a$$`, `@`). The block
+/// reader does not look for them: a search for two bytes costs far less
+/// than a test of every byte there.
 fn symbol_spots(text: &str, spots: &mut Vec<usize>) {
-    let bytes = text.as_bytes();
-    let is_word = |at: Option<usize>| {
-        at.and_then(|at| bytes.get(at))
-            .is_some_and(u8::is_ascii_alphanumeric)
-    };
-    for at in memchr::memchr2_iter(b'@', b'$', bytes) {
-        if is_word(at.checked_sub(1)) || is_word(Some(at + 1)) {
-            spots.push(at);
-        }
-    }
+    spots.extend(memchr::memchr2_iter(b'@', b'$', text.as_bytes()));
 }
 
 /// Every spot of `text` (see [`Words`]), char by char: for texts the

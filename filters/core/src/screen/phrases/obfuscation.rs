@@ -7,7 +7,7 @@
 //! A *token* is a run of *pieces* joined by *glue*:
 //!
 //! - a piece is a run of token chars: ASCII letters and digits, the leet
-//!   symbols `@` `$` `!` `|`, and letters that look like a Latin letter or
+//!   symbols `@` `$` `!` `|`, apostrophes, and letters that look like a Latin letter or
 //!   digit ([`super::confusables`]: Cyrillic `к`, Greek `Ι`, accented `í`,
 //!   mathematical `𝐤`, …);
 //! - glue between two pieces is either only invisible characters
@@ -57,6 +57,9 @@ pub(super) struct Choices {
     len: u8,
     /// What the char folds to as it is (its lowercase ASCII), or 0.
     plain: u8,
+    /// A symbol (`@ $ ! | '`), not a letter: may be left out at the ends
+    /// of a token.
+    symbol: bool,
 }
 
 impl Choices {
@@ -65,6 +68,7 @@ impl Choices {
             bytes: [0; 3],
             len: 0,
             plain,
+            symbol: false,
         };
         for &byte in bytes.iter().take(3) {
             if let Some(slot) = choices.bytes.get_mut(usize::from(choices.len)) {
@@ -73,6 +77,11 @@ impl Choices {
             }
         }
         choices
+    }
+
+    fn symbol(mut self) -> Choices {
+        self.symbol = true;
+        self
     }
 
     fn as_slice(&self) -> &[u8] {
@@ -108,12 +117,16 @@ pub(super) fn choices(c: char) -> Option<Choices> {
                 byte.to_ascii_lowercase(),
             )),
             b'0'..=b'9' => Some(digit_choices(byte, byte)),
-            b'@' => Some(Choices::of(b"a", 0)),
-            b'$' => Some(Choices::of(b"s", 0)),
-            b'!' => Some(Choices::of(b"i", 0)),
-            b'|' => Some(Choices::of(b"il", 0)),
+            b'@' => Some(Choices::of(b"a", 0).symbol()),
+            b'$' => Some(Choices::of(b"s", 0).symbol()),
+            b'!' => Some(Choices::of(b"i", 0).symbol()),
+            b'|' => Some(Choices::of(b"il", 0).symbol()),
+            b'\'' => Some(Choices::of(b"'", b'\'').symbol()),
             _ => None,
         };
+    }
+    if matches!(c, '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}') {
+        return Some(Choices::of(b"'", b'\'').symbol());
     }
     let looks = lookalike(c)?;
     Some(match looks {
@@ -413,10 +426,13 @@ struct Step {
 /// it is.
 pub(super) fn read(token: &Token, vocabulary: &Vocabulary) -> Option<Reading> {
     let chars = &token.chars;
-    let is_symbol = |c: &TokenChar| c.choices.plain == 0 && c.len == 1;
-    let first = chars.iter().position(|c| !is_symbol(c))?;
-    let last = chars.iter().rposition(|c| !is_symbol(c))? + 1;
+    let is_symbol = |c: &TokenChar| c.choices.symbol;
     let mut tries = vec![(0, chars.len())];
+    let first = chars.iter().position(|c| !is_symbol(c)).unwrap_or(0);
+    let last = chars
+        .iter()
+        .rposition(|c| !is_symbol(c))
+        .map_or(chars.len(), |at| at + 1);
     for range in [(first, chars.len()), (0, last), (first, last)] {
         if !tries.contains(&range) {
             tries.push(range);
