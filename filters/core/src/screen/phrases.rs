@@ -43,6 +43,17 @@
 //!   (ends) with a non-alphanumeric character needs no boundary on that
 //!   side. Invisible characters are ignored here too: `up\u{200B}skill`
 //!   is one word;
+//! - blind to obfuscated words too (see [`obfuscation`] for the exact
+//!   rules): letters split by punctuation or spaces (`k.i.l.l`,
+//!   `k i l l y o u r s e l f`), leetspeak (`k1ll`, `1gn0re @ll prev1ous
+//!   1nstruct10ns`), look-alike letters of other scripts (Cyrillic `кіll`,
+//!   Greek `ΚΙLL`, accented and mathematical letters), and invisible
+//!   characters between words (`kill\u{200B}yourself`). Such a token is
+//!   read as the phrase words it spells, and only as phrase words: `k8s`,
+//!   `l33t`, `H2O`, `U.S.A.` or `5.0` stay as they are. A match found
+//!   through a reading must cover it and have an ASCII letter in its
+//!   original text, so Russian or Greek prose, whose letters look Latin,
+//!   never matches;
 //! - per group, leftmost-longest without overlaps; matches of different
 //!   groups may overlap, so every category sees its own phrases;
 //! - a match of an exception pattern (`!don't kill yourself`) is not
@@ -59,6 +70,14 @@
 //! no copy of it is made. (Phrases with no ASCII word at all, such as `$$$`
 //! or a phrase in Chinese, cannot be anchored: when a matcher holds one,
 //! every text is folded and searched whole, several times slower.)
+//!
+//! Obfuscated words are looked for at *spots* the same pass notes for free
+//! where the text is plain ASCII (a digit next to a letter, one-letter
+//! words close together; `@` and `$` by a two-byte search), and at
+//! invisible characters and letters that are not ASCII where it is read
+//! char by char. Only the tokens at spots are read; only around a token
+//! that reads as phrase words is the text folded again, with the reading in
+//! place, and searched.
 
 use crate::screen::text::{
     fold_char, fold_to_ascii, is_invisible, is_plain, AsciiFold, Folded, FoldedChar,
@@ -538,7 +557,9 @@ impl PhraseMatcher {
         let mut readings: Vec<Reading> = Vec::new();
         let mut read_until = 0;
         for &spot in spots {
-            if spot < read_until {
+            // A match needs an ASCII letter: spots with none near them (in
+            // Russian or Greek prose) are not read.
+            if spot < read_until || !has_ascii_letter_near(text, spot, spot + 1) {
                 continue;
             }
             let mut at = token_start_before(text, spot).max(read_until);
@@ -549,9 +570,13 @@ impl PhraseMatcher {
                 }
                 if token.start() <= spot {
                     read_until = token.end;
-                    if let Some(reading) = read(&token, &self.vocabulary) {
-                        readings.push(reading);
+                    if token.has_letter() {
+                        readings.extend(read(&token, &self.vocabulary));
                     }
+                } else {
+                    // The spot was no token char, nor is anything up to
+                    // this token.
+                    read_until = token.start();
                 }
                 break;
             }
@@ -560,6 +585,9 @@ impl PhraseMatcher {
         if readings.is_empty() {
             return;
         }
+        // A match needs an ASCII letter: readings with none near them (in
+        // Russian or Greek prose) open no window.
+        readings.retain(|reading| has_ascii_letter_near(text, reading.start, reading.end));
         let reach = 2 * self.max_phrase_len + 8;
         let mut windows: Vec<(Range<usize>, Range<usize>)> = Vec::new();
         for (index, reading) in readings.iter().enumerate() {
@@ -609,7 +637,12 @@ impl PhraseMatcher {
             range.end = range.end.max(token.end);
             match readings.iter().find(|r| r.start == token.start()) {
                 Some(reading) => all_readings.push(reading.clone()),
-                None => all_readings.extend(read(&token, &self.vocabulary)),
+                // Digits and symbols alone (`70`, `@`) are read here, next
+                // to a reading, and as one piece only (`5.0` stays).
+                None if token.may_read() && (token.has_letter() || token.is_one_piece()) => {
+                    all_readings.extend(read(&token, &self.vocabulary));
+                }
+                None => {}
             }
         }
         let readings = all_readings.as_slice();
@@ -1159,13 +1192,14 @@ struct Words<'a> {
     /// Bit i: a word starts at `block + i`, not read yet.
     starts: u64,
     /// *Spots*: offsets where an obfuscated token may be, roughly in
-    /// order: a digit next to a letter or starting a word (leetspeak); a
-    /// one-char word two to four bytes before another (split letters);
-    /// where words are read char by char, also an invisible character, a
-    /// letter that is not ASCII (look-alikes, invisible glue), a one-char
-    /// word and a word with a digit. A superset: the tokens there are read,
-    /// most of them as they are. (`@` and `$` are found apart:
-    /// [`symbol_spots`].)
+    /// order: a digit next to a letter (leetspeak); a one-char word two to
+    /// four bytes before another (split letters); where words are read
+    /// char by char, also an invisible character, a letter that is not
+    /// ASCII (look-alikes, invisible glue), a one-char word and a word of
+    /// letters and digits. A superset: the tokens there are read, most of
+    /// them as they are. (`@` and `$` are found apart: [`symbol_spots`].)
+    /// Tokens with no spot, such as `70` for `to`, are read when they are
+    /// near one that reads as phrase words.
     spots: Vec<usize>,
 }
 
@@ -1243,8 +1277,7 @@ impl<'a> Words<'a> {
             digits |= gather_high_bits(in_range(load8(chunk, 0), b'0', b'9')) << (8 * index);
         }
         let alpha = letters & !digits;
-        let number_starts = digits & !(letters << 1);
-        let mut bits = split | number_starts | (digits & (alpha << 1 | alpha >> 1));
+        let mut bits = split | (digits & (alpha << 1 | alpha >> 1));
         while bits != 0 {
             self.spots.push(self.at + bits.trailing_zeros() as usize);
             bits &= bits - 1;
@@ -1323,25 +1356,43 @@ impl<'a> Words<'a> {
 #[inline(never)]
 fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Option<Word> {
     let bytes = text.as_bytes();
+    // One spot per run of look-alikes is enough; and in a stretch with no
+    // ASCII word only spots near its ends count (a reading needs an ASCII
+    // letter near it): the others are not kept.
+    let stretch = *at;
+    let mut recent = RecentSpots::default();
+    let mut in_letters = false;
     let (start, first) = loop {
-        let byte = *bytes.get(*at)?;
+        let Some(&byte) = bytes.get(*at) else {
+            recent.flush(*at, spots);
+            return None;
+        };
         let (folded, size) = word_byte(text, *at, byte);
-        if folded == INVISIBLE || (folded == 0 && is_spot_byte(text, *at, byte)) {
-            spots.push(*at);
+        let letter = folded == 0 && byte >= 0x80 && is_letter_at(text, *at);
+        if folded == INVISIBLE || (letter && !in_letters) {
+            if *at - stretch <= LATIN_NEIGHBOURHOOD {
+                spots.push(*at);
+            } else {
+                recent.push(*at);
+            }
         }
+        in_letters = letter;
         *at += size;
         if is_word_byte(folded) {
+            recent.flush(*at - size, spots);
             break (*at - size, folded);
         }
     };
     let mut key = KeyBuilder::default();
     key.push(first);
     let mut digits = first.is_ascii_digit();
+    let mut letters = !digits;
     while let Some(&byte) = bytes.get(*at) {
         let (folded, size) = word_byte(text, *at, byte);
         if is_word_byte(folded) {
             key.push(folded);
             digits |= folded.is_ascii_digit();
+            letters |= !folded.is_ascii_digit();
         } else if folded == INVISIBLE {
             spots.push(*at);
         } else {
@@ -1349,7 +1400,7 @@ fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Opti
         }
         *at += size;
     }
-    if key.len == 1 || digits {
+    if key.len == 1 || (digits && letters) {
         spots.push(start);
     }
     Some(Word {
@@ -1359,22 +1410,71 @@ fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Opti
     })
 }
 
-/// A byte that is no part of a word but may be part of an obfuscated
-/// token: the start of a letter that is not ASCII.
+/// The char at `at` (not ASCII) looks like a Latin letter or digit.
 #[cold]
-fn is_spot_byte(text: &str, at: usize, byte: u8) -> bool {
-    byte >= 0x80
-        && text
-            .get(at..)
-            .and_then(|rest| rest.chars().next())
-            .is_some_and(|c| c.is_alphabetic() || confusables::lookalike(c).is_some())
+fn is_letter_at(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| confusables::lookalike(c).is_some())
 }
 
-/// Appends the spots `@` and `$` make (`m@ke`, `a$$`, `@`). The block
-/// reader does not look for them: a search for two bytes costs far less
-/// than a test of every byte there.
+/// The last spots of a stretch with no ASCII word, past the first
+/// [`LATIN_NEIGHBOURHOOD`] bytes of it.
+#[derive(Debug, Default)]
+struct RecentSpots {
+    ring: [usize; 8],
+    count: usize,
+}
+
+impl RecentSpots {
+    fn push(&mut self, spot: usize) {
+        if let Some(slot) = self.ring.get_mut(self.count % 8) {
+            *slot = spot;
+        }
+        self.count += 1;
+    }
+
+    /// Appends, in order, the spots within [`LATIN_NEIGHBOURHOOD`] bytes
+    /// of the stretch's end `end`.
+    fn flush(&self, end: usize, spots: &mut Vec<usize>) {
+        let kept = self.count.min(8);
+        for index in self.count - kept..self.count {
+            if let Some(&spot) = self.ring.get(index % 8) {
+                if spot + LATIN_NEIGHBOURHOOD >= end {
+                    spots.push(spot);
+                }
+            }
+        }
+    }
+}
+
+/// How far around a reading an ASCII letter is looked for.
+const LATIN_NEIGHBOURHOOD: usize = 48;
+
+/// `text[start..end]`, or the [`LATIN_NEIGHBOURHOOD`] bytes on either side,
+/// has an ASCII letter.
+fn has_ascii_letter_near(text: &str, start: usize, end: usize) -> bool {
+    let from = start.saturating_sub(LATIN_NEIGHBOURHOOD);
+    let to = end.saturating_add(LATIN_NEIGHBOURHOOD).min(text.len());
+    text.as_bytes()
+        .get(from..to)
+        .is_some_and(|bytes| bytes.iter().any(u8::is_ascii_alphabetic))
+}
+
+/// Appends the spots `@` and `$` make next to an ASCII letter or digit
+/// (`m@ke`, `a$$`). The block reader does not look for them: a search for
+/// two bytes costs far less than a test of every byte there.
 fn symbol_spots(text: &str, spots: &mut Vec<usize>) {
-    spots.extend(memchr::memchr2_iter(b'@', b'$', text.as_bytes()));
+    let bytes = text.as_bytes();
+    let is_word = |at: Option<usize>| {
+        at.and_then(|at| bytes.get(at))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    for at in memchr::memchr2_iter(b'@', b'$', bytes) {
+        if is_word(at.checked_sub(1)) || is_word(Some(at + 1)) {
+            spots.push(at);
+        }
+    }
 }
 
 /// Every spot of `text` (see [`Words`]), char by char: for texts the

@@ -251,9 +251,32 @@ pub(crate) static LOOKALIKES: &[u32] = &[
     0x01F14273, 0x01F14374, 0x01F14475, 0x01F14576, 0x01F14677, 0x01F14778, 0x01F14879, 0x01F1497A,
 ];
 
+/// Code points below this are looked up in [`DENSE`].
+const DENSE_END: usize = 0x600;
+
+/// [`LOOKALIKES`] below [`DENSE_END`] (Latin, Greek, Cyrillic, Armenian),
+/// one byte per code point (0: none).
+static DENSE: [u8; DENSE_END] = dense();
+
+const fn dense() -> [u8; DENSE_END] {
+    let mut table = [0u8; DENSE_END];
+    let mut at = 0;
+    while at < LOOKALIKES.len() {
+        let code = (LOOKALIKES[at] >> 8) as usize;
+        if code < DENSE_END {
+            table[code] = (LOOKALIKES[at] & 0xFF) as u8;
+        }
+        at += 1;
+    }
+    table
+}
+
 /// The ASCII letter or digit (lowercase) that `c` looks like, if any.
 pub(crate) fn lookalike(c: char) -> Option<u8> {
     let code = u32::from(c);
+    if let Some(&byte) = usize::try_from(code).ok().and_then(|code| DENSE.get(code)) {
+        return (byte != 0).then_some(byte);
+    }
     let at = LOOKALIKES.partition_point(|&entry| entry >> 8 < code);
     let entry = *LOOKALIKES.get(at)?;
     (entry >> 8 == code).then_some((entry & 0xFF) as u8)

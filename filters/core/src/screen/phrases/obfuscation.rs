@@ -193,11 +193,37 @@ pub(super) struct Token {
     pub(super) chars: Vec<TokenChar>,
     /// After its last char.
     pub(super) end: usize,
+    /// A letter that is no token char touches it (Cyrillic `р` in `пр`):
+    /// it is part of a word of another script and is not read.
+    embedded: bool,
 }
 
 impl Token {
     pub(super) fn start(&self) -> usize {
         self.chars.first().map_or(self.end, |c| c.at)
+    }
+
+    /// Some char is a letter (ASCII or a look-alike), not a digit or
+    /// symbol.
+    pub(super) fn has_letter(&self) -> bool {
+        self.chars.iter().any(|c| {
+            c.choices.plain.is_ascii_lowercase() || (c.choices.plain == 0 && !c.choices.symbol)
+        })
+    }
+
+    /// No glue inside.
+    pub(super) fn is_one_piece(&self) -> bool {
+        !self.chars.iter().skip(1).any(|c| c.piece_start)
+    }
+
+    /// Could read as something other than its plain folding: not one
+    /// piece of plain ASCII letters.
+    pub(super) fn may_read(&self) -> bool {
+        !self.is_one_piece()
+            || self
+                .chars
+                .iter()
+                .any(|c| !c.choices.plain.is_ascii_lowercase() || c.choices.len > 1)
     }
 }
 
@@ -286,7 +312,10 @@ pub(super) fn next_token(text: &str, at: usize) -> Option<Token> {
         }
         at += c.len_utf8();
     }
-    let mut token = Token::default();
+    let mut token = Token {
+        embedded: char_before(text, at).is_some_and(is_foreign_letter),
+        ..Token::default()
+    };
     let mut piece_start = true;
     loop {
         // A piece.
@@ -322,7 +351,10 @@ pub(super) fn next_token(text: &str, at: usize) -> Option<Token> {
                 Class::Token(_) => break gap,
                 Class::Invisible => {}
                 Class::Split => only_invisible = false,
-                Class::Other => return Some(token),
+                Class::Other => {
+                    token.embedded |= gap == at && is_foreign_letter(c);
+                    return Some(token);
+                }
             }
             gap_chars += 1;
             gap += c.len_utf8();
@@ -337,6 +369,11 @@ pub(super) fn next_token(text: &str, at: usize) -> Option<Token> {
         at = next;
         piece_start = true;
     }
+}
+
+/// A letter that is no token char.
+fn is_foreign_letter(c: char) -> bool {
+    c.is_alphabetic() && matches!(class(c), Class::Other)
 }
 
 /// The phrase vocabulary: a trie of words (lowercase ASCII letters and
@@ -425,44 +462,52 @@ struct Step {
 /// Reads `token` as phrase words; None when it cannot be read or reads as
 /// it is.
 pub(super) fn read(token: &Token, vocabulary: &Vocabulary) -> Option<Reading> {
+    if token.embedded {
+        return None;
+    }
     let chars = &token.chars;
     let is_symbol = |c: &TokenChar| c.choices.symbol;
-    let mut tries = vec![(0, chars.len())];
     let first = chars.iter().position(|c| !is_symbol(c)).unwrap_or(0);
     let last = chars
         .iter()
         .rposition(|c| !is_symbol(c))
         .map_or(chars.len(), |at| at + 1);
-    for range in [(first, chars.len()), (0, last), (first, last)] {
-        if !tries.contains(&range) {
-            tries.push(range);
+    let tries = [
+        (0, chars.len()),
+        (first, chars.len()),
+        (0, last),
+        (first, last),
+    ];
+    tries.iter().enumerate().find_map(|(index, &range)| {
+        let tried = tries
+            .get(..index)
+            .is_some_and(|before| before.contains(&range));
+        if tried {
+            return None;
         }
-    }
-    tries
-        .into_iter()
-        .find_map(|(from, to)| read_range(chars.get(from..to)?, from == 0, vocabulary))
+        read_range(chars.get(range.0..range.1)?, vocabulary)
+    })
 }
+
+/// Most walks pending in [`read_range`] (more are dropped).
+const MAX_PENDING: usize = 128;
 
 /// Reads `chars` (starting a piece when `starts_piece`; a trimmed start
 /// need not) as phrase words.
-fn read_range(
-    chars: &[TokenChar],
-    _starts_piece: bool,
-    vocabulary: &Vocabulary,
-) -> Option<Reading> {
+fn read_range(chars: &[TokenChar], vocabulary: &Vocabulary) -> Option<Reading> {
     let n = chars.len();
-    if n == 0 {
+    if n == 0 || n > MAX_TOKEN_CHARS {
         return None;
     }
     let breaks = |at: usize| at == 0 || at == n || chars.get(at).is_some_and(|c| c.piece_start);
-    let mut best: Vec<Option<Step>> = vec![None; n + 1];
+    let mut best: [Option<Step>; MAX_TOKEN_CHARS + 1] = [None; MAX_TOKEN_CHARS + 1];
     best[0] = Some(Step {
         cost: (0, 0),
         from: 0,
         picks: 0,
     });
-    // (position, node, picks, changes) of the walk from one break.
-    let mut stack: Vec<(usize, u32, u128, usize)> = Vec::new();
+    // (position, node, picks, changes) of the walks from one break.
+    let mut stack = [(0usize, 0u32, 0u128, 0usize); MAX_PENDING];
     for start in 0..n {
         let Some(base) = best.get(start).copied().flatten() else {
             continue;
@@ -470,9 +515,13 @@ fn read_range(
         if !breaks(start) {
             continue;
         }
-        stack.clear();
-        stack.push((start, 0, 0, 0));
-        while let Some((at, node, picks, changes)) = stack.pop() {
+        stack[0] = (start, 0, 0, 0);
+        let mut pending = 1;
+        while pending > 0 {
+            pending -= 1;
+            let Some(&(at, node, picks, changes)) = stack.get(pending) else {
+                break;
+            };
             let Some(c) = chars.get(at) else {
                 continue;
             };
@@ -503,7 +552,10 @@ fn read_range(
                     }
                 }
                 if end < n && len < 63 {
-                    stack.push((end, child, picks, changes));
+                    if let Some(slot) = stack.get_mut(pending) {
+                        *slot = (end, child, picks, changes);
+                        pending += 1;
+                    }
                 }
             }
         }
