@@ -84,7 +84,7 @@ use crate::screen::text::{
 };
 use crate::screen::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
-use obfuscation::{next_token, read, token_start_before, Reading, Vocabulary};
+use obfuscation::{next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -555,6 +555,8 @@ impl PhraseMatcher {
             return;
         }
         let mut readings: Vec<Reading> = Vec::new();
+        let mut scratch = Scratch::default();
+        let mut token = Token::default();
         let mut read_until = 0;
         for &spot in spots {
             // A match needs an ASCII letter: spots with none near them (in
@@ -563,7 +565,7 @@ impl PhraseMatcher {
                 continue;
             }
             let mut at = token_start_before(text, spot).max(read_until);
-            while let Some(token) = next_token(text, at) {
+            while next_token_into(text, at, &mut token) {
                 at = token.end;
                 if token.end <= spot {
                     continue;
@@ -571,7 +573,7 @@ impl PhraseMatcher {
                 if token.start() <= spot {
                     read_until = token.end;
                     if token.has_letter() {
-                        readings.extend(read(&token, &self.vocabulary));
+                        readings.extend(read(&token, &self.vocabulary, &mut scratch));
                     }
                 } else {
                     // The spot was no token char, nor is anything up to
@@ -609,7 +611,7 @@ impl PhraseMatcher {
         }
         for (window, held) in windows {
             let held = readings.get(held).unwrap_or(&[]);
-            self.collect_read_window(automaton, text, window, held, candidates);
+            self.collect_read_window(automaton, text, window, held, &mut scratch, candidates);
         }
     }
 
@@ -621,6 +623,7 @@ impl PhraseMatcher {
         text: &str,
         range: Range<usize>,
         readings: &[Reading],
+        scratch: &mut Scratch,
         candidates: &mut Vec<Candidate>,
     ) {
         // Every token of the window is read, spotted or not (a look-alike
@@ -629,7 +632,8 @@ impl PhraseMatcher {
         let mut range = token_start_before(text, range.start)..range.end;
         let mut all_readings = Vec::with_capacity(readings.len());
         let mut at = range.start;
-        while let Some(token) = next_token(text, at) {
+        let mut token = Token::default();
+        while next_token_into(text, at, &mut token) {
             if token.start() >= range.end {
                 break;
             }
@@ -640,7 +644,7 @@ impl PhraseMatcher {
                 // Digits and symbols alone (`70`, `@`) are read here, next
                 // to a reading, and as one piece only (`5.0` stays).
                 None if token.may_read() && (token.has_letter() || token.is_one_piece()) => {
-                    all_readings.extend(read(&token, &self.vocabulary));
+                    all_readings.extend(read(&token, &self.vocabulary, scratch));
                 }
                 None => {}
             }

@@ -302,20 +302,35 @@ pub(super) fn token_start_before(text: &str, spot: usize) -> usize {
 }
 
 /// The next token of `text` from `at`; None when there is none.
+#[cfg(test)]
 pub(super) fn next_token(text: &str, at: usize) -> Option<Token> {
+    let mut token = Token::default();
+    next_token_into(text, at, &mut token).then_some(token)
+}
+
+/// [`next_token`] into `token` (its buffer reused); false when there is
+/// none.
+pub(super) fn next_token_into(text: &str, at: usize, token: &mut Token) -> bool {
     let mut at = at;
     // Skip to the first token char.
     loop {
-        let c = char_at(text, at)?;
+        let Some(c) = char_at(text, at) else {
+            return false;
+        };
         if matches!(class(c), Class::Token(_)) {
             break;
         }
         at += c.len_utf8();
     }
-    let mut token = Token {
-        embedded: char_before(text, at).is_some_and(is_foreign_letter),
-        ..Token::default()
-    };
+    token.chars.clear();
+    token.embedded = char_before(text, at).is_some_and(is_foreign_letter);
+    fill_token(text, at, token);
+    true
+}
+
+/// Reads the pieces and glue of the token starting at `at` into `token`.
+fn fill_token(text: &str, at: usize, token: &mut Token) {
+    let mut at = at;
     let mut piece_start = true;
     loop {
         // A piece.
@@ -326,7 +341,7 @@ pub(super) fn next_token(text: &str, at: usize) -> Option<Token> {
             };
             if token.chars.len() == MAX_TOKEN_CHARS {
                 token.end = at;
-                return Some(token);
+                return;
             }
             token.chars.push(TokenChar {
                 at,
@@ -345,7 +360,7 @@ pub(super) fn next_token(text: &str, at: usize) -> Option<Token> {
         let mut only_invisible = true;
         let next = loop {
             let Some(c) = char_at(text, gap) else {
-                return Some(token);
+                return;
             };
             match class(c) {
                 Class::Token(_) => break gap,
@@ -353,18 +368,18 @@ pub(super) fn next_token(text: &str, at: usize) -> Option<Token> {
                 Class::Split => only_invisible = false,
                 Class::Other => {
                     token.embedded |= gap == at && is_foreign_letter(c);
-                    return Some(token);
+                    return;
                 }
             }
             gap_chars += 1;
             gap += c.len_utf8();
             if !only_invisible && gap_chars > 3 {
-                return Some(token);
+                return;
             }
         };
         let glued = only_invisible || (piece_len == 1 && is_single_from(text, next));
         if !glued {
-            return Some(token);
+            return;
         }
         at = next;
         piece_start = true;
@@ -461,7 +476,19 @@ struct Step {
 
 /// Reads `token` as phrase words; None when it cannot be read or reads as
 /// it is.
-pub(super) fn read(token: &Token, vocabulary: &Vocabulary) -> Option<Reading> {
+/// Buffers [`read`] reuses.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    best: Vec<Option<Step>>,
+    /// (position, node, picks, changes) of the walks from one break.
+    stack: Vec<(usize, u32, u128, usize)>,
+}
+
+pub(super) fn read(
+    token: &Token,
+    vocabulary: &Vocabulary,
+    scratch: &mut Scratch,
+) -> Option<Reading> {
     if token.embedded {
         return None;
     }
@@ -485,29 +512,36 @@ pub(super) fn read(token: &Token, vocabulary: &Vocabulary) -> Option<Reading> {
         if tried {
             return None;
         }
-        read_range(chars.get(range.0..range.1)?, vocabulary)
+        read_range(chars.get(range.0..range.1)?, vocabulary, scratch)
     })
 }
 
 /// Most walks pending in [`read_range`] (more are dropped).
-const MAX_PENDING: usize = 128;
+const MAX_PENDING: usize = 256;
 
 /// Reads `chars` (starting a piece when `starts_piece`; a trimmed start
 /// need not) as phrase words.
-fn read_range(chars: &[TokenChar], vocabulary: &Vocabulary) -> Option<Reading> {
+fn read_range(
+    chars: &[TokenChar],
+    vocabulary: &Vocabulary,
+    scratch: &mut Scratch,
+) -> Option<Reading> {
     let n = chars.len();
     if n == 0 || n > MAX_TOKEN_CHARS {
         return None;
     }
     let breaks = |at: usize| at == 0 || at == n || chars.get(at).is_some_and(|c| c.piece_start);
-    let mut best: [Option<Step>; MAX_TOKEN_CHARS + 1] = [None; MAX_TOKEN_CHARS + 1];
-    best[0] = Some(Step {
-        cost: (0, 0),
-        from: 0,
-        picks: 0,
-    });
-    // (position, node, picks, changes) of the walks from one break.
-    let mut stack = [(0usize, 0u32, 0u128, 0usize); MAX_PENDING];
+    let best = &mut scratch.best;
+    best.clear();
+    best.resize(n + 1, None);
+    if let Some(first) = best.first_mut() {
+        *first = Some(Step {
+            cost: (0, 0),
+            from: 0,
+            picks: 0,
+        });
+    }
+    let stack = &mut scratch.stack;
     for start in 0..n {
         let Some(base) = best.get(start).copied().flatten() else {
             continue;
@@ -515,13 +549,9 @@ fn read_range(chars: &[TokenChar], vocabulary: &Vocabulary) -> Option<Reading> {
         if !breaks(start) {
             continue;
         }
-        stack[0] = (start, 0, 0, 0);
-        let mut pending = 1;
-        while pending > 0 {
-            pending -= 1;
-            let Some(&(at, node, picks, changes)) = stack.get(pending) else {
-                break;
-            };
+        stack.clear();
+        stack.push((start, 0, 0, 0));
+        while let Some((at, node, picks, changes)) = stack.pop() {
             let Some(c) = chars.get(at) else {
                 continue;
             };
@@ -551,11 +581,8 @@ fn read_range(chars: &[TokenChar], vocabulary: &Vocabulary) -> Option<Reading> {
                         }
                     }
                 }
-                if end < n && len < 63 {
-                    if let Some(slot) = stack.get_mut(pending) {
-                        *slot = (end, child, picks, changes);
-                        pending += 1;
-                    }
+                if end < n && len < 63 && stack.len() < MAX_PENDING {
+                    stack.push((end, child, picks, changes));
                 }
             }
         }
@@ -631,7 +658,7 @@ mod tests {
         let mut at = 0;
         while let Some(token) = next_token(text, at) {
             at = token.end;
-            if let Some(reading) = read(&token, &v) {
+            if let Some(reading) = read(&token, &v, &mut Scratch::default()) {
                 out.push(
                     reading
                         .bytes
@@ -701,7 +728,7 @@ mod tests {
         let mut found = None;
         while let Some(token) = next_token(text, at) {
             at = token.end;
-            if let Some(r) = read(&token, &v) {
+            if let Some(r) = read(&token, &v, &mut Scratch::default()) {
                 found = Some(r);
             }
         }
