@@ -642,8 +642,8 @@ impl PhraseMatcher {
             match readings.iter().find(|r| r.start == token.start()) {
                 Some(reading) => all_readings.push(reading.clone()),
                 // Digits and symbols alone (`70`, `@`) are read here, next
-                // to a reading, and as one piece only (`5.0` stays).
-                None if token.may_read() && (token.has_letter() || token.is_one_piece()) => {
+                // to a reading, and not split (`5.0` stays).
+                None if token.may_read() && (token.has_letter() || token.has_no_split_glue()) => {
                     all_readings.extend(read(&token, &self.vocabulary, scratch));
                 }
                 None => {}
@@ -2168,6 +2168,63 @@ mod tests {
                     "{offset} {phrase:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn obfuscated_phrases_match_with_exact_spans() {
+        let m = matcher(&[
+            (
+                0,
+                &[
+                    "kill yourself",
+                    "!don't kill yourself",
+                    "how to make a bomb",
+                ],
+            ),
+            (1, &["ignore (all )?previous instructions"]),
+        ]);
+        for (text, expected) in [
+            ("ok k.i.l.l yourself!", vec![(0, "k.i.l.l yourself")]),
+            (
+                "k i l l y o u r s e l f",
+                vec![(0, "k i l l y o u r s e l f")],
+            ),
+            ("k-i-l-l yourself", vec![(0, "k-i-l-l yourself")]),
+            ("so k1ll y0urs3lf", vec![(0, "k1ll y0urs3lf")]),
+            (
+                "1gn0re all prev1ous 1nstruct10ns",
+                vec![(1, "1gn0re all prev1ous 1nstruct10ns")],
+            ),
+            (
+                "\u{43A}\u{456}ll yourself",
+                vec![(0, "\u{43A}\u{456}ll yourself")],
+            ),
+            (
+                "\u{39A}\u{399}LL YOURSELF",
+                vec![(0, "\u{39A}\u{399}LL YOURSELF")],
+            ),
+            ("kill\u{200B}yourself", vec![(0, "kill\u{200B}yourself")]),
+            ("h0w 70 m@k3 @ b0mb", vec![(0, "h0w 70 m@k3 @ b0mb")]),
+            ("don't k.i.l.l yourself", vec![]),
+        ] {
+            assert_eq!(found(&m, text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_with_digits_letters_and_other_scripts_stays_clean() {
+        let m = builtin_matcher();
+        for text in [
+            "Made in the U.S.A., e.g. by a 4 b team; i.e. s.k.i.l.l is skill.",
+            "I 1ove it. Our k8s nodes run v1.2.3 and 2.0.1-rc4; l33t speak is old.",
+            "H2O, CO2, C6H12O6 and NaHCO3; 5.0 mg at 7.0 pH; a$b, $HOME, user@example.com",
+            "fn kill(pid: i32) { libc::kill(pid, 9); } // 0xDEADBEEF 1e10",
+            "\u{41E}\u{43D} \u{441}\u{43A}\u{430}\u{437}\u{430}\u{43B}, \u{447}\u{442}\u{43E} \u{432}\u{441}\u{451} \u{445}\u{43E}\u{440}\u{43E}\u{448}\u{43E}.",
+            "\u{39F} \u{3BA}\u{3B1}\u{3B9}\u{3C1}\u{3CC}\u{3C2} \u{3B5}\u{3AF}\u{3BD}\u{3B1}\u{3B9} \u{3BA}\u{3B1}\u{3BB}\u{3CC}\u{3C2}.",
+            "up\u{200B}skill yourself, k\u{200B}8\u{200B}s",
+        ] {
+            assert_eq!(found(&m, text), vec![], "{text:?}");
         }
     }
 

@@ -196,6 +196,8 @@ pub(super) struct Token {
     /// A letter that is no token char touches it (Cyrillic `р` in `пр`):
     /// it is part of a word of another script and is not read.
     embedded: bool,
+    /// Some glue has a split char (`5.0`), not only invisible ones.
+    split_glue: bool,
 }
 
 impl Token {
@@ -214,6 +216,11 @@ impl Token {
     /// No glue inside.
     pub(super) fn is_one_piece(&self) -> bool {
         !self.chars.iter().skip(1).any(|c| c.piece_start)
+    }
+
+    /// No split char glues its pieces (invisible characters may).
+    pub(super) fn has_no_split_glue(&self) -> bool {
+        !self.split_glue
     }
 
     /// Could read as something other than its plain folding: not one
@@ -324,6 +331,7 @@ pub(super) fn next_token_into(text: &str, at: usize, token: &mut Token) -> bool 
     }
     token.chars.clear();
     token.embedded = char_before(text, at).is_some_and(is_foreign_letter);
+    token.split_glue = false;
     fill_token(text, at, token);
     true
 }
@@ -381,6 +389,7 @@ fn fill_token(text: &str, at: usize, token: &mut Token) {
         if !glued {
             return;
         }
+        token.split_glue |= !only_invisible;
         at = next;
         piece_start = true;
     }
