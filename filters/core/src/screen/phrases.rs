@@ -1364,26 +1364,23 @@ fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Opti
     // ASCII word only spots near its ends count (a reading needs an ASCII
     // letter near it): the others are not kept.
     let stretch = *at;
-    let mut recent = RecentSpots::default();
     let mut in_letters = false;
     let (start, first) = loop {
         let Some(&byte) = bytes.get(*at) else {
-            recent.flush(*at, spots);
+            stretch_end_spots(text, stretch, *at, spots);
             return None;
         };
         let (folded, size) = word_byte(text, *at, byte);
-        let letter = folded == 0 && byte >= 0x80 && is_letter_at(text, *at);
-        if folded == INVISIBLE || (letter && !in_letters) {
-            if *at - stretch <= LATIN_NEIGHBOURHOOD {
+        if *at - stretch <= LATIN_NEIGHBOURHOOD {
+            let letter = folded == 0 && byte >= 0x80 && is_letter_at(text, *at);
+            if folded == INVISIBLE || (letter && !in_letters) {
                 spots.push(*at);
-            } else {
-                recent.push(*at);
             }
+            in_letters = letter;
         }
-        in_letters = letter;
         *at += size;
         if is_word_byte(folded) {
-            recent.flush(*at - size, spots);
+            stretch_end_spots(text, stretch, *at - size, spots);
             break (*at - size, folded);
         }
     };
@@ -1422,33 +1419,32 @@ fn is_letter_at(text: &str, at: usize) -> bool {
         .is_some_and(|c| confusables::lookalike(c).is_some())
 }
 
-/// The last spots of a stretch with no ASCII word, past the first
-/// [`LATIN_NEIGHBOURHOOD`] bytes of it.
-#[derive(Debug, Default)]
-struct RecentSpots {
-    ring: [usize; 8],
-    count: usize,
-}
-
-impl RecentSpots {
-    fn push(&mut self, spot: usize) {
-        if let Some(slot) = self.ring.get_mut(self.count % 8) {
-            *slot = spot;
-        }
-        self.count += 1;
+/// Appends the spots of the last [`LATIN_NEIGHBOURHOOD`] bytes before
+/// `end` of the stretch with no ASCII word from `stretch` (those in its first
+/// [`LATIN_NEIGHBOURHOOD`] bytes are taken already): runs of look-alikes and
+/// invisible characters, as [`next_word_by_char`] takes them.
+#[cold]
+fn stretch_end_spots(text: &str, stretch: usize, end: usize, spots: &mut Vec<usize>) {
+    let mut at = (stretch + LATIN_NEIGHBOURHOOD + 1).max(end.saturating_sub(LATIN_NEIGHBOURHOOD));
+    if at >= end {
+        return;
     }
-
-    /// Appends, in order, the spots within [`LATIN_NEIGHBOURHOOD`] bytes
-    /// of the stretch's end `end`.
-    fn flush(&self, end: usize, spots: &mut Vec<usize>) {
-        let kept = self.count.min(8);
-        for index in self.count - kept..self.count {
-            if let Some(&spot) = self.ring.get(index % 8) {
-                if spot + LATIN_NEIGHBOURHOOD >= end {
-                    spots.push(spot);
-                }
-            }
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    let before = text.get(..at).and_then(|s| s.char_indices().next_back());
+    let mut in_letters =
+        before.is_some_and(|(start, _)| start >= stretch && is_letter_at(text, start));
+    while at < end {
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let letter = !c.is_ascii() && confusables::lookalike(c).is_some();
+        if is_invisible(c) || (letter && !in_letters) {
+            spots.push(at);
         }
+        in_letters = letter;
+        at += c.len_utf8();
     }
 }
 
