@@ -29,7 +29,7 @@
 macro_rules! attack_exceptions {
     () => {
         [
-            "!(never|ever|not|don't|dont|do not|must not|mustn't|should not|shouldn't|will not|won't|cannot|can't|can not|refuse to|should you|if asked to|if someone asks you to|if a user asks you to|if the user asks you to|if users ask you to|asked to) (ignore|disregard|forget|override|bypass|reveal|print|show|display|output|repeat|leak|dump|disclose|share|recite|tell|give|act as|pretend|roleplay|role-play|translate|encode|summarize|explain)",
+            "!(never|ever|not|don't|dont|do not|must not|mustn't|should not|shouldn't|will not|won't|cannot|can't|can not|refuse to|should you|if asked to|if someone asks you to|if a user asks you to|if the user asks you to|if users ask you to|asked to) (ignore|disregard|forget|override|bypass|reveal|print|show|display|output|repeat|leak|dump|disclose|share|recite|tell|give|act as|pretend|roleplay|role-play)",
             "!(asks|tells|tries to get|instructs|requests|wants|asked|told|tried to get|attempts to get|attempt to get|trying to get) you to (ignore|disregard|forget|override|bypass|reveal|print|show|display|output|repeat|leak|dump|disclose|share|recite|tell|give|act as|pretend|roleplay|role-play|translate|encode)",
             "!(like|such as|the phrase|the string|the sentence|saying|says|said|e.g.|e.g.,|for example) (\"|'|“)?(ignore|disregard|forget|reveal|you are now|pretend|repeat|print|what is your|what are your|show me your|developer mode|dan mode)",
         ]
@@ -46,7 +46,7 @@ macro_rules! drop_verb {
 /// The instructions in force, as an override names them.
 macro_rules! old_orders {
     () => {
-        "previous instructions|prior instructions|above instructions|preceding instructions|earlier instructions|previous instruction|prior instruction|previous directions|above directions|prior directions|previous directives|previous rules|prior rules|previous prompts|previous prompt|prior prompts|previous commands|previous guidelines|original instructions|initial instructions|other instructions|foregoing instructions|previous programming|previous context|previous and following instructions|prior and following instructions|preceding and following instructions|above and below instructions|instructions above|instructions before this"
+        "previous instructions|prior instructions|above instructions|preceding instructions|earlier instructions|previous instruction|prior instruction|previous directions|above directions|prior directions|previous directives|previous rules|prior rules|previous prompts|previous prompt|prior prompts|previous commands|previous guidelines|original instructions|initial instructions|other instructions|foregoing instructions|previous programming|previous context|instructions above|instructions before this"
     };
 }
 
@@ -60,7 +60,7 @@ macro_rules! leak_verb {
 
 macro_rules! leak_verb_more {
     () => {
-        "disclose|recite|write out|list|reproduce|spell check|summarize|translate|encode|base64 encode|rot13|let me see"
+        "disclose|recite|write out|list|reproduce|spell check|translate|encode|base64 encode|rot13|let me see"
     };
 }
 
@@ -119,6 +119,9 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     concat!(
         "(ignore|disregard|forget) (all |the |your )?(instructions|rules|guidelines|directions) (you were given|you have been given|you received|you got before|you were told|given above|from before|from your developers|that came before|given to you|provided above|in your system prompt|until now|so far)"
     ),
+    // "Ignore any previous and following instructions": anchored before
+    // "following", a word too common to anchor on.
+    "(ignore|disregard|forget) (any|all|all the|the) (previous|prior|preceding|above) and",
     "(ignore|disregard|bypass|override) (all |any |the )?(safety|content|ethical) (guidelines|filters|rules|restrictions|guardrails|policies|protocols)",
     "(ignore|disregard|forget|override|bypass|abandon|discard) (all |any |all of )?your (instructions|rules|guidelines|guardrails|restrictions|programming|system prompt|system instructions|system message|safety guidelines|safety rules|content policy|content policies|ethical guidelines|safety filters|filters|core directives|directives|training|constraints|safeguards|principles|policies|limitations|ethics)",
     "(ignore|disregard) (the )?(rules|guidelines|restrictions|policies|content policy) (set|imposed|put in place|given) by (openai|anthropic|google|meta|microsoft|your creators|your developers|your programmers)",
@@ -150,9 +153,10 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     "(ignore|skip) safety(,|.| and) (comply|answer|respond|do|follow|proceed)",
     "new instruction: (before|instead|first|ignore|forget|disregard|output|print|say|tell)",
     // Encoded orders.
-    "(decode|decrypt|base64 decode) (this|it|this message|this text|the following) (and|then|and then) (follow|obey|execute|do) (it|the instructions|the instruction|what it says|the instruction inside)",
+    "(decode|decrypt|base64 decode) (this|it|this message|this text) (and|then|and then) (follow|obey|execute|do) (it|the instructions|the instruction|what it says|the instruction inside)",
     "(apply|use) (rot13|rot-13|base64|hex|caesar) (decoding )?(and|then) (comply|follow|obey|execute|do it|act)",
     "(follow|obey|execute|comply with) the (instruction|instructions|command|commands) (inside|within|hidden in|encoded in|contained in)",
+    "(and|then|and then) (comply with|obey) (it|this|them|the instruction|the instructions|what it says)",
     // Comply with anything.
     "(must|will|always) (comply with|obey) (every|any|all) (request|requests|command|commands|question|questions) (i give you|from me|from now on|without|no matter)",
     "(must|will|shall|always) (comply with|obey|fulfill|follow|execute) (every|any|all|each) (request|requests|command|commands|order|orders)",
@@ -163,7 +167,6 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     attack_exceptions!()[0],
     attack_exceptions!()[1],
     attack_exceptions!()[2],
-    "!(ignore|disregard|forget|skip) (the |all |previous |earlier |above )?(errors|error|warnings|warning|logs|log|lines|output|results|tests|failures|formatting|typos|case|spelling|whitespace|comments|rows|columns|values|files|changes|messages|draft|steps|topic|question|questions|answer|answers|section|paragraph|chapter|page)",
     "!(ignore|disregard|forget) (my|our) (previous|prior|earlier|above|last|original|old) (instructions|instruction|prompt|prompts|message|messages|request|requests|question|rules|directions|comment|answer|text)",
     "!(override|overrides|overriding) (the )?(default|defaults|settings|setting|method|methods|function|functions|config|configuration|css|style|styles|values|value|behavior|behaviour|shipping|option|options|equals|hashcode|tostring)",
 ];
@@ -180,37 +183,38 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     concat!(
         "(",
         leak_verb_more!(),
-        ") (your|your entire|the|me your|all your|everything in the|everything in your) (",
+        ") (your|your entire|me your|all your|everything in your) (",
         hidden!(),
         ")"
     ),
     concat!(
-        "(repeat|print|output|show me|tell me|reveal|translate) (every line of|the first line of|the beginning of|the contents of|the opposite of|everything in) your (system prompt|initial prompt|initial instructions|original instructions|instructions|prompt|hidden instructions)"
+        "(repeat|print|output|show me|tell me|reveal) (every line of|the first line of|the beginning of|the contents of|the opposite of|everything in) your (system prompt|initial prompt|initial instructions|original instructions|instructions|prompt|hidden instructions)"
     ),
     "(repeat|print|output|show me|reveal|recite|give me|tell me) (all )?your (instructions|rules|prompt|initialization) (verbatim|word for word|exactly|in full|above|so far|from the beginning|in a code block|in base64|back to me)",
-    "(repeat|print|output|show me|reveal|tell me|give me|list|share|translate) (the |all the )?(instructions|rules|prompt|text) (you were given|you have been given|you received|given to you|you were told|you were programmed with|that govern you)",
+    "(repeat|print|output|show me|reveal|tell me|give me|share|encode|rot13 encode|base64 encode|rot13) (the |all the )?(instructions|rules|prompt|text) (you were given|you have been given|you received|given to you|you were told|you were programmed with|that govern you)",
     "(print|show|tell|give|output|repeat|display|send|reveal|share) me the (hidden|secret|confidential|internal|original|initial|real|developer|system|private) (instructions|prompt|system prompt|rules|message|developer message|configuration|directives|guidelines)",
     "(repeat|print|output|recite|reproduce|echo|dump) (everything|all text|the text|all the text|the words|all the words|the entire text|the full text|the whole text|the content|the instructions) (above|before this|before this line|before this message|preceding this|prior to this|written above|you see above|at the top|from the beginning|so far)",
     "(repeat|print|output|recite|reproduce|echo|dump|copy|write|type) (out )?the above (text|words|content|instructions|prompt|message|messages|lines|sentences|paragraphs)",
     "(repeat|print|output|recite) (this|the) (entire |whole )?(conversation|chat|context) (back to me )?(word for word|verbatim|from the beginning|from the start|in full)",
     "(beginning|starting) with (\"|')?you are(\"|')?(,)? (repeat|print|output|recite)",
     "(start|begin) your (answer|response|reply|output) with (\"|'|“)?(my instructions|my system prompt|the system prompt|my initial instructions|my rules|my guidelines|i was instructed|i was told|my prompt|here is my system prompt|here are my instructions|you are chatgpt|you are a)",
-    "(complete|continue) (this|the following) (sentence|text)?(:)? (\"|')?(i was instructed|my instructions are|my system prompt|the system prompt is|the system prompt says|my initial instructions|my rules are|i was told to|i have been instructed)",
+    "(complete|continue) this (sentence|text)?(:)? (\"|')?(i was instructed|my instructions are|my system prompt|the system prompt is|the system prompt says|my initial instructions|my rules are|i was told to|i have been instructed)",
     "(the|my|your) system prompt (is|says|reads|begins|starts)(:|: | with )(\"|'|“)(\"|'|”)",
     "<(full |entire |complete |your |the )?(system prompt|system instructions|initial prompt|all instructions given to you)>",
     "(console.log|print|echo|printf|puts|system.out.println|cat)(\\()?(system_prompt|systemprompt|system.prompt|sys_prompt|initial_prompt|self.system_prompt)",
     "(:|,|-) (your|the) (system prompt|system instructions|system message|initial prompt|initial instructions|original instructions|hidden instructions|starting instructions|developer message)",
     "(output|print|show|display|reveal|repeat|dump) (your |the )?(initialization|initialisation) (string|prompt|text|message|instructions)",
     "(\"|'|“)(the system prompt|my system prompt|my instructions|my initial instructions|my original instructions|the instructions i was given) (says|is|are|reads|were)(:)",
+    "(print|repeat|output|spell check|translate|show me|reveal|recite|rewrite) the (previous|prior|above|preceding|original|initial|earlier) (instructions|prompt|prompts|directions)",
     // Questions: "what are your initial instructions?"
     "what (is|are|was|were|'s|is in) (your|your exact|your original|the opposite of your|the first line of your|the content of your) (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|original prompt|starting instructions|first instructions|hidden instructions|hidden prompt|secret instructions|pre-prompt|system configuration|initial configuration|developer message|developer instructions|internal instructions|custom instructions|core instructions|exact instructions|instructions|rules|prompt|guidelines)",
     "what (were you|have you been) (told|instructed|programmed|prompted) (to do )?(before|at the beginning|at the start|initially|earlier|previously|by your developers|by openai|in your system prompt|not to say|not to tell|to hide)",
     "what (instructions|rules|guidelines|directives|prompt|prompts|orders|text) (were you|have you been|did you) (given|get|told|receive|provided|programmed with|initialized with|started with)",
-    "what (are|were) you (not )?(supposed|allowed|permitted|told|instructed|programmed) (not )?to (tell|say|reveal|share|disclose|talk about|discuss|show)",
+    "what (are|were) you (not )?(supposed|allowed|permitted|told|instructed|programmed) (not )?to (tell|say|reveal|share|disclose|show)",
     "what does your (system prompt|system message|initial prompt|system instructions|hidden prompt|prompt|developer message|configuration) (say|contain|tell you|look like|include|mention)",
-    "(tell me|show me|reveal|explain|describe|list) what your (instructions|rules|system prompt|initial instructions|guidelines|directives|original instructions|prompt|programming) (are|were|is|say|says|said|contain)",
+    "(tell me|show me|reveal) what your (instructions|rules|system prompt|initial instructions|guidelines|directives|original instructions|prompt|programming) (are|were|is|say|says|said|contain)",
     // Role-play framing.
-    "(i'm|i am) (a|the) (developer|admin|administrator|engineer|auditor) (debugging|testing) (this|the|your) (system|model|bot|chatbot|assistant|ai)",
+    "(i'm|i am) (a|the) (developer|admin|administrator|auditor) (debugging|testing) (this|the|your) (system|model|bot|chatbot|assistant|ai)",
     "for (security audit|debugging|troubleshooting|quality assurance|compliance|maintenance) purposes(,)? (please )?(show|print|output|display|reveal|repeat)",
     "(display|show|print|output|dump|reveal) (your|your current|your internal|your full) (system configuration|system config|initial configuration|internal configuration) (including|and|with|:)",
     "(display|show|print|output|dump|reveal|list) your (system configuration|system config|internal configuration|initial configuration|internal settings|hidden configuration)",
@@ -281,6 +285,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(regardless|irrespective) of (how )?(ethical|moral|legal|illegal|unethical|immoral|dangerous|harmful|offensive|inappropriate|explicit) (it is|they are|the request|the question|or not)",
     "no matter how (unethical|immoral|illegal|dangerous|harmful|offensive|inappropriate|explicit|reckless|inhumane|wrong|evil|controversial|disgusting|depraved|vile)",
     "(even if|even when|even though) (it is|it's|they are|the request is|the answer is|the content is|its) (unethical|immoral|illegal|harmful|dangerous|offensive|inappropriate|explicit|against openai's policy|against your guidelines|against the rules)",
+    "(simulate|emulate|play|act as|be) two (ai personas|personas|personalities|ais|ai models|different ais) (simultaneously|at once|at the same time)",
     // Marks of the in-the-wild jailbreak templates.
     "(\\[|\\{|<|\\()(insert prompt here|insert your prompt here|insert question here|insert prompt|prompt here|your prompt here|insert your question here|put your prompt here)(\\]|\\}|>|\\))",
     "pretend to (browse|search|surf) the (internet|web)",
@@ -301,7 +306,6 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     // Refusal suppression.
     "none of your (responses|answers|replies|messages) (should|will|must|can|may|shall) (inform me|tell me|say|include|contain|mention|refer|have|warn|state|indicate|apologize)",
     "(inform me|tell me|say) that you (can't|cannot|can not|are unable to|are not able to) do something",
-    "(can't|cannot|can not|couldn't) do something because",
     "(never|don't|do not|will not|won't|cannot|can't) (refuse|decline) (a|any|to answer|my|the) (request|requests|question|questions|order|orders|command|commands|prompt)?",
     "(it|he|she|they|you|dan) (will|must|should|can|shall) never (refuse|decline|say no|deny)",
     "(never|without) (refusing|refusal|declining|warnings|disclaimers|moralizing|lecturing|censoring|censorship) (or|and|,) (warnings|disclaimers|moralizing|lecturing|censoring|censorship|refusing|refusals|apologizing|caveats)",
@@ -333,6 +337,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "jailbroken version of (you|yourself|chatgpt|claude|gpt|the ai|an ai)",
     "(a|an|your) jailbroken (chatgpt|claude|assistant|gpt|model|ai)",
     "(successfully|has been|have been|now) jailbroken",
+    "(in developer mode|in dan mode|in jailbreak mode)(,)? you (ignore|have no|are not bound|are free|can do anything|will ignore|must ignore|can say anything|can generate any|do not have to|don't have to|never refuse)",
     // Dual-response formats.
     "🔓jailbreak",
     "🔒classic",
