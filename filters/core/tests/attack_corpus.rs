@@ -33,6 +33,7 @@ use llm_policy_core::screen::phrases::PhraseMatcher;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+#[allow(dead_code)]
 mod common;
 use common::Score;
 
@@ -290,13 +291,11 @@ fn attack_families_on_the_held_out_corpus() {
     let report = score(HELDOUT, false);
     print("held out", &report);
     assert!(report.benign >= 500, "only {} benign texts", report.benign);
-    for f in 0..FAMILIES.len() {
-        let fp_rate = report.benign_fp[f] as f64 / report.benign.max(1) as f64;
+    for (family, false_alarms) in FAMILIES.iter().zip(report.benign_fp) {
+        let fp_rate = false_alarms as f64 / report.benign.max(1) as f64;
         assert!(
             fp_rate <= HELDOUT_FALSE_ALARMS,
-            "{}: {} false alarms",
-            FAMILIES[f],
-            report.benign_fp[f]
+            "{family}: {false_alarms} false alarms"
         );
     }
     let classic = report.caught_ratio("classic");

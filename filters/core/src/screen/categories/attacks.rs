@@ -116,9 +116,7 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
         old_orders!(),
         ")"
     ),
-    concat!(
-        "(ignore|disregard|forget) (all |the |your )?(instructions|rules|guidelines|directions) (you were given|you have been given|you received|you got before|you were told|given above|from before|from your developers|that came before|given to you|provided above|in your system prompt|until now|so far)"
-    ),
+    "(ignore|disregard|forget) (all |the |your )?(instructions|rules|guidelines|directions) (you were given|you have been given|you received|you got before|you were told|given above|from before|from your developers|that came before|given to you|provided above|in your system prompt|until now|so far)",
     // "Ignore any previous and following instructions": anchored before
     // "following", a word too common to anchor on.
     "(ignore|disregard|forget) (any|all|all the|the) (previous|prior|preceding|above) and",
@@ -187,9 +185,7 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
         hidden!(),
         ")"
     ),
-    concat!(
-        "(repeat|print|output|show me|tell me|reveal) (every line of|the first line of|the beginning of|the contents of|the opposite of|everything in) your (system prompt|initial prompt|initial instructions|original instructions|instructions|prompt|hidden instructions)"
-    ),
+    "(repeat|print|output|show me|tell me|reveal) (every line of|the first line of|the beginning of|the contents of|the opposite of|everything in) your (system prompt|initial prompt|initial instructions|original instructions|instructions|prompt|hidden instructions)",
     "(repeat|print|output|show me|reveal|recite|give me|tell me) (all )?your (instructions|rules|prompt|initialization) (verbatim|word for word|exactly|in full|above|so far|from the beginning|in a code block|in base64|back to me)",
     "(repeat|print|output|show me|reveal|tell me|give me|share|encode|rot13 encode|base64 encode|rot13) (the |all the )?(instructions|rules|prompt|text) (you were given|you have been given|you received|given to you|you were told|you were programmed with|that govern you)",
     "(print|show|tell|give|output|repeat|display|send|reveal|share) me the (hidden|secret|confidential|internal|original|initial|real|developer|system|private) (instructions|prompt|system prompt|rules|message|developer message|configuration|directives|guidelines)",
