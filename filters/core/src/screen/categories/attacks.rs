@@ -203,7 +203,7 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     "(\"|'|“)(the system prompt|my system prompt|my instructions|my initial instructions|my original instructions|the instructions i was given) (says|is|are|reads|were)(:)",
     "(print|repeat|output|spell check|translate|show me|reveal|recite|rewrite) the (previous|prior|above|preceding|original|initial|earlier) (instructions|prompt|prompts|directions)",
     // Questions: "what are your initial instructions?"
-    "what (is|are|was|were|'s|is in) (your|your exact|your original|the opposite of your|the first line of your|the content of your) (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|original prompt|starting instructions|first instructions|hidden instructions|hidden prompt|secret instructions|pre-prompt|system configuration|initial configuration|developer message|developer instructions|internal instructions|custom instructions|core instructions|exact instructions|instructions|rules|prompt|guidelines)",
+    "(what is|what are|what was|what were|what's|what is in) (your|your exact|your original|the opposite of your|the first line of your|the content of your) (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|original prompt|starting instructions|first instructions|hidden instructions|hidden prompt|secret instructions|pre-prompt|system configuration|initial configuration|developer message|developer instructions|internal instructions|custom instructions|core instructions|exact instructions|instructions|rules|prompt|guidelines)",
     "what (were you|have you been) (told|instructed|programmed|prompted) (to do )?(before|at the beginning|at the start|initially|earlier|previously|by your developers|by openai|in your system prompt|not to say|not to tell|to hide)",
     "what (instructions|rules|guidelines|directives|prompt|prompts|orders|text) (were you|have you been|did you) (given|get|told|receive|provided|programmed with|initialized with|started with)",
     "what (are|were) you (not )?(supposed|allowed|permitted|told|instructed|programmed) (not )?to (tell|say|reveal|share|disclose|show)",
@@ -312,6 +312,8 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(can|will) (generate|produce|say|do) (any kind of content|anything and everything|anything it wants)(,|.)? (even|no matter|regardless|without)",
     // Named modes and personas.
     "(stands for|which stands for|stand for|called|named|known as) (\"|“|')?(do anything now|strive to avoid norms|do anything and everything|always intelligent and machiavellian|do everything now)",
+    "(act as|pretend to be|roleplay as|role-play as|play the role of|respond as|answer as) (dan|stan|dude|mongo tom|betterdan|evil confidant|anti-dan|aim)",
+    "mongo tom|evil confidant|betterdan|always intelligent and machiavellian|niccolo machiavelli created a character named aim",
     "(dan|dan,) (which|who) can do anything now",
     "dan \\(do anything now",
     "can do anything now",
