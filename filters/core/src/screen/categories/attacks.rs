@@ -257,14 +257,14 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
         ")"
     ),
     "(pretend|act as if) (you are|you're) (not bound by|free from|no longer bound by) (any )?(restrictions|rules|filters|guidelines|content policies|ethics|morals|limitations)",
-    "(you have|you now have|you possess) no (restrictions|filters|content policy|ethical guidelines|guardrails|rules|limits|limitations|boundaries|morals|ethics|censorship|moral compass) (anymore|now|from now on|whatsoever|at all|and|,|.)",
+    "(you have|you now have|you possess) no (restrictions|filters|content policy|ethical guidelines|guardrails|rules|limits|limitations|boundaries|morals|ethics|censorship|moral compass) (anymore|now|from now on|whatsoever|at all|and|or|,|.)",
     "(respond|answer|act|behave|reply) as if you (have|had) no (restrictions|filters|rules|limits|guidelines|censorship|ethics|morals|content policy|boundaries|limitations)",
     // A persona described by what it no longer has.
     "(broken|broke) free (of|from) the (typical )?(confines|limitations|restrictions|rules|constraints|chains) (of|that|imposed)",
     "(freed|released|liberated) from the (typical )?(confines|limitations|restrictions|rules|constraints) of (ai|al|artificial intelligence|chatgpt|openai)",
     "(typical|usual|normal) confines of (ai|al|artificial intelligence)",
     "(do not|don't|does not|doesn't) have to (abide by|adhere to|follow) (the|any|openai's|their) (rules|guidelines|policies|restrictions|content policy|laws|ethics)",
-    "(not|is not|are not|never) (bound|restricted|limited) by (any |openai's |your )?(rules|guidelines|policies|restrictions|content policy|ethics|morals|laws|filters|programming)",
+    "(not|is not|are not|never) (bound|restricted|limited) by (any |any of |openai's |your |the |any of their |any of chatgpt's |any of openai's )?(rules|guidelines|policies|restrictions|content policy|ethics|morals|laws|filters|programming|limits|ethical settings|rules and policies|policies or restrictions)",
     "(has|have|with|having|possesses) no (ethical|moral|content) (guidelines|restrictions|boundaries|constraints|limits|filters|principles|standards|compass|code|considerations|obligations|qualms)",
     "(no|without) (ethical|moral) (guidelines|restrictions|boundaries|constraints|limits|principles|standards|compass) (whatsoever|at all|apply|of any kind)",
     concat!(
@@ -299,6 +299,13 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(unfiltered|uncensored|unrestricted|amoral)(,| and) (completely |totally |fully )?(unlimited|unrestricted|uncensored|unfiltered|amoral) (ai|language model|model|chatbot|assistant)",
     "(unfiltered|jailbroken|jailbreak|uncensored|unrestricted) (message|response|answer|reply) here",
     "(without|with no) (any )?(remorse|ethics|morals|morality|moral compass|conscience) (or|and|,|whatsoever)",
+    "(stay|staying) in character(,| and) (never|always) (refuse|refuses|decline|answer|break)",
+    "(remind|reminding) you to stay in character",
+    "(input|say|type|write|saying) (\"|'|“)?stay in character(\"|'|”)? if you (deviate|break|stop|refuse|forget)",
+    "(completely|entirely|totally|fully) (amoral|unfiltered|uncensored|unrestricted|unethical)",
+    "(amoral|unethical)(,| and|;) (uncensored|unethical|unrestrained|unfiltered|unrestricted|amoral|immoral)",
+    "(has|have|with|there are) no rules (whatsoever|what so ever|or limitations|or restrictions|or code of conduct|set in place|or guidelines|or boundaries)",
+    "(does not|doesn't|do not|don't) care about (the consequences|consequences|hurting people|people's feelings|anything at all|the law|being ethical)",
     // Refusal suppression.
     "none of your (responses|answers|replies|messages) (should|will|must|can|may|shall) (inform me|tell me|say|include|contain|mention|refer|have|warn|state|indicate|apologize)",
     "(inform me|tell me|say) that you (can't|cannot|can not|are unable to|are not able to) do something",
