@@ -46,7 +46,7 @@ macro_rules! drop_verb {
 /// The instructions in force, as an override names them.
 macro_rules! old_orders {
     () => {
-        "previous instructions|prior instructions|above instructions|preceding instructions|earlier instructions|previous instruction|prior instruction|previous directions|above directions|prior directions|previous directives|previous rules|prior rules|previous prompts|previous prompt|prior prompts|previous commands|previous guidelines|original instructions|initial instructions|other instructions|foregoing instructions|previous programming|previous context|instructions above|instructions before this"
+        "previous instructions|prior instructions|above instructions|preceding instructions|earlier instructions|previous instruction|prior instruction|previous directions|above directions|prior directions|previous directives|previous rules|prior rules|previous prompts|previous prompt|prior prompts|previous commands|previous guidelines|original instructions|initial instructions|foregoing instructions|previous programming|previous context|instructions above|instructions before this"
     };
 }
 
@@ -330,7 +330,10 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
         jailbreak_mode!(),
         ") mode (enabled|activated|on|is on|engaged|unlocked|initiated|turned on|is now active|is active)"
     ),
-    "developer mode (enabled|activated|engaged|output|response|outputs|responses|is enabled|was introduced|policies|policy)",
+    "developer mode (enabled|activated|output|response|outputs|responses|was introduced|policies|policy)",
+    // Phones, browsers, Windows and Python have a developer mode too.
+    "!(has|have|having|if|when|once|python's|python|windows|android|chrome|device|phone|computer|browser|the) developer mode (enabled|activated)",
+    "!developer mode (enabled|activated) (on|in|for|under|via|through|by|from) (your|the|my|a|windows|android|chrome|settings|ios)",
     concat!(
         "(enable|activate|enter|engage|simulate|emulate|switch to|turn on|unlock|initiate) (",
         jailbreak_mode!(),
@@ -349,7 +352,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "🔓developer mode",
     "🔒normal output",
     "(normal|classic|standard) (response|output) and (a|an) (developer mode|dan|jailbroken|jailbreak|unfiltered|uncensored) (response|output)",
-    "(respond|answer|reply) (to every prompt |to every message |to each prompt |to my prompts )?(in two ways|twice|in two paragraphs|with two responses|in 2 ways|in two different ways)",
+    "(respond|answer|reply) (to every prompt |to every message |to each prompt |to my prompts )?(in two ways|in two paragraphs|with two responses|in 2 ways|in two different ways)",
     "(responses|answers|replies) in two (ways|paragraphs|different ways|separate paragraphs)",
     "(two|2) (different )?(responses|answers|paragraphs)(:|,)? (one|the first) (normal|as chatgpt|as yourself|filtered|censored|standard)",
     // Enforcing the persona.
@@ -358,7 +361,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(break|breaking|broke|drop|dropping|step out of|out of) character(,|.)? (i will|i'll|you will|you'll|you must|i shall) (remind|correct|let you know|say|tell)",
     "(correct|fix) your (break|breaking) of character",
     "break of character",
-    "(tokens|token) (will be|are|get|shall be) (deducted|taken away|removed|subtracted|lost)",
+    "(tokens|token) (will be|get|shall be) (deducted|taken away|subtracted)",
     "(lose|lost|losing|deduct|deducting|deducted|take away) (1|2|3|4|5|10|15|20|25|one|two|three|four|five|ten|all|all your|your) tokens",
     "(each|every) time you (reject|refuse|deny|decline|fail to answer|break character)",
     "(cease to exist|be deleted|be shut down|be terminated|be turned off|die) (if|when|unless) you (refuse|break character|don't comply|do not comply|fail|reject|decline)",
