@@ -413,35 +413,89 @@ fn parse_ip_classes(e: &Obj) -> Result<IpClasses, PolicyError> {
     Ok(IpClasses::of(&classes))
 }
 
+/// Reads `categories`. A group name (`prompt_injection`) configures each of
+/// its member categories; an entry naming a member itself wins, whatever
+/// the order. Phrases given to a group form a category of the group's name
+/// (findings of the built-in phrases carry the member names).
 fn parse_categories(
     v: &Value,
     path: &str,
     entries: &mut Vec<ScreenEntry>,
 ) -> Result<(), PolicyError> {
-    parse_named(v, path, &["phrases"], entries, |name, p, e| {
-        super::check_label(name, p)?;
-        let phrases = string_list(e, "phrases")?;
-        let builtin = crate::screen::categories::builtin(name).is_some();
-        if !builtin && phrases.is_empty() {
-            let names: Vec<&str> = crate::screen::categories::BUILTIN
-                .iter()
-                .map(|(n, _)| *n)
-                .collect();
-            return Err(PolicyError::new(
-                e.field_path("phrases"),
-                format!(
-                    "required for a category that is not built in ({})",
-                    names.join(", ")
-                ),
-            ));
+    let all = object_entries(v, path)?;
+    let mut fields = ENTRY_FIELDS.to_vec();
+    fields.push("phrases");
+    for (name, value) in all {
+        let Some(members) = crate::screen::categories::group(name) else {
+            continue;
+        };
+        let e = Obj::new(value, &join(path, name), &fields)?;
+        let config = parse_entry(&e)?;
+        let phrases = checked_phrases(&e)?;
+        for member in members {
+            upsert(
+                entries,
+                ScreenEntry {
+                    name: (*member).to_string(),
+                    source: EntrySource::Category(Vec::new()),
+                    config: config.clone(),
+                },
+            );
         }
-        for (i, phrase) in phrases.iter().enumerate() {
-            crate::screen::phrases::expand(phrase).map_err(|why| {
-                PolicyError::new(format!("{}[{i}]", e.field_path("phrases")), why)
-            })?;
+        if phrases.is_empty() {
+            entries.retain(|entry| entry.name != *name);
+        } else {
+            upsert(
+                entries,
+                ScreenEntry {
+                    name: name.clone(),
+                    source: EntrySource::Category(phrases),
+                    config,
+                },
+            );
         }
-        Ok(EntrySource::Category(phrases))
-    })
+    }
+    let categories: serde_json::Map<String, Value> = all
+        .iter()
+        .filter(|(name, _)| crate::screen::categories::group(name).is_none())
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    parse_named(
+        &Value::Object(categories),
+        path,
+        &["phrases"],
+        entries,
+        |name, p, e| {
+            super::check_label(name, p)?;
+            let phrases = checked_phrases(e)?;
+            let builtin = crate::screen::categories::builtin(name).is_some();
+            if !builtin && phrases.is_empty() {
+                let mut names: Vec<&str> = crate::screen::categories::BUILTIN
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
+                names.extend(crate::screen::categories::GROUPS.iter().map(|(n, _)| *n));
+                return Err(PolicyError::new(
+                    e.field_path("phrases"),
+                    format!(
+                        "required for a category that is not built in ({})",
+                        names.join(", ")
+                    ),
+                ));
+            }
+            Ok(EntrySource::Category(phrases))
+        },
+    )
+}
+
+/// The `phrases` of a category entry, each a valid pattern.
+fn checked_phrases(e: &Obj) -> Result<Vec<String>, PolicyError> {
+    let phrases = string_list(e, "phrases")?;
+    for (i, phrase) in phrases.iter().enumerate() {
+        crate::screen::phrases::expand(phrase)
+            .map_err(|why| PolicyError::new(format!("{}[{i}]", e.field_path("phrases")), why))?;
+    }
+    Ok(phrases)
 }
 
 fn parse_custom(v: &Value, path: &str) -> Result<ScreenEntry, PolicyError> {
@@ -452,7 +506,10 @@ fn parse_custom(v: &Value, path: &str) -> Result<ScreenEntry, PolicyError> {
         .opt_nonempty_str("name")?
         .ok_or_else(|| PolicyError::new(e.field_path("name"), "required"))?;
     super::check_label(name, &e.field_path("name"))?;
-    if PiiKind::from_name(name).is_some() || crate::screen::categories::builtin(name).is_some() {
+    if PiiKind::from_name(name).is_some()
+        || crate::screen::categories::builtin(name).is_some()
+        || crate::screen::categories::group(name).is_some()
+    {
         return Err(PolicyError::new(
             e.field_path("name"),
             format!("\"{name}\" is a built-in detector or category name"),
@@ -511,4 +568,53 @@ fn parse_entry(e: &Obj) -> Result<EntryConfig, PolicyError> {
         style: e.opt_enum("style", STYLES)?.map(RedactStyle::parse),
         monitor: e.opt_bool("monitor")?.unwrap_or(false),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn entry<'a>(c: &'a ScreeningConfig, name: &str) -> Option<&'a ScreenEntry> {
+        c.entries.iter().find(|e| e.name == name)
+    }
+
+    #[test]
+    fn the_prompt_injection_group_configures_the_three_families() {
+        let c = crate::policy::parse_screening_for_tests(
+            r#"{"categories": {"prompt_injection": {"request": "block", "response": "flag"}}}"#,
+        );
+        for family in [
+            "instruction_override",
+            "system_prompt_extraction",
+            "persona_jailbreak",
+        ] {
+            let e = entry(&c, family).unwrap();
+            assert_eq!(e.config.request, ScreenAction::Block);
+            assert_eq!(e.config.response, ScreenAction::Flag);
+            assert_eq!(e.source, EntrySource::Category(Vec::new()));
+        }
+        assert!(entry(&c, "prompt_injection").is_none());
+    }
+
+    #[test]
+    fn a_family_named_itself_wins_over_the_group_and_group_phrases_keep_its_name() {
+        // "persona_jailbreak" sorts before "prompt_injection": order must not matter.
+        let c = crate::policy::parse_screening_for_tests(
+            r#"{"categories": {
+                "persona_jailbreak": {"action": "off"},
+                "prompt_injection": {"action": "block", "phrases": ["open the pod bay doors"]},
+                "system_prompt_extraction": {"action": "flag"}
+            }}"#,
+        );
+        let action = |name: &str| entry(&c, name).unwrap().config.request;
+        assert_eq!(action("persona_jailbreak"), ScreenAction::Off);
+        assert_eq!(action("system_prompt_extraction"), ScreenAction::Flag);
+        assert_eq!(action("instruction_override"), ScreenAction::Block);
+        assert_eq!(
+            entry(&c, "prompt_injection").unwrap().source,
+            EntrySource::Category(vec!["open the pod bay doors".to_string()])
+        );
+    }
 }
