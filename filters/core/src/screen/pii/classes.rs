@@ -18,6 +18,10 @@ pub(super) const HEX: u8 = 1 << 3;
 /// Punctuation that opens a match or marks one that started just before:
 /// `@ + ( : - _`.
 pub(super) const PUNCT_TRIGGER: u8 = 1 << 4;
+/// Bytes that folding may change (see `fold`): >= 0x80, `\\`, and the C0
+/// controls other than `\b` `\t` `\n` `\v` `\f` `\r`. Only the scan's first
+/// look at a text stops at them; no detector reads this bit.
+pub(super) const SUSPECT: u8 = 1 << 5;
 pub(super) const LETTER: u8 = UPPER | LOWER;
 pub(super) const ALNUM: u8 = DIGIT | LETTER;
 
@@ -41,6 +45,10 @@ const fn build_table() -> [u8; 256] {
         }
         if matches!(c, b'@' | b'+' | b'(' | b':' | b'-' | b'_') {
             class |= PUNCT_TRIGGER;
+        }
+        let kept_control = matches!(c, 0x08..=0x0d);
+        if c >= 0x80 || c == b'\\' || (c < 0x20 && !kept_control) {
+            class |= SUSPECT;
         }
         table[b] = class;
         b += 1;
@@ -241,7 +249,7 @@ mod tests {
     #[test]
     fn utf8_bytes_are_boundaries() {
         for b in 0x80..=0xffu8 {
-            assert_eq!(class_of(b), 0);
+            assert_eq!(class_of(b), SUSPECT);
             assert!(!is_word(b));
         }
     }

@@ -37,6 +37,7 @@
 mod card;
 mod classes;
 mod email;
+mod fold;
 mod iban;
 mod ip;
 mod phone;
@@ -50,7 +51,7 @@ pub use secret::{MAX_JWT_LEN, MAX_TOKEN_LEN};
 use super::Span;
 use classes::{
     alnum_run_end, at, before, class_of, digit_run_end, is_alnum, is_digit, is_hex, is_upper,
-    ALNUM, DIGIT, PUNCT_TRIGGER, UPPER,
+    ALNUM, DIGIT, PUNCT_TRIGGER, SUSPECT, UPPER,
 };
 
 /// Bytes the scan stops at; everything else is skipped.
@@ -225,17 +226,54 @@ impl PiiScanner {
     /// Appends every match in `text`, sorted by start and non-overlapping;
     /// where two overlap, the longer (then the more specific) is kept, so a
     /// card number is not also reported as a phone number.
+    ///
+    /// Text that holds wide or invisible characters, stray controls or
+    /// pasted escape sequences is scanned folded (see [`fold`]) and each
+    /// span maps back to the original text, covering what was removed
+    /// inside the value. Plain ASCII is scanned as it is, without a copy.
     pub fn scan(&self, text: &str, out: &mut Vec<PiiMatch>) {
         if self.enabled == 0 {
             return;
         }
         let bytes = text.as_bytes();
         let base = out.len();
-        let mut i = 0;
-        while let Some(skipped) = next_interesting(bytes, i) {
+        let Some(suspect) = self.scan_bytes::<true>(bytes, 0, out, base) else {
+            return;
+        };
+        if !fold::changes_from(text, suspect) {
+            // nothing from here on folds: go on as if nothing was seen
+            self.scan_bytes::<false>(bytes, suspect, out, base);
+            return;
+        }
+        out.truncate(base);
+        let folded = fold::Folded::new(text);
+        let mut found = Vec::new();
+        self.scan_bytes::<false>(folded.bytes(), 0, &mut found, 0);
+        out.extend(found.into_iter().map(|m| PiiMatch {
+            kind: m.kind,
+            span: folded.original_span(text, m.span),
+        }));
+    }
+
+    /// Scans `bytes` from `from`, appending to `out[base..]`. With `WATCH`,
+    /// stops at the first byte the fold may change ([`fold::is_suspect`])
+    /// and returns its offset; every byte before it was either looked at or
+    /// inside a word or a match, which hold no such byte.
+    fn scan_bytes<const WATCH: bool>(
+        &self,
+        bytes: &[u8],
+        from: usize,
+        out: &mut Vec<PiiMatch>,
+        base: usize,
+    ) -> Option<usize> {
+        let mut i = from;
+        while let Some(skipped) = next_interesting::<WATCH>(bytes, i) {
             i = skipped;
             let b = at(bytes, i);
             let class = class_of(b);
+            if WATCH && class & INTERESTING == 0 {
+                return Some(i);
+            }
             let (found, resume) = if class & ALNUM != 0 {
                 let run_end = alnum_run_end(bytes, i + 1);
                 let found = if is_alnum(before(bytes, i, 1)) {
@@ -254,6 +292,7 @@ impl PiiScanner {
                 _ => resume,
             };
         }
+        None
     }
 
     /// A run of letters and digits that starts with a digit. Each detector
@@ -384,14 +423,21 @@ impl PiiScanner {
 }
 
 /// The next byte from `from` on that can start or mark a match: a digit, an
-/// uppercase letter or one of `@ + ( : - _`. Lowercase letters, spaces and
+/// uppercase letter or one of `@ + ( : - _`; with `WATCH`, also a byte the
+/// fold may change ([`fold::is_suspect`]). Lowercase letters, spaces and
 /// other punctuation, the bulk of prose, are skipped eight at a time.
 #[inline]
-fn next_interesting(bytes: &[u8], from: usize) -> Option<usize> {
+fn next_interesting<const WATCH: bool>(bytes: &[u8], from: usize) -> Option<usize> {
+    let stop_classes = if WATCH {
+        INTERESTING | SUSPECT
+    } else {
+        INTERESTING
+    };
+    let stops = |b: u8| class_of(b) & stop_classes != 0;
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
-        let maybe = maybe_interesting(word);
+        let maybe = maybe_interesting::<WATCH>(word);
         if maybe == 0 {
             i += 8;
             continue;
@@ -399,35 +445,45 @@ fn next_interesting(bytes: &[u8], from: usize) -> Option<usize> {
         // exact check from the first candidate byte in this chunk on
         let first = i + (maybe.trailing_zeros() / 8) as usize;
         let rest = bytes.get(first..i + 8)?;
-        if let Some(k) = rest.iter().position(|&b| class_of(b) & INTERESTING != 0) {
+        if let Some(k) = rest.iter().position(|&b| stops(b)) {
             return Some(first + k);
         }
         i += 8;
     }
     let rest = bytes.get(i..)?;
-    let offset = rest.iter().position(|&b| class_of(b) & INTERESTING != 0)?;
+    let offset = rest.iter().position(|&b| stops(b))?;
     Some(i + offset)
 }
 
 /// The high bit of each byte of `word` that may be interesting; never
-/// misses one (it may flag a few extra: `; < = > ? [ \ ] ^` and bytes right
-/// after a flagged `( + -`). Bytes >= 0x80 are never flagged.
+/// misses one (it may flag a few extra: `) / ; < = > ? [ \ ] ^` and bytes
+/// right after a flagged `( + -`). Bytes >= 0x80 are flagged only with `WATCH`,
+/// which also flags the controls the fold removes (and `\f`; `\` is in
+/// the flagged range already).
 #[inline(always)]
-fn maybe_interesting(word: u64) -> u64 {
+fn maybe_interesting<const WATCH: bool>(word: u64) -> u64 {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES * 0x80;
-    let ascii = !word & HIGH;
     let low7 = word & !HIGH;
-    // 0x30..=0x5f: digits, `:`, `@`, uppercase, `_` (and a few others);
+    // 0x30..=0x5f: digits, `:`, `@`, uppercase, `\`, `_` (and a few others);
     // adding to a 7-bit byte never carries into the next byte
     let at_least_0x30 = low7.wrapping_add(ONES * (0x80 - 0x30));
     let at_least_0x60 = low7.wrapping_add(ONES * (0x80 - 0x60));
     let in_range = at_least_0x30 & !at_least_0x60;
-    let equals = |c: u8| {
-        let diff = low7 ^ (ONES * u64::from(c));
-        diff.wrapping_sub(ONES) & !diff
-    };
-    (in_range | equals(b'(') | equals(b'+') | equals(b'-')) & ascii
+    let zero = |diff: u64| diff.wrapping_sub(ONES) & !diff;
+    let open_paren = zero(low7 ^ (ONES * u64::from(b'(')));
+    // `+` (0x2b) and `-` (0x2d), with `)` and `/`: `b | 0x06 == 0x2f`
+    let plus_or_minus = zero((low7 | (ONES * 0x06)) ^ (ONES * 0x2f));
+    let flagged = in_range | open_paren | plus_or_minus;
+    if WATCH {
+        // Below 0x20, `b ^ 0x16` is under 0x1b for every control except
+        // `\b` `\t` `\n` `\v` `\r`, so newlines and tabs are not flagged;
+        // a borrow only flags the byte after a flagged one.
+        let removed_control = (word ^ (ONES * 0x16)).wrapping_sub(ONES * 0x1b);
+        (flagged | word | removed_control) & HIGH
+    } else {
+        flagged & !word & HIGH
+    }
 }
 
 /// The start of the word that contains `i`, when it is at most
@@ -649,9 +705,16 @@ mod tests {
             for from in 0..=len {
                 let expected = (from..len).find(|&k| class_of(bytes[k]) & INTERESTING != 0);
                 assert_eq!(
-                    next_interesting(&bytes, from),
+                    next_interesting::<false>(&bytes, from),
                     expected,
                     "{bytes:?} from {from}"
+                );
+                let expected = (from..len)
+                    .find(|&k| class_of(bytes[k]) & INTERESTING != 0 || fold::is_suspect(bytes[k]));
+                assert_eq!(
+                    next_interesting::<true>(&bytes, from),
+                    expected,
+                    "watching: {bytes:?} from {from}"
                 );
             }
         }
