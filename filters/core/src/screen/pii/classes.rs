@@ -173,23 +173,55 @@ pub(super) fn starts_with_at(bytes: &[u8], start: usize, literal: &[u8]) -> bool
         .is_some_and(|rest| rest.starts_with(literal))
 }
 
-/// The left boundary of a number (phone, SSN, card): not glued to a word
-/// (`ID4111…`), not after `+` (an international phone starts there), and not
-/// the tail of a dotted or dashed token (`v1.555-123-4567`, `ORD-123-45-6789`).
+/// Whether a value may start at `start`: the byte before is not a letter, a
+/// digit or `_`, except the `_` or `__` of Markdown emphasis (`__4111…__`):
+/// underscores that follow a non-word byte or the start of the text.
+/// Every other separator (space, punctuation, markup such as `**`, `` ` ``,
+/// `<b>`, `|`, `[`, quotes, `mailto:`/`tel:`, non-ASCII characters) is a
+/// boundary; pasted escape sequences (`\n`) are made separators by the fold.
+pub(super) fn word_start_ok(bytes: &[u8], start: usize) -> bool {
+    let prev = before(bytes, start, 1);
+    if prev != b'_' {
+        return !is_alnum(prev);
+    }
+    let run = if before(bytes, start, 2) == b'_' {
+        2
+    } else {
+        1
+    };
+    let outer = start.checked_sub(run + 1).map_or(0, |i| at(bytes, i));
+    start == run || !is_word(outer)
+}
+
+/// Whether a value may end at `end`: the mirror of [`word_start_ok`]
+/// (`…1111__ ` ends a value, `…1111_id` does not).
+pub(super) fn word_end_ok(bytes: &[u8], end: usize) -> bool {
+    let next = at(bytes, end);
+    if next != b'_' {
+        return !is_alnum(next);
+    }
+    let run = if at(bytes, end + 1) == b'_' { 2 } else { 1 };
+    !is_word(at(bytes, end + run))
+}
+
+/// The left boundary of a number (phone, SSN, card): a word start
+/// ([`word_start_ok`]: not glued to a word, `ID4111…`), not after `+` (an
+/// international phone starts there), and not the tail of a dotted or dashed
+/// token (`v1.555-123-4567`, `ORD-123-45-6789`).
 pub(super) fn numeric_start_ok(bytes: &[u8], start: usize) -> bool {
     let prev = before(bytes, start, 1);
-    if is_word(prev) || prev == b'+' {
+    if !word_start_ok(bytes, start) || prev == b'+' {
         return false;
     }
     !(matches!(prev, b'.' | b'-') && is_alnum(before(bytes, start, 2)))
 }
 
-/// The right boundary of a number: not glued to a word, and not continued by
-/// `.`/`-` and more of the token (`555-123-4567-89`, `123-45-6789.2`).
-/// A sentence's full stop (`…4567.`) is a boundary.
+/// The right boundary of a number: a word end ([`word_end_ok`]), and not
+/// continued by `.`/`-` and more of the token (`555-123-4567-89`,
+/// `123-45-6789.2`). A sentence's full stop (`…4567.`) is a boundary.
 pub(super) fn numeric_end_ok(bytes: &[u8], end: usize) -> bool {
     let next = at(bytes, end);
-    if is_word(next) {
+    if !word_end_ok(bytes, end) {
         return false;
     }
     !(matches!(next, b'.' | b'-') && is_alnum(at(bytes, end + 1)))
@@ -264,6 +296,24 @@ mod tests {
         assert!(!numeric_end_ok(b"555.5", 3));
         assert!(!numeric_end_ok(b"555x", 3));
         assert_eq!(small_number(b"0123"), 123);
+        // Markdown emphasis is a boundary; an identifier's underscore is not
+        assert!(numeric_start_ok(b"__555", 2));
+        assert!(numeric_start_ok(b"_555", 1));
+        assert!(numeric_start_ok(b"x __555", 4));
+        assert!(numeric_start_ok(b"(_555", 2));
+        assert!(!numeric_start_ok(b"id_555", 3));
+        assert!(!numeric_start_ok(b"id__555", 4));
+        assert!(!numeric_start_ok(b"___555", 3));
+        assert!(numeric_end_ok(b"555__ x", 3));
+        assert!(numeric_end_ok(b"555_", 3));
+        assert!(numeric_end_ok(b"555__", 3));
+        assert!(!numeric_end_ok(b"555_id", 3));
+        assert!(!numeric_end_ok(b"555__id", 3));
+        assert!(!numeric_end_ok(b"555___", 3));
+        for markup in ["**", "`", "<b>", "|", "[", "\"", "'", "(", "=", ":", "*"] {
+            let text = format!("{markup}555");
+            assert!(numeric_start_ok(text.as_bytes(), markup.len()), "{markup}");
+        }
         assert_eq!(small_number(b"9999999999999"), 999_999_999);
     }
 }

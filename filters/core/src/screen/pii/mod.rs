@@ -612,6 +612,141 @@ mod tests {
     }
 
     #[test]
+    fn pasted_escapes_and_markup_are_separators() {
+        for (text, kind, value) in [
+            (
+                r"Phone:\n+44 808 157 0263",
+                PiiKind::Phone,
+                "+44 808 157 0263",
+            ),
+            (
+                r"Email:\njane@example.com",
+                PiiKind::Email,
+                "jane@example.com",
+            ),
+            (
+                r#"{\"email\":\"jane@example.com\"}"#,
+                PiiKind::Email,
+                "jane@example.com",
+            ),
+            (
+                r"a\t4111 1111 1111 1111\tb",
+                PiiKind::Card,
+                "4111 1111 1111 1111",
+            ),
+            (r"x\u00a0123-45-6789\u00a0", PiiKind::Ssn, "123-45-6789"),
+            (r"ip:\r\n10.0.0.1\r\n", PiiKind::Ip, "10.0.0.1"),
+            (
+                r"\nDE89370400440532013000",
+                PiiKind::Iban,
+                "DE89370400440532013000",
+            ),
+            (
+                r"key\nAKIAIOSFODNN7EXAMPLE\n",
+                PiiKind::Secret,
+                "AKIAIOSFODNN7EXAMPLE",
+            ),
+            (
+                "**4111 1111 1111 1111**",
+                PiiKind::Card,
+                "4111 1111 1111 1111",
+            ),
+            (
+                "__4111 1111 1111 1111__",
+                PiiKind::Card,
+                "4111 1111 1111 1111",
+            ),
+            ("<b>123-45-6789</b>", PiiKind::Ssn, "123-45-6789"),
+            (
+                "mailto:jane@example.com",
+                PiiKind::Email,
+                "jane@example.com",
+            ),
+            ("tel:+15552345678", PiiKind::Phone, "+15552345678"),
+            ("| `jane@example.com` |", PiiKind::Email, "jane@example.com"),
+        ] {
+            assert_eq!(scan_all(text), vec![(kind, value)], "{text}");
+        }
+        // an escaped backslash is not an escape: `\\n` then the word `nate`
+        assert_eq!(
+            scan_all(r"C:\\nate@example.com"),
+            vec![(PiiKind::Email, "nate@example.com")]
+        );
+        // a value still does not start inside a word
+        assert_eq!(scan_all(r"\nid4111111111111111"), vec![]);
+        assert_eq!(scan_all("id_4111111111111111"), vec![]);
+    }
+
+    #[test]
+    fn obfuscated_values_are_found_and_spans_cover_the_original() {
+        for (text, kind, value) in [
+            (
+                "card ４１１１ １１１１ １１１１ １１１１.",
+                PiiKind::Card,
+                "４１１１ １１１１ １１１１ １１１１",
+            ),
+            (
+                "j\u{200B}ane@example.com",
+                PiiKind::Email,
+                "j\u{200B}ane@example.com",
+            ),
+            (
+                "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+                PiiKind::Email,
+                "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+            ),
+            (
+                "4111\u{0}1111\u{0}1111\u{0}1111",
+                PiiKind::Card,
+                "4111\u{0}1111\u{0}1111\u{0}1111",
+            ),
+            (
+                "ssn 123\u{AD}-45-6789\u{200B}!",
+                PiiKind::Ssn,
+                "123\u{AD}-45-6789",
+            ),
+            (
+                "\u{FEFF}DE89 3704 0044 0532 0130 00",
+                PiiKind::Iban,
+                "DE89 3704 0044 0532 0130 00",
+            ),
+            (
+                "电话 +٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨。",
+                PiiKind::Phone,
+                "+٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨",
+            ),
+            (
+                "AKIA\u{200D}IOSFODNN7EXAMPLE",
+                PiiKind::Secret,
+                "AKIA\u{200D}IOSFODNN7EXAMPLE",
+            ),
+            (
+                "+33\u{A0}1\u{A0}23\u{A0}45\u{A0}67\u{A0}89",
+                PiiKind::Phone,
+                "+33\u{A0}1\u{A0}23\u{A0}45\u{A0}67\u{A0}89",
+            ),
+            ("é 10.0.0.1 日本", PiiKind::Ip, "10.0.0.1"),
+        ] {
+            assert_eq!(scan_all(text), vec![(kind, value)], "{text:?}");
+        }
+        assert_eq!(scan_all("café ２０２４ 日本"), vec![]);
+    }
+
+    #[test]
+    fn hard_negatives_stay_clean() {
+        for text in [
+            r"C:\new\tmp\build\x64\Release\app.exe",
+            r"C:\Users\bob\Documents\report_2024.docx",
+            r"re.compile(r'\d{3}-\d{2}-\d{4}') and \b\w+@\w+\.com\b",
+            "printf(\"total: %d\\n\", n); puts(\"a\\tb\");",
+            "**bold** and __under__ with `code` and <b>tags</b> | cells |",
+            "naïve café — «quotes» ２０２４年 ４月",
+        ] {
+            assert_eq!(scan_all(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
     fn appends_after_existing_matches() {
         let mut out = vec![PiiMatch::new(PiiKind::Ip, 0, 100)];
         PiiScanner::new(&PiiKind::ALL).scan("a@example.com", &mut out);
