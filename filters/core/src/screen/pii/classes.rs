@@ -204,6 +204,26 @@ pub(super) fn word_end_ok(bytes: &[u8], end: usize) -> bool {
     !is_word(at(bytes, end + run))
 }
 
+/// Whether `start` follows a colon that ends a label (`IP:2001:db8::1`,
+/// `host:fe80::1`, `电话：2a01:…` once folded), not an address's group: the
+/// word before the colon cannot be a group (it holds a letter beyond `f`,
+/// or more than four characters) or there is none, and the colon neither
+/// follows nor precedes another colon (`:::1`) or follows a dot.
+pub(super) fn label_colon_before(bytes: &[u8], start: usize) -> bool {
+    if before(bytes, start, 1) != b':' || at(bytes, start) == b':' {
+        return false;
+    }
+    let colon = start - 1;
+    let mut i = colon;
+    while i > 0 && is_alnum(before(bytes, i, 1)) {
+        i -= 1;
+    }
+    let word = bytes.get(i..colon).unwrap_or(&[]);
+    let outer = before(bytes, i, 1);
+    let label = word.is_empty() || word.len() > 4 || word.iter().any(|&b| !is_hex(b));
+    label && !is_word(outer) && !matches!(outer, b':' | b'.')
+}
+
 /// The left boundary of a number (phone, SSN, card): a word start
 /// ([`word_start_ok`]: not glued to a word, `ID4111…`), not after `+` (an
 /// international phone starts there), and not the tail of a dotted or dashed
@@ -296,6 +316,13 @@ mod tests {
         assert!(!numeric_end_ok(b"555.5", 3));
         assert!(!numeric_end_ok(b"555x", 3));
         assert_eq!(small_number(b"0123"), 123);
+        assert!(label_colon_before(b"IP:2001", 3));
+        assert!(label_colon_before(b"host:fe80", 5));
+        assert!(label_colon_before(b" :2001", 2));
+        assert!(!label_colon_before(b"12:30", 3));
+        assert!(!label_colon_before(b"fe80:1", 5));
+        assert!(!label_colon_before(b"a::1", 3));
+        assert!(!label_colon_before(b"x_IP:1", 5));
         // Markdown emphasis is a boundary; an identifier's underscore is not
         assert!(numeric_start_ok(b"__555", 2));
         assert!(numeric_start_ok(b"_555", 1));

@@ -138,12 +138,27 @@ fn google_api_key(bytes: &[u8], start: usize) -> Option<usize> {
     if !starts_with_at(bytes, start, b"AIza") || glued(bytes, start, is_base64url) {
         return None;
     }
-    exactly(bytes, start + 4, 35, is_base64url)
+    exactly_then_emphasis(bytes, start + 4, 35, is_base64url)
+}
+
+/// Exactly `len` bytes of an alphabet that holds `_`, then a byte outside
+/// it or the `_`/`__` closing Markdown emphasis (`__AIza…__`).
+fn exactly_then_emphasis(
+    bytes: &[u8],
+    from: usize,
+    len: usize,
+    accept: fn(u8) -> bool,
+) -> Option<usize> {
+    let end = from + len;
+    let body = run_end_capped(bytes, from, len, accept);
+    let next = at(bytes, end);
+    let bounded = !accept(next) || (next == b'_' && word_end_ok(bytes, end));
+    (body == end && bounded).then_some(end)
 }
 
 fn github_token(bytes: &[u8], start: usize) -> Option<usize> {
     if starts_with_at(bytes, start, b"github_pat_") {
-        return exactly(bytes, start + 11, 82, is_alnum_or_underscore);
+        return exactly_then_emphasis(bytes, start + 11, 82, is_alnum_or_underscore);
     }
     let classic = starts_with_at(bytes, start, b"gh")
         && matches!(at(bytes, start + 2), b'p' | b'o' | b'u' | b's' | b'r')
