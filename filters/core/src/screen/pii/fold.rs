@@ -147,14 +147,15 @@ fn escape_at(bytes: &[u8], p: usize) -> Option<(usize, CharFold)> {
 }
 
 /// Whether the escape at `p` changes what the detectors see: it is removed
-/// (joining its neighbours) or it separates a word, number or `+`/`(`/`_`
-/// that follows from the escape's letter.
+/// (joining its neighbours) or what follows could glue to the escape's
+/// letters: a letter, a digit, or a byte of an address's local part or a
+/// number's start (`. _ % + - @ (`).
 fn escape_changes(bytes: &[u8], p: usize) -> bool {
     match escape_at(bytes, p) {
         Some((_, CharFold::Removed)) => true,
-        Some((len, _)) => bytes
-            .get(p + len)
-            .is_some_and(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'(' | b'_')),
+        Some((len, _)) => bytes.get(p + len).is_some_and(|&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-' | b'@' | b'(')
+        }),
         None => false,
     }
 }
