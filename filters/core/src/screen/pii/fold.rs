@@ -3,12 +3,12 @@
 //!
 //! [`PiiScanner::scan`](super::PiiScanner::scan) scans the text as it is
 //! while it sees only ASCII without escape sequences or stray control
-//! characters. At the first byte that could change the picture (a byte
-//! >= 0x80, a C0 control other than `\b` `\t` `\n` `\v` `\f` `\r`, a
-//! backslash)
-//! it asks [`changes_from`] whether folding would change anything from
-//! there on; only then is the text folded by [`Folded::new`] and the folded
-//! copy scanned instead, each match mapped back to the original span.
+//! characters. At the first byte that could change the picture (a byte of
+//! 0x80 or more, a C0 control other than `\b` `\t` `\n` `\v` `\f` `\r`,
+//! a backslash) it asks [`changes_from`] whether folding would change
+//! anything from there on; only then is the text folded by [`Folded::new`]
+//! and the folded copy scanned instead, each match mapped back to the
+//! original span.
 //!
 //! The fold is case-preserving (IBANs and keys need their case) and maps,
 //! char by char:
