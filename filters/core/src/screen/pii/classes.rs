@@ -208,7 +208,8 @@ pub(super) fn word_end_ok(bytes: &[u8], end: usize) -> bool {
 /// `host:fe80::1`, `电话：2a01:…` once folded), not an address's group: the
 /// word before the colon cannot be a group (it holds a letter beyond `f`,
 /// or more than four characters) or there is none, and the colon neither
-/// follows nor precedes another colon (`:::1`) or follows a dot.
+/// follows nor precedes another colon (`:::1`), and the word does not
+/// follow a dot or a dash (`2024-05-01T10:23`).
 pub(super) fn label_colon_before(bytes: &[u8], start: usize) -> bool {
     if before(bytes, start, 1) != b':' || at(bytes, start) == b':' {
         return false;
@@ -221,7 +222,7 @@ pub(super) fn label_colon_before(bytes: &[u8], start: usize) -> bool {
     let word = bytes.get(i..colon).unwrap_or(&[]);
     let outer = before(bytes, i, 1);
     let label = word.is_empty() || word.len() > 4 || word.iter().any(|&b| !is_hex(b));
-    label && !is_word(outer) && !matches!(outer, b':' | b'.')
+    label && !is_word(outer) && !matches!(outer, b':' | b'.' | b'-')
 }
 
 /// The left boundary of a number (phone, SSN, card): a word start
@@ -323,6 +324,7 @@ mod tests {
         assert!(!label_colon_before(b"fe80:1", 5));
         assert!(!label_colon_before(b"a::1", 3));
         assert!(!label_colon_before(b"x_IP:1", 5));
+        assert!(!label_colon_before(b"2024-05-01T10:23", 14));
         // Markdown emphasis is a boundary; an identifier's underscore is not
         assert!(numeric_start_ok(b"__555", 2));
         assert!(numeric_start_ok(b"_555", 1));

@@ -257,42 +257,52 @@ impl PiiScanner {
         }
         let bytes = text.as_bytes();
         let base = out.len();
-        let Some(suspect) = self.scan_bytes::<true>(bytes, 0, out, base) else {
-            return;
-        };
-        if !fold::changes_from(text, suspect) {
-            // nothing from here on folds: go on as if nothing was seen
-            self.scan_bytes::<false>(bytes, suspect, out, base);
+        if self.scan_bytes(bytes, Some(text), out, base) {
             return;
         }
         out.truncate(base);
         let folded = fold::Folded::new(text);
         let mut found = Vec::new();
-        self.scan_bytes::<false>(folded.bytes(), 0, &mut found, 0);
+        self.scan_bytes(folded.bytes(), None, &mut found, 0);
         out.extend(found.into_iter().map(|m| PiiMatch {
             kind: m.kind,
             span: folded.original_span(text, m.span),
         }));
     }
 
-    /// Scans `bytes` from `from`, appending to `out[base..]`. With `WATCH`,
-    /// stops at the first byte the fold may change ([`fold::is_suspect`])
-    /// and returns its offset; every byte before it was either looked at or
+    /// Scans `bytes`, appending to `out[base..]`. While `watch` holds the
+    /// text, the scan also stops at bytes the fold may change
+    /// ([`fold::is_suspect`]): at the first, it asks [`fold::changes_from`],
+    /// and either gives up (false: the text must be scanned folded) or goes
+    /// on without watching. Every byte before a stop was either looked at or
     /// inside a word or a match, which hold no such byte.
-    fn scan_bytes<const WATCH: bool>(
+    fn scan_bytes(
         &self,
         bytes: &[u8],
-        from: usize,
+        mut watch: Option<&str>,
         out: &mut Vec<PiiMatch>,
         base: usize,
-    ) -> Option<usize> {
-        let mut i = from;
-        while let Some(skipped) = next_interesting::<WATCH>(bytes, i) {
+    ) -> bool {
+        let mut i = 0;
+        loop {
+            let next = if watch.is_some() {
+                next_interesting::<true>(bytes, i)
+            } else {
+                next_interesting::<false>(bytes, i)
+            };
+            let Some(skipped) = next else {
+                return true;
+            };
             i = skipped;
             let b = at(bytes, i);
             let class = class_of(b);
-            if WATCH && class & INTERESTING == 0 {
-                return Some(i);
+            if class & INTERESTING == 0 {
+                // a suspect byte, seen only while watching
+                if watch.is_some_and(|text| fold::changes_from(text, i)) {
+                    return false;
+                }
+                watch = None;
+                continue;
             }
             let (found, resume) = if class & ALNUM != 0 {
                 let run_end = alnum_run_end(bytes, i + 1);
@@ -312,7 +322,6 @@ impl PiiScanner {
                 _ => resume,
             };
         }
-        None
     }
 
     /// A run of letters and digits that starts with a digit. Each detector
