@@ -89,6 +89,23 @@ fn fold_unicode(c: char) -> CharFold {
     }
 }
 
+/// What `c` reads as to the detectors: an ASCII byte (`Some(Some(b))`),
+/// nothing (`Some(None)`: removed), or itself, a boundary (`None`). For the
+/// stream hold-back, which must see groups of a number the way the
+/// detectors do. (Escape sequences are not chars and are not seen here.)
+pub(crate) fn detector_view(c: char) -> Option<Option<u8>> {
+    if let Ok(b) = u8::try_from(c) {
+        if b.is_ascii() {
+            return Some((!is_removed_control(b)).then_some(b));
+        }
+    }
+    match fold_unicode(c) {
+        CharFold::Ascii(b) => Some(Some(b)),
+        CharFold::Removed => Some(None),
+        CharFold::Keep => None,
+    }
+}
+
 /// C0 controls that are dropped: all but `\b` `\t` `\n` `\v` `\f` `\r`.
 #[inline(always)]
 pub(super) fn is_removed_control(b: u8) -> bool {

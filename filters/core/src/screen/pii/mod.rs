@@ -63,6 +63,7 @@ mod secret;
 mod ssn;
 
 pub use card::luhn_valid;
+pub(crate) use fold::detector_view;
 pub use iban::iban_valid;
 pub use secret::{MAX_JWT_LEN, MAX_TOKEN_LEN};
 
