@@ -3,7 +3,11 @@
 //! Every secret is word-bounded: it does not follow a letter, digit or `_`
 //! (so `task-list` and `desk-lamp` never start an `sk-` key), nor a
 //! character of its own alphabet (a JWT does not follow `-`), and the
-//! fixed-length ones must end where their characters end.
+//! fixed-length ones must end where their characters end. The `_`/`__` of
+//! Markdown emphasis around a secret is not part of it (`__AKIA…__`,
+//! `__sk-…__`), though `_` belongs to several alphabets: underscores right
+//! after a non-word byte open emphasis, and the same number at the end of
+//! the key, before a non-word byte, close it.
 //!
 //! | secret | matched |
 //! |---|---|
