@@ -54,8 +54,22 @@ fn run_start(bytes: &[u8], end: usize, floor: usize) -> usize {
 }
 
 /// A short piece of a grouped number: digits, or up to four capitals
-/// (IBAN groups), possibly with `+ ( ) - .`.
+/// (IBAN groups), possibly with `+ ( ) - .`, as the PII detectors read it
+/// (full-width `４１１１` is a group; invisible characters do not count).
 fn is_group(group: &[u8]) -> bool {
+    let mut folded = [0u8; 7];
+    let mut len = 0;
+    for c in std::str::from_utf8(group).unwrap_or("\u{0}x").chars() {
+        match super::pii::detector_view(c) {
+            Some(Some(b)) if len < folded.len() => {
+                folded[len] = b;
+                len += 1;
+            }
+            Some(None) => {}
+            _ => return false,
+        }
+    }
+    let group = &folded[..len];
     let digits = group.iter().any(u8::is_ascii_digit);
     let shape_ok = group
         .iter()
@@ -89,5 +103,13 @@ mod tests {
         assert_eq!(trailing_entity("we Are", 64), Some(3));
         assert_eq!(trailing_entity("", 64), None);
         assert_eq!(trailing_entity("ééééé", 3), Some(6));
+    }
+
+    #[test]
+    fn groups_are_read_as_the_pii_detectors_read_them() {
+        assert_eq!(trailing_entity("card ４１１１ １１１１ １１", 64), Some(5));
+        assert_eq!(trailing_entity("card ４１１１ ", 64), Some(5));
+        assert_eq!(trailing_entity("card 41\u{200B}11 1111 11", 64), Some(5));
+        assert_eq!(trailing_entity("привет мир дом", 64), Some(20));
     }
 }

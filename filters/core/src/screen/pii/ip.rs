@@ -26,7 +26,8 @@
 //! never reported on its own.
 
 use super::classes::{
-    at, before, digit_run_end, is_alnum, is_digit, is_hex, is_word, small_number,
+    at, before, digit_run_end, is_alnum, is_digit, is_hex, label_colon_before, small_number,
+    word_end_ok, word_start_ok,
 };
 use super::ip_class::{v4_first_octet_is_ordinary, IpClass, IpClasses};
 
@@ -62,7 +63,7 @@ fn dotted_quad_end(bytes: &[u8], pos: usize) -> Option<usize> {
 /// An IPv4 address starting at `start` (a digit): the end of the match.
 pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
     let prev = before(bytes, start, 1);
-    if is_word(prev) || (prev == b'.' && is_alnum(before(bytes, start, 2))) {
+    if !word_start_ok(bytes, start) || (prev == b'.' && is_alnum(before(bytes, start, 2))) {
         return None;
     }
     if after_version_word(bytes, start) {
@@ -71,7 +72,7 @@ pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
     let end = dotted_quad_end(bytes, start)?;
     let next = at(bytes, end);
     let continued = next == b'.' && is_alnum(at(bytes, end + 1));
-    let bounded = !is_word(next) && !continued;
+    let bounded = word_end_ok(bytes, end) && !continued;
     bounded.then_some(end)
 }
 
@@ -175,7 +176,8 @@ struct V6Parse {
 /// the match.
 pub(super) fn match_v6(bytes: &[u8], start: usize) -> Option<usize> {
     let prev = before(bytes, start, 1);
-    if is_word(prev) || matches!(prev, b':' | b'.') {
+    let glued_colon = prev == b':' && !label_colon_before(bytes, start);
+    if !word_start_ok(bytes, start) || glued_colon || prev == b'.' {
         return None;
     }
     let parse = parse_v6(bytes, start)?;
@@ -185,7 +187,7 @@ pub(super) fn match_v6(bytes: &[u8], start: usize) -> Option<usize> {
         parse.groups == 8 && !parse.all_groups_two_wide
     };
     let next = at(bytes, parse.end);
-    let bounded = !is_word(next)
+    let bounded = word_end_ok(bytes, parse.end)
         && !(next == b':'
             && (is_hex(at(bytes, parse.end + 1)) || at(bytes, parse.end + 1) == b':'))
         && !(next == b'.' && is_alnum(at(bytes, parse.end + 1)));

@@ -21,7 +21,7 @@
 //! hit.
 
 use super::classes::{
-    at, before, digit_run_end, is_digit, is_word, numeric_end_ok, numeric_start_ok,
+    at, before, digit_run_end, is_digit, numeric_end_ok, numeric_start_ok, word_start_ok,
 };
 
 /// E.164 caps a number at 15 digits.
@@ -52,7 +52,7 @@ pub(super) fn match_national(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// A NANP number starting at `start` (an opening parenthesis).
 pub(super) fn match_parenthesised(bytes: &[u8], start: usize) -> Option<usize> {
-    if is_word(before(bytes, start, 1)) {
+    if !word_start_ok(bytes, start) {
         return None;
     }
     let end = nanp(bytes, start)?;
@@ -132,7 +132,8 @@ impl Digits {
 /// An international number starting at `plus` (a `+`): the end of the match.
 pub(super) fn match_international(bytes: &[u8], plus: usize) -> Option<usize> {
     let prev = before(bytes, plus, 1);
-    if is_word(prev) || prev == b')' || !(b'1'..=b'9').contains(&at(bytes, plus + 1)) {
+    if !word_start_ok(bytes, plus) || prev == b')' || !(b'1'..=b'9').contains(&at(bytes, plus + 1))
+    {
         return None;
     }
     let mut digits = Digits {
