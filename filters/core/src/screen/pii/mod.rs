@@ -36,10 +36,12 @@
 
 mod card;
 mod classes;
+mod context;
 mod email;
 mod iban;
 mod ip;
 mod phone;
+mod phone_plan;
 mod secret;
 mod ssn;
 
@@ -278,11 +280,15 @@ impl PiiScanner {
         if self.is_on(PiiKind::Phone) && ((len == 3 && separated) || trunk) {
             found.offer(PiiKind::Phone, phone::match_national(bytes, start));
         }
+        let grouped = len <= 5 && (separated || matches!(next, b'/' | b'('));
+        if self.is_on(PiiKind::Phone) && (grouped || (8..=16).contains(&len)) {
+            found.offer(PiiKind::Phone, phone::match_other(bytes, start));
+        }
         let dash_or_space = matches!(next, b'-' | b' ');
         if self.is_on(PiiKind::Ssn) && ((len == 3 && dash_or_space) || len == 9) {
             found.offer(PiiKind::Ssn, ssn::match_at(bytes, start));
         }
-        if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (13..=19).contains(&len)) {
+        if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (12..=19).contains(&len)) {
             found.offer(PiiKind::Card, card::match_at(bytes, start));
         }
         found.best

@@ -1,0 +1,172 @@
+//! Context words: the Presidio rule for shapes that are ambiguous alone.
+//!
+//! A 12-digit Maestro number, a national phone number of a country other
+//! than NANP (`020 7946 0958`, `0412 345 678`) or a bare 8–12 digit run is
+//! only reported when a context word for its kind starts within
+//! [`WINDOW`] bytes before the value. Matching is ASCII case-insensitive
+//! and starts at a word start (the byte before is not an ASCII letter);
+//! a word marked *whole* must also end there (`tel` matches `Tel:` and
+//! `tel.` but not `tell`), the others may run on (`phone` matches `phones`,
+//! `call` matches `calling`). Non-ASCII words (`電話`, `téléphone`) are
+//! compared byte for byte.
+
+use super::classes::{at, before};
+
+/// How far before a value its context word may start, in bytes.
+pub(super) const WINDOW: usize = 40;
+
+/// (word, whole): `whole` words must not run on into more letters.
+type Words = &'static [(&'static [u8], bool)];
+
+/// Words that make a number a phone number.
+pub(super) const PHONE: Words = &[
+    (b"phone", false),
+    (b"telephone", false),
+    (b"cellphone", false),
+    (b"smartphone", false),
+    (b"iphone", false),
+    (b"tel", true),
+    (b"tels", true),
+    (b"call", false),
+    (b"mobile", false),
+    (b"mob", true),
+    (b"cell", false),
+    (b"whatsapp", false),
+    (b"fax", false),
+    (b"contact", false),
+    (b"reach me", false),
+    (b"reach us", false),
+    (b"reach out", false),
+    (b"text me", false),
+    (b"text us", false),
+    (b"sms", true),
+    (b"dial", false),
+    (b"landline", false),
+    (b"hotline", false),
+    (b"helpline", false),
+    (b"my number", false),
+    (b"your number", false),
+    (b"his number", false),
+    (b"her number", false),
+    (b"our number", false),
+    (b"their number", false),
+    (b"number to call", false),
+    (b"telefon", false),
+    (b"tel\xc3\xa9fono", false),
+    (b"t\xc3\xa9l\xc3\xa9phone", false),
+    (b"t\xc3\xa9l", true),
+    (b"handy", true),
+    (b"m\xc3\xb3vil", false),
+    (b"movil", false),
+    (b"celular", false),
+    (b"cellulare", false),
+    (b"portable", false),
+    (b"\xe7\x94\xb5\xe8\xaf\x9d", false), // 电话
+    (b"\xe9\x9b\xbb\xe8\xa9\xb1", false), // 電話
+    (b"\xe6\x89\x8b\xe6\x9c\xba", false), // 手机
+    (b"\xe6\x90\xba\xe5\xb8\xaf", false), // 携帯
+    (b"\xec\xa0\x84\xed\x99\x94", false), // 전화
+    (b"\xd1\x82\xd0\xb5\xd0\xbb", false), // тел
+];
+
+/// Words that make a number a payment card number.
+pub(super) const CARD: Words = &[
+    (b"card", false),
+    (b"mastercard", false),
+    (b"creditcard", false),
+    (b"credit", false),
+    (b"debit", false),
+    (b"maestro", false),
+    (b"visa", false),
+    (b"amex", true),
+    (b"cc", true),
+    (b"ccn", true),
+    (b"pan", true),
+    (b"payment", false),
+    (b"pay", true),
+    (b"paying", true),
+    (b"paypal", true),
+    (b"paid", true),
+    (b"charge", false),
+    (b"billing", false),
+    (b"cvv", false),
+    (b"cvc", false),
+    (b"expiry", false),
+    (b"tarjeta", false),
+    (b"carte", false),
+    (b"karte", false),
+    (b"kreditkarte", false),
+    (b"kart", false),
+    (b"carta", false),
+    (b"cart\xc3\xa3o", false),
+    (b"\xd0\xba\xd0\xb0\xd1\x80\xd1\x82", false), // карт
+];
+
+/// Whether one of `words` starts within [`WINDOW`] bytes before `start`.
+pub(super) fn before_value(bytes: &[u8], start: usize, words: Words) -> bool {
+    let from = start.saturating_sub(WINDOW);
+    (from..start).any(|i| starts_word(bytes, i) && words.iter().any(|w| word_at(bytes, i, w)))
+}
+
+/// An ASCII letter (or a non-ASCII lead byte) not preceded by a letter.
+fn starts_word(bytes: &[u8], i: usize) -> bool {
+    let b = at(bytes, i);
+    (b.is_ascii_alphabetic() || b >= 0xc0) && !before(bytes, i, 1).is_ascii_alphabetic()
+}
+
+fn word_at(bytes: &[u8], i: usize, &(word, whole): &(&[u8], bool)) -> bool {
+    let Some(here) = bytes.get(i..i + word.len()) else {
+        return false;
+    };
+    here.eq_ignore_ascii_case(word) && !(whole && at(bytes, i + word.len()).is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn phone_ctx(text: &str) -> bool {
+        before_value(text.as_bytes(), text.len(), PHONE)
+    }
+
+    #[test]
+    fn phone_words() {
+        for yes in [
+            "Phone: ",
+            "call me on ",
+            "Tel. ",
+            "my mobile is ",
+            "WhatsApp ",
+            "reach me at ",
+            "my number is ",
+            "telephone ",
+            "电话",
+            "Call me, the number is definitely ",
+        ] {
+            assert!(phone_ctx(yes), "{yes:?}");
+        }
+        for no in [
+            "order ",
+            "tell me about ",
+            "the hotel room ",
+            "invoice number ",
+            "",
+            "a sentence that once said phone, but that was a long while ago, and then ",
+        ] {
+            assert!(!phone_ctx(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn card_words() {
+        let card = |t: &str| before_value(t.as_bytes(), t.len(), CARD);
+        assert!(card("my Maestro ends "));
+        assert!(card("CC: "));
+        assert!(card("card number "));
+        assert!(!card("accept "));
+        assert!(!card("account "));
+        assert!(!card("occasionally "));
+    }
+}
