@@ -102,6 +102,76 @@ pub(super) const CARD: Words = &[
     (b"\xd0\xba\xd0\xb0\xd1\x80\xd1\x82", false), // карт
 ];
 
+/// Words naming an identifier: a number right after one (`order 020 7946
+/// 0958`, `ticket #123456789`, `invoice no. 4155550132`) is not a phone or
+/// card number, whatever context word came before.
+const ID_WORDS: &[&[u8]] = &[
+    b"order",
+    b"invoice",
+    b"ticket",
+    b"account",
+    b"acct",
+    b"ref",
+    b"reference",
+    b"id",
+    b"tracking",
+    b"case",
+    b"booking",
+    b"confirmation",
+    b"serial",
+    b"po",
+    b"sku",
+    b"isbn",
+    b"version",
+    b"build",
+    b"transaction",
+    b"receipt",
+    b"policy",
+    b"customer",
+    b"member",
+    b"ip",
+    b"zip",
+    b"postcode",
+    b"code",
+    b"pin",
+];
+
+/// Whether the word right before `start` (over `:`, `#`, `.`, spaces and
+/// an optional `number`/`no`/`nr`/`num`/`id`) names an identifier.
+pub(super) fn id_word_before(bytes: &[u8], start: usize) -> bool {
+    let mut i = skip_back(bytes, start);
+    for _ in 0..3 {
+        let word = word_before(bytes, i);
+        if ID_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            return true;
+        }
+        let filler = [b"number".as_slice(), b"no", b"nr", b"num", b"is"];
+        if !filler.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+        i = skip_back(bytes, i - word.len());
+    }
+    false
+}
+
+/// Back from `i` over spaces and `: # . = -`, at most 4 bytes.
+fn skip_back(bytes: &[u8], mut i: usize) -> usize {
+    let floor = i.saturating_sub(4);
+    while i > floor && matches!(before(bytes, i, 1), b' ' | b':' | b'#' | b'.' | b'=' | b'-') {
+        i -= 1;
+    }
+    i
+}
+
+/// The ASCII letters right before `i` (at most 16).
+fn word_before(bytes: &[u8], i: usize) -> &[u8] {
+    let mut s = i;
+    while s > 0 && i - s < 16 && before(bytes, s, 1).is_ascii_alphabetic() {
+        s -= 1;
+    }
+    bytes.get(s..i).unwrap_or(&[])
+}
+
 /// Whether one of `words` starts within [`WINDOW`] bytes before `start`.
 pub(super) fn before_value(bytes: &[u8], start: usize, words: Words) -> bool {
     let from = start.saturating_sub(WINDOW);
@@ -156,6 +226,25 @@ mod tests {
             "a sentence that once said phone, but that was a long while ago, and then ",
         ] {
             assert!(!phone_ctx(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn identifier_words() {
+        let id = |t: &str| id_word_before(t.as_bytes(), t.len());
+        for yes in [
+            "order ",
+            "Order #",
+            "ticket no. ",
+            "invoice number: ",
+            "ref:",
+            "Booking ID ",
+            "order number is ",
+        ] {
+            assert!(id(yes), "{yes:?}");
+        }
+        for no in ["call me on ", "my number is ", "", "phone: ", "reorder"] {
+            assert!(!id(no), "{no:?}");
         }
     }
 

@@ -280,7 +280,7 @@ impl PiiScanner {
         if self.is_on(PiiKind::Phone) && ((len == 3 && separated) || trunk) {
             found.offer(PiiKind::Phone, phone::match_national(bytes, start));
         }
-        let grouped = len <= 5 && (separated || matches!(next, b'/' | b'('));
+        let grouped = len <= 6 && (separated || matches!(next, b'/' | b'('));
         if self.is_on(PiiKind::Phone) && (grouped || (8..=16).contains(&len)) {
             found.offer(PiiKind::Phone, phone::match_other(bytes, start));
         }

@@ -61,14 +61,14 @@ use super::phone_plan::PLAN;
 const MAX_DIGITS: usize = 20;
 /// Digit groups read from one number.
 const MAX_GROUPS: usize = 12;
-/// E.164: a code and an NSN together have 7 digits at least.
-const MIN_INTERNATIONAL_DIGITS: usize = 7;
+/// A code and an NSN together have 6 digits at least (`+98 9601`).
+const MIN_INTERNATIONAL_DIGITS: usize = 6;
 /// The longest match: longer candidates are dropped.
 pub(super) const MAX_LEN: usize = 64;
 
 /// A NANP number starting at `start` (a digit): the end of the match.
 pub(super) fn match_national(bytes: &[u8], start: usize) -> Option<usize> {
-    if !numeric_start_ok(bytes, start) {
+    if !numeric_start_ok(bytes, start) || context::id_word_before(bytes, start) {
         return None;
     }
     let run_end = digit_run_end(bytes, start);
@@ -93,17 +93,21 @@ pub(super) fn match_parenthesised(bytes: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     if at(bytes, start + 1) == b'+' {
-        return parenthesised_code(bytes, start);
+        return parenthesised_code(bytes, start, start + 2);
     }
     nanp(bytes, start)
         .and_then(|end| end_of_number(bytes, end))
-        .or_else(|| national_with_context(bytes, start))
+        .or_else(|| {
+            has_digits(bytes, start + 1, 7)
+                .then(|| national_with_context(bytes, start))
+                .flatten()
+        })
 }
 
 /// Any phone number starting at `start` (a digit) other than NANP: `00`/
 /// `011` international forms and national forms after a phone word.
 pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
-    if !numeric_start_ok(bytes, start) {
+    if !has_digits(bytes, start, 7) || !numeric_start_ok(bytes, start) {
         return None;
     }
     let prefixed = if at(bytes, start) == b'0' {
@@ -112,6 +116,32 @@ pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
         None
     };
     prefixed.or_else(|| national_with_context(bytes, start))
+}
+
+/// Whether the digit groups from `pos` (single separators between them)
+/// hold at least `n` digits: the cheap test before [`read_groups`], which
+/// most numbers in prose and logs (`2023`, `12.5`, `10:30`) fail.
+fn has_digits(bytes: &[u8], mut pos: usize, n: usize) -> bool {
+    let mut count = 0;
+    loop {
+        let end = digit_run_end(bytes, pos);
+        count += end - pos;
+        if count >= n {
+            return true;
+        }
+        let sep = at(bytes, end);
+        if !(is_separator(sep) || sep == b'(' || sep == b')') {
+            return false;
+        }
+        pos = end + 1;
+        if !is_digit(at(bytes, pos)) {
+            // `) `, `(`: one more byte at most before the next group
+            pos += 1;
+            if !is_digit(at(bytes, pos)) {
+                return false;
+            }
+        }
+    }
 }
 
 /// The end of the `n` digits at `pos`, when exactly `n` digits are there.
@@ -213,6 +243,9 @@ struct Groups {
     first: [usize; 3],
     /// A `.` separator was seen.
     dotted: bool,
+    /// Digit counts of the shortest and the longest group.
+    shortest: usize,
+    longest: usize,
 }
 
 impl Groups {
@@ -229,6 +262,8 @@ impl Groups {
             *slot = digits;
         }
         *self.ends.get_mut(self.count)? = (end, self.len);
+        self.shortest = self.shortest.min(digits);
+        self.longest = self.longest.max(digits);
         self.count += 1;
         Some(())
     }
@@ -255,6 +290,8 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
         paren: None,
         first: [0; 3],
         dotted: false,
+        shortest: usize::MAX,
+        longest: 0,
     };
     loop {
         if at(bytes, pos) == b'(' && g.paren.is_none() && g.count < 3 {
@@ -268,7 +305,7 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
             g.append(bytes.get(inner..inner_end)?)?;
             pos = inner_end + 1;
             g.close_group(pos, n)?;
-            if matches!(at(bytes, pos), b' ' | b'-') && is_digit(at(bytes, pos + 1)) {
+            if matches!(at(bytes, pos), b' ' | b'-' | b'/') && is_digit(at(bytes, pos + 1)) {
                 pos += 1;
             }
             if !is_digit(at(bytes, pos)) {
@@ -347,8 +384,8 @@ fn international_ok(digits: &[u8], paren: Option<(usize, usize)>) -> bool {
         }
     }
     let mut nsn = nsn.get(..n).unwrap_or(&[]);
-    if code == 1 {
-        return nsn.len() == 10 && nsn.first() >= Some(&2) && nsn.get(3) >= Some(&2);
+    if code == 1 && nsn.len() == 10 {
+        return nsn.first() >= Some(&2) && nsn.get(3) >= Some(&2);
     }
     let allowed = |nsn: &[u8]| {
         let first = nsn.first().copied().unwrap_or(0);
@@ -388,7 +425,14 @@ fn longest(
 /// An international number starting at `plus` (a `+`): the end of the match.
 pub(super) fn match_international(bytes: &[u8], plus: usize) -> Option<usize> {
     let prev = before(bytes, plus, 1);
-    if is_word(prev) || prev == b')' || !(b'1'..=b'9').contains(&at(bytes, plus + 1)) {
+    if is_word(prev) || prev == b')' {
+        return None;
+    }
+    if at(bytes, plus + 1) == b'(' {
+        // `+(370) 63354942`
+        return parenthesised_code(bytes, plus, plus + 2);
+    }
+    if !(b'1'..=b'9').contains(&at(bytes, plus + 1)) {
         return None;
     }
     let g = read_groups(bytes, plus + 1)?;
@@ -398,9 +442,12 @@ pub(super) fn match_international(bytes: &[u8], plus: usize) -> Option<usize> {
     })
 }
 
-/// `(+CC) NSN` starting at `open` (the parenthesis).
-fn parenthesised_code(bytes: &[u8], open: usize) -> Option<usize> {
-    let code_start = open + 2;
+/// `(+CC) NSN` or `+(CC) NSN` starting at `open`, its code's digits at
+/// `code_start`.
+fn parenthesised_code(bytes: &[u8], open: usize, code_start: usize) -> Option<usize> {
+    if !(b'1'..=b'9').contains(&at(bytes, code_start)) {
+        return None;
+    }
     let code_end = digit_run_end(bytes, code_start);
     let code = bytes.get(code_start..code_end)?;
     if !(1..=3).contains(&code.len()) || at(bytes, code_end) != b')' {
@@ -465,7 +512,8 @@ fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     let g = read_groups(bytes, start)?;
-    if g.len < 7 || dotted_quad(&g) || date_shaped(&g) {
+    if g.len < 7 || dotted_not_phone(&g) || date_shaped(&g) || context::id_word_before(bytes, start)
+    {
         return None;
     }
     let mut context = None;
@@ -479,9 +527,10 @@ fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
     })
 }
 
-/// `10.1.2.3`: four dotted groups of 1–3 digits (an IPv4 address).
-fn dotted_quad(g: &Groups) -> bool {
-    g.dotted && g.count == 4 && g.first.iter().all(|&n| n <= 3) && g.len <= 12
+/// Dotted numbers other than `06.12.34.56.78` (groups of 2–5 digits):
+/// versions (`10.0.19045.1234`) and IPv4 addresses (`10.1.2.3`).
+fn dotted_not_phone(g: &Groups) -> bool {
+    g.dotted && (g.shortest < 2 || g.longest > 5 || g.count == 4 && g.longest <= 3)
 }
 
 /// Dates: `2024-01-15`, `15/01/2024`, `1.2.2024`, `2024 01 15 10 30`.
@@ -490,8 +539,15 @@ fn date_shaped(g: &Groups) -> bool {
     let value = |from: usize, n: usize| {
         (from..from + n).fold(0u32, |acc, i| acc * 10 + u32::from(g.digit(i)))
     };
-    let year_first = a == 4 && b == 2 && (1900..=2099).contains(&value(0, 4)) && value(4, 2) <= 12;
-    let year_last = g.count == 3 && (1..=2).contains(&a) && (1..=2).contains(&b) && c == 4;
+    let year = |v: u32| (1900..=2099).contains(&v);
+    let year_first = a == 4 && b == 2 && year(value(0, 4)) && value(4, 2) <= 12;
+    let year_last = g.count == 3
+        && (1..=2).contains(&a)
+        && (1..=2).contains(&b)
+        && c == 4
+        && (1..=31).contains(&value(0, a))
+        && (1..=31).contains(&value(a, b))
+        && year(value(a + b, 4));
     g.paren.is_none() && (year_first || year_last)
 }
 
