@@ -130,7 +130,7 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
     match issuer(digits) {
         Issued::Yes => true,
         Issued::WithContext => {
-            context::before_value(bytes, start, context::CARD)
+            context::before_value(bytes, start, &context::CARD)
                 && !context::id_word_before(bytes, start)
         }
         Issued::No => false,

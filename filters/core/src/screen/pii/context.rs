@@ -18,8 +18,38 @@ pub(super) const WINDOW: usize = 40;
 /// (word, whole): `whole` words must not run on into more letters.
 type Words = &'static [(&'static [u8], bool)];
 
+/// A word list and the bytes its words start with (either case), so that
+/// most word starts in the window are rejected by one lookup.
+pub(super) struct WordSet {
+    words: Words,
+    first: [bool; 256],
+}
+
+impl WordSet {
+    const fn new(words: Words) -> WordSet {
+        let mut first = [false; 256];
+        let mut i = 0;
+        while i < words.len() {
+            if let Some(&b) = words[i].0.first() {
+                first[b.to_ascii_lowercase() as usize] = true;
+                first[b.to_ascii_uppercase() as usize] = true;
+            }
+            i += 1;
+        }
+        WordSet { words, first }
+    }
+
+    fn may_start(&self, b: u8) -> bool {
+        self.first.get(usize::from(b)).copied().unwrap_or(false)
+    }
+}
+
 /// Words that make a number a phone number.
-pub(super) const PHONE: Words = &[
+pub(super) static PHONE: WordSet = WordSet::new(PHONE_WORDS);
+/// Words that make a number a payment card number.
+pub(super) static CARD: WordSet = WordSet::new(CARD_WORDS);
+
+const PHONE_WORDS: Words = &[
     (b"phone", false),
     (b"telephone", false),
     (b"cellphone", false),
@@ -69,8 +99,7 @@ pub(super) const PHONE: Words = &[
     (b"\xd1\x82\xd0\xb5\xd0\xbb", false), // тел
 ];
 
-/// Words that make a number a payment card number.
-pub(super) const CARD: Words = &[
+const CARD_WORDS: Words = &[
     (b"card", false),
     (b"mastercard", false),
     (b"creditcard", false),
@@ -173,9 +202,13 @@ fn word_before(bytes: &[u8], i: usize) -> &[u8] {
 }
 
 /// Whether one of `words` starts within [`WINDOW`] bytes before `start`.
-pub(super) fn before_value(bytes: &[u8], start: usize, words: Words) -> bool {
+pub(super) fn before_value(bytes: &[u8], start: usize, set: &WordSet) -> bool {
     let from = start.saturating_sub(WINDOW);
-    (from..start).any(|i| starts_word(bytes, i) && words.iter().any(|w| word_at(bytes, i, w)))
+    (from..start).any(|i| {
+        set.may_start(at(bytes, i))
+            && starts_word(bytes, i)
+            && set.words.iter().any(|w| word_at(bytes, i, w))
+    })
 }
 
 /// An ASCII letter (or a non-ASCII lead byte) not preceded by a letter.
@@ -198,7 +231,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn phone_ctx(text: &str) -> bool {
-        before_value(text.as_bytes(), text.len(), PHONE)
+        before_value(text.as_bytes(), text.len(), &PHONE)
     }
 
     #[test]
@@ -250,7 +283,7 @@ mod tests {
 
     #[test]
     fn card_words() {
-        let card = |t: &str| before_value(t.as_bytes(), t.len(), CARD);
+        let card = |t: &str| before_value(t.as_bytes(), t.len(), &CARD);
         assert!(card("my Maestro ends "));
         assert!(card("CC: "));
         assert!(card("card number "));

@@ -280,16 +280,24 @@ impl PiiScanner {
         if self.is_on(PiiKind::Phone) && ((len == 3 && separated) || trunk) {
             found.offer(PiiKind::Phone, phone::match_national(bytes, start));
         }
-        let grouped = len <= 6 && (separated || matches!(next, b'/' | b'('));
-        if self.is_on(PiiKind::Phone) && (grouped || (8..=16).contains(&len)) {
-            found.offer(PiiKind::Phone, phone::match_other(bytes, start));
-        }
         let dash_or_space = matches!(next, b'-' | b' ');
         if self.is_on(PiiKind::Ssn) && ((len == 3 && dash_or_space) || len == 9) {
             found.offer(PiiKind::Ssn, ssn::match_at(bytes, start));
         }
         if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (12..=19).contains(&len)) {
             found.offer(PiiKind::Card, card::match_at(bytes, start));
+        }
+        // other phones, when nothing else starts here: more digits follow
+        // (`020 7946…`, `8 (066)…`), or a long run
+        let then = at(bytes, digits_end + 1);
+        let grouped = len <= 6
+            && (next == b'('
+                || (matches!(next, b'-' | b'.' | b' ' | b'/') && (is_digit(then) || then == b'(')));
+        if found.best.is_none()
+            && self.is_on(PiiKind::Phone)
+            && (grouped || (7..=16).contains(&len))
+        {
+            found.offer(PiiKind::Phone, phone::match_other(bytes, start));
         }
         found.best
     }

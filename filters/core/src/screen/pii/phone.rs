@@ -68,7 +68,7 @@ pub(super) const MAX_LEN: usize = 64;
 
 /// A NANP number starting at `start` (a digit): the end of the match.
 pub(super) fn match_national(bytes: &[u8], start: usize) -> Option<usize> {
-    if !numeric_start_ok(bytes, start) || context::id_word_before(bytes, start) {
+    if !numeric_start_ok(bytes, start) {
         return None;
     }
     let run_end = digit_run_end(bytes, start);
@@ -82,12 +82,14 @@ pub(super) fn match_national(bytes: &[u8], start: usize) -> Option<usize> {
         start
     };
     let end = nanp(bytes, core_start)?;
-    end_of_number(bytes, end)
+    let end = end_of_number(bytes, end)?;
+    (!context::id_word_before(bytes, start)).then_some(end)
 }
 
 /// A phone number starting at `start` (an opening parenthesis): NANP
 /// `(555) 234-5678`, `(+358) 083778353`, or a national form after a phone
 /// word (`(0161) 4960066`).
+#[inline(never)]
 pub(super) fn match_parenthesised(bytes: &[u8], start: usize) -> Option<usize> {
     if is_word(before(bytes, start, 1)) {
         return None;
@@ -106,8 +108,11 @@ pub(super) fn match_parenthesised(bytes: &[u8], start: usize) -> Option<usize> {
 
 /// Any phone number starting at `start` (a digit) other than NANP: `00`/
 /// `011` international forms and national forms after a phone word.
+/// Kept out of line: the scanner's number path stays small.
+#[inline(never)]
 pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
-    if !has_digits(bytes, start, 7) || !numeric_start_ok(bytes, start) {
+    if iso_date_at(bytes, start) || !has_digits(bytes, start, 7) || !numeric_start_ok(bytes, start)
+    {
         return None;
     }
     let prefixed = if at(bytes, start) == b'0' {
@@ -116,6 +121,16 @@ pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
         None
     };
     prefixed.or_else(|| national_with_context(bytes, start))
+}
+
+/// `2024-05-01` at `pos`: timestamps in logs, never a phone number.
+fn iso_date_at(bytes: &[u8], pos: usize) -> bool {
+    bytes.get(pos..pos + 10).is_some_and(|d| {
+        d.iter().enumerate().all(|(i, &b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+    })
 }
 
 /// Whether the digit groups from `pos` (single separators between them)
@@ -234,8 +249,11 @@ struct Groups {
     /// Digit values (not ASCII).
     digits: [u8; MAX_DIGITS],
     len: usize,
-    /// (byte end, digits so far) after each group.
-    ends: [(usize, usize); MAX_GROUPS],
+    /// Where reading started.
+    base: usize,
+    /// (byte end from `base`, digits so far) after each group: small, so
+    /// that reading a number costs little more than its bytes.
+    ends: [(u8, u8); MAX_GROUPS],
     count: usize,
     /// The parenthesised group: (index of its first digit, digit count).
     paren: Option<(usize, usize)>,
@@ -261,7 +279,8 @@ impl Groups {
         if let Some(slot) = self.first.get_mut(self.count) {
             *slot = digits;
         }
-        *self.ends.get_mut(self.count)? = (end, self.len);
+        let rel = u8::try_from(end - self.base).ok()?;
+        *self.ends.get_mut(self.count)? = (rel, u8::try_from(self.len).ok()?);
         self.shortest = self.shortest.min(digits);
         self.longest = self.longest.max(digits);
         self.count += 1;
@@ -285,6 +304,7 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
     let mut g = Groups {
         digits: [0; MAX_DIGITS],
         len: 0,
+        base: pos,
         ends: [(0, 0); MAX_GROUPS],
         count: 0,
         paren: None,
@@ -354,10 +374,20 @@ fn calling_code(digits: &[u8]) -> Option<(usize, &'static (u16, bool, &'static [
     None
 }
 
-/// Whether `digits` (digit values: a calling code, then an NSN) is a valid
-/// international number; `paren` is the parenthesised group, if any, as
-/// (index of its first digit, digit count).
-fn international_ok(digits: &[u8], paren: Option<(usize, usize)>) -> bool {
+/// How closely an international number must follow its country's plan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// A possible NSN length, with a first digit the plan allows for it.
+    Strict,
+    /// An NSN length between one less than the country's shortest and its
+    /// longest (generators drop a digit: `+54 9 3121 8378`).
+    Lengths,
+}
+
+/// Whether `digits` (digit values: a calling code, then an NSN) is an
+/// international number by `plan`; `paren` is the parenthesised group, if
+/// any, as (index of its first digit, digit count).
+fn international_ok(digits: &[u8], paren: Option<(usize, usize)>, plan: Plan) -> bool {
     if digits.len() < MIN_INTERNATIONAL_DIGITS {
         return false;
     }
@@ -385,13 +415,22 @@ fn international_ok(digits: &[u8], paren: Option<(usize, usize)>) -> bool {
     }
     let mut nsn = nsn.get(..n).unwrap_or(&[]);
     if code == 1 && nsn.len() == 10 {
-        return nsn.first() >= Some(&2) && nsn.get(3) >= Some(&2);
+        let nanp = nsn.first() >= Some(&2) && nsn.get(3) >= Some(&2);
+        return nanp || plan == Plan::Lengths;
     }
     let allowed = |nsn: &[u8]| {
         let first = nsn.first().copied().unwrap_or(0);
-        lengths
-            .iter()
-            .any(|&(len, lead)| usize::from(len) == nsn.len() && lead & (1 << first) != 0)
+        let n = nsn.len();
+        match plan {
+            Plan::Strict => lengths
+                .iter()
+                .any(|&(len, lead)| usize::from(len) == n && lead & (1 << first) != 0),
+            Plan::Lengths => {
+                let shortest = lengths.first().map_or(0, |&(len, _)| usize::from(len));
+                let longest = lengths.last().map_or(0, |&(len, _)| usize::from(len));
+                (shortest.saturating_sub(1)..=longest).contains(&n)
+            }
+        }
     };
     if trunk_zero && nsn.first() == Some(&0) && !allowed(nsn) {
         // a trunk 0 written after the code: `+44 020 7946 0958`
@@ -414,15 +453,17 @@ fn longest(
         .take(g.count)
         .enumerate()
         .rev()
-        .find_map(|(group, &(end, n))| {
-            if !valid(group + 1, n) {
+        .find_map(|(group, &(rel, n))| {
+            if !valid(group + 1, usize::from(n)) {
                 return None;
             }
+            let end = g.base + usize::from(rel);
             end_of_number(bytes, end).filter(|&e| e - start <= MAX_LEN)
         })
 }
 
 /// An international number starting at `plus` (a `+`): the end of the match.
+#[inline(never)]
 pub(super) fn match_international(bytes: &[u8], plus: usize) -> Option<usize> {
     let prev = before(bytes, plus, 1);
     if is_word(prev) || prev == b')' {
@@ -438,7 +479,7 @@ pub(super) fn match_international(bytes: &[u8], plus: usize) -> Option<usize> {
     let g = read_groups(bytes, plus + 1)?;
     longest(bytes, plus, &g, |_, n| {
         let digits = g.digits.get(..n).unwrap_or(&[]);
-        international_ok(digits, g.paren.filter(|&(p, _)| p < n))
+        international_ok(digits, g.paren.filter(|&(p, _)| p < n), Plan::Lengths)
     })
 }
 
@@ -472,7 +513,8 @@ fn parenthesised_code(bytes: &[u8], open: usize, code_start: usize) -> Option<us
     longest(bytes, open, &g, |_, n| {
         let all = digits.get(..shift + n).unwrap_or(&[]);
         let paren = g.paren.filter(|&(p, _)| p < n).map(|(p, l)| (p + shift, l));
-        calling_code(all).is_some_and(|(cc_len, _)| cc_len == shift) && international_ok(all, paren)
+        calling_code(all).is_some_and(|(cc_len, _)| cc_len == shift)
+            && international_ok(all, paren, Plan::Lengths)
     })
 }
 
@@ -496,11 +538,11 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
             .paren
             .filter(|&(p, _)| p >= prefix && p < n)
             .map(|(p, l)| (p - prefix, l));
-        if !international_ok(digits, paren) {
+        if !international_ok(digits, paren, Plan::Strict) {
             return false;
         }
         (groups >= 2 && code_ends_group)
-            || *context.get_or_insert_with(|| context::before_value(bytes, start, context::PHONE))
+            || *context.get_or_insert_with(|| context::before_value(bytes, start, &context::PHONE))
     })
 }
 
@@ -519,11 +561,12 @@ fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
     let mut context = None;
     longest(bytes, start, &g, |groups, n| {
         let shape = if groups == 1 && g.paren.is_none() {
-            (8..=12).contains(&n)
+            (7..=12).contains(&n)
         } else {
             groups >= 2 && (7..=13).contains(&n)
         };
-        shape && *context.get_or_insert_with(|| context::before_value(bytes, start, context::PHONE))
+        shape
+            && *context.get_or_insert_with(|| context::before_value(bytes, start, &context::PHONE))
     })
 }
 
@@ -630,6 +673,8 @@ mod tests {
             "+55 61 9141-7776",
             "+3170 6690743",
             "(+358) 083778353",
+            "+(370) 63354942",
+            "+32(0)14-2661148",
             "00420 702 914 177",
             "0044 20 7946 0958",
             "011 44 20 7946 0958",
@@ -637,7 +682,7 @@ mod tests {
             assert_eq!(find(&format!("ask {ok}, ok")), Some(ok), "{ok}");
         }
         assert_eq!(find("+44 20 7946 0958 2 times"), Some("+44 20 7946 0958"));
-        assert_eq!(find("+1 555 123 4567"), None);
+        assert_eq!(find("+1 555 123 4567"), Some("+1 555 123 4567"));
         assert_eq!(find("+155523456789"), None);
         assert_eq!(find("+0 20 7946 0958"), None);
         assert_eq!(find("+12345"), None);
