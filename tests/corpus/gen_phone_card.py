@@ -372,6 +372,18 @@ def negatives():
             f"The package weighs {rng.randint(1,99)}.{rng.randint(1,9)} kg and {rng.randint(100,999)} g.",
             f"Rows {rng.randint(1000,9999)}-{rng.randint(1000,9999)} are duplicated.",
             f"Account {rng.randint(10**9, 10**11)} was closed.",
+            # phone and card words near numbers that are not phones or cards
+            f"My phone has {rng.choice([64, 128, 256])} GB and {rng.randint(4, 16)} GB of RAM.",
+            f"The phone costs ${rng.randint(1, 2)},{rng.randint(100, 999)}.99 with tax.",
+            f"Call me in {rng.randint(2020, 2030)}, not before.",
+            f"Phone IMEI {random_luhn(rng.choice(['35', '86', '01', '99']), 15)} is blocked.",
+            f"Call the API at {y}-{m:02d}-{d:02d} {hh:02d}:{mm:02d}:{ss:02d} UTC.",
+            f"Text me the code {rng.randint(100000, 999999)} please.",
+            f"Contact support about order no. {rng.randint(10**7, 10**11)}.",
+            f"My card expires {m:02d}/{y % 100:02d} and the CVV is {rng.randint(100, 999)}.",
+            f"Card ending in {rng.randint(1000, 9999)} was charged ${rng.randint(1, 999)}.{rng.randint(10, 99)}.",
+            f"Pay invoice {random_luhn('6', 12)} by Friday.",
+            f"Call version {rng.randint(1, 9)}.{rng.randint(0, 9)}.{rng.randint(10000, 99999)}.{rng.randint(1, 999)} of the SDK.",
         ]
     # national-looking numbers and bare runs without any phone word
     for region in ["GB", "AU", "DE", "FR", "JP", "IN", "BR", "NL", "ES", "IT"]:

@@ -120,8 +120,11 @@ def main():
 //! is `0`, and the possible NSN lengths, each with a mask of the digits an
 //! NSN of that length may start with (bit `d` for digit `d`).
 
+/// (calling code, trunk prefix is `0`, [(NSN length, first-digit mask)]).
+pub(super) type PlanRow = (u16, bool, &'static [(u8, u16)]);
+
 #[rustfmt::skip]
-pub(super) static PLAN: &[(u16, bool, &[(u8, u16)])] = &[
+pub(super) static PLAN: &[PlanRow] = &[
 {chr(10).join(rows)}
 ];
 """

@@ -18,10 +18,16 @@
 //! numbering rules for phones and SSNs) and its module documents exactly
 //! what it matches and what it deliberately does not. The choices that
 //! trade recall for precision:
-//! - a bare 10-digit run (`5552345678`) is not a phone number: write it with
-//!   separators or a leading `+1`;
-//! - NANP numbers follow the numbering plan: area code and exchange start
-//!   with 2–9, so the placeholder `555-123-4567` is not matched;
+//! - a bare digit run (`5552345678`) or a national number of a country
+//!   other than NANP (`020 7946 0958`) is a phone number only after a phone
+//!   word (`phone`, `call`, `mobile`, …), a 12-digit Maestro number only
+//!   after a card word (`card`, `debit`, `maestro`, …): the context rule of
+//!   `context.rs`;
+//! - `+` numbers need a country calling code and an NSN length from
+//!   libphonenumber's metadata (`phone_plan.rs`);
+//! - NANP national numbers follow the numbering plan: area code and
+//!   exchange start with 2–9, so the placeholder `555-123-4567` is not
+//!   matched;
 //! - a bare 9-digit run is an SSN only after the word `SSN` or
 //!   `social security` (within 32 bytes);
 //! - IBANs are matched in upper case only, compact or in groups of four;
@@ -224,6 +230,20 @@ impl PiiScanner {
             .unwrap_or(0)
     }
 
+    /// How many bytes before a value can decide whether it is one: the
+    /// window in which a phone or card word must start for the shapes that
+    /// need one (a national phone number, a bare digit run, a 12-digit
+    /// Maestro number). A streaming screener that releases text early should
+    /// scan this much already-released text in front of what it holds, or
+    /// those shapes go unmatched in streams. 0 when neither is enabled.
+    pub fn context_window(&self) -> usize {
+        if self.is_on(PiiKind::Phone) || self.is_on(PiiKind::Card) {
+            context::WINDOW
+        } else {
+            0
+        }
+    }
+
     /// Appends every match in `text`, sorted by start and non-overlapping;
     /// where two overlap, the longer (then the more specific) is kept, so a
     /// card number is not also reported as a phone number.
@@ -296,6 +316,7 @@ impl PiiScanner {
         if found.best.is_none()
             && self.is_on(PiiKind::Phone)
             && (grouped || (7..=16).contains(&len))
+            && phone::may_match_other(bytes, start, digits_end)
         {
             found.offer(PiiKind::Phone, phone::match_other(bytes, start));
         }
@@ -521,6 +542,24 @@ mod tests {
             .collect();
         assert!(PiiScanner::new(&without_secret).max_match_len() <= 256);
         assert_eq!(PiiScanner::new(&PiiKind::ALL).max_match_len(), MAX_JWT_LEN);
+    }
+
+    #[test]
+    fn context_window_follows_enabled_kinds() {
+        assert_eq!(PiiScanner::new(&[PiiKind::Email]).context_window(), 0);
+        assert_eq!(
+            PiiScanner::new(&[PiiKind::Phone]).context_window(),
+            context::WINDOW
+        );
+        assert_eq!(
+            PiiScanner::new(&[PiiKind::Card]).context_window(),
+            context::WINDOW
+        );
+        // the window is what decides: a phone word just inside it counts
+        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 4));
+        assert_eq!(scan_all(&text), vec![(PiiKind::Phone, "020 7946 0958")]);
+        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 3));
+        assert_eq!(scan_all(&text), vec![]);
     }
 
     #[test]

@@ -6,8 +6,11 @@
 //! is `0`, and the possible NSN lengths, each with a mask of the digits an
 //! NSN of that length may start with (bit `d` for digit `d`).
 
+/// (calling code, trunk prefix is `0`, [(NSN length, first-digit mask)]).
+pub(super) type PlanRow = (u16, bool, &'static [(u8, u16)]);
+
 #[rustfmt::skip]
-pub(super) static PLAN: &[(u16, bool, &[(u8, u16)])] = &[
+pub(super) static PLAN: &[PlanRow] = &[
     (1, false, &[(7, 0b0000001000), (10, 0b1111111100)]),
     (7, false, &[(10, 0b1110011000), (14, 0b0100000000)]),
     (20, true, &[(8, 0b0000101010), (9, 0b1101110110), (10, 0b1100000010)]),
