@@ -290,6 +290,8 @@ def grouped(digits):
         if n == 17 or n == 13:
             sizes = None
     style = rng.choice(["plain", "plain", "space", "dash"]) if sizes else "plain"
+    if n == 18 and style == "space":
+        style = "dash"  # 4-4-4-4-2 is matched with dashes only
     if style == "plain":
         return digits
     parts, i = [], 0

@@ -5,7 +5,8 @@
 //! dashes, the same separator throughout: a first group of 4 digits, then
 //! groups of 3–6 (`4111 1111 1111 1111`, Amex `3782-822463-10005`, Diners
 //! `3056 930902 5904`, `6212 3456 7890 1234 565`), or 4-4-4-4 and a last
-//! group of 2 (`6759 1234 5678 9012 34`, 18-digit Switch/Solo), when the
+//! group of 2 joined by dashes (`6759-1234-5678-9012-34`, 18-digit
+//! Switch/Solo as faker-js writes them), when the
 //! number passes the Luhn check AND has a known issuer prefix for its
 //! length:
 //!
@@ -171,10 +172,11 @@ fn grouped(bytes: &[u8], start: usize, sep: u8) -> Option<usize> {
     while groups < MAX_GROUPS {
         let end = digit_run_end(bytes, pos);
         let group = bytes.get(pos..end)?;
-        // 4, then 3–6 each, or 4-4-4-4 and a last group of 2
+        // 4, then 3–6 each, or 4-4-4-4 and a last group of 2 (dashes only:
+        // `6011 1111 1111 1117 04/27` is a card and a month)
         let len_ok = match groups {
             0 => group.len() == 4,
-            4 => (3..=6).contains(&group.len()) || (group.len() == 2 && count == 16),
+            4 => (3..=6).contains(&group.len()) || (group.len() == 2 && count == 16 && sep == b'-'),
             _ => (3..=6).contains(&group.len()),
         };
         if !len_ok || count + group.len() > MAX_DIGITS {
