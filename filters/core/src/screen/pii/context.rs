@@ -18,29 +18,43 @@ pub(super) const WINDOW: usize = 40;
 /// (word, whole): `whole` words must not run on into more letters.
 type Words = &'static [(&'static [u8], bool)];
 
-/// A word list and the bytes its words start with (either case), so that
-/// most word starts in the window are rejected by one lookup.
+/// A word list (at most 64 words) indexed by first byte: for each byte, the
+/// set of words starting with it in either case, so a word start in the
+/// window costs one lookup and only the words that can match are compared.
 pub(super) struct WordSet {
     words: Words,
-    first: [bool; 256],
+    by_first: [u64; 256],
 }
 
 impl WordSet {
     const fn new(words: Words) -> WordSet {
-        let mut first = [false; 256];
+        let mut by_first = [0u64; 256];
         let mut i = 0;
-        while i < words.len() {
+        while i < words.len() && i < 64 {
             if let Some(&b) = words[i].0.first() {
-                first[b.to_ascii_lowercase() as usize] = true;
-                first[b.to_ascii_uppercase() as usize] = true;
+                by_first[b.to_ascii_lowercase() as usize] |= 1 << i;
+                by_first[b.to_ascii_uppercase() as usize] |= 1 << i;
             }
             i += 1;
         }
-        WordSet { words, first }
+        WordSet { words, by_first }
     }
 
-    fn may_start(&self, b: u8) -> bool {
-        self.first.get(usize::from(b)).copied().unwrap_or(false)
+    /// Whether one of the words starts at `i`.
+    fn at(&self, bytes: &[u8], i: usize) -> bool {
+        let mut candidates = self
+            .by_first
+            .get(usize::from(at(bytes, i)))
+            .copied()
+            .unwrap_or(0);
+        while candidates != 0 {
+            let k = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            if self.words.get(k).is_some_and(|w| word_at(bytes, i, w)) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -205,9 +219,11 @@ fn word_before(bytes: &[u8], i: usize) -> &[u8] {
 pub(super) fn before_value(bytes: &[u8], start: usize, set: &WordSet) -> bool {
     let from = start.saturating_sub(WINDOW);
     (from..start).any(|i| {
-        set.may_start(at(bytes, i))
+        set.by_first
+            .get(usize::from(at(bytes, i)))
+            .is_some_and(|&m| m != 0)
             && starts_word(bytes, i)
-            && set.words.iter().any(|w| word_at(bytes, i, w))
+            && set.at(bytes, i)
     })
 }
 
@@ -278,6 +294,17 @@ mod tests {
         }
         for no in ["call me on ", "my number is ", "", "phone: ", "reorder"] {
             assert!(!id(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn word_sets_index_every_word() {
+        for set in [&PHONE, &CARD] {
+            assert!(set.words.len() <= 64);
+            for (k, &(w, _)) in set.words.iter().enumerate() {
+                assert!(set.by_first[usize::from(w[0])] & (1 << k) != 0);
+                assert!(set.at(w, 0), "{w:?}");
+            }
         }
     }
 

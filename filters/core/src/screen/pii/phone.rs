@@ -120,8 +120,7 @@ pub(super) fn match_parenthesised(bytes: &[u8], start: usize) -> Option<usize> {
 /// Kept out of line: the scanner's number path stays small.
 #[inline(never)]
 pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
-    if iso_date_at(bytes, start) || !has_digits(bytes, start, 7) || !numeric_start_ok(bytes, start)
-    {
+    if !has_digits(bytes, start, 7) || !numeric_start_ok(bytes, start) {
         return None;
     }
     let prefixed = if at(bytes, start) == b'0' {
@@ -133,6 +132,7 @@ pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// `2024-05-01` at `pos`: timestamps in logs, never a phone number.
+#[inline(always)]
 fn iso_date_at(bytes: &[u8], pos: usize) -> bool {
     let shape = bytes.get(pos..pos + 10).is_some_and(|d| {
         d.iter().enumerate().all(|(i, &b)| match i {
@@ -149,7 +149,17 @@ fn iso_date_at(bytes: &[u8], pos: usize) -> bool {
 /// and logs (`2023`, `$29.99`, `2.4.1`, `10:30`) fail it.
 #[inline(always)]
 pub(super) fn may_match_other(bytes: &[u8], start: usize, digits_end: usize) -> bool {
-    digits_end - start >= 7 || has_digits(bytes, start, 7)
+    let len = digits_end - start;
+    if len >= 7 {
+        return true;
+    }
+    match at(bytes, digits_end) {
+        // a dotted phone has groups of 2–5 digits (`1.2.3`, `12.5` are not)
+        b'.' => len >= 2 && has_digits(bytes, start, 7),
+        // `2024-05-01`: a date, in logs on every line
+        b'-' if len == 4 && iso_date_at(bytes, start) => false,
+        _ => has_digits(bytes, start, 7),
+    }
 }
 
 /// Whether the digit groups from `pos` (single separators between them)
