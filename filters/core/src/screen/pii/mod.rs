@@ -307,16 +307,11 @@ impl PiiScanner {
         if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (12..=19).contains(&len)) {
             found.offer(PiiKind::Card, card::match_at(bytes, start));
         }
-        // other phones, when nothing else starts here: more digits follow
-        // (`020 7946…`, `8 (066)…`), or a long run
-        let then = at(bytes, digits_end + 1);
-        let grouped = len <= 6
-            && (next == b'('
-                || (matches!(next, b'-' | b'.' | b' ' | b'/') && (is_digit(then) || then == b'(')));
+        // other phones, when nothing else starts here and the shape fits:
+        // more digits follow (`020 7946…`, `8 (066)…`), or a long run
         if found.best.is_none()
             && self.is_on(PiiKind::Phone)
-            && (grouped || (7..=16).contains(&len))
-            && phone::may_match_other(bytes, start, digits_end)
+            && phone::other_shape(bytes, start, digits_end)
         {
             found.offer(PiiKind::Phone, phone::match_other(bytes, start));
         }
@@ -560,6 +555,33 @@ mod tests {
         assert_eq!(scan_all(&text), vec![(PiiKind::Phone, "020 7946 0958")]);
         let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 3));
         assert_eq!(scan_all(&text), vec![]);
+    }
+
+    /// The scanner's dispatch reaches every phone shape, whatever follows.
+    #[test]
+    fn dispatch_reaches_other_phones() {
+        for (text, value) in [
+            ("call me on 4155550132 today", "4155550132"),
+            ("call me on 4155550132", "4155550132"),
+            ("Tel: 020 7946 0958 (office)", "020 7946 0958"),
+            ("mobile 06.12.34.56.78 ok", "06.12.34.56.78"),
+            ("phone 8 (066) 907-43-91", "8 (066) 907-43-91"),
+            ("fax (0161) 4960066, thanks", "(0161) 4960066"),
+            ("whatsapp 02124/15868344", "02124/15868344"),
+            ("ring 00420 702 914 177", "00420 702 914 177"),
+            ("x +44 20 7946 0958 y", "+44 20 7946 0958"),
+        ] {
+            assert_eq!(scan_all(text), vec![(PiiKind::Phone, value)], "{text}");
+        }
+        for text in [
+            "2024-05-01T10:00:00Z took 279.0ms",
+            "version 1.2.3 of 10.0.19045.1234",
+        ] {
+            assert!(
+                scan_all(text).iter().all(|(k, _)| *k != PiiKind::Phone),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -134,24 +134,44 @@ pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
 /// `2024-05-01` at `pos`: timestamps in logs, never a phone number.
 #[inline(always)]
 fn iso_date_at(bytes: &[u8], pos: usize) -> bool {
-    let shape = bytes.get(pos..pos + 10).is_some_and(|d| {
-        d.iter().enumerate().all(|(i, &b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        })
-    });
-    shape && !is_digit(at(bytes, pos + 10))
+    at(bytes, pos + 4) == b'-'
+        && at(bytes, pos + 7) == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&k| is_digit(at(bytes, pos + k)))
+        && !is_digit(at(bytes, pos + 10))
 }
 
 /// Whether a phone other than NANP may start at `start`, whose first digit
-/// group ends at `digits_end`: at least 7 digits in its first groups. The
-/// scanner asks this inline before [`match_other`]; most numbers in prose
-/// and logs (`2023`, `$29.99`, `2.4.1`, `10:30`) fail it.
+/// group (a whole word) ends at `digits_end`: the scanner's cheap test
+/// before [`match_other`], on every number it meets. A long run, or a short
+/// group that more digits follow; most numbers in prose and logs (`2023`,
+/// `10:30`, `279.0ms`, `1.2.3`) fail at once.
 #[inline(always)]
-pub(super) fn may_match_other(bytes: &[u8], start: usize, digits_end: usize) -> bool {
+pub(super) fn other_shape(bytes: &[u8], start: usize, digits_end: usize) -> bool {
+    let len = digits_end - start;
+    let then = || at(bytes, digits_end + 1);
+    let grouped = match at(bytes, digits_end) {
+        b'(' => len <= 6,
+        b'-' | b' ' | b'/' => len <= 6 && (is_digit(then()) || then() == b'('),
+        // a dotted phone has groups of 2–5 digits
+        b'.' => (2..=5).contains(&len) && is_digit(then()) && is_digit(at(bytes, digits_end + 2)),
+        _ => false,
+    };
+    (grouped || (7..=16).contains(&len)) && may_match_other(bytes, start, digits_end)
+}
+
+/// The rest of [`other_shape`], out of line: at least 7 digits in the
+/// first groups, not the tail of a dotted or dashed token, not a date.
+#[inline(never)]
+fn may_match_other(bytes: &[u8], start: usize, digits_end: usize) -> bool {
     let len = digits_end - start;
     if len >= 7 {
         return true;
+    }
+    // the tail of a dotted or dashed token (`2024-05-01`: `05`)
+    if matches!(before(bytes, start, 1), b'-' | b'.') && is_digit(before(bytes, start, 2)) {
+        return false;
     }
     match at(bytes, digits_end) {
         // a dotted phone has groups of 2–5 digits (`1.2.3`, `12.5` are not)
