@@ -24,6 +24,12 @@ DEFAULTS = {
     "FALLBACK_PORT": "8003",
     "WASM_PATH": "dist/llm-policy.wasm",
     "FAIL_OPEN": "false",
+    # Hold request headers until the body is judged (Envoy 1.35+): sets the
+    # Wasm allow_on_headers_stop_iteration and, beside it, the VM variable
+    # LLM_POLICY_HOLD_HEADERS that tells the filter it may (see filters/wasm/src/hold.rs).
+    "HOLD_HEADERS": "true",
+    # The Envoy side of the same choice; only a test sets the two apart.
+    "ALLOW_HEADERS_STOP": "true",
     "ECDS_DIR": "/etc/llm-policy",
     "WASM_URL": "http://127.0.0.1:8080/llm-policy.wasm",
     "WASM_SHA256": "",
@@ -48,16 +54,22 @@ def render(template_path, values, policy_path=None):
     return template.substitute(filled)
 
 
-def ecds_resource(policy_text, wasm_path, version="1", fail_open=False):
+def ecds_resource(policy_text, wasm_path, version="1", fail_open=False, hold_headers=True):
     """The ECDS file for envoy/llm-policy-ecds.yaml: the Wasm filter config with
-    `policy_text` as its configuration (JSON, which is valid YAML)."""
+    `policy_text` as its configuration (JSON, which is valid YAML). `hold_headers`
+    sets allow_on_headers_stop_iteration and the VM variable that goes with it."""
     wasm = {
         "name": "llm-policy",
         "root_id": "llm-policy",
         "fail_open": fail_open,
+        "allow_on_headers_stop_iteration": hold_headers,
         "vm_config": {
             "vm_id": "llm-policy",
             "runtime": "envoy.wasm.runtime.v8",
+            "environment_variables": {
+                "host_env_keys": ["LLM_POLICY_REDACTION_KEY", "LLM_POLICY_TRUST_TOKEN"],
+                "key_values": {"LLM_POLICY_HOLD_HEADERS": "true" if hold_headers else "false"},
+            },
             "code": {"local": {"filename": os.path.abspath(wasm_path)}},
         },
         "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue",

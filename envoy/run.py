@@ -3,9 +3,18 @@
 llm-policy filter, in the foreground; Ctrl-C stops everything.
 
     envoy/run.py [--policy FILE] [--vllm-url http://host:port]
+
+Every child (Envoy, the pods) runs in its own process group and is told by the
+kernel to exit when this process dies (PR_SET_PDEATHSIG), so SIGINT, SIGTERM
+(`timeout`, systemd, CI runners), repeated signals and even SIGKILL of this
+process leave nothing listening. A port already taken (a stale pod, another
+`make run`) is refused at start instead of being talked to.
 """
 import argparse
+import ctypes
 import os
+import secrets
+import socket
 import signal
 import subprocess
 import sys
@@ -70,16 +79,41 @@ Try:
        -w "%{{http_code}} retry-after=%header{{retry-after}} %header{{x-llm-circuit}}\\n"; done
   curl -s localhost:8001/mock/faults -d '{{}}'
 
+  # trusted callers (policies whose trust.header uses value_env LLM_POLICY_TRUST_TOKEN,
+  # e.g. POLICY=policies/examples/istio-routing.json) send this run's token:
+  #   -H 'x-llm-qa-token: {token}'
+
 Ctrl-C stops Envoy and the pods.
 """
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """In the child before exec: the kernel sends SIGTERM when run.py dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 def start(argv, **kwargs):
-    """A child in its own process group, so Ctrl-C handling and stopping are ours."""
-    return subprocess.Popen(argv, start_new_session=True, **kwargs)
+    """A child in its own process group, so Ctrl-C handling and stopping are ours,
+    that exits when this process does, however it ends."""
+    return subprocess.Popen(argv, start_new_session=True, preexec_fn=die_with_parent, **kwargs)
+
+
+def port_taken(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def stop(procs):
+    # A second SIGTERM or Ctrl-C must not cut the clean-up short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     for p in procs:
         if p.poll() is None:
             try:
@@ -90,16 +124,19 @@ def stop(procs):
         try:
             p.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
-def wait_ready(procs, envoy):
+def wait_ready(envoy, admin):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if envoy.poll() is not None:
             return False
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{ADMIN}/ready", timeout=1) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{admin}/ready", timeout=1) as r:
                 if r.status == 200:
                     return True
         except OSError:
@@ -111,13 +148,35 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--policy", default="", help="policy JSON (default: embedded default)")
     parser.add_argument("--vllm-url", default="", help="put a real vLLM behind every route")
+    parser.add_argument("--listen-port", type=int, default=LISTEN, help=argparse.SUPPRESS)
+    parser.add_argument("--admin-port", type=int, default=ADMIN, help=argparse.SUPPRESS)
+    parser.add_argument("--pod-port-base", type=int, default=PODS["stable"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    listen, admin = args.listen_port, args.admin_port
+    pods = {pool: args.pod_port_base + i for i, pool in enumerate(PODS)}
     # Ctrl-C (even where a background shell ignored SIGINT) and SIGTERM stop everything.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
-    procs, values = [], {"LISTEN_PORT": str(LISTEN), "ADMIN_PORT": str(ADMIN),
+    wanted = [listen, admin] + ([] if args.vllm_url else list(pods.values()))
+    taken = [port for port in wanted if port_taken(port)]
+    if taken:
+        print(f"Port(s) {', '.join(map(str, taken))} already in use (another `make run`, or pods "
+              "left by one?); stop them first.", file=sys.stderr)
+        return 1
+
+    procs, values = [], {"LISTEN_PORT": str(listen), "ADMIN_PORT": str(admin),
                          "WASM_PATH": str(ROOT / "dist" / "llm-policy.wasm")}
+    try:
+        return serve(args, procs, values, listen, admin, pods)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(procs)
+
+
+def serve(args, procs, values, listen, admin, pods):
+    """Starts the pods and Envoy (appending each to `procs` as it starts) and waits."""
     if args.vllm_url:
         url = urllib.parse.urlsplit(args.vllm_url)
         for pool in PODS:
@@ -125,30 +184,29 @@ def main():
             values[f"{pool.upper()}_PORT"] = str(url.port or 80)
         pods_line = f"every route -> {args.vllm_url}"
     else:
-        for pool, port in PODS.items():
+        for pool, port in pods.items():
             procs.append(start([sys.executable, str(MOCK), "--port", str(port),
                                 "--name", pool, "--model", f"llm-{pool}"],
                                stdout=subprocess.DEVNULL))
             values[f"{pool.upper()}_PORT"] = str(port)
-        pods_line = ", ".join(f"{p} mock on :{port} (echo mode)" for p, port in PODS.items())
+        pods_line = ", ".join(f"{p} mock on :{port} (echo mode)" for p, port in pods.items())
 
+    # Policies take the trust token from the VM environment; a run without one gets a fresh one.
+    os.environ.setdefault("LLM_POLICY_TRUST_TOKEN", secrets.token_hex(16))
     config = Path(tempfile.mkdtemp(prefix="llm-policy-run-")) / "envoy.yaml"
     config.write_text(render(ROOT / "envoy" / "llm-policy.yaml", values, args.policy or None))
-    envoy = start([str(ENVOY), "-c", str(config), "--concurrency", "2", "-l", "warning",
+    envoy = start([str(ENVOY), "-c", str(config), "--concurrency", "2", "--use-dynamic-base-id",
+                   "-l", "warning",
                    "--component-log-level", "wasm:info"])
     procs.append(envoy)
-    try:
-        if not wait_ready(procs, envoy):
-            print("\nEnvoy did not start: see its log above (an invalid policy is named there).",
-                  file=sys.stderr)
-            return 1
-        print(TOUR.format(listen=LISTEN, admin=ADMIN, pods=pods_line), flush=True)
-        envoy.wait()
-        return envoy.returncode or 0
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stop(procs)
+    if not wait_ready(envoy, admin):
+        print("\nEnvoy did not start: see its log above (an invalid policy is named there).",
+              file=sys.stderr)
+        return 1
+    print(TOUR.format(listen=listen, admin=admin, pods=pods_line,
+                      token=os.environ["LLM_POLICY_TRUST_TOKEN"]), flush=True)
+    envoy.wait()
+    return envoy.returncode or 0
 
 
 if __name__ == "__main__":

@@ -178,3 +178,18 @@ def test_per_arm_metrics_count_requests_errors_latency_and_tokens(make_envoy):
     text = proxy.prometheus()
     assert 'llm_policy_ab_latency_ms_bucket{experiment="pool",arm="fallback"' in text, \
         "latency histogram per arm"
+
+
+def test_any_id_the_reference_accepts_keeps_its_buckets_with_a_safe_label(make_envoy):
+    ids = ["temp-0.2", "model v2/α", "ranker@2026.11"]
+    proxy = make_envoy({
+        "version": 1, "subject": {"sources": [{"header": "x-user-id"}]},
+        "ab": {"experiments": [two_arm(e, 0.5) for e in ids]},
+    })
+    labels = {"temp-0.2": "temp-0_2", "model v2/α": "model_v2___", "ranker@2026.11": "ranker_2026_11"}
+    for user in subjects(200, seed=3):
+        got = arms_of(request(proxy.url, "GET", "/v1/models", headers={"x-user-id": user}))
+        assert got == {labels[e]: reference_variant(e, user, 0.5) for e in ids}, user
+    total = sum(proxy.metric("llm_policy_ab_requests_total", experiment="temp-0_2", arm=arm) or 0
+                for arm in ("variant_a", "variant_b"))
+    assert total == 200

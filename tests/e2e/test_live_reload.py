@@ -86,6 +86,10 @@ def test_policy_swaps_live_under_load_and_bad_policies_are_refused(workdir, pods
         assert revision_of(proxy) == "rev=rev-b", "the last good policy keeps serving"
         assert stat(proxy, "config_fail") >= 1
         assert "policy refused: routes[2].match.prefx: unknown field" in proxy.process.log()
+        # the stats to alert on (README, "Live policy reload"), and Envoy's fixed wording,
+        # logged as critical although the last good policy kept serving
+        assert proxy.metric("llm_policy_config_loads_total", outcome="refused") >= 1
+        assert "critical" in proxy.process.log() and "failed to load" in proxy.process.log()
         assert len(load.statuses) > 50, "the load really ran"
     finally:
         proxy.stop()

@@ -1,6 +1,7 @@
 """Policies: an invalid one stops Envoy with a line naming the field; the CLI
 and the JSON Schema judge every file under policies/ the same way."""
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def test_schema_and_filter_agree(path):
     schema = json.loads((POLICIES / "policy.schema.json").read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors(json.loads(path.read_text())))
-    cli = subprocess.run([str(CLI), "validate", str(path)], capture_output=True, text=True)
+    # the examples take their trust token from the environment (value_env)
+    env = {**os.environ, "LLM_POLICY_TRUST_TOKEN": "example-trust-token-0123456789"}
+    cli = subprocess.run([str(CLI), "validate", str(path)], capture_output=True, text=True, env=env)
     filter_ok = cli.returncode == 0
     schema_ok = not errors
     assert schema_ok == filter_ok, f"schema says {errors[:1]}, filter says {cli.stdout}"

@@ -4,6 +4,7 @@ policy it carries passes the filter's own parser, and the routing headers the
 VirtualService matches are the ones the filter writes."""
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,8 @@ ROUTING_POLICY = json.loads((ROOT / "policies" / "examples" / "istio-routing.jso
 GUARD_POLICY = json.loads((ROOT / "policies" / "examples" / "istio-guard.json").read_text())
 GUARD_POLICY.pop("$schema")
 ROUTING_POLICY.pop("$schema", None)
+# The routing example's trust token comes from the VM environment (value_env).
+EXAMPLE_ENV = {**os.environ, "LLM_POLICY_TRUST_TOKEN": "example-trust-token-0123456789"}
 
 
 def strict(schema):
@@ -115,7 +118,8 @@ def policies_carried():
 def test_carried_policies_pass_the_filter_and_match_the_example(name, policy, tmp_path):
     f = tmp_path / "policy.json"
     f.write_text(json.dumps(policy))
-    out = subprocess.run([str(CLI), "validate", str(f)], capture_output=True, text=True)
+    out = subprocess.run([str(CLI), "validate", str(f)], capture_output=True, text=True,
+                         env=EXAMPLE_ENV)
     assert out.returncode == 0, out.stdout + out.stderr
     if "guard" in name:
         assert policy == GUARD_POLICY, f"{name} drifted from policies/examples/istio-guard.json"

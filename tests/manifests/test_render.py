@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from test_istio_manifests import CLI, ROOT, crd_schemas
+from test_istio_manifests import CLI, EXAMPLE_ENV, ROOT, crd_schemas
 
 CONFIGMAP = ROOT / "istio" / "policy-configmap.yaml"
 SHA_FILE = ROOT / "dist" / "llm-policy.wasm.sha256"
@@ -19,7 +19,7 @@ def render(kind, configmap=CONFIGMAP, check=True):
         [str(CLI), "render", "--configmap", str(configmap), "--kind", kind, "--name", "llm-policy",
          "--namespace", "llm-serving", "--url", "oci://registry.example.com/platform/llm-policy:0.1.0",
          "--sha256-file", str(SHA_FILE), "--selector", "app=llm-gateway", "--fail-strategy", "FAIL_OPEN"],
-        capture_output=True, text=True, check=check)
+        capture_output=True, text=True, check=check, env=EXAMPLE_ENV)
 
 
 def policy_in_configmap():
@@ -56,3 +56,20 @@ def test_a_configmap_with_an_invalid_policy_is_refused(tmp_path):
     out = render("wasmplugin", path, check=False)
     assert out.returncode == 1
     assert "routes[2].match.prefx: unknown field" in out.stdout
+
+
+def test_envoyfilter_holds_headers_with_both_settings_or_neither():
+    held = yaml.safe_load(render("envoyfilter").stdout)
+    config = held["spec"]["configPatches"][0]["patch"]["value"]["typed_config"]["config"]
+    assert config["allow_on_headers_stop_iteration"] is True
+    env = config["vm_config"]["environment_variables"]
+    assert env["key_values"] == {"LLM_POLICY_HOLD_HEADERS": "true"}
+    assert env["host_env_keys"] == ["LLM_POLICY_TRUST_TOKEN"]
+    out = subprocess.run(
+        [str(CLI), "render", "--configmap", str(CONFIGMAP), "--kind", "envoyfilter", "--name", "x",
+         "--url", "https://wasm.example.com/llm-policy.wasm", "--hold-headers", "false"],
+        capture_output=True, text=True, check=True, env=EXAMPLE_ENV)
+    config = yaml.safe_load(out.stdout)["spec"]["configPatches"][0]["patch"]["value"][
+        "typed_config"]["config"]
+    assert config["allow_on_headers_stop_iteration"] is False
+    assert "key_values" not in config["vm_config"]["environment_variables"]

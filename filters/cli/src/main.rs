@@ -10,8 +10,10 @@
 
 //! - `llm-policy render --configmap FILE --kind wasmplugin|trafficextension|envoyfilter
 //!   --name N --url URL [--namespace NS] [--sha256 HEX | --sha256-file FILE]
-//!   [--selector k=v]… [--fail-strategy S] [--phase P] [--priority N]`: the Istio
-//!   resource installing the filter with the ConfigMap's policy as `pluginConfig` (YAML).
+//!   [--selector k=v]… [--fail-strategy S] [--phase P] [--priority N]
+//!   [--hold-headers true|false]`: the Istio resource installing the filter with the
+//!   ConfigMap's policy as `pluginConfig` (YAML). `--hold-headers` (EnvoyFilter only,
+//!   default true: Envoy 1.35+) holds request headers until the body is judged.
 
 mod explain;
 mod render;
@@ -26,7 +28,8 @@ const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats
 llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']... \
 [--route-name R] [--body FILE] [--canary-halted]\n       \
 llm-policy render --configmap FILE --kind wasmplugin|trafficextension|envoyfilter --name N --url URL \
-[--namespace NS] [--sha256 HEX | --sha256-file FILE] [--selector k=v]... [--fail-strategy S] [--phase P] [--priority N]";
+[--namespace NS] [--sha256 HEX | --sha256-file FILE] [--selector k=v]... [--fail-strategy S] [--phase P] [--priority N] \
+[--hold-headers true|false]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -154,6 +157,7 @@ fn run_render(opts: &[String]) -> ExitCode {
         fail_strategy: "FAIL_CLOSE".into(),
         phase: "AUTHZ".into(),
         priority: 10,
+        hold_headers: true,
     };
     let mut configmap = None;
     let mut it = opts.iter();
@@ -184,6 +188,14 @@ fn run_render(opts: &[String]) -> ExitCode {
                 }
             },
             "--fail-strategy" => a.fail_strategy = v,
+            "--hold-headers" => match v.as_str() {
+                "true" => a.hold_headers = true,
+                "false" => a.hold_headers = false,
+                _ => {
+                    eprintln!("render: --hold-headers wants true or false");
+                    return ExitCode::from(2);
+                }
+            },
             "--phase" => a.phase = v,
             "--priority" => match v.parse() {
                 Ok(n) => a.priority = n,

@@ -15,6 +15,10 @@ pub struct RenderArgs {
     pub fail_strategy: String,
     pub phase: String,
     pub priority: i64,
+    /// EnvoyFilter: set `allow_on_headers_stop_iteration` (Envoy 1.35+) and,
+    /// beside it, the VM variable `LLM_POLICY_HOLD_HEADERS` that tells the
+    /// filter it may hold request headers until the body is judged.
+    pub hold_headers: bool,
 }
 
 /// The policy (`data."policy.json"`) of a ConfigMap manifest, validated by the filter's parser.
@@ -54,6 +58,14 @@ pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
     wasm.insert("imagePullPolicy".into(), json!("IfNotPresent"));
     wasm.insert("failStrategy".into(), json!(a.fail_strategy));
     wasm.insert("pluginConfig".into(), policy.clone());
+    let env = host_env_keys(&policy);
+    if !env.is_empty() {
+        let vars: Vec<Value> = env
+            .iter()
+            .map(|name| json!({"name": name, "valueFrom": "HOST"}))
+            .collect();
+        wasm.insert("vmConfig".into(), json!({ "env": vars }));
+    }
     let mut spec = Map::new();
     if let Some(s) = &selector {
         spec.insert("selector".into(), s.clone());
@@ -82,6 +94,32 @@ pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
     }
 }
 
+/// The environment variables the policy reads in the Wasm VM
+/// (`trust.header.value_env`, `screening.redaction.key_env`, top level and
+/// per route), sorted: the proxy passes them through from its own
+/// environment (set them on the proxy from a Secret).
+pub fn host_env_keys(policy: &Value) -> Vec<String> {
+    let mut sections = vec![policy];
+    if let Some(routes) = policy.get("routes").and_then(Value::as_array) {
+        sections.extend(routes);
+    }
+    let mut keys: Vec<String> = sections
+        .iter()
+        .flat_map(|s| {
+            [
+                s.pointer("/trust/header/value_env"),
+                s.pointer("/screening/redaction/key_env"),
+            ]
+        })
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// An EnvoyFilter inserting the Wasm filter before the router of inbound HTTP
 /// listeners; the module is fetched from `url` (http/https, through Istio's
 /// outbound cluster for its host) and checked against sha256.
@@ -108,6 +146,16 @@ fn envoy_filter(
     if let Some(sha) = &a.sha256 {
         remote["sha256"] = json!(sha);
     }
+    let mut vm_config = json!({"vm_id": "llm-policy", "runtime": "envoy.wasm.runtime.v8",
+                               "code": {"remote": remote}});
+    let env = host_env_keys(&policy);
+    if !env.is_empty() {
+        vm_config["environment_variables"] = json!({ "host_env_keys": env });
+    }
+    if a.hold_headers {
+        vm_config["environment_variables"]["key_values"] =
+            json!({"LLM_POLICY_HOLD_HEADERS": "true"});
+    }
     let mut spec = Map::new();
     if let Some(s) = selector {
         spec.insert(
@@ -129,8 +177,8 @@ fn envoy_filter(
                 "config": {
                     "name": "llm-policy", "root_id": "llm-policy",
                     "fail_open": a.fail_strategy == "FAIL_OPEN",
-                    "vm_config": {"vm_id": "llm-policy", "runtime": "envoy.wasm.runtime.v8",
-                                  "code": {"remote": remote}},
+                    "allow_on_headers_stop_iteration": a.hold_headers,
+                    "vm_config": vm_config,
                     "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue",
                                       "value": policy.to_string()}}}}}}]),
     );

@@ -118,6 +118,7 @@ mod tests {
     fn two_arms(id: &str, split_percent: u8) -> Experiment {
         Experiment {
             id: id.into(),
+            label: id.replace('.', "_"),
             subject: None,
             header: format!("x-ab-{id}"),
             arms: vec![
@@ -143,6 +144,10 @@ mod tests {
         assert_eq!(bucket("exp1", "user-1"), 7);
         assert_eq!(bucket("exp1", "user-2"), 62);
         assert_eq!(bucket("prompt-v2", "42"), 70);
+        // ids the reference accepts with any characters (python3 -c, hashlib.md5)
+        assert_eq!(bucket("temp-0.2", "alice"), 45);
+        assert_eq!(bucket("temp-0.2", "bob"), 14);
+        assert_eq!(bucket("model v2/α", "carol"), 11);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::ab::{self, Assigned};
 use crate::canary::{self as canary_track, TrackChoice};
+use crate::json_splice;
 use crate::openai::{
     apply_edits, parse_request_value, BodyEdits, BodyProblem, Endpoint, OpenAiRequest,
 };
@@ -213,7 +214,10 @@ impl RequestPlan {
         let mut changed = false;
         if let Some(screener) = self.screener(Direction::Request) {
             let mut restore = screener.config.restore.then(RestoreMap::default);
-            let screened = screen_request(screener, endpoint, &mut value, restore.as_mut());
+            let screened = match screen_request(screener, endpoint, &mut value, restore.as_mut()) {
+                Ok(screened) => screened,
+                Err(problem) => return self.judge_problem(problem),
+            };
             if screened.blocked.is_some() {
                 let reply = LocalReply::content_blocked(
                     screener.config.block_status,
@@ -231,8 +235,9 @@ impl RequestPlan {
             apply_edits(endpoint, &mut value, &self.body_edits);
             changed = true;
         }
+        // Only the changed values are rewritten; the rest keeps its bytes.
         let rewritten = if changed {
-            serde_json::to_vec(&value).ok()
+            json_splice::rewrite(body, &value)
         } else {
             None
         };
@@ -282,6 +287,42 @@ impl RequestPlan {
             && (!self.body_edits.is_empty() || self.screener(Direction::Request).is_some())
     }
 
+    /// Headers the rule owns that the client sent and [`request_headers`]
+    /// will not overwrite: the adapter removes them before the request goes
+    /// upstream. Owned: every experiment's arm header and the `set_headers`
+    /// names of every arm (not only the chosen one, so a user of one arm
+    /// cannot borrow another arm's routing header), the canary header, the
+    /// breaker's fallback header unless the caller is trusted (the breaker
+    /// writes it itself when it reroutes), and the trust header, which never
+    /// reaches the pod. Sorted, without duplicates.
+    ///
+    /// [`request_headers`]: RequestPlan::request_headers
+    pub fn headers_to_remove(&self, head: &RequestHead) -> Vec<&str> {
+        let written = self.request_headers();
+        let rule = &self.rule;
+        let mut owned: Vec<&str> = Vec::new();
+        for exp in &rule.ab.experiments {
+            owned.push(&exp.header);
+            for arm in &exp.arms {
+                owned.extend(arm.set_headers.iter().map(|(name, _)| name.as_str()));
+            }
+        }
+        if let Some(canary) = &rule.canary {
+            owned.push(&canary.header);
+        }
+        let fallback = rule.circuit.as_ref().and_then(|c| c.fallback.as_ref());
+        if let (false, Some(fallback)) = (self.trusted, fallback) {
+            owned.push(&fallback.name);
+        }
+        if let Some(trust) = &rule.trust {
+            owned.push(&trust.name);
+        }
+        owned.retain(|name| head.header(name).is_some() && !written.iter().any(|(w, _)| w == name));
+        owned.sort_unstable();
+        owned.dedup();
+        owned
+    }
+
     /// Request headers to set (replacing incoming copies): each experiment's
     /// arm header and its arm's `set_headers`.
     pub fn request_headers(&self) -> Vec<(&str, &str)> {
@@ -305,11 +346,12 @@ impl RequestPlan {
         out
     }
 
-    /// `(experiment id, arm name)` of every chosen arm, in experiment order.
+    /// `(experiment label, arm name)` of every chosen arm, in experiment
+    /// order: the label is the id made safe for metrics and headers.
     pub fn arm_names(&self) -> impl Iterator<Item = (&str, &str)> {
         self.arms.iter().map(|c| {
             let exp = &self.rule.ab.experiments[c.experiment];
-            (exp.id.as_str(), exp.arms[c.arm].name.as_str())
+            (exp.label.as_str(), exp.arms[c.arm].name.as_str())
         })
     }
 
@@ -443,6 +485,37 @@ mod tests {
     }
 
     #[test]
+    fn content_shapes_that_are_not_read_follow_the_failure_mode() {
+        let p = policy(
+            r#"{"version":1,"screening":{"detectors":{"email":{"action":"redact"}}},
+                "routes":[{"name":"open","match":{"header":{"name":"x-open"}},"failure_mode":{"screening":"open"}}]}"#,
+        );
+        let body = br#"{"messages":[{"role":"user","content":{"text":"jo@x.io"}}]}"#;
+        let closed = plan(
+            &p,
+            &head("POST", "/v1/chat/completions", &[]),
+            true,
+            &mut no_random,
+        );
+        match closed.judge_body(body) {
+            BodyVerdict::Reject(BodyProblem::UnscreenableContent, reply) => {
+                assert_eq!((reply.status, reply.code), (400, "unscreenable_content"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        let open = plan(
+            &p,
+            &head("POST", "/v1/chat/completions", &[("x-open", "1")]),
+            true,
+            &mut no_random,
+        );
+        assert_eq!(
+            open.judge_body(body),
+            BodyVerdict::ForwardUnread(BodyProblem::UnscreenableContent)
+        );
+    }
+
+    #[test]
     fn headers_can_show_an_unreadable_body() {
         let p = policy(POLICY);
         let gz = head("POST", "/v1/completions", &[("content-encoding", "gzip")]);
@@ -568,6 +641,96 @@ mod tests {
             trusted.request_headers(),
             vec![("x-canary", "false")],
             "forced"
+        );
+    }
+
+    #[test]
+    fn client_copies_of_owned_headers_are_removed() {
+        let p = policy(
+            r#"{"version":1,"subject":{"sources":[{"header":"x-user-id"}]},
+                "trust":{"header":{"name":"x-qa-token","value":"0123456789abcdef"}},
+                "ab":{"experiments":[{"id":"size","arms":[
+                    {"name":"large","weight":0,"set_headers":{"x-model-pool":"large"}},
+                    {"name":"small","weight":100}]}]},
+                "circuit":{"fallback":{"header":{"name":"x-llm-fallback","value":"true"}}}}"#,
+        );
+        let forged = [
+            ("x-user-id", "u"),
+            ("x-model-pool", "large"),
+            ("x-llm-fallback", "true"),
+            ("x-ab-size", "large"),
+            ("x-qa-token", "guess"),
+            ("x-other", "kept"),
+        ];
+        let h = head("GET", "/v1/models", &forged);
+        let untrusted = plan(&p, &h, false, &mut no_random);
+        assert_eq!(untrusted.request_headers(), vec![("x-ab-size", "small")]);
+        assert_eq!(
+            untrusted.headers_to_remove(&h),
+            vec!["x-llm-fallback", "x-model-pool", "x-qa-token"]
+        );
+        let mut t = forged.to_vec();
+        t.retain(|(n, _)| *n != "x-qa-token");
+        t.push(("x-qa-token", "0123456789abcdef"));
+        let th = head("GET", "/v1/models", &t);
+        let trusted = plan(&p, &th, false, &mut no_random);
+        assert_eq!(
+            trusted.request_headers(),
+            vec![("x-ab-size", "large"), ("x-model-pool", "large")]
+        );
+        // a trusted caller keeps its fallback; its token still stops here
+        assert_eq!(trusted.headers_to_remove(&th), vec!["x-qa-token"]);
+        let clean = head("GET", "/v1/models", &[("x-user-id", "u")]);
+        assert!(plan(&p, &clean, false, &mut no_random)
+            .headers_to_remove(&clean)
+            .is_empty());
+    }
+
+    #[test]
+    fn a_redacting_rewrite_keeps_every_number_as_written() {
+        let p = policy(r#"{"version":1,"screening":{"detectors":{"email":{"action":"redact"}}}}"#);
+        let h = head("POST", "/v1/chat/completions", &[]);
+        let plan = plan(&p, &h, true, &mut no_random);
+        let body = br#"{"model":"m","seed":12345678901234567890123,"temperature":0.70,
+            "top_p":1.0,"n":1e0,"logit_bias":{"50256":-100},"max_tokens":18446744073709551616,
+            "messages":[{"role":"user","content":"mail jane@example.com"}]}"#;
+        let BodyVerdict::Forward(_, Some(rewritten), _) = plan.judge_body(body) else {
+            panic!("expected a rewrite");
+        };
+        let text = String::from_utf8(rewritten).unwrap();
+        for number in [
+            "12345678901234567890123",
+            "0.70",
+            "1.0",
+            "1e0",
+            "-100",
+            "18446744073709551616",
+        ] {
+            assert!(text.contains(number), "{number} changed: {text}");
+        }
+        assert!(!text.contains("jane@example.com"));
+    }
+
+    #[test]
+    fn duplicate_keys_make_a_body_unscreenable() {
+        let closed =
+            policy(r#"{"version":1,"screening":{"detectors":{"email":{"action":"redact"}}}}"#);
+        let h = head("POST", "/v1/chat/completions", &[]);
+        let body = br#"{"model":"m","messages":[{"role":"user","content":"jane@example.com"}],
+            "messages":[{"role":"user","content":"hello"}]}"#;
+        match plan(&closed, &h, true, &mut no_random).judge_body(body) {
+            BodyVerdict::Reject(BodyProblem::DuplicateKey, reply) => {
+                assert_eq!((reply.status, reply.code), (400, "duplicate_key"));
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let open = policy(
+            r#"{"version":1,"failure_mode":{"screening":"open"},
+                "screening":{"detectors":{"email":{"action":"redact"}}}}"#,
+        );
+        assert_eq!(
+            plan(&open, &h, true, &mut no_random).judge_body(body),
+            BodyVerdict::ForwardUnread(BodyProblem::DuplicateKey)
         );
     }
 }

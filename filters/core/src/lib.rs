@@ -5,6 +5,10 @@ pub mod ab;
 pub mod breaker;
 pub mod canary;
 pub mod flow;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod json_splice;
+pub mod json_strict;
 pub mod metrics;
 pub mod openai;
 pub mod policy;

@@ -1,5 +1,6 @@
 //! OpenAI-style request bodies: which endpoint, and what a body holds.
 
+use crate::json_strict::{self, StrictError};
 use serde_json::Value;
 
 /// The OpenAI-compatible endpoints whose bodies the filter reads. Any path
@@ -53,6 +54,13 @@ pub enum BodyProblem {
     TooLarge,
     /// `content-encoding` is something other than `identity`.
     Encoded,
+    /// The same key twice in one object: parsers disagree on which copy
+    /// counts, so the body cannot be judged.
+    DuplicateKey,
+    /// A field that carries prompt text has a shape the filter does not
+    /// read (content given as an object, nested arrays of parts, a text part
+    /// whose `text` is not a string): it cannot be screened.
+    UnscreenableContent,
 }
 
 impl BodyProblem {
@@ -64,6 +72,8 @@ impl BodyProblem {
             BodyProblem::NotAnObject => "not_an_object",
             BodyProblem::TooLarge => "body_too_large",
             BodyProblem::Encoded => "unsupported_content_encoding",
+            BodyProblem::DuplicateKey => "duplicate_key",
+            BodyProblem::UnscreenableContent => "unscreenable_content",
         }
     }
 }
@@ -148,12 +158,17 @@ pub fn parse_request_value(
     body: &[u8],
 ) -> Result<(OpenAiRequest, Value), BodyProblem> {
     let text = std::str::from_utf8(body).map_err(|_| BodyProblem::InvalidUtf8)?;
-    let mut value: Value = serde_json::from_str(text).map_err(|_| BodyProblem::InvalidJson)?;
+    let mut value = json_strict::from_str(text).map_err(|e| match e {
+        StrictError::DuplicateKey => BodyProblem::DuplicateKey,
+        StrictError::Invalid => BodyProblem::InvalidJson,
+    })?;
     if !value.is_object() {
         return Err(BodyProblem::NotAnObject);
     }
     let (mut text_fields, mut text_bytes) = (0, 0);
-    visit_prompt_texts(endpoint, &mut value, &mut |s| {
+    // Shapes that cannot be read only matter to a rule that screens
+    // prompts: `screen_request` reports them.
+    let _ = visit_prompt_texts(endpoint, &mut value, &mut |s| {
         text_fields += 1;
         text_bytes += s.len();
     });
@@ -173,98 +188,256 @@ pub fn parse_request_value(
     Ok((req, value))
 }
 
-/// Calls `f` on every prompt text of a request body: chat message contents
-/// (strings or text parts) and tool-call arguments, `prompt` strings, embedding
-/// and responses-API `input` strings (and their text parts), `instructions`.
-/// `f` may rewrite the text in place (redaction); other fields are untouched.
-pub fn visit_prompt_texts(endpoint: Endpoint, body: &mut Value, f: &mut dyn FnMut(&mut String)) {
+/// Calls `f` on every prompt text of a request body; `f` may rewrite the
+/// text in place (redaction), other fields are untouched.
+///
+/// Read, per endpoint:
+/// - chat (and embeddings given `messages`): each message's `content` (see
+///   below), `name`, `refusal`, `reasoning_content`, `reasoning`,
+///   `tool_calls[].function.arguments` and the legacy `function_call.arguments`;
+///   and every string in vLLM's `documents` (RAG documents the chat template
+///   renders into the prompt);
+/// - completions `prompt` and embeddings `input`: a string, an array of
+///   strings, or an array of arrays of strings (token ids are not text and
+///   are skipped);
+/// - responses: `instructions`, and `input` as a string or a list of items
+///   (see `Walk::item`).
+///
+/// A content is a string, `null`, or an array of parts: a bare string part
+/// is text; an object part has its `text` and `refusal` strings read,
+/// whatever its `type` (`text`, `TEXT`, `input_text`, none, ...); numbers,
+/// booleans and `null` parts carry no text.
+///
+/// `Err(UnscreenableContent)` when a text field has a shape that is not
+/// read: a content (or `prompt`, `input`, `instructions`) given as an object
+/// or a number, an array nested in a parts array, a part whose `type` is not
+/// a string, a text-typed part whose `text` is not a string, tool-call
+/// `arguments` that are not a string. Every readable text is still visited.
+pub fn visit_prompt_texts(
+    endpoint: Endpoint,
+    body: &mut Value,
+    f: &mut dyn FnMut(&mut String),
+) -> Result<(), BodyProblem> {
+    let mut w = Walk::new(f);
     match endpoint {
         Endpoint::ChatCompletions => {
-            let messages = body.get_mut("messages").and_then(Value::as_array_mut);
-            for msg in messages.into_iter().flatten() {
-                visit_content(msg.get_mut("content"), f);
-                visit_tool_calls(msg.get_mut("tool_calls"), f);
-            }
+            w.messages(body.get_mut("messages"));
+            w.strings_deep(body.get_mut("documents"));
         }
-        Endpoint::Completions => visit_strings(body.get_mut("prompt"), f),
-        Endpoint::Embeddings => visit_strings(body.get_mut("input"), f),
+        Endpoint::Completions => w.prompt(body.get_mut("prompt")),
+        Endpoint::Embeddings => {
+            w.prompt(body.get_mut("input"));
+            w.messages(body.get_mut("messages"));
+        }
         Endpoint::Responses => {
-            if let Some(Value::String(s)) = body.get_mut("instructions") {
-                f(s);
-            }
+            w.string_or_absent(body.get_mut("instructions"));
             match body.get_mut("input") {
-                Some(Value::String(s)) => f(s),
-                Some(Value::Array(items)) => items
-                    .iter_mut()
-                    .for_each(|item| visit_content(item.get_mut("content"), f)),
-                _ => {}
+                Some(Value::Array(items)) => items.iter_mut().for_each(|i| w.item(i)),
+                other => w.string_or_absent(other),
             }
         }
     }
+    w.result()
 }
 
 /// Calls `f` on every output text of a (non-streamed) response body: chat
-/// `choices[].message.content` (string or text parts), `reasoning_content`,
-/// tool-call arguments, completions `choices[].text`, responses-API
-/// `output[].content[]` text parts.
-pub fn visit_output_texts(body: &mut Value, f: &mut dyn FnMut(&mut String)) {
+/// `choices[].message` (`content` as string or parts, `refusal`,
+/// `reasoning_content`, `reasoning`, tool-call and legacy `function_call`
+/// arguments), completions `choices[].text`, responses-API `output[]` items
+/// (see `Walk::item`). `Err` on a shape that is not read, as for prompts.
+pub fn visit_output_texts(
+    body: &mut Value,
+    f: &mut dyn FnMut(&mut String),
+) -> Result<(), BodyProblem> {
+    let mut w = Walk::new(f);
     let choices = body.get_mut("choices").and_then(Value::as_array_mut);
     for choice in choices.into_iter().flatten() {
-        if let Some(Value::String(s)) = choice.get_mut("text") {
-            f(s);
-        }
+        w.string_or_absent(choice.get_mut("text"));
         if let Some(msg) = choice.get_mut("message") {
-            visit_content(msg.get_mut("content"), f);
-            if let Some(Value::String(s)) = msg.get_mut("reasoning_content") {
-                f(s);
-            }
-            visit_tool_calls(msg.get_mut("tool_calls"), f);
+            w.message(msg);
         }
     }
     let output = body.get_mut("output").and_then(Value::as_array_mut);
     for item in output.into_iter().flatten() {
-        visit_content(item.get_mut("content"), f);
+        w.item(item);
     }
+    w.result()
 }
 
-fn visit_tool_calls(calls: Option<&mut Value>, f: &mut dyn FnMut(&mut String)) {
-    let calls = calls.and_then(Value::as_array_mut);
-    for call in calls.into_iter().flatten() {
-        if let Some(Value::String(args)) = call.pointer_mut("/function/arguments") {
-            f(args);
+/// The part types whose `text` is the part's content, in any case.
+fn is_text_type(kind: &str) -> bool {
+    [
+        "text",
+        "input_text",
+        "output_text",
+        "summary_text",
+        "reasoning_text",
+    ]
+    .iter()
+    .any(|t| kind.eq_ignore_ascii_case(t))
+}
+
+/// Visits texts and remembers whether a shape could not be read.
+struct Walk<'a> {
+    f: &'a mut dyn FnMut(&mut String),
+    unreadable: bool,
+}
+
+impl<'a> Walk<'a> {
+    fn new(f: &'a mut dyn FnMut(&mut String)) -> Self {
+        Walk {
+            f,
+            unreadable: false,
         }
     }
-}
 
-/// A message content: a string, or an array of parts whose text parts count.
-fn visit_content(content: Option<&mut Value>, f: &mut dyn FnMut(&mut String)) {
-    match content {
-        Some(Value::String(s)) => f(s),
-        Some(Value::Array(parts)) => {
-            for part in parts {
-                let is_text = matches!(
-                    part.get("type").and_then(Value::as_str),
-                    Some("text" | "input_text" | "output_text")
-                );
-                if let (true, Some(Value::String(s))) = (is_text, part.get_mut("text")) {
-                    f(s);
+    fn result(&self) -> Result<(), BodyProblem> {
+        if self.unreadable {
+            Err(BodyProblem::UnscreenableContent)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A string is text; absent or `null` is nothing; anything else cannot be read.
+    fn string_or_absent(&mut self, v: Option<&mut Value>) {
+        match v {
+            Some(Value::String(s)) => (self.f)(s),
+            None | Some(Value::Null) => {}
+            Some(_) => self.unreadable = true,
+        }
+    }
+
+    fn messages(&mut self, messages: Option<&mut Value>) {
+        let messages = messages.and_then(Value::as_array_mut);
+        for msg in messages.into_iter().flatten() {
+            self.message(msg);
+        }
+    }
+
+    /// A chat message (prompt history or output).
+    fn message(&mut self, msg: &mut Value) {
+        let Some(obj) = msg.as_object_mut() else {
+            return;
+        };
+        for (key, v) in obj.iter_mut() {
+            match key.as_str() {
+                "content" => self.content(v),
+                "name" | "refusal" | "reasoning_content" | "reasoning" => {
+                    self.string_or_absent(Some(v))
+                }
+                "tool_calls" => {
+                    for call in v.as_array_mut().into_iter().flatten() {
+                        self.string_or_absent(call.pointer_mut("/function/arguments"));
+                    }
+                }
+                "function_call" => self.string_or_absent(v.get_mut("arguments")),
+                _ => {}
+            }
+        }
+    }
+
+    /// A message content: a string, `null`, or an array of parts.
+    fn content(&mut self, content: &mut Value) {
+        match content {
+            Value::String(s) => (self.f)(s),
+            Value::Null => {}
+            Value::Array(parts) => parts.iter_mut().for_each(|p| self.part(p)),
+            _ => self.unreadable = true,
+        }
+    }
+
+    /// One content part.
+    fn part(&mut self, part: &mut Value) {
+        match part {
+            Value::String(s) => (self.f)(s),
+            Value::Object(obj) => {
+                let text_typed = match obj.get("type") {
+                    None | Some(Value::Null) => true,
+                    Some(Value::String(kind)) => is_text_type(kind),
+                    Some(_) => {
+                        self.unreadable = true;
+                        return;
+                    }
+                };
+                for (key, v) in obj.iter_mut() {
+                    match (key.as_str(), v) {
+                        ("text" | "refusal", Value::String(s)) => (self.f)(s),
+                        ("text", Value::Null) => {}
+                        ("text", _) if text_typed => self.unreadable = true,
+                        _ => {}
+                    }
                 }
             }
+            Value::Array(_) => self.unreadable = true,
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
-        _ => {}
     }
-}
 
-/// A string, or an array of strings (token-id arrays are not text).
-fn visit_strings(v: Option<&mut Value>, f: &mut dyn FnMut(&mut String)) {
-    match v {
-        Some(Value::String(s)) => f(s),
-        Some(Value::Array(items)) => items.iter_mut().for_each(|item| {
-            if let Value::String(s) = item {
-                f(s);
+    /// Every string value inside `v`, at any depth (keys are not read).
+    fn strings_deep(&mut self, v: Option<&mut Value>) {
+        match v {
+            Some(Value::String(s)) => (self.f)(s),
+            Some(Value::Array(items)) => items.iter_mut().for_each(|i| self.strings_deep(Some(i))),
+            Some(Value::Object(map)) => map.values_mut().for_each(|i| self.strings_deep(Some(i))),
+            _ => {}
+        }
+    }
+
+    /// Completions `prompt`, embeddings `input`: a string, or an array of
+    /// strings, token ids, or arrays of either (a batch).
+    fn prompt(&mut self, v: Option<&mut Value>) {
+        match v {
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match item {
+                        Value::Array(inner) => inner.iter_mut().for_each(|x| self.scalar(x)),
+                        other => self.scalar(other),
+                    }
+                }
             }
-        }),
-        _ => {}
+            other => self.string_or_absent(other),
+        }
+    }
+
+    /// A string is text, a number a token id; anything else cannot be read.
+    fn scalar(&mut self, v: &mut Value) {
+        match v {
+            Value::String(s) => (self.f)(s),
+            Value::Number(_) => {}
+            _ => self.unreadable = true,
+        }
+    }
+
+    /// A responses-API item (an `input` or `output` entry): its `content`
+    /// (string or parts), a bare string, `text` and `refusal` strings, and by type: `function_call`
+    /// `arguments`, `function_call_output` `output` (string or parts),
+    /// `custom_tool_call` `input`, `custom_tool_call_output` `output`,
+    /// `reasoning` `summary` and `content` parts. Other item types (images,
+    /// computer calls, references) carry no text the filter reads.
+    fn item(&mut self, item: &mut Value) {
+        let obj = match item {
+            Value::String(s) => return (self.f)(s),
+            Value::Object(obj) => obj,
+            Value::Array(_) => {
+                self.unreadable = true;
+                return;
+            }
+            _ => return,
+        };
+        let kind = obj.get("type").and_then(Value::as_str).unwrap_or("message");
+        let kind = kind.to_ascii_lowercase();
+        for (key, v) in obj.iter_mut() {
+            match (kind.as_str(), key.as_str()) {
+                (_, "content") | ("reasoning", "summary") => self.content(v),
+                (_, "text" | "refusal") if v.is_string() => self.string_or_absent(Some(v)),
+                ("function_call", "arguments") | ("custom_tool_call", "input") => {
+                    self.string_or_absent(Some(v))
+                }
+                ("function_call_output" | "custom_tool_call_output", "output") => self.content(v),
+                _ => {}
+            }
+        }
     }
 }
 
@@ -368,5 +541,189 @@ mod tests {
         );
         assert_eq!(parse_request(chat, b""), Err(BodyProblem::InvalidJson));
         assert_eq!(parse_request(chat, b"[1,2]"), Err(BodyProblem::NotAnObject));
+    }
+
+    /// The texts `visit_prompt_texts` reads in `body`, and its verdict.
+    fn prompt_texts(endpoint: Endpoint, body: &str) -> (Vec<String>, Result<(), BodyProblem>) {
+        let mut v: Value = serde_json::from_str(body).unwrap();
+        let mut seen = Vec::new();
+        let r = visit_prompt_texts(endpoint, &mut v, &mut |s| seen.push(s.clone()));
+        (seen, r)
+    }
+
+    fn output_texts(body: &str) -> (Vec<String>, Result<(), BodyProblem>) {
+        let mut v: Value = serde_json::from_str(body).unwrap();
+        let mut seen = Vec::new();
+        let r = visit_output_texts(&mut v, &mut |s| seen.push(s.clone()));
+        (seen, r)
+    }
+
+    #[test]
+    fn chat_shapes_that_are_read() {
+        let chat = Endpoint::ChatCompletions;
+        for (body, want) in [
+            (
+                r#"{"messages":[{"role":"user","name":"n1","content":"c"}]}"#,
+                vec!["n1", "c"],
+            ),
+            (
+                r#"{"messages":[{"role":"assistant","content":null,"refusal":"r"}]}"#,
+                vec!["r"],
+            ),
+            (
+                r#"{"messages":[{"role":"user","content":["bare",{"type":"text","text":"t"}]}]}"#,
+                vec!["bare", "t"],
+            ),
+            (
+                r#"{"messages":[{"role":"user","content":[{"type":"TEXT","text":"up"},{"type":"Input_Text","text":"mixed"}]}]}"#,
+                vec!["up", "mixed"],
+            ),
+            (
+                r#"{"messages":[{"role":"user","content":[{"text":"untyped"},{"type":null,"text":"nulltype"}]}]}"#,
+                vec!["untyped", "nulltype"],
+            ),
+            (
+                r#"{"messages":[{"role":"assistant","content":[{"type":"refusal","refusal":"no"}]}]}"#,
+                vec!["no"],
+            ),
+            (
+                r#"{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"u"},"text":"sneaky"}]}]}"#,
+                vec!["sneaky"],
+            ),
+            (
+                r#"{"messages":[{"role":"user","content":[1,true,null,{"type":"image_url","image_url":{"url":"u"}}]}]}"#,
+                vec![],
+            ),
+            (
+                r#"{"messages":[{"role":"assistant","reasoning_content":"rc","reasoning":"r2","function_call":{"name":"f","arguments":"fa"}}]}"#,
+                vec!["rc", "r2", "fa"],
+            ),
+            (
+                r#"{"messages":[{"role":"assistant","tool_calls":[{"function":{"name":"f","arguments":"ta"}}]}]}"#,
+                vec!["ta"],
+            ),
+            (
+                r#"{"messages":[],"documents":[{"title":"dt","text":"dx","meta":{"n":["dn"]}}]}"#,
+                vec!["dt", "dx", "dn"],
+            ),
+        ] {
+            let (seen, r) = prompt_texts(chat, body);
+            assert_eq!(r, Ok(()), "{body}");
+            let mut seen = seen;
+            let mut want: Vec<String> = want.into_iter().map(String::from).collect();
+            seen.sort();
+            want.sort();
+            assert_eq!(seen, want, "{body}");
+        }
+    }
+
+    #[test]
+    fn chat_shapes_that_are_refused() {
+        for body in [
+            r#"{"messages":[{"role":"user","content":{"type":"text","text":"obj"}}]}"#,
+            r#"{"messages":[{"role":"user","content":42}]}"#,
+            r#"{"messages":[{"role":"user","content":[["nested"]]}]}"#,
+            r#"{"messages":[{"role":"user","content":[{"type":"text","text":{"value":"v"}}]}]}"#,
+            r#"{"messages":[{"role":"user","content":[{"text":["a"]}]}]}"#,
+            r#"{"messages":[{"role":"user","content":[{"type":7,"text":"t"}]}]}"#,
+            r#"{"messages":[{"role":"user","name":{"n":"x"},"content":"c"}]}"#,
+            r#"{"messages":[{"role":"assistant","refusal":["r"]}]}"#,
+            r#"{"messages":[{"role":"assistant","tool_calls":[{"function":{"arguments":{"a":"b"}}}]}]}"#,
+        ] {
+            let (seen, r) = prompt_texts(Endpoint::ChatCompletions, body);
+            assert_eq!(r, Err(BodyProblem::UnscreenableContent), "{body}");
+            assert!(!seen.iter().any(|s| s == "obj" || s == "nested"), "{body}");
+        }
+        assert_eq!(
+            BodyProblem::UnscreenableContent.label(),
+            "unscreenable_content"
+        );
+        // the rest of a refused body is still visited (for counting)
+        let (seen, _) = prompt_texts(
+            Endpoint::ChatCompletions,
+            r#"{"messages":[{"role":"user","content":{"x":1}},{"role":"user","content":"later"}]}"#,
+        );
+        assert_eq!(seen, ["later"]);
+    }
+
+    #[test]
+    fn prompt_and_input_shapes() {
+        let (seen, r) = prompt_texts(
+            Endpoint::Completions,
+            r#"{"prompt":[["a","b"],[1,2],"c",3]}"#,
+        );
+        assert_eq!(
+            (seen, r),
+            (vec!["a".into(), "b".into(), "c".into()], Ok(()))
+        );
+        let (_, r) = prompt_texts(Endpoint::Completions, r#"{"prompt":{"text":"x"}}"#);
+        assert_eq!(r, Err(BodyProblem::UnscreenableContent));
+        let (_, r) = prompt_texts(Endpoint::Completions, r#"{"prompt":[[["deep"]]]}"#);
+        assert_eq!(r, Err(BodyProblem::UnscreenableContent));
+        let (_, r) = prompt_texts(Endpoint::Embeddings, r#"{"input":[{"text":"x"}]}"#);
+        assert_eq!(r, Err(BodyProblem::UnscreenableContent));
+        let (seen, r) = prompt_texts(Endpoint::Embeddings, r#"{"input":[[101,102]],"model":"m"}"#);
+        assert_eq!((seen.len(), r), (0, Ok(())));
+        // vLLM's chat-style embeddings request
+        let (seen, r) = prompt_texts(
+            Endpoint::Embeddings,
+            r#"{"messages":[{"role":"user","content":[{"type":"text","text":"e"}]}]}"#,
+        );
+        assert_eq!((seen, r), (vec!["e".into()], Ok(())));
+    }
+
+    #[test]
+    fn responses_input_items() {
+        let body = r#"{"instructions":"i","input":[
+            "bare",
+            {"role":"user","content":"s"},
+            {"type":"message","role":"user","content":[{"type":"input_text","text":"p"},{"type":"input_image","image_url":"u"}]},
+            {"type":"message","role":"assistant","content":[{"type":"output_text","text":"o"},{"type":"refusal","refusal":"rf"}]},
+            {"type":"function_call","call_id":"c","name":"f","arguments":"args"},
+            {"type":"function_call_output","call_id":"c","output":"out"},
+            {"type":"function_call_output","call_id":"d","output":[{"type":"input_text","text":"out2"}]},
+            {"type":"reasoning","summary":[{"type":"summary_text","text":"sum"}]},
+            {"type":"input_text","text":"top"},
+            {"type":"item_reference","id":"x"}]}"#;
+        let (mut seen, r) = prompt_texts(Endpoint::Responses, body);
+        seen.sort();
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            seen,
+            ["args", "bare", "i", "o", "out", "out2", "p", "rf", "s", "sum", "top"]
+        );
+        for bad in [
+            r#"{"input":{"role":"user","content":"x"}}"#,
+            r#"{"input":[{"role":"user","content":{"type":"input_text","text":"x"}}]}"#,
+            r#"{"input":[[{"role":"user","content":"x"}]]}"#,
+            r#"{"instructions":["x"],"input":"y"}"#,
+            r#"{"input":[{"type":"function_call_output","output":{"text":"x"}}]}"#,
+        ] {
+            assert_eq!(
+                prompt_texts(Endpoint::Responses, bad).1,
+                Err(BodyProblem::UnscreenableContent),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn output_shapes() {
+        let (mut seen, r) = output_texts(
+            r#"{"choices":[{"message":{"content":"c","refusal":"mail a@b.co","reasoning":"r"}},{"text":"t"}],
+                "output":[{"type":"message","content":[{"type":"output_text","text":"o"},{"type":"refusal","refusal":"rf"}]},
+                          {"type":"function_call","arguments":"fa"},
+                          {"type":"reasoning","summary":[{"type":"summary_text","text":"s"}],"content":[{"type":"reasoning_text","text":"rt"}]}]}"#,
+        );
+        seen.sort();
+        assert_eq!(r, Ok(()));
+        assert_eq!(
+            seen,
+            ["c", "fa", "mail a@b.co", "o", "r", "rf", "rt", "s", "t"]
+        );
+        let (_, r) = output_texts(r#"{"choices":[{"message":{"content":{"text":"x"}}}]}"#);
+        assert_eq!(r, Err(BodyProblem::UnscreenableContent));
+        let (_, r) = output_texts(r#"{"choices":[{"text":["x"]}]}"#);
+        assert_eq!(r, Err(BodyProblem::UnscreenableContent));
     }
 }

@@ -29,9 +29,19 @@ impl LocalReply {
                 413,
                 format!("The request body exceeds the policy limit of {max_body_bytes} bytes."),
             ),
+            BodyProblem::DuplicateKey => (
+                400,
+                "The request body has the same key twice in one object.".to_string(),
+            ),
             BodyProblem::Encoded => (
                 415,
                 "Compressed request bodies are not accepted on this route; send identity encoding."
+                    .to_string(),
+            ),
+            BodyProblem::UnscreenableContent => (
+                400,
+                "A text field of the request body has a shape the content policy cannot read \
+                 (content as an object, nested arrays of parts); send text as a string or text parts."
                     .to_string(),
             ),
         };

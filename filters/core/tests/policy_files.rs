@@ -23,8 +23,14 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The examples take their trust token from the VM environment (`value_env`).
+fn example_environment() {
+    std::env::set_var("LLM_POLICY_TRUST_TOKEN", "example-trust-token-0123456789");
+}
+
 #[test]
 fn default_and_examples_load() {
+    example_environment();
     let dir = policies_dir();
     let mut files = json_files(&dir.join("examples"));
     files.push(dir.join("default.json"));

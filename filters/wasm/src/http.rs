@@ -2,6 +2,7 @@
 
 use crate::canary::CanaryState;
 use crate::circuit;
+use crate::hold::HoldState;
 use crate::metrics::Metrics;
 use crate::screening::{count_findings, flag_header_value, ResponseScreen};
 use crate::shared;
@@ -55,6 +56,11 @@ pub struct PolicyHttp {
     response_screen: Option<ResponseScreen>,
     /// What response screening found.
     response_tally: Tally,
+    /// Whether this worker holds request headers until the body is judged.
+    hold: Rc<HoldState>,
+    context_id: u32,
+    /// The request headers are held (returned `Pause`) until the body verdict.
+    headers_held: bool,
 }
 
 /// What the breaker needs to know about the response stream.
@@ -67,7 +73,13 @@ struct ResponseWatch {
 }
 
 impl PolicyHttp {
-    pub fn new(policy: Option<Rc<Policy>>, metrics: Rc<Metrics>, canary: Rc<CanaryState>) -> Self {
+    pub fn new(
+        policy: Option<Rc<Policy>>,
+        metrics: Rc<Metrics>,
+        canary: Rc<CanaryState>,
+        hold: Rc<HoldState>,
+        context_id: u32,
+    ) -> Self {
         PolicyHttp {
             policy,
             metrics,
@@ -87,6 +99,9 @@ impl PolicyHttp {
             restore: None,
             response_screen: None,
             response_tally: Tally::default(),
+            hold,
+            context_id,
+            headers_held: false,
         }
     }
 
@@ -138,11 +153,16 @@ impl PolicyHttp {
         }
     }
 
-    /// Applies the plan's routing headers; Envoy re-matches the route after.
-    fn write_routing_headers(&self, plan: &RequestPlan) {
+    /// Removes the client's copies of headers the policy owns, applies the
+    /// plan's routing headers; Envoy re-matches the route after any change.
+    fn write_routing_headers(&self, plan: &RequestPlan, head: &RequestHead) {
+        let removed = plan.headers_to_remove(head);
         let headers = plan.request_headers();
-        if headers.is_empty() {
+        if headers.is_empty() && removed.is_empty() {
             return;
+        }
+        for name in removed {
+            self.set_http_request_header(name, None);
         }
         for (name, value) in headers {
             self.set_http_request_header(name, Some(value));
@@ -588,7 +608,7 @@ impl HttpContext for PolicyHttp {
             self.debug_value = Some(plan.debug_header(&policy.revision));
         }
         self.count_arms(&plan, "llm_policy_ab_requests_total", &[], 1);
-        self.write_routing_headers(&plan);
+        self.write_routing_headers(&plan, &head);
         if let Some(action) = self.check_circuit(&plan, now_ms) {
             self.plan = Some(plan);
             return action;
@@ -606,12 +626,21 @@ impl HttpContext for PolicyHttp {
         self.plan = Some(plan);
         match verdict {
             Some(v) => self.act(v),
+            // Held until the body is judged: a refused body never reaches the pod.
+            None if self.reading_body && self.hold.enabled() => {
+                self.hold.hold(self.context_id, now_ms);
+                self.headers_held = true;
+                Action::Pause
+            }
             None => Action::Continue,
         }
     }
 
     /// This is a chunk, not the whole body: `body_size` is all bytes buffered so far.
     fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
+        if self.headers_held {
+            self.hold.body_seen(self.context_id);
+        }
         if !self.reading_body {
             return Action::Continue;
         }
@@ -634,6 +663,9 @@ impl HttpContext for PolicyHttp {
     /// HTTP/2 (and chunked HTTP/1.1) bodies may end with trailers instead of an
     /// end-of-stream data frame: the body is complete here.
     fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
+        if self.headers_held {
+            self.hold.body_seen(self.context_id);
+        }
         if self.reading_body {
             self.finish_body()
         } else {
@@ -724,6 +756,9 @@ impl HttpContext for PolicyHttp {
 
     /// Feeds the breaker: the status, or no response at all (reset, timeout).
     fn on_log(&mut self) {
+        if self.headers_held {
+            self.hold.forget(self.context_id);
+        }
         let timed = self.circuit.is_some()
             || self.plan.as_ref().is_some_and(|p| {
                 !p.arms.is_empty() || p.rule.canary.as_ref().is_some_and(|c| c.halt.is_some())

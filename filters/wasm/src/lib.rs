@@ -3,6 +3,7 @@
 
 mod canary;
 mod circuit;
+mod hold;
 mod http;
 mod metrics;
 mod root;

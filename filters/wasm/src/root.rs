@@ -2,6 +2,7 @@
 //! HTTP context a shared reference to it.
 
 use crate::canary::{CanaryState, TICK_MS};
+use crate::hold::{self, HoldState};
 use crate::http::PolicyHttp;
 use crate::metrics::Metrics;
 use crate::shared;
@@ -16,6 +17,10 @@ pub struct PolicyRoot {
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
     canary: Rc<CanaryState>,
+    /// Whether request headers are held until the body is judged (see [`hold`]).
+    hold: Rc<HoldState>,
+    /// Unix ms of the last canary tick, when ticks come faster for holding.
+    last_canary_tick_ms: u64,
 }
 
 impl Context for PolicyRoot {}
@@ -41,7 +46,27 @@ impl RootContext for PolicyRoot {
                     .count("llm_policy_config_loads_total", &[("outcome", "loaded")], 1);
                 self.canary = Rc::new(CanaryState::for_policy(&policy));
                 self.canary.create_windows();
-                let period = if self.canary.needs_tick() { TICK_MS } else { 0 };
+                let holding = HoldState::env_enables(std::env::var(hold::HOLD_ENV).ok().as_deref());
+                if holding != self.hold.enabled() || self.policy.is_none() {
+                    log::info!(
+                        "request headers {} (the VM environment has {}={})",
+                        if holding {
+                            "are held until the body is judged: the Envoy config must set allow_on_headers_stop_iteration"
+                        } else {
+                            "continue at once; a refused body resets the upstream request"
+                        },
+                        hold::HOLD_ENV,
+                        holding
+                    );
+                }
+                self.hold = Rc::new(HoldState::new(holding));
+                let period = if holding {
+                    hold::TICK_MS
+                } else if self.canary.needs_tick() {
+                    TICK_MS
+                } else {
+                    0
+                };
                 self.set_tick_period(Duration::from_millis(period));
                 self.policy = Some(Rc::new(policy));
                 true
@@ -59,18 +84,41 @@ impl RootContext for PolicyRoot {
     }
 
     /// Without a policy (never configured successfully) requests pass untouched.
-    fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
+    fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
         Some(Box::new(PolicyHttp::new(
             self.policy.clone(),
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
+            Rc::clone(&self.hold),
+            context_id,
         )))
     }
 
-    /// Merges the workers' canary outcomes into the shared windows.
+    /// Merges the workers' canary outcomes into the shared windows (every
+    /// second), and resumes held requests that stalled (see [`hold`]).
     fn on_tick(&mut self) {
         let now_ms = shared::unix_ms(self.get_current_time());
-        self.canary.tick(now_ms, &self.metrics);
+        if self.hold.enabled() {
+            let report = self.hold.tick(now_ms);
+            if report.resumed > 0 {
+                self.metrics.count(
+                    "llm_policy_header_hold_stalls_total",
+                    &[],
+                    i64::from(report.resumed),
+                );
+            }
+            if report.stopped {
+                log::error!(
+                    "{} is set but held requests got no body callbacks: the Envoy config does not set \
+                     allow_on_headers_stop_iteration; this worker stops holding request headers",
+                    hold::HOLD_ENV
+                );
+            }
+        }
+        if self.canary.needs_tick() && now_ms.saturating_sub(self.last_canary_tick_ms) >= TICK_MS {
+            self.last_canary_tick_ms = now_ms;
+            self.canary.tick(now_ms, &self.metrics);
+        }
     }
 
     fn get_type(&self) -> Option<ContextType> {

@@ -32,7 +32,12 @@ pub struct Arm {
 /// common Python reference; arms take consecutive buckets in the order listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Experiment {
+    /// Any non-empty string, as the reference accepts: it is hashed as given.
     pub id: String,
+    /// The id made safe for metric labels, header and cookie names and the
+    /// `x-ab-variant` list: every byte other than `A-Z a-z 0-9 - _` becomes
+    /// `_`, cut to 64 bytes (`temp-0.2` → `temp-0_2`). Unique within a rule.
+    pub label: String,
     /// Overrides the rule's subject sources for this experiment.
     pub subject: Option<Vec<SubjectSource>>,
     /// The request header that carries the arm name upstream (`x-ab-<id>` by default).
@@ -84,6 +89,16 @@ pub(super) fn parse_ab(obj: &Obj) -> Result<AbConfig, PolicyError> {
                 format!("duplicate experiment id \"{}\"", exp.id),
             ));
         }
+        if let Some(j) = config.experiments.iter().position(|e| e.label == exp.label) {
+            return Err(PolicyError::new(
+                format!("{}[{i}].id", obj.field_path("experiments")),
+                format!(
+                    "its label \"{}\" (the id with every character other than letters, digits, \
+                     '-' and '_' made '_') is also the label of experiments[{j}]",
+                    exp.label
+                ),
+            ));
+        }
         config.experiments.push(exp);
     }
     Ok(config)
@@ -120,7 +135,7 @@ fn parse_experiment(v: &Value, path: &str) -> Result<Experiment, PolicyError> {
     let id = obj
         .opt_nonempty_str("id")?
         .ok_or_else(|| PolicyError::new(obj.field_path("id"), "required"))?;
-    super::check_label(id, &obj.field_path("id"))?;
+    let label = label_of(id);
     let mut arms = Vec::new();
     for (i, a) in obj.opt_array("arms")?.into_iter().flatten().enumerate() {
         let arm = parse_arm(a, &format!("{}[{i}]", obj.field_path("arms")))?;
@@ -156,7 +171,7 @@ fn parse_experiment(v: &Value, path: &str) -> Result<Experiment, PolicyError> {
     };
     let cookie = obj
         .opt_nonempty_str("cookie")?
-        .map_or_else(|| format!("llm-ab-{id}"), str::to_string);
+        .map_or_else(|| format!("llm-ab-{label}"), str::to_string);
     let no_subject = match obj.opt_enum("no_subject", &["control", "random_sticky"])? {
         Some("random_sticky") => NoSubject::RandomSticky { cookie },
         _ => NoSubject::Control,
@@ -165,16 +180,31 @@ fn parse_experiment(v: &Value, path: &str) -> Result<Experiment, PolicyError> {
     let header = if obj.has("header") {
         header_name(&obj, "header")?
     } else {
-        format!("x-ab-{}", id.to_ascii_lowercase())
+        format!("x-ab-{}", label.to_ascii_lowercase())
     };
     Ok(Experiment {
         id: id.to_string(),
+        label,
         subject,
         header,
         arms,
         control,
         no_subject,
     })
+}
+
+/// The experiment id made safe for labels and names (see [`Experiment::label`]).
+fn label_of(id: &str) -> String {
+    id.bytes()
+        .take(64)
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                char::from(b)
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn parse_arm(v: &Value, path: &str) -> Result<Arm, PolicyError> {

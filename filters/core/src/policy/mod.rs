@@ -240,6 +240,32 @@ mod tests {
     }
 
     #[test]
+    fn any_experiment_id_the_reference_accepts_with_a_safe_label() {
+        let p = Policy::parse(
+            br#"{"version":1,"ab":{"experiments":[{"id":"temp-0.2","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]},{"id":"model v2/\u03b1","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]}}"#,
+        )
+        .unwrap();
+        let exps = &p.default_rule.ab.experiments;
+        assert_eq!(exps[0].id, "temp-0.2");
+        assert_eq!(exps[0].label, "temp-0_2");
+        assert_eq!(exps[0].header, "x-ab-temp-0_2");
+        assert_eq!(exps[1].id, "model v2/\u{3b1}");
+        assert_eq!(exps[1].label, "model_v2___");
+        assert_eq!(
+            refusal(
+                r#"{"version":1,"ab":{"experiments":[{"id":"t.2","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]},{"id":"t_2","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]}}"#
+            ),
+            "ab.experiments[1].id: its label \"t_2\" (the id with every character other than letters, digits, '-' and '_' made '_') is also the label of experiments[0]"
+        );
+        assert_eq!(
+            refusal(
+                r#"{"version":1,"ab":{"experiments":[{"id":"","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]}}"#
+            ),
+            "ab.experiments[0].id: must not be empty"
+        );
+    }
+
+    #[test]
     fn a_route_circuit_overlays_the_top_level_one() {
         let p = Policy::parse(
             br#"{"version":1,"circuit":{"open_s":5,"consecutive_failures":9},

@@ -9,6 +9,7 @@ use super::reader::Obj;
 use super::route_match::HeaderMatch;
 use super::screening;
 use crate::screen::Screener;
+use serde_json::Value;
 use std::rc::Rc;
 
 /// Whether a capability lets traffic through when it cannot do its job.
@@ -184,13 +185,67 @@ impl Rule {
         }
         if let Some(v) = obj.get("trust") {
             let trust = Obj::new(v, &obj.field_path("trust"), &["header"])?;
+            let env = |name: &str| std::env::var(name).ok();
             rule.trust = match trust.get("header") {
-                Some(h) => Some(HeaderMatch::parse(h, &trust.field_path("header"))?),
+                Some(h) => Some(parse_trust_header(h, &trust.field_path("header"), &env)?),
                 None => None,
             };
         }
         Ok(rule)
     }
+}
+
+/// The shortest trust token taken from the environment (`value_env`).
+const MIN_TRUST_TOKEN: usize = 16;
+
+/// `trust.header`: a name and the token a trusted caller sends, given as
+/// `value` or, better, as `value_env` (an environment variable of the Wasm VM,
+/// set from a Secret, so the token is in no ConfigMap). A header that only
+/// has to be present is refused: any client could send it.
+fn parse_trust_header(
+    v: &Value,
+    path: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<HeaderMatch, PolicyError> {
+    let h = Obj::new(v, path, &["name", "value", "value_env"])?;
+    let name = h
+        .opt_nonempty_str("name")?
+        .ok_or_else(|| PolicyError::new(h.field_path("name"), "required"))?;
+    let value = match (h.opt_str("value")?, h.opt_nonempty_str("value_env")?) {
+        (Some(_), Some(_)) => {
+            return Err(PolicyError::new(path, "set value or value_env, not both"));
+        }
+        (None, None) => {
+            return Err(PolicyError::new(
+                path,
+                "a trust header needs the token trusted callers send: set value_env (or value); \
+                 a header that only has to be present trusts every client",
+            ));
+        }
+        (Some(""), None) => {
+            return Err(PolicyError::new(h.field_path("value"), "must not be empty"));
+        }
+        (Some(value), None) => value.to_string(),
+        (None, Some(var)) => match env(var) {
+            Some(token) if token.len() >= MIN_TRUST_TOKEN => token,
+            Some(_) => {
+                return Err(PolicyError::new(
+                    h.field_path("value_env"),
+                    format!("{var} must hold at least {MIN_TRUST_TOKEN} bytes"),
+                ));
+            }
+            None => {
+                return Err(PolicyError::new(
+                    h.field_path("value_env"),
+                    format!("environment variable {var} is not set in the Wasm VM"),
+                ));
+            }
+        },
+    };
+    Ok(HeaderMatch {
+        name: name.to_ascii_lowercase(),
+        value: Some(value),
+    })
 }
 
 fn parse_mode(modes: &Obj, field: &str) -> Result<Option<FailureMode>, PolicyError> {
@@ -245,4 +300,57 @@ pub(super) fn parse_subject(subject: &Obj) -> Result<Vec<SubjectSource>, PolicyE
         });
     }
     Ok(sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn trust(json: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<HeaderMatch, String> {
+        let v: Value = serde_json::from_str(json).unwrap();
+        parse_trust_header(&v, "trust.header", env).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn trust_needs_a_token_from_the_policy_or_the_environment() {
+        let none = |_: &str| None;
+        let token = |name: &str| (name == "QA").then(|| "0123456789abcdef-qa".to_string());
+        assert_eq!(
+            trust(r#"{"name":"X-QA","value":"s3cret"}"#, &none),
+            Ok(HeaderMatch {
+                name: "x-qa".into(),
+                value: Some("s3cret".into())
+            })
+        );
+        assert_eq!(
+            trust(r#"{"name":"x-qa","value_env":"QA"}"#, &token)
+                .map(|m| m.value)
+                .unwrap(),
+            Some("0123456789abcdef-qa".into())
+        );
+        assert_eq!(
+            trust(r#"{"name":"x-qa"}"#, &none).unwrap_err(),
+            "trust.header: a trust header needs the token trusted callers send: set value_env \
+             (or value); a header that only has to be present trusts every client"
+        );
+        assert_eq!(
+            trust(r#"{"name":"x-qa","value_env":"MISSING"}"#, &none).unwrap_err(),
+            "trust.header.value_env: environment variable MISSING is not set in the Wasm VM"
+        );
+        let short = |_: &str| Some("short".to_string());
+        assert_eq!(
+            trust(r#"{"name":"x-qa","value_env":"QA"}"#, &short).unwrap_err(),
+            "trust.header.value_env: QA must hold at least 16 bytes"
+        );
+        assert_eq!(
+            trust(r#"{"name":"x-qa","value":"a","value_env":"QA"}"#, &token).unwrap_err(),
+            "trust.header: set value or value_env, not both"
+        );
+        assert_eq!(
+            trust(r#"{"name":"x-qa","value":""}"#, &none).unwrap_err(),
+            "trust.header.value: must not be empty"
+        );
+    }
 }

@@ -7,7 +7,7 @@
 
 use super::error::PolicyError;
 use super::reader::{join, Obj};
-use crate::screen::pii::PiiKind;
+use crate::screen::pii::{IpClass, IpClasses, PiiKind};
 use serde_json::Value;
 
 pub(super) const FIELDS: &[&str] = &[
@@ -140,6 +140,9 @@ pub struct ScreeningConfig {
     /// Response header listing flagged findings; `None` turns it off.
     pub flag_header: Option<String>,
     pub entries: Vec<ScreenEntry>,
+    /// The classes of IP address the `ip` detector reports
+    /// (`detectors.ip.classes`); [`IpClasses::DEFAULT`] when not set.
+    pub ip_classes: IpClasses,
 }
 
 /// Shortest accepted redaction key, in bytes.
@@ -159,6 +162,7 @@ impl Default for ScreeningConfig {
             block_message: "The request was blocked by the content policy.".into(),
             flag_header: Some("x-llm-screening".into()),
             entries: Vec::new(),
+            ip_classes: IpClasses::DEFAULT,
         }
     }
 }
@@ -239,7 +243,7 @@ pub(super) fn parse_screening(
         };
     }
     if let Some(v) = obj.get("detectors") {
-        parse_detectors(v, &obj.field_path("detectors"), &mut c.entries)?;
+        parse_detectors(v, &obj.field_path("detectors"), &mut c)?;
     }
     if let Some(v) = obj.get("categories") {
         parse_categories(v, &obj.field_path("categories"), &mut c.entries)?;
@@ -337,24 +341,76 @@ fn parse_named(
     Ok(())
 }
 
-fn parse_detectors(
-    v: &Value,
-    path: &str,
-    entries: &mut Vec<ScreenEntry>,
-) -> Result<(), PolicyError> {
-    parse_named(v, path, &[], entries, |name, p, _| {
+/// Fields only the `ip` detector has.
+const IP_FIELDS: &[&str] = &["classes"];
+
+/// The built-in detectors; an `ip` entry also sets (or, without `classes`,
+/// resets to the default) the classes of address reported.
+fn parse_detectors(v: &Value, path: &str, c: &mut ScreeningConfig) -> Result<(), PolicyError> {
+    let mut ip_classes = None;
+    for (name, value) in object_entries(v, path)? {
+        let p = join(path, name);
         let kind = PiiKind::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = PiiKind::ALL.iter().map(|k| k.name()).collect();
             PolicyError::new(
-                p,
+                &p,
                 format!(
                     "unknown detector, expected one of: {} (custom detectors go in screening.custom)",
                     names.join(", ")
                 ),
             )
         })?;
-        Ok(EntrySource::Pii(kind))
-    })
+        let extra = if kind == PiiKind::Ip { IP_FIELDS } else { &[] };
+        let mut fields = ENTRY_FIELDS.to_vec();
+        fields.extend_from_slice(extra);
+        let e = Obj::new(value, &p, &fields)?;
+        if kind == PiiKind::Ip {
+            ip_classes = Some(parse_ip_classes(&e)?);
+        }
+        let entry = ScreenEntry {
+            name: name.clone(),
+            source: EntrySource::Pii(kind),
+            config: parse_entry(&e)?,
+        };
+        upsert(&mut c.entries, entry);
+    }
+    if let Some(classes) = ip_classes {
+        c.ip_classes = classes;
+    }
+    Ok(())
+}
+
+/// `classes`: a non-empty list of [`IpClass`] names; the default when absent.
+fn parse_ip_classes(e: &Obj) -> Result<IpClasses, PolicyError> {
+    let Some(list) = e.opt_array("classes")? else {
+        return Ok(IpClasses::DEFAULT);
+    };
+    let path = e.field_path("classes");
+    if list.is_empty() {
+        return Err(PolicyError::new(
+            path,
+            "must name at least one class (to turn the detector off, set its action to off)",
+        ));
+    }
+    let mut classes = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        let class = v.as_str().and_then(IpClass::from_name).ok_or_else(|| {
+            let names: Vec<&str> = IpClass::ALL.iter().map(|c| c.name()).collect();
+            let found = match v.as_str() {
+                Some(s) => format!("unknown class \"{s}\""),
+                None => format!(
+                    "expected a class name, found {}",
+                    super::reader::type_name(v)
+                ),
+            };
+            PolicyError::new(
+                format!("{path}[{i}]"),
+                format!("{found}, expected one of: {}", names.join(", ")),
+            )
+        })?;
+        classes.push(class);
+    }
+    Ok(IpClasses::of(&classes))
 }
 
 fn parse_categories(

@@ -226,7 +226,8 @@ impl Screener {
             });
         }
         let kinds: Vec<PiiKind> = pii_entry.iter().map(|(k, _)| *k).collect();
-        let pii = (!kinds.is_empty()).then(|| PiiScanner::new(&kinds));
+        let pii =
+            (!kinds.is_empty()).then(|| PiiScanner::new(&kinds).with_ip_classes(config.ip_classes));
         let phrases = match base {
             _ if phrase_lists.is_empty() => None,
             Some(b) if b.phrase_lists == phrase_lists => b.phrases.clone(),
@@ -419,6 +420,10 @@ impl Screener {
         };
         if self.pii.is_some() || !self.regexes.is_empty() {
             earliest(super::hold::trailing_entity(text, self.max_match_len()));
+        }
+        if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret) {
+            // a private-key block is held whole until its footer (bounded)
+            earliest(super::pii::open_pem_block(text));
         }
         if let Some(p) = &self.phrases {
             earliest(p.partial_tail(text));

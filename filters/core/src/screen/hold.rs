@@ -4,6 +4,8 @@
 //! numbers written in groups (`4111 1111 1111 1111`, `+1 (555) 123-4567`,
 //! `DE89 3704 0044 0532 0130 00`). So the tail to hold is the last run of
 //! non-space characters, extended backwards over short group-like runs.
+//! Private-key blocks span lines: the engine holds an open one separately
+//! (`pii::open_pem_block`).
 
 /// The byte offset where the held tail of `text` starts, or `None` when the
 /// text ends in whitespace. Never holds more than `max_len` bytes (nothing

@@ -1,8 +1,11 @@
 //! Screening a streamed (SSE) chat or completions response event by event,
 //! without holding the stream.
 //!
-//! Each text field of each choice (`delta.content`, `delta.reasoning_content`,
-//! `text`, each tool call's `function.arguments`) is a stream of its own.
+//! Each text field of each choice (`delta.content`, `delta.refusal`,
+//! `delta.reasoning_content`, `delta.reasoning`, `text`, each tool call's
+//! `function.arguments`) is a stream of its own. A chunk where one of these
+//! is neither a string nor `null` (content given as parts or an object) is
+//! unscreenable, like an event that is not JSON.
 //! An event's text is released at once, except for a tail that could still
 //! grow into a match (a word that may be the start of an email, the first
 //! words of a banned phrase, half a hash token): that tail is held and goes
@@ -11,11 +14,20 @@
 //! Events whose text changed are written again (`data: {json}`); others go
 //! out byte for byte.
 //!
+//! A private-key block (when the `secret` detector is on) is held whole:
+//! from its `-----BEGIN` (or the first dash of one that may be coming)
+//! until its footer arrives, across any number of events and lines, and
+//! then goes out redacted as one match. A block still open
+//! [`MAX_PEM_LEN`] bytes after its header goes out redacted as it stands,
+//! and the rest of its key body is dropped as it arrives, through its
+//! footer; so no byte of it is released raw under `redact` or `block`.
+//!
 //! An enforced block ends the stream: the held text is dropped, and an
 //! `error` event followed by `data: [DONE]` closes it, which the `openai`
 //! SDKs raise as an `APIError`.
 
 use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
+use super::pii::{open_pem_block, pem_key_body, MAX_PEM_LEN};
 use super::redact::RestoreMap;
 use crate::reply::LocalReply;
 use serde_json::{json, Map, Value};
@@ -27,6 +39,10 @@ const MAX_EVENT_BYTES: usize = 1 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     Content,
+    Refusal,
+    /// `delta.reasoning_content`.
+    ReasoningContent,
+    /// `delta.reasoning` (newer vLLM).
     Reasoning,
     Text,
     ToolArguments(u64),
@@ -49,6 +65,13 @@ pub struct StreamScreener {
     fail_closed: bool,
     buf: Vec<u8>,
     held: Vec<(FieldKey, String)>,
+    /// Fields inside a private-key block longer than [`MAX_PEM_LEN`]: its
+    /// head went out redacted, the rest of its key body is dropped as it
+    /// arrives, through its footer.
+    in_long_key: Vec<FieldKey>,
+    /// Fields whose held text is an open private-key block from its start:
+    /// until a `-` arrives (a footer needs one) it only grows, unscanned.
+    holding_key: Vec<FieldKey>,
     /// The last chunk object seen, for events the screener writes itself.
     template: Option<Map<String, Value>>,
     /// Per responses-API part: its last delta event (other lines, object).
@@ -72,6 +95,8 @@ impl StreamScreener {
             fail_closed,
             buf: Vec::new(),
             held: Vec::new(),
+            in_long_key: Vec::new(),
+            holding_key: Vec::new(),
             template: None,
             delta_templates: Vec::new(),
             tally: Tally::default(),
@@ -132,6 +157,9 @@ impl StreamScreener {
                 return self.responses_event(delta, chunk, &others, raw, out);
             }
         }
+        if !chunk_is_readable(&chunk) {
+            return self.unscreenable(raw, out);
+        }
         let changed = self.screen_chunk(&mut chunk);
         if self.ended {
             return self.block(out);
@@ -171,6 +199,9 @@ impl StreamScreener {
                 let release = release.unwrap_or_default();
                 let changed = release != incoming;
                 *text = release;
+                if changed {
+                    clear_logprobs(&mut chunk);
+                }
                 let lines = others.iter().map(|l| l.to_string()).collect();
                 self.delta_templates.retain(|(k, _, _)| *k != key);
                 self.delta_templates.push((key, lines, chunk.clone()));
@@ -203,6 +234,7 @@ impl StreamScreener {
     fn screen_strings(&mut self, v: &mut Value, changed: &mut bool) {
         match v {
             Value::Object(map) => {
+                let mut here = false;
                 for (k, item) in map.iter_mut() {
                     match item {
                         Value::String(text)
@@ -222,13 +254,13 @@ impl StreamScreener {
                                 }
                                 TextVerdict::Redacted(new) => {
                                     *text = new;
-                                    *changed = true;
+                                    here = true;
                                 }
                                 TextVerdict::Unchanged => {}
                             }
                             if let Some(r) = self.restore.as_ref().and_then(|m| m.restore(text)) {
                                 *text = r;
-                                *changed = true;
+                                here = true;
                             }
                         }
                         other => self.screen_strings(other, changed),
@@ -236,6 +268,10 @@ impl StreamScreener {
                     if self.ended {
                         return;
                     }
+                }
+                if here {
+                    *changed = true;
+                    clear_logprobs(map);
                 }
             }
             Value::Array(items) => {
@@ -271,9 +307,7 @@ impl StreamScreener {
                 .and_then(Value::as_u64)
                 .unwrap_or(pos as u64);
             let last = choice.get("finish_reason").is_some_and(|r| !r.is_null());
-            if last {
-                changed |= self.bring_back_held(index, choice);
-            }
+            let mut choice_changed = last && self.bring_back_held(index, choice);
             for (field, text) in fields_of(choice) {
                 let key = FieldKey {
                     choice: index,
@@ -285,9 +319,13 @@ impl StreamScreener {
                 }
                 if release.as_deref() != Some(text.as_str()) {
                     *text = release.unwrap_or_default();
-                    changed = true;
+                    choice_changed = true;
                 }
             }
+            if let (true, Some(obj)) = (choice_changed, choice.as_object_mut()) {
+                clear_logprobs(obj);
+            }
+            changed |= choice_changed;
         }
         changed
     }
@@ -305,7 +343,28 @@ impl StreamScreener {
     /// released now (screened, redacted, tokens restored).
     fn step(&mut self, key: FieldKey, incoming: &str, last: bool) -> Option<String> {
         let mut pending = self.take_held(key);
+        let was_holding_key = self.holding_key.contains(&key);
+        self.holding_key.retain(|k| *k != key);
         pending.push_str(incoming);
+        if was_holding_key && !last && !incoming.contains('-') && pending.len() <= MAX_PEM_LEN {
+            // nothing in it can be released before the footer: scan it then
+            self.held.push((key, pending));
+            self.holding_key.push(key);
+            return Some(String::new());
+        }
+        if let Some(i) = self.in_long_key.iter().position(|k| *k == key) {
+            // drop the key body; keep a blank or `-----END` tail that may go on
+            let body = pem_key_body(pending.as_bytes(), 0, true);
+            let tail = pending.get(body.end..).unwrap_or_default().to_string();
+            if body.open && !last && tail.len() <= MAX_PEM_LEN {
+                if !tail.is_empty() {
+                    self.held.push((key, tail));
+                }
+                return Some(String::new());
+            }
+            self.in_long_key.swap_remove(i);
+            pending = tail;
+        }
         let mut findings = Vec::new();
         self.screener
             .find(&pending, Direction::Response, &mut findings);
@@ -318,18 +377,27 @@ impl StreamScreener {
             self.ended = true;
             return None;
         }
-        let cut = if last {
-            pending.len()
-        } else {
-            self.release_point(&pending, &findings)
+        // A private-key block past the hold-back bound goes out now (redacted
+        // per its action) and the rest of its body is dropped as it comes.
+        let long_key = findings
+            .iter()
+            .find(|f| is_long_open_key(&pending, f))
+            .copied();
+        let cut = match long_key {
+            _ if last => pending.len(),
+            Some(f) => f.span.end,
+            None => self.release_point(&pending, &findings),
         };
         let mut cut = cut.min(pending.len());
         while !pending.is_char_boundary(cut) {
             cut -= 1;
         }
-        let held = pending.split_off(cut);
-        if !held.is_empty() {
-            self.held.push((key, held));
+        let mut rest = pending.split_off(cut);
+        if long_key.is_none() && !rest.is_empty() {
+            if rest.starts_with("-----BEGIN ") && open_pem_block(&rest) == Some(0) {
+                self.holding_key.push(key);
+            }
+            self.held.push((key, std::mem::take(&mut rest)));
         }
         let released: Vec<Finding> = findings.into_iter().filter(|f| f.span.end <= cut).collect();
         let mut text = match self.screener.apply(
@@ -344,6 +412,12 @@ impl StreamScreener {
         };
         if let Some(restored) = self.restore.as_ref().and_then(|m| m.restore(&text)) {
             text = restored;
+        }
+        if let Some(f) = long_key.filter(|_| !last) {
+            if self.screener.outcome(&f, Direction::Response) == Some(Outcome::Redacted) {
+                self.in_long_key.push(key);
+            }
+            text.push_str(&self.step(key, &rest, last)?);
         }
         Some(text)
     }
@@ -452,10 +526,32 @@ impl StreamScreener {
     fn block(&mut self, out: &mut Vec<u8>) {
         self.ended = true;
         self.held.clear();
+        self.in_long_key.clear();
+        self.holding_key.clear();
         let config = &self.screener.config;
         let reply = LocalReply::content_blocked(config.block_status, &config.block_message);
         end_with_error(out, &reply);
     }
+}
+
+/// Token log-probabilities spell out the text token by token: once the text
+/// of a choice or part is held or changed they would give it away, so they
+/// are emptied (`null` in chat and completions, `[]` in the responses API).
+pub(crate) fn clear_logprobs(obj: &mut Map<String, Value>) {
+    if let Some(lp) = obj.get_mut("logprobs") {
+        *lp = if lp.is_array() {
+            Value::Array(Vec::new())
+        } else {
+            Value::Null
+        };
+    }
+}
+
+/// A finding that is a private-key block longer than the hold-back bound
+/// and still without its footer.
+fn is_long_open_key(pending: &str, f: &Finding) -> bool {
+    let text = pending.get(f.span.start..f.span.end).unwrap_or_default();
+    f.span.len() > MAX_PEM_LEN && text.starts_with("-----BEGIN ") && !text.contains("-----END ")
 }
 
 /// An `error` event carrying `reply`'s body, then `data: [DONE]`.
@@ -541,7 +637,9 @@ fn fields_of(choice: &mut Value) -> Vec<(Field, &mut String)> {
     for (k, v) in delta.iter_mut() {
         match (k.as_str(), v) {
             ("content", Value::String(s)) => out.push((Field::Content, s)),
-            ("reasoning_content", Value::String(s)) => out.push((Field::Reasoning, s)),
+            ("refusal", Value::String(s)) => out.push((Field::Refusal, s)),
+            ("reasoning_content", Value::String(s)) => out.push((Field::ReasoningContent, s)),
+            ("reasoning", Value::String(s)) => out.push((Field::Reasoning, s)),
             ("tool_calls", Value::Array(calls)) => {
                 for (pos, call) in calls.iter_mut().enumerate() {
                     let index = call
@@ -559,16 +657,46 @@ fn fields_of(choice: &mut Value) -> Vec<(Field, &mut String)> {
     out
 }
 
+/// The delta fields read as text, by name.
+const DELTA_TEXT_FIELDS: [(&str, Field); 4] = [
+    ("content", Field::Content),
+    ("refusal", Field::Refusal),
+    ("reasoning_content", Field::ReasoningContent),
+    ("reasoning", Field::Reasoning),
+];
+
+/// False when a text field of a choice is neither a string nor `null`
+/// (content as parts or an object, tool-call arguments as an object): the
+/// event cannot be screened.
+fn chunk_is_readable(chunk: &Map<String, Value>) -> bool {
+    let text_or_null = |v: Option<&Value>| v.is_none_or(|v| v.is_string() || v.is_null());
+    let Some(Value::Array(choices)) = chunk.get("choices") else {
+        return true;
+    };
+    choices.iter().all(|choice| {
+        let delta = choice.get("delta");
+        let calls = delta
+            .and_then(|d| d.get("tool_calls"))
+            .and_then(Value::as_array);
+        text_or_null(choice.get("text"))
+            && DELTA_TEXT_FIELDS
+                .iter()
+                .all(|(name, _)| text_or_null(delta.and_then(|d| d.get(*name))))
+            && calls
+                .into_iter()
+                .flatten()
+                .all(|call| text_or_null(call.pointer("/function/arguments")))
+    })
+}
+
 /// Makes sure `choice` has `field` (empty if absent); true if it was added.
 fn ensure_field(choice: &mut Value, field: Field) -> bool {
     let present = match field {
         Field::Delta => true,
         Field::Text => choice.get("text").is_some_and(Value::is_string),
-        Field::Content => choice
-            .pointer("/delta/content")
-            .is_some_and(Value::is_string),
-        Field::Reasoning => choice
-            .pointer("/delta/reasoning_content")
+        Field::Content | Field::Refusal | Field::ReasoningContent | Field::Reasoning => choice
+            .get("delta")
+            .and_then(|d| d.get(delta_name(field)))
             .is_some_and(Value::is_string),
         Field::ToolArguments(i) => choice
             .pointer("/delta/tool_calls")
@@ -587,6 +715,14 @@ fn ensure_field(choice: &mut Value, field: Field) -> bool {
     !present
 }
 
+/// The name of a `delta` text field.
+fn delta_name(field: Field) -> &'static str {
+    DELTA_TEXT_FIELDS
+        .iter()
+        .find(|(_, f)| *f == field)
+        .map_or("content", |(name, _)| name)
+}
+
 /// Sets `field` of a streamed choice to `text`, creating the path.
 fn set_field(choice: &mut Value, field: Field, text: String) {
     let Some(obj) = choice.as_object_mut() else {
@@ -601,11 +737,8 @@ fn set_field(choice: &mut Value, field: Field, text: String) {
         return;
     };
     match field {
-        Field::Content => {
-            delta.insert("content".into(), Value::String(text));
-        }
-        Field::Reasoning => {
-            delta.insert("reasoning_content".into(), Value::String(text));
+        Field::Content | Field::Refusal | Field::ReasoningContent | Field::Reasoning => {
+            delta.insert(delta_name(field).into(), Value::String(text));
         }
         Field::ToolArguments(i) => {
             let calls = delta.entry("tool_calls").or_insert_with(|| json!([]));
@@ -816,5 +949,93 @@ mod tests {
         assert!(String::from_utf8(out)
             .unwrap()
             .contains(r#""content":"now""#));
+    }
+
+    #[test]
+    fn refusal_and_reasoning_deltas_are_screened_as_their_own_streams() {
+        for field in ["refusal", "reasoning", "reasoning_content"] {
+            let mut s = StreamScreener::new(pii(), None, true);
+            let mut raw = Vec::new();
+            let pieces = ["I won't mail jo", "hn.doe@exa", "mple.com", " today."];
+            for (i, p) in pieces.iter().enumerate() {
+                let finish = (i + 1 == pieces.len()).then_some("stop");
+                let chunk =
+                    json!({"choices":[{"index":0,"delta":{field: *p},"finish_reason":finish}]});
+                raw.extend(s.feed(format!("data: {chunk}\n\n").as_bytes(), false));
+            }
+            raw.extend(s.feed(b"data: [DONE]\n\n", true));
+            let raw = String::from_utf8(raw).unwrap();
+            let mut text = String::new();
+            for e in raw.split("\n\n") {
+                let Some(v) = e
+                    .strip_prefix("data: ")
+                    .and_then(|d| serde_json::from_str::<Value>(d).ok())
+                else {
+                    continue;
+                };
+                if let Some(t) = v["choices"][0]["delta"][field].as_str() {
+                    text.push_str(t);
+                }
+            }
+            assert_eq!(text, "I won't mail [EMAIL] today.", "{field}: {raw}");
+            assert!(!raw.contains("john") && !raw.contains("exa"), "{raw}");
+        }
+    }
+
+    #[test]
+    fn text_fields_that_are_not_strings_make_the_event_unscreenable() {
+        for delta in [
+            json!({"content":[{"type":"text","text":"jo@x.io"}]}),
+            json!({"content":{"text":"jo@x.io"}}),
+            json!({"refusal":["jo@x.io"]}),
+            json!({"tool_calls":[{"index":0,"function":{"arguments":{"a":"jo@x.io"}}}]}),
+        ] {
+            let chunk = json!({"choices":[{"index":0,"delta":delta,"finish_reason":null}]});
+            let event = format!("data: {chunk}\n\n");
+            let mut closed = StreamScreener::new(pii(), None, true);
+            let out = String::from_utf8(closed.feed(event.as_bytes(), false)).unwrap();
+            assert!(
+                out.contains("unscreenable_output") && !out.contains("jo@x.io"),
+                "{out}"
+            );
+            let mut open = StreamScreener::new(pii(), None, false);
+            assert_eq!(open.feed(event.as_bytes(), false), event.as_bytes());
+            assert_eq!(open.unscreenable, 1);
+        }
+        let mut s = StreamScreener::new(pii(), None, true);
+        let nulls =
+            "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"refusal\":null}}]}\n\n";
+        assert_eq!(s.feed(nulls.as_bytes(), false), nulls.as_bytes());
+    }
+
+    #[test]
+    fn logprobs_of_held_or_changed_text_are_cleared() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        let lp =
+            json!({"content":[{"token":"jo@x.io","logprob":-0.1,"bytes":[106],"top_logprobs":[]}]});
+        let chunk = |text: &str| json!({"choices":[{"index":0,"delta":{"content":text},"logprobs":lp,"finish_reason":null}]});
+        let clean = format!("data: {}\n\n", chunk("Hello there. "));
+        assert_eq!(s.feed(clean.as_bytes(), false), clean.as_bytes());
+        let out = String::from_utf8(s.feed(
+            format!("data: {}\n\n", chunk("mail jo@x.io")).as_bytes(),
+            false,
+        ))
+        .unwrap();
+        assert!(
+            out.contains(r#""logprobs":null"#) && !out.contains("jo@x.io"),
+            "{out}"
+        );
+        let delta = json!({"type":"response.output_text.delta","output_index":0,"content_index":0,
+            "delta":"mail jo@x.io","logprobs":[{"token":"jo@x.io","logprob":-0.1}]});
+        let out =
+            String::from_utf8(s.feed(format!("data: {delta}\n\n").as_bytes(), false)).unwrap();
+        assert!(
+            out.contains(r#""logprobs":[]"#) && !out.contains("jo@x.io"),
+            "{out}"
+        );
+        let done = json!({"type":"response.output_text.done","output_index":0,"content_index":0,
+            "text":"mail jo@x.io","logprobs":[{"token":"jo@x.io","logprob":-0.1}]});
+        let out = String::from_utf8(s.feed(format!("data: {done}\n\n").as_bytes(), true)).unwrap();
+        assert!(!out.contains("jo@x.io"), "{out}");
     }
 }

@@ -12,7 +12,8 @@
 //!   for the lowercase-led secrets (`sk-`, `ghp_`, `github_pat_`, `xoxb-`,
 //!   `eyJ`) and IPv6 groups (`fe80::1`);
 //! - `@` (email, expanded left and right), `+` and `(` (phones), `::`
-//!   (IPv6), `-----BEGIN` (PEM header).
+//!   (IPv6), `-----BEGIN` (a private-key block, matched whole: header, key
+//!   body, footer; see `pem`).
 //!
 //! Each detector validates what it finds (Luhn for cards, mod-97 for IBANs,
 //! numbering rules for phones and SSNs) and its module documents exactly
@@ -33,6 +34,9 @@
 //! - IBANs are matched in upper case only, compact or in groups of four;
 //! - IPv6 addresses need at least one decimal digit (so `a::b` in code does
 //!   not hit), and IPv4 octets have no leading zeros;
+//! - IP addresses are reported by class ([`IpClass`], after the IANA
+//!   special-purpose registries): by default only `private` and `public`
+//!   ones, so loopback, documentation, netmask … addresses in code pass;
 //! - open-ended secrets are matched up to [`MAX_TOKEN_LEN`] bytes, JWTs up
 //!   to [`MAX_JWT_LEN`].
 //!
@@ -46,6 +50,8 @@ mod context;
 mod email;
 mod iban;
 mod ip;
+mod ip_class;
+mod pem;
 mod phone;
 mod phone_plan;
 mod secret;
@@ -53,6 +59,8 @@ mod ssn;
 
 pub use card::luhn_valid;
 pub use iban::iban_valid;
+pub use ip_class::{classify_v4, classify_v6, IpClass, IpClasses};
+pub use pem::{key_body as pem_key_body, open_block_start as open_pem_block, KeyBody, MAX_PEM_LEN};
 pub use secret::{MAX_JWT_LEN, MAX_TOKEN_LEN};
 
 use super::Span;
@@ -202,14 +210,24 @@ impl Candidates {
 #[derive(Debug, Clone)]
 pub struct PiiScanner {
     enabled: u8,
+    /// The classes of IP address reported.
+    ip_classes: IpClasses,
 }
 
 impl PiiScanner {
-    /// Scans only for the enabled kinds.
+    /// Scans only for the enabled kinds; IP addresses of the
+    /// [default classes](IpClasses::DEFAULT), as a policy that does not
+    /// name them.
     pub fn new(enabled: &[PiiKind]) -> PiiScanner {
         PiiScanner {
             enabled: enabled.iter().fold(0, |bits, k| bits | k.bit()),
+            ip_classes: IpClasses::DEFAULT,
         }
+    }
+
+    /// Reports IP addresses of these classes only.
+    pub fn with_ip_classes(self, ip_classes: IpClasses) -> PiiScanner {
+        PiiScanner { ip_classes, ..self }
     }
 
     fn is_on(&self, kind: PiiKind) -> bool {
@@ -219,8 +237,9 @@ impl PiiScanner {
     /// The longest match any enabled detector can produce, in bytes: the
     /// hold-back a streaming screener needs so that no match is split.
     /// At most 254 (an email address) unless secrets are enabled: JWTs are
-    /// matched up to [`MAX_JWT_LEN`] (2048) bytes. A PEM private key counts
-    /// only its `-----BEGIN … PRIVATE KEY-----` header line.
+    /// matched up to [`MAX_JWT_LEN`] (2048) bytes. A private-key block is
+    /// not counted: streams hold an open block separately (see
+    /// [`open_pem_block`]), up to [`MAX_PEM_LEN`].
     pub fn max_match_len(&self) -> usize {
         PiiKind::ALL
             .into_iter()
@@ -283,7 +302,7 @@ impl PiiScanner {
     fn at_number(&self, bytes: &[u8], start: usize, run_end: usize) -> Option<PiiMatch> {
         let mut found = Candidates::at(start);
         if self.is_on(PiiKind::Ip) && run_end - start <= 4 && at(bytes, run_end) == b':' {
-            found.offer(PiiKind::Ip, ip::match_v6(bytes, start));
+            found.offer(PiiKind::Ip, ip::match_v6_in(bytes, start, self.ip_classes));
         }
         let digits_end = digit_run_end(bytes, start);
         if digits_end != run_end {
@@ -293,7 +312,7 @@ impl PiiScanner {
         let len = digits_end - start;
         let next = at(bytes, digits_end);
         if self.is_on(PiiKind::Ip) && len <= 3 && next == b'.' {
-            found.offer(PiiKind::Ip, ip::match_v4(bytes, start));
+            found.offer(PiiKind::Ip, ip::match_v4_in(bytes, start, self.ip_classes));
         }
         let separated = matches!(next, b'-' | b'.' | b' ');
         let trunk = len == 1 && at(bytes, start) == b'1' && (separated || next == b'(');
@@ -358,7 +377,7 @@ impl PiiScanner {
             && at(bytes, run_end) == b':'
             && self.is_on(PiiKind::Ip)
         {
-            found.offer(PiiKind::Ip, ip::match_v6(bytes, start));
+            found.offer(PiiKind::Ip, ip::match_v6_in(bytes, start, self.ip_classes));
         }
     }
 
@@ -380,7 +399,7 @@ impl PiiScanner {
             }
             b':' if self.is_on(PiiKind::Ip) => {
                 if at(bytes, i + 1) == b':' {
-                    found.offer(PiiKind::Ip, ip::match_v6(bytes, i));
+                    found.offer(PiiKind::Ip, ip::match_v6_in(bytes, i, self.ip_classes));
                 }
                 // a lowercase hex group before the colon (`fe::1`)
                 if found.best.is_none() && is_hex(before(bytes, i, 1)) {

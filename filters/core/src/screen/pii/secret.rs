@@ -13,7 +13,7 @@
 //! | Stripe secret / restricted key | `sk_live_` or `rk_live_` + at least 16 of `A-Za-z0-9` (test-mode keys are not secrets and are not matched) |
 //! | Slack token | `xoxb-` `xoxa-` `xoxp-` `xoxr-` `xoxs-` + at least 10 of `A-Za-z0-9-` including a digit |
 //! | Google API key | `AIza` + exactly 35 of `A-Za-z0-9_-` |
-//! | PEM private key | the header line only: `-----BEGIN PRIVATE KEY-----`, or with `RSA `, `EC `, `OPENSSH `, `DSA ` or `ENCRYPTED ` before `PRIVATE KEY` |
+//! | private-key block | the whole block, header (`-----BEGIN … PRIVATE KEY-----`, `-----BEGIN PGP PRIVATE KEY BLOCK-----`), key body and footer: see [`super::pem`] |
 //! | JWT | `eyJ…` header (≥ 10 chars) `.` `eyJ…` payload (≥ 10 chars) `.` signature (possibly empty), all base64url |
 //!
 //! Length caps keep the streaming hold-back small: keys of unbounded length
@@ -79,6 +79,10 @@ pub(super) fn may_precede_marker(prev: u8, marker: u8) -> bool {
 
 /// A secret starting at `start`: the end of the match.
 pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
+    if at(bytes, start) == b'-' {
+        // a private-key block may follow anything but a dash (`\n-----BEGIN`)
+        return super::pem::block_at(bytes, start);
+    }
     if is_word(before(bytes, start, 1)) {
         return None;
     }
@@ -89,7 +93,6 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
         b'r' => stripe_key(bytes, start),
         b'x' => slack_token(bytes, start),
         b'e' => jwt(bytes, start),
-        b'-' => pem_header(bytes, start),
         _ => None,
     }
 }
@@ -161,22 +164,6 @@ fn slack_token(bytes: &[u8], start: usize) -> Option<usize> {
     let end = run_end_capped(bytes, body_start, MAX_TOKEN_LEN - 5, is_alnum_or_dash);
     let body = bytes.get(body_start..end)?;
     (body.len() >= 10 && body.iter().any(|&b| is_digit(b))).then_some(end)
-}
-
-/// `-----BEGIN … PRIVATE KEY-----`: the header line only.
-fn pem_header(bytes: &[u8], start: usize) -> Option<usize> {
-    const BEGIN: &[u8] = b"-----BEGIN ";
-    const KINDS: [&[u8]; 6] = [b"", b"RSA ", b"EC ", b"OPENSSH ", b"DSA ", b"ENCRYPTED "];
-    const TAIL: &[u8] = b"PRIVATE KEY-----";
-    if before(bytes, start, 1) == b'-' || !starts_with_at(bytes, start, BEGIN) {
-        return None;
-    }
-    let after_begin = start + BEGIN.len();
-    KINDS.iter().find_map(|kind| {
-        let tail_start = after_begin + kind.len();
-        (starts_with_at(bytes, after_begin, kind) && starts_with_at(bytes, tail_start, TAIL))
-            .then_some(tail_start + TAIL.len())
-    })
 }
 
 /// `eyJ…` `.` `eyJ…` `.` signature, at most [`MAX_JWT_LEN`] bytes.
