@@ -4,9 +4,9 @@
 //! (`4111111111111111`) or in groups joined by single spaces or single
 //! dashes, the same separator throughout: a first group of 4 digits, then
 //! groups of 3–6 (`4111 1111 1111 1111`, Amex `3782-822463-10005`, Diners
-//! `3056 930902 5904`, `6212 3456 7890 1234 565`), or 4-4-4-4 and a last
-//! group of 2 joined by dashes (`6759-1234-5678-9012-34`, 18-digit
-//! Switch/Solo as faker-js writes them), when the
+//! `3056 930902 5904`, `6212 3456 7890 1234 565`), or groups of 4 and a
+//! last group of 1–2 (`4670-1341-3013-3`, `6759-1234-5678-9012-34`: cards
+//! cut into fours; not when a `/` follows, an expiry month), when the
 //! number passes the Luhn check AND has a known issuer prefix for its
 //! length:
 //!
@@ -172,12 +172,16 @@ fn grouped(bytes: &[u8], start: usize, sep: u8) -> Option<usize> {
     while groups < MAX_GROUPS {
         let end = digit_run_end(bytes, pos);
         let group = bytes.get(pos..end)?;
-        // 4, then 3–6 each, or 4-4-4-4 and a last group of 2 (dashes only:
-        // `6011 1111 1111 1117 04/27` is a card and a month)
+        // 4, then 3–6 each; or groups of 4 and a last group of 1–2
+        // (`4670-1341-3013-3`, `6759 1234 5678 9012 34`), not a month
+        // (`6011 1111 1111 1117 04/27`)
+        let short_tail = (1..=2).contains(&group.len())
+            && groups >= 3
+            && count == 4 * groups
+            && at(bytes, pos + group.len()) != b'/';
         let len_ok = match groups {
             0 => group.len() == 4,
-            4 => (3..=6).contains(&group.len()) || (group.len() == 2 && count == 16 && sep == b'-'),
-            _ => (3..=6).contains(&group.len()),
+            _ => (3..=6).contains(&group.len()) || short_tail,
         };
         if !len_ok || count + group.len() > MAX_DIGITS {
             break;
@@ -190,7 +194,7 @@ fn grouped(bytes: &[u8], start: usize, sep: u8) -> Option<usize> {
             *p = (end, count);
         }
         groups += 1;
-        if at(bytes, end) != sep || !is_digit(at(bytes, end + 1)) {
+        if short_tail || at(bytes, end) != sep || !is_digit(at(bytes, end + 1)) {
             break;
         }
         pos = end + 1;
@@ -319,6 +323,30 @@ mod tests {
             &solo[16..]
         );
         assert_eq!(find(&dashed), Some(dashed.as_str()));
+        assert_eq!(
+            find(&dashed.replace('-', " ")),
+            Some(dashed.replace('-', " ").as_str())
+        );
+        // cut into fours: a 13-digit Visa as 4-4-4-1
+        let visa13 = with_luhn("4670134130133");
+        let fours = format!(
+            "{}-{}-{}-{}",
+            &visa13[..4],
+            &visa13[4..8],
+            &visa13[8..12],
+            &visa13[12..]
+        );
+        assert_eq!(find(&format!("remove {fours} now")), Some(fours.as_str()));
+        // a card then its expiry month is the card
+        let discover = with_luhn("6011000990139424");
+        let with_month = format!(
+            "{} {} {} {} 04/27",
+            &discover[..4],
+            &discover[4..8],
+            &discover[8..12],
+            &discover[12..]
+        );
+        assert_eq!(find(&with_month), Some(&with_month[..19]));
         let diners = with_luhn("30569309025904");
         let spaced = format!("{} {} {}", &diners[..4], &diners[4..10], &diners[10..]);
         assert_eq!(find(&spaced), Some(spaced.as_str()));

@@ -85,6 +85,7 @@ const PHONE_WORDS: Words = &[
     (b"text us", false),
     (b"sms", true),
     (b"dial", false),
+    (b"ring", true),
     (b"landline", false),
     (b"hotline", false),
     (b"helpline", false),
@@ -177,6 +178,10 @@ const ID_WORDS: &[&[u8]] = &[
     b"postcode",
     b"code",
     b"pin",
+    b"imei",
+    b"imsi",
+    b"iccid",
+    b"meid",
 ];
 
 /// Whether the word right before `start` (over `:`, `#`, `.`, spaces and

@@ -43,7 +43,9 @@
 //!   `020 7946 0958`, `0412 345 678`, `030 12345678`, `(0161) 4960066`,
 //!   `080-9141-7776`, `06 12 34 56 78`, `06.12.34.56.78`,
 //!   `8 (066) 907-43-91`, `02124/15868344`, `(21)/936-3147`;
-//! - bare runs of 7–12 digits: `4155550132`, `15191417776`, `08124158683`.
+//! - bare runs of 7–12 digits: `4155550132`, `15191417776`, `08124158683`;
+//!   of 13–15 digits when they are a calling code and an NSN by the plan
+//!   (an MSISDN: `4934740778407`).
 //!
 //! Deliberately not matched: a bare digit run or a non-NANP national form
 //! without a phone word (order numbers, IDs and timestamps look the same);
@@ -610,7 +612,10 @@ fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
     let mut context = None;
     longest(bytes, start, &g, |groups, n| {
         let shape = if groups == 1 && g.paren.is_none() {
+            // 13–15 digits: a code and an NSN written without `+` (MSISDN)
             (7..=12).contains(&n)
+                || (13..=15).contains(&n)
+                    && international_ok(g.digits.get(..n).unwrap_or(&[]), None, Plan::Strict)
         } else {
             groups >= 2 && (7..=13).contains(&n)
         };
@@ -757,6 +762,8 @@ mod tests {
             "1660-01-05184",
             "4155550132",
             "15191417776",
+            "4934740778407",
+            "(0118)4960119",
         ] {
             for ctx in ["Phone: ", "call me on ", "my mobile is ", "WhatsApp "] {
                 assert_eq!(find(&format!("{ctx}{ok}.")), Some(ok), "{ctx}{ok}");
