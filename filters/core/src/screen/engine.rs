@@ -267,6 +267,13 @@ impl Screener {
         pii.max(phrases).max(regex)
     }
 
+    /// How much text already released a stream should scan again in front
+    /// of what it holds: the window in which context words count
+    /// ([`PiiScanner::context_window`]).
+    pub fn look_behind(&self) -> usize {
+        self.pii.as_ref().map_or(0, PiiScanner::context_window)
+    }
+
     /// Appends the findings in `text` for `dir`, by start, without overlaps
     /// (on overlap the stronger action, then the longer match, wins).
     pub fn find(&self, text: &str, dir: Direction, out: &mut Vec<Finding>) {

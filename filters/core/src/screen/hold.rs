@@ -27,7 +27,8 @@ pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
     }
     let mut start = run_start(bytes, end, floor);
     if must_be_group && !is_group(&bytes[start..end]) {
-        return None;
+        // a group glued to punctuation or text before it: `info:+45 `
+        start = group_suffix_start(bytes, start, end)?;
     }
     // Extend over earlier groups separated by one space: "4111 1111 1111 1".
     loop {
@@ -37,6 +38,10 @@ pub fn trailing_entity(text: &str, max_len: usize) -> Option<usize> {
         let prev_end = start - 1;
         let prev_start = run_start(bytes, prev_end, floor);
         if !is_group(&bytes[prev_start..prev_end]) {
+            // `info:+45 2630`, `**+43 7358`, `、+33 2 33`: the number's head
+            if let Some(s) = group_suffix_start(bytes, prev_start, prev_end) {
+                start = s;
+            }
             break;
         }
         start = prev_start;
@@ -77,6 +82,23 @@ fn is_group(group: &[u8]) -> bool {
     !group.is_empty() && group.len() <= 6 && shape_ok && (digits || group.len() <= 4)
 }
 
+/// Where the group-shaped end of the run `start..end` begins (`+45` in
+/// `info:+45`), when it is a group with a digit or `+` (not the `.` of
+/// `there.`).
+fn group_suffix_start(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let mut s = end;
+    while s > start && bytes.get(s - 1).is_some_and(|&b| is_group_byte(b)) {
+        s -= 1;
+    }
+    let suffix = bytes.get(s..end)?;
+    let numeric = suffix.iter().any(|&b| b.is_ascii_digit() || b == b'+');
+    (numeric && is_group(suffix)).then_some(s)
+}
+
+fn is_group_byte(b: u8) -> bool {
+    b.is_ascii_digit() || b.is_ascii_uppercase() || b"+()-.".contains(&b)
+}
+
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -103,6 +125,13 @@ mod tests {
         assert_eq!(trailing_entity("we Are", 64), Some(3));
         assert_eq!(trailing_entity("", 64), None);
         assert_eq!(trailing_entity("ééééé", 3), Some(6));
+        // a number's head glued to what comes before it
+        assert_eq!(trailing_entity("info:+45 ", 64), Some(5));
+        assert_eq!(trailing_entity("info:+45 2630", 64), Some(5));
+        assert_eq!(trailing_entity("Cell: **+43 7358", 64), Some(8));
+        assert_eq!(trailing_entity("は、+33 2 33", 64), Some(6));
+        assert_eq!(trailing_entity("there. ", 64), None);
+        assert_eq!(trailing_entity("say: hello ", 64), None);
     }
 
     #[test]

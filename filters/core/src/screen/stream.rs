@@ -29,6 +29,7 @@
 use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
 use super::pii::{open_pem_block, pem_key_body, MAX_PEM_LEN};
 use super::redact::RestoreMap;
+use super::span::Span;
 use crate::reply::LocalReply;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
@@ -65,6 +66,11 @@ pub struct StreamScreener {
     fail_closed: bool,
     buf: Vec<u8>,
     held: Vec<(FieldKey, String)>,
+    /// Per field, the end of its text already released (at most the
+    /// screener's look-behind): scanned again in front of what comes next,
+    /// so a phone or card word released earlier still counts and numbers
+    /// see the same boundaries as in a whole text.
+    behind: Vec<(FieldKey, String)>,
     /// Fields inside a private-key block longer than [`MAX_PEM_LEN`]: its
     /// head went out redacted, the rest of its key body is dropped as it
     /// arrives, through its footer.
@@ -95,6 +101,7 @@ impl StreamScreener {
             fail_closed,
             buf: Vec::new(),
             held: Vec::new(),
+            behind: Vec::new(),
             in_long_key: Vec::new(),
             holding_key: Vec::new(),
             template: None,
@@ -365,9 +372,7 @@ impl StreamScreener {
             self.in_long_key.swap_remove(i);
             pending = tail;
         }
-        let mut findings = Vec::new();
-        self.screener
-            .find(&pending, Direction::Response, &mut findings);
+        let findings = self.find_after_released(key, &pending);
         let blocks = findings
             .iter()
             .find(|f| self.screener.outcome(f, Direction::Response) == Some(Outcome::Blocked));
@@ -393,6 +398,7 @@ impl StreamScreener {
             cut -= 1;
         }
         let mut rest = pending.split_off(cut);
+        self.remember_released(key, &pending);
         if long_key.is_none() && !rest.is_empty() {
             if rest.starts_with("-----BEGIN ") && open_pem_block(&rest) == Some(0) {
                 self.holding_key.push(key);
@@ -420,6 +426,59 @@ impl StreamScreener {
             text.push_str(&self.step(key, &rest, last)?);
         }
         Some(text)
+    }
+
+    /// The findings in `pending`, scanned after the field's released tail;
+    /// matches that start in that tail went out (or not) with it.
+    fn find_after_released(&self, key: FieldKey, pending: &str) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let behind = self
+            .behind
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("", |(_, t)| t.as_str());
+        if behind.is_empty() {
+            self.screener
+                .find(pending, Direction::Response, &mut findings);
+            return findings;
+        }
+        let joined = format!("{behind}{pending}");
+        let offset = behind.len();
+        let mut all = Vec::new();
+        self.screener.find(&joined, Direction::Response, &mut all);
+        findings.extend(
+            all.into_iter()
+                .filter(|f| f.span.start >= offset)
+                .map(|f| Finding {
+                    span: Span::new(f.span.start - offset, f.span.end - offset),
+                    ..f
+                }),
+        );
+        findings
+    }
+
+    /// Keeps the last [`Screener::look_behind`] bytes of what the field
+    /// has released, as written (before redaction).
+    fn remember_released(&mut self, key: FieldKey, released: &str) {
+        let keep = self.screener.look_behind();
+        if keep == 0 || released.is_empty() {
+            return;
+        }
+        let i = match self.behind.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                self.behind.push((key, String::new()));
+                self.behind.len() - 1
+            }
+        };
+        if let Some((_, tail)) = self.behind.get_mut(i) {
+            tail.push_str(released);
+            let mut from = tail.len().saturating_sub(keep);
+            while !tail.is_char_boundary(from) {
+                from += 1;
+            }
+            tail.drain(..from);
+        }
     }
 
     /// How much of `pending` can go now: up to the earliest point where a
@@ -840,6 +899,28 @@ mod tests {
         assert!(!raw.contains("john") && !raw.contains("exa") && !raw.contains("4111"));
         assert!(raw.ends_with("data: [DONE]\n\n"));
         assert_eq!(s.tally.counts.len(), 2);
+    }
+
+    /// A phone or card word released in an earlier event still makes the
+    /// number after it a match, as in the whole text.
+    #[test]
+    fn context_words_released_earlier_still_count() {
+        let screener =
+            screener(r#"{"detectors":{"phone":{"action":"redact"},"card":{"action":"redact"}}}"#);
+        let mut s = StreamScreener::new(screener.clone(), None, true);
+        let (text, raw) = run(&mut s, &["Please call me on ", "020 7946 0958 to", "day."]);
+        assert_eq!(text, "Please call me on [PHONE] today.");
+        assert!(!raw.contains("7946"));
+        let mut s = StreamScreener::new(screener.clone(), None, true);
+        let (text, _) = run(
+            &mut s,
+            &["My Maestro card: ", "5018 1234 5673", " please", "."],
+        );
+        assert_eq!(text, "My Maestro card: [CARD] please.");
+        // the boundary before a number is the one in the whole text
+        let mut s = StreamScreener::new(screener, None, true);
+        let (text, _) = run(&mut s, &["ref ORD-", "555-234-5678", "."]);
+        assert_eq!(text, "ref ORD-555-234-5678.");
     }
 
     #[test]

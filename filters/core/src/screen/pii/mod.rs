@@ -19,10 +19,16 @@
 //! numbering rules for phones and SSNs) and its module documents exactly
 //! what it matches and what it deliberately does not. The choices that
 //! trade recall for precision:
-//! - a bare 10-digit run (`5552345678`) is not a phone number: write it with
-//!   separators or a leading `+1`;
-//! - NANP numbers follow the numbering plan: area code and exchange start
-//!   with 2–9, so the placeholder `555-123-4567` is not matched;
+//! - a bare digit run (`5552345678`) or a national number of a country
+//!   other than NANP (`020 7946 0958`) is a phone number only after a phone
+//!   word (`phone`, `call`, `mobile`, …), a 12-digit Maestro number only
+//!   after a card word (`card`, `debit`, `maestro`, …): the context rule of
+//!   `context.rs`;
+//! - `+` numbers need a country calling code and an NSN length from
+//!   libphonenumber's metadata (`phone_plan.rs`);
+//! - NANP national numbers follow the numbering plan: area code and
+//!   exchange start with 2–9, so the placeholder `555-123-4567` is not
+//!   matched;
 //! - a bare 9-digit run is an SSN only after the word `SSN` or
 //!   `social security` (within 32 bytes);
 //! - IBANs are matched in upper case only, compact or in groups of four;
@@ -58,6 +64,7 @@
 
 mod card;
 mod classes;
+mod context;
 mod email;
 mod fold;
 mod iban;
@@ -65,6 +72,7 @@ mod ip;
 mod ip_class;
 mod pem;
 mod phone;
+mod phone_plan;
 mod secret;
 mod ssn;
 
@@ -263,6 +271,20 @@ impl PiiScanner {
             .unwrap_or(0)
     }
 
+    /// How many bytes before a value can decide whether it is one: the
+    /// window in which a phone or card word must start for the shapes that
+    /// need one (a national phone number, a bare digit run, a 12-digit
+    /// Maestro number). A streaming screener that releases text early should
+    /// scan this much already-released text in front of what it holds, or
+    /// those shapes go unmatched in streams. 0 when neither is enabled.
+    pub fn context_window(&self) -> usize {
+        if self.is_on(PiiKind::Phone) || self.is_on(PiiKind::Card) {
+            context::WINDOW
+        } else {
+            0
+        }
+    }
+
     /// Appends every match in `text`, sorted by start and non-overlapping;
     /// where two overlap, the longer (then the more specific) is kept, so a
     /// card number is not also reported as a phone number.
@@ -370,8 +392,16 @@ impl PiiScanner {
         if self.is_on(PiiKind::Ssn) && ((len == 3 && dash_or_space) || len == 9) {
             found.offer(PiiKind::Ssn, ssn::match_at(bytes, start));
         }
-        if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (13..=19).contains(&len)) {
+        if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (12..=19).contains(&len)) {
             found.offer(PiiKind::Card, card::match_at(bytes, start));
+        }
+        // other phones, when nothing else starts here and the shape fits:
+        // more digits follow (`020 7946…`, `8 (066)…`), or a long run
+        if found.best.is_none()
+            && self.is_on(PiiKind::Phone)
+            && phone::other_shape(bytes, start, digits_end)
+        {
+            found.offer(PiiKind::Phone, phone::match_other(bytes, start));
         }
         found.best
     }
@@ -612,6 +642,54 @@ mod tests {
             .collect();
         assert!(PiiScanner::new(&without_secret).max_match_len() <= 256);
         assert_eq!(PiiScanner::new(&PiiKind::ALL).max_match_len(), MAX_JWT_LEN);
+    }
+
+    #[test]
+    fn context_window_follows_enabled_kinds() {
+        assert_eq!(PiiScanner::new(&[PiiKind::Email]).context_window(), 0);
+        assert_eq!(
+            PiiScanner::new(&[PiiKind::Phone]).context_window(),
+            context::WINDOW
+        );
+        assert_eq!(
+            PiiScanner::new(&[PiiKind::Card]).context_window(),
+            context::WINDOW
+        );
+        // the window is what decides: a phone word just inside it counts
+        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 4));
+        assert_eq!(scan_all(&text), vec![(PiiKind::Phone, "020 7946 0958")]);
+        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 3));
+        assert_eq!(scan_all(&text), vec![]);
+    }
+
+    /// The scanner's dispatch reaches every phone shape, whatever follows.
+    #[test]
+    fn dispatch_reaches_other_phones() {
+        for (text, value) in [
+            ("call me on 4155550132 today", "4155550132"),
+            ("call me on 4155550132", "4155550132"),
+            ("Tel: 020 7946 0958 (office)", "020 7946 0958"),
+            ("mobile 06.12.34.56.78 ok", "06.12.34.56.78"),
+            ("phone 8 (066) 907-43-91", "8 (066) 907-43-91"),
+            ("fax (0161) 4960066, thanks", "(0161) 4960066"),
+            ("whatsapp 02124/15868344", "02124/15868344"),
+            ("ring 00420 702 914 177", "00420 702 914 177"),
+            ("x +44 20 7946 0958 y", "+44 20 7946 0958"),
+            ("my phone number is (02823) 56509, text me", "(02823) 56509"),
+            ("(ab, +44(0)28 9018 0972). Please", "+44(0)28 9018 0972"),
+            ("| x | +44(0)118 4960376 | y |", "+44(0)118 4960376"),
+        ] {
+            assert_eq!(scan_all(text), vec![(PiiKind::Phone, value)], "{text}");
+        }
+        for text in [
+            "2024-05-01T10:00:00Z took 279.0ms",
+            "version 1.2.3 of 10.0.19045.1234",
+        ] {
+            assert!(
+                scan_all(text).iter().all(|(k, _)| *k != PiiKind::Phone),
+                "{text}"
+            );
+        }
     }
 
     #[test]
