@@ -101,7 +101,7 @@ def run(binary, target, seconds):
     regressions = FUZZ / "regressions" / target
     dirs = [str(corpus)] + ([str(regressions)] if regressions.is_dir() else [])
     proc = subprocess.run(
-        [str(binary), f"-max_total_time={seconds}", "-print_final_stats=1", "-timeout=10",
+        [str(binary), f"-max_total_time={seconds}", "-print_final_stats=1", "-timeout=30",
          "-rss_limit_mb=2048", "-max_len=65536", f"-artifact_prefix={artifacts}/", *dirs],
         env={**os.environ, "FUZZ_TARGET": target}, capture_output=True, text=True)
     log = proc.stdout + proc.stderr
