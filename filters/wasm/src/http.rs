@@ -244,7 +244,10 @@ impl PolicyHttp {
         let Some(screener) = plan.rule.screening.clone() else {
             return;
         };
-        // Embeddings answers are vectors (floats or base64 floats): no text to screen.
+        // Embeddings answers are not screened: `data[].embedding` is a float
+        // array or (`encoding_format: base64`) base64 of float32s, and the
+        // rest (`object`, `index`, `model`, `usage`) is the server's own, not
+        // model output. No text a detector reads can be in them.
         if end_of_stream
             || plan.endpoint == Some(Endpoint::Embeddings)
             || plan.screener(Direction::Response).is_none()
