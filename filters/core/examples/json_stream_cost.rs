@@ -7,8 +7,14 @@ use llm_policy_core::screen::json_stream::JsonStreamScreener;
 use std::time::Instant;
 
 fn main() {
-    let policy = Policy::parse(include_bytes!("../../../policies/default.json")).expect("policy");
-    let screener = policy.default_rule.screening.clone().expect("screening");
+    let Ok(policy) = Policy::embedded_default() else {
+        eprintln!("the embedded default policy does not parse");
+        std::process::exit(1);
+    };
+    let Some(screener) = policy.default_rule.screening.clone() else {
+        eprintln!("the embedded default policy has no screening");
+        std::process::exit(1);
+    };
     let prose =
         "The committee reviewed the quarterly figures and agreed to revisit the plan next week. ";
     let mut text = prose.repeat((4 << 20) / prose.len());
@@ -20,7 +26,10 @@ fn main() {
     let mb = body.len() as f64 / 1e6;
     for round in 0..3 {
         let t = Instant::now();
-        let whole = screen_response_bytes(&screener, body.as_bytes(), None).expect("screened");
+        let Ok(whole) = screen_response_bytes(&screener, body.as_bytes(), None) else {
+            eprintln!("the body did not screen");
+            std::process::exit(1);
+        };
         let whole_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
         let mut s = JsonStreamScreener::new(screener.clone(), None, true);
