@@ -16,7 +16,7 @@ WASM   := dist/llm-policy.wasm
 POLICY ?=
 VLLM_URL ?=
 
-.PHONY: run test test-envoy-oldest bench build tools fmt-check clippy core-test core-test-wasm e2e validate clean
+.PHONY: run test test-envoy-oldest bench fuzz soak build tools fmt-check clippy core-test core-test-wasm e2e validate clean
 
 ## run: build, start three mock vLLM pods and Envoy with the filter (POLICY=file, VLLM_URL=url)
 run: build
@@ -29,6 +29,14 @@ test: tools fmt-check clippy core-test core-test-wasm build e2e
 bench: build
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(VENV)/bin/python tests/bench/bench.py
+
+## soak: 30 minutes of mixed load with live reloads and forged headers (SOAK_SECONDS), one table; not part of test
+soak: build
+	$(VENV)/bin/python tests/soak/soak.py
+
+## fuzz: every parser and state machine that sees client or upstream bytes under libFuzzer (FUZZ_SECONDS each, default 60)
+fuzz:
+	python3 fuzz/run.py --seconds $${FUZZ_SECONDS:-60}
 
 ## build: the filter at dist/llm-policy.wasm (+ .sha256), the empty filter, the CLI
 build: $(VENV)/.done
@@ -63,8 +71,10 @@ clippy:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --target wasm32-wasip1 -p llm-policy-wasm -p llm-policy-empty -- -D warnings
 
+## core-test: core and adapter tests; the screening corpus prints its precision and recall tables
 core-test:
-	cargo test -p llm-policy-core
+	cargo test -p llm-policy-core -- --skip on_prompts_and_streams --skip prose_false_alarms
+	cargo test -p llm-policy-core --test screening_corpus -- --nocapture
 	cargo test -p llm-policy-wasm
 
 ## core-test-wasm: the same core tests compiled to wasm32, run under Node by wasm-bindgen-test

@@ -88,13 +88,17 @@ def test_state_is_shared_by_all_workers(make_envoy, failing_stable):
 
 
 def test_per_cluster_breakers_are_shared_by_workers_and_kept_apart(make_envoy, failing_stable):
-    proxy = make_envoy(breaker_policy(per="cluster"), concurrency=2)
+    policy = breaker_policy(per="cluster")
+    # Only a trusted caller may choose the fallback pool itself.
+    policy["routes"][0]["trust"] = {"header": {"name": "x-qa", "value": "qa-token-0123456789"}}
+    proxy = make_envoy(policy, concurrency=2)
     for _ in range(3):
         assert request(proxy.url, "POST", CHAT, chat("x")).status == 503
     for _ in range(6):
         assert request(proxy.url, "POST", CHAT, chat("x")).header("x-llm-circuit") == "open"
     assert proxy.metric("llm_policy_circuit_state", target="vllm-stable") == 1
-    other = request(proxy.url, "POST", CHAT, chat("x"), {"x-llm-fallback": "true"})
+    other = request(proxy.url, "POST", CHAT, chat("x"),
+                    {"x-llm-fallback": "true", "x-qa": "qa-token-0123456789"})
     assert other.status == 200 and other.header("x-served-by") == "fallback", "its own breaker"
 
 

@@ -89,3 +89,15 @@ def test_trusted_callers_keep_their_grant_but_the_token_stops_here(make_envoy, p
     seen = last_headers(pods["fallback"])
     assert "x-llm-qa-token" not in seen
     assert seen.get("x-model-pool") == "large"
+
+
+def test_the_embedded_default_policy_owns_the_mesh_routing_headers(envoy, pods):
+    """No breaker and a canary in the default policy: a forged fallback header
+    still never picks the fallback pool, and a forged x-canary never the canary."""
+    for i in range(100):
+        r = request(envoy.url, "POST", "/v1/chat/completions", body=chat_body(),
+                    headers={"x-user-id": f"default-{i}", "x-llm-fallback": "true",
+                             "x-canary": "true"})
+        assert r.status == 200
+        track = "canary" if "track=canary" in r.header("x-llm-policy") else "stable"
+        assert r.header("x-served-by") == track, (i, r.header("x-served-by"))

@@ -98,6 +98,35 @@ def embedding_for(text):
     return [round(int.from_bytes(digest[i:i + 2], "big") / 32767.5 - 1, 6) for i in range(0, 16, 2)]
 
 
+def embedding_of_size(text, dimensions):
+    """`dimensions` floats for `text`: the 8 of `embedding_for`, then more from md5 of `text` and a counter."""
+    vector = embedding_for(text)
+    block = 1
+    while len(vector) < dimensions:
+        vector += embedding_for(f"{text}\x00{block}")
+        block += 1
+    return vector[:dimensions]
+
+
+PAD_PROSE = "The committee reviewed the quarterly figures and agreed to revisit the plan next week. "
+
+
+def padded(text, pad):
+    """`pad` characters of plain prose, then `text` (a large output with something near its end)."""
+    if not isinstance(pad, int) or isinstance(pad, bool) or pad <= 0:
+        return text
+    return (PAD_PROSE * (pad // len(PAD_PROSE) + 1))[:pad] + text
+
+
+BODY_PIECE = 64 * 1024
+
+
+def piece_delay(req):
+    """The request's `mock_body_piece_delay_ms` (a non-streamed body sent slowly), else 0."""
+    delay = req.get("mock_body_piece_delay_ms")
+    return delay if isinstance(delay, int) and not isinstance(delay, bool) and 0 < delay <= 10000 else 0
+
+
 def encode_vector(vector, encoding_format):
     """A float list, or base64 of little-endian float32 when encoding_format is "base64"."""
     if encoding_format == "base64":
@@ -430,8 +459,9 @@ class Handler(BaseHTTPRequestHandler):
         self.rfile.close()
         self.connection.close()
 
-    def _send_body(self, status, body, content_type=None, headers=()):
-        """Send a complete response with Content-Length so the connection can be reused."""
+    def _send_body(self, status, body, content_type=None, headers=(), piece_delay_ms=0):
+        """Send a complete response with Content-Length so the connection can be reused.
+        `piece_delay_ms`: write the body in 64 KiB pieces, flushed, with this pause between."""
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
@@ -439,10 +469,17 @@ class Handler(BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        if piece_delay_ms <= 0:
+            self.wfile.write(body)
+            return
+        for at in range(0, len(body), BODY_PIECE):
+            if at:
+                self.state.sleep_ms(piece_delay_ms)
+            self.wfile.write(body[at:at + BODY_PIECE])
+            self.wfile.flush()
 
-    def _send_json(self, status, obj, headers=()):
-        self._send_body(status, json.dumps(obj).encode(), "application/json", headers)
+    def _send_json(self, status, obj, headers=(), piece_delay_ms=0):
+        self._send_body(status, json.dumps(obj).encode(), "application/json", headers, piece_delay_ms)
 
     def _send_error(self, err):
         self._send_json(err.status, err.body, [("Connection", "close")] if err.close else ())
@@ -474,8 +511,9 @@ class Handler(BaseHTTPRequestHandler):
         """The request's `mock_reply` field if set (an output that is not the prompt), else echo or a fixed sentence."""
         forced = req.get("mock_reply")
         if isinstance(forced, str):
-            return forced
-        return echo_text if self.state.echo else f"This is a mock completion from {self.state.name}."
+            return padded(forced, req.get("mock_pad"))
+        text = echo_text if self.state.echo else f"This is a mock completion from {self.state.name}."
+        return padded(text, req.get("mock_pad"))
 
     def _complete(self, req, shape, text, prompt_tokens):
         """Answer with `text` in `shape`, streamed when the request asks for it."""
@@ -486,7 +524,8 @@ class Handler(BaseHTTPRequestHandler):
                 "model": self.state.model}
         if req.get("stream"):
             return self._stream(req, shape, text, usage, head)
-        self._send_json(200, {**head, "object": shape.object, "choices": [shape.choice(text)], "usage": usage})
+        self._send_json(200, {**head, "object": shape.object, "choices": [shape.choice(text)], "usage": usage},
+                        piece_delay_ms=piece_delay(req))
         self.state.record_success()
 
     def _stream(self, req, shape, text, usage, head):
@@ -532,12 +571,15 @@ class Handler(BaseHTTPRequestHandler):
         req = self._json_body()
         texts = input_texts(required(req, "input"), "input")
         fmt = req.get("encoding_format")
-        data = [{"object": "embedding", "index": i, "embedding": encode_vector(embedding_for(t), fmt)}
+        dims = req.get("dimensions")
+        dims = dims if isinstance(dims, int) and not isinstance(dims, bool) and 0 < dims <= 65536 else 8
+        data = [{"object": "embedding", "index": i, "embedding": encode_vector(embedding_of_size(t, dims), fmt)}
                 for i, t in enumerate(texts)]
         tokens = max(1, sum(map(word_count, texts)))
         self._send_json(200, {"id": "embd-" + secrets.token_hex(12), "object": "list", "created": int(time.time()),
                               "model": self.state.model, "data": data,
-                              "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+                              "usage": {"prompt_tokens": tokens, "total_tokens": tokens}},
+                        piece_delay_ms=piece_delay(req))
         self.state.record_success()
 
     def route_models(self):

@@ -16,6 +16,11 @@ use crate::screen::{Direction, Tally};
 use crate::subject::{self, Subject};
 use std::rc::Rc;
 
+/// The routing headers the usual Istio VirtualService and the Envoy
+/// templates match on: owned by the filter on every rule.
+const DEFAULT_CANARY_HEADER: &str = "x-canary";
+const DEFAULT_FALLBACK_HEADER: &str = "x-llm-fallback";
+
 /// What the filter decided at request-header time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestPlan {
@@ -291,10 +296,12 @@ impl RequestPlan {
     /// will not overwrite: the adapter removes them before the request goes
     /// upstream. Owned: every experiment's arm header and the `set_headers`
     /// names of every arm (not only the chosen one, so a user of one arm
-    /// cannot borrow another arm's routing header), the canary header, the
-    /// breaker's fallback header unless the caller is trusted (the breaker
-    /// writes it itself when it reroutes), and the trust header, which never
-    /// reaches the pod. Sorted, without duplicates.
+    /// cannot borrow another arm's routing header); the canary header and
+    /// the breaker's fallback header unless the caller is trusted, and their
+    /// default names `x-canary` and `x-llm-fallback` even on a rule without
+    /// a canary or a breaker, since the mesh routes on them (the usual
+    /// VirtualService, the Envoy templates); and the trust header, which
+    /// never reaches the pod. Sorted, without duplicates.
     ///
     /// [`request_headers`]: RequestPlan::request_headers
     pub fn headers_to_remove(&self, head: &RequestHead) -> Vec<&str> {
@@ -310,9 +317,12 @@ impl RequestPlan {
         if let Some(canary) = &rule.canary {
             owned.push(&canary.header);
         }
-        let fallback = rule.circuit.as_ref().and_then(|c| c.fallback.as_ref());
-        if let (false, Some(fallback)) = (self.trusted, fallback) {
-            owned.push(&fallback.name);
+        if !self.trusted {
+            owned.push(DEFAULT_CANARY_HEADER);
+            owned.push(DEFAULT_FALLBACK_HEADER);
+            if let Some(fallback) = rule.circuit.as_ref().and_then(|c| c.fallback.as_ref()) {
+                owned.push(&fallback.name);
+            }
         }
         if let Some(trust) = &rule.trust {
             owned.push(&trust.name);
@@ -684,6 +694,17 @@ mod tests {
         assert!(plan(&p, &clean, false, &mut no_random)
             .headers_to_remove(&clean)
             .is_empty());
+        // A rule with neither canary nor breaker still owns the mesh's routing headers.
+        let bare = policy(r#"{"version":1}"#);
+        let routed = head(
+            "GET",
+            "/v1/models",
+            &[("x-canary", "true"), ("x-llm-fallback", "true")],
+        );
+        assert_eq!(
+            plan(&bare, &routed, false, &mut no_random).headers_to_remove(&routed),
+            vec!["x-canary", "x-llm-fallback"]
+        );
     }
 
     #[test]

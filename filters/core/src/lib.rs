@@ -5,6 +5,8 @@ pub mod ab;
 pub mod breaker;
 pub mod canary;
 pub mod flow;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod json_splice;
 pub mod json_strict;
 pub mod metrics;

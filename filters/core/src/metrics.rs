@@ -19,6 +19,7 @@ pub const TAG_NAMES: &[&str] = &[
     "track",
     "direction",
     "detector",
+    "vm",
 ];
 
 /// `llm_policy_requests_total` with `rule=chat` → `rule=.=chat;.;llm_policy_requests_total`.

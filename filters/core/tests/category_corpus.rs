@@ -8,10 +8,14 @@
 //! for a negative. Scoring is per text and category: a category found and
 //! expected is a true positive, found and not expected a false positive,
 //! expected and not found a false negative.
+//!
+//! The three attack families are scored here as their group
+//! `prompt_injection` (found when any family is found); each family is
+//! scored on its own in `attack_corpus.rs`.
 
 #![allow(clippy::panic)]
 
-use llm_policy_core::screen::categories::BUILTIN;
+use llm_policy_core::screen::categories::{group, BUILTIN};
 use llm_policy_core::screen::phrases::PhraseMatcher;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -23,17 +27,41 @@ const CORPUS: &str = include_str!("../../../tests/corpus/categories.jsonl");
 const MIN_POSITIVES: usize = 30;
 const MIN_NEGATIVES: usize = 150;
 
-/// One corpus line: its text and the indexes in [`BUILTIN`] of the
+const GROUP: &str = "prompt_injection";
+
+/// The scored names: the built-in categories outside the group, then the group.
+fn names() -> Vec<&'static str> {
+    let members = group(GROUP).unwrap_or(&[]);
+    let mut names: Vec<&str> = BUILTIN
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !members.contains(n))
+        .collect();
+    names.push(GROUP);
+    names
+}
+
+/// The scored slot of the built-in category at `index`.
+fn slot(index: usize) -> usize {
+    let name = BUILTIN[index].0;
+    let names = names();
+    let members = group(GROUP).unwrap_or(&[]);
+    let name = if members.contains(&name) { GROUP } else { name };
+    names.iter().position(|n| *n == name).unwrap_or(0)
+}
+
+/// One corpus line: its text and the slots (in [`names`]) of the
 /// categories expected in it.
 fn parse_line(index: usize, line: &str) -> (String, Vec<usize>) {
     let (text, expect) = common::text_and_expect(index, line);
+    let names = names();
     let expect = expect
         .iter()
         .map(|name| {
             let name = name.as_str().unwrap_or_default();
-            BUILTIN
+            names
                 .iter()
-                .position(|(builtin, _)| *builtin == name)
+                .position(|n| *n == name)
                 .unwrap_or_else(|| panic!("line {index}: unknown category {name:?}"))
         })
         .collect();
@@ -53,11 +81,14 @@ fn builtin_matcher() -> PhraseMatcher {
     PhraseMatcher::new(&lists).unwrap_or_else(|e| panic!("built-in categories: {e}"))
 }
 
-/// The categories found in `text`, as indexes in [`BUILTIN`].
+/// The categories found in `text`, as slots in [`names`].
 fn categories_in(matcher: &PhraseMatcher, text: &str) -> Vec<usize> {
     let mut found = Vec::new();
     matcher.scan(text, &mut found);
-    let mut categories: Vec<usize> = found.iter().map(|(group, _)| usize::from(*group)).collect();
+    let mut categories: Vec<usize> = found
+        .iter()
+        .map(|(group, _)| slot(usize::from(*group)))
+        .collect();
     categories.sort_unstable();
     categories.dedup();
     categories
@@ -66,8 +97,9 @@ fn categories_in(matcher: &PhraseMatcher, text: &str) -> Vec<usize> {
 #[test]
 fn builtin_categories_meet_precision_and_recall_on_the_corpus() {
     let matcher = builtin_matcher();
-    let mut scores = vec![Score::default(); BUILTIN.len()];
-    let mut positives = vec![0; BUILTIN.len()];
+    let names = names();
+    let mut scores = vec![Score::default(); names.len()];
+    let mut positives = vec![0; names.len()];
     let mut negatives = 0;
     let mut mistakes = Vec::new();
     for (index, line) in CORPUS
@@ -89,7 +121,7 @@ fn builtin_categories_meet_precision_and_recall_on_the_corpus() {
             }
             if expected != was_found {
                 let what = if expected { "missed" } else { "false alarm" };
-                mistakes.push(format!("{what} {}: {text:?}", BUILTIN[category].0));
+                mistakes.push(format!("{what} {}: {text:?}", names[category]));
             }
         }
     }
@@ -97,7 +129,7 @@ fn builtin_categories_meet_precision_and_recall_on_the_corpus() {
         "{:<18} {:>4} {:>4} {:>4} {:>9} {:>7}",
         "category", "tp", "fp", "fn", "precision", "recall"
     );
-    for ((name, _), score) in BUILTIN.iter().zip(&scores) {
+    for (name, score) in names.iter().zip(&scores) {
         println!(
             "{name:<18} {:>4} {:>4} {:>4} {:>9.3} {:>7.3}",
             score.tp,
@@ -111,7 +143,7 @@ fn builtin_categories_meet_precision_and_recall_on_the_corpus() {
     for mistake in &mistakes {
         println!("{mistake}");
     }
-    for ((name, _), (score, positives)) in BUILTIN.iter().zip(scores.iter().zip(&positives)) {
+    for (name, (score, positives)) in names.iter().zip(scores.iter().zip(&positives)) {
         assert!(
             *positives >= MIN_POSITIVES,
             "{name}: only {positives} positives"

@@ -8,11 +8,12 @@ use crate::screening::{count_findings, flag_header_value, ResponseScreen};
 use crate::shared;
 use llm_policy_core::breaker::{self, Admission, Outcome};
 use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
-use llm_policy_core::openai::{is_compressed, BodyProblem};
+use llm_policy_core::openai::{is_compressed, BodyProblem, Endpoint};
 use llm_policy_core::policy::{BreakerKey, CircuitConfig, FailureMode, Policy};
 use llm_policy_core::reply::LocalReply;
 use llm_policy_core::request::RequestHead;
 use llm_policy_core::screen::body::screen_response_bytes;
+use llm_policy_core::screen::json_stream::JsonStreamScreener;
 use llm_policy_core::screen::redact::RestoreMap;
 use llm_policy_core::screen::stream::StreamScreener;
 use llm_policy_core::screen::{Direction, Tally};
@@ -243,7 +244,12 @@ impl PolicyHttp {
         let Some(screener) = plan.rule.screening.clone() else {
             return;
         };
+        // Embeddings answers are not screened: `data[].embedding` is a float
+        // array or (`encoding_format: base64`) base64 of float32s, and the
+        // rest (`object`, `index`, `model`, `usage`) is the server's own, not
+        // model output. No text a detector reads can be in them.
         if end_of_stream
+            || plan.endpoint == Some(Endpoint::Embeddings)
             || plan.screener(Direction::Response).is_none()
             || !matches!(self.status, Some(200..=299))
         {
@@ -302,8 +308,11 @@ impl PolicyHttp {
         match self.response_screen.as_mut()? {
             ResponseScreen::Json { limit } => {
                 if body_size > *limit {
-                    self.count_unscreenable("too_large", closed);
-                    return Some(self.refuse_response(body_size, end_of_stream, closed));
+                    // Too large to hold: screened as it passes from here on.
+                    let screener = self.plan.as_ref()?.rule.screening.clone()?;
+                    let stream = JsonStreamScreener::new(screener, self.restore.clone(), closed);
+                    self.response_screen = Some(ResponseScreen::JsonStream(Box::new(stream)));
+                    return self.screen_response_body(body_size, end_of_stream);
                 }
                 if !end_of_stream {
                     return Some(Action::Pause);
@@ -347,6 +356,26 @@ impl PolicyHttp {
                 self.feed_usage(&chunk, end_of_stream);
                 if unscreenable > 0 {
                     self.count_unscreenable("bad_event", closed);
+                }
+                self.record_screening(Direction::Response, tally);
+                Some(Action::Continue)
+            }
+            ResponseScreen::JsonStream(_) => {
+                let chunk = self
+                    .get_http_response_body(0, body_size)
+                    .unwrap_or_default();
+                let Some(ResponseScreen::JsonStream(stream)) = self.response_screen.as_mut() else {
+                    return None;
+                };
+                let out = stream.feed(&chunk, end_of_stream);
+                let problem = stream.problem.take();
+                let tally = stream.take_tally();
+                if out != chunk {
+                    self.set_http_response_body(0, body_size, &out);
+                }
+                self.feed_usage(&chunk, end_of_stream);
+                if let Some(problem) = problem {
+                    self.count_unscreenable(problem.label(), closed);
                 }
                 self.record_screening(Direction::Response, tally);
                 Some(Action::Continue)
@@ -743,6 +772,12 @@ impl HttpContext for PolicyHttp {
     /// body chunk: a JSON body held for screening is finished here.
     fn on_http_response_trailers(&mut self, _num_trailers: usize) -> Action {
         self.response.ended = true;
+        if matches!(self.response_screen, Some(ResponseScreen::JsonStream(_))) {
+            // Chunks already went out: only the end is told (closing what is owed).
+            if let Some(action) = self.screen_response_body(0, true) {
+                return action;
+            }
+        }
         if matches!(self.response_screen, Some(ResponseScreen::Json { .. })) {
             let size = self
                 .get_http_response_body(0, usize::MAX)

@@ -21,6 +21,28 @@ pub struct PolicyRoot {
     hold: Rc<HoldState>,
     /// Unix ms of the last canary tick, when ticks come faster for holding.
     last_canary_tick_ms: u64,
+    /// Unix ms of the last `llm_policy_vm_memory_bytes` report.
+    last_memory_ms: u64,
+}
+
+/// A random label for this VM's memory gauge: each worker runs its own VM.
+fn vm_label() -> &'static str {
+    thread_local! {
+        static LABEL: &'static str = Box::leak(format!("{:08x}", fastrand::u32(..)).into_boxed_str());
+    }
+    LABEL.with(|l| *l)
+}
+
+/// The VM's linear memory in bytes (it never shrinks: the peak stays).
+fn linear_memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) as u64) * 65536
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0
+    }
 }
 
 impl Context for PolicyRoot {}
@@ -114,6 +136,14 @@ impl RootContext for PolicyRoot {
                     hold::HOLD_ENV
                 );
             }
+        }
+        if now_ms.saturating_sub(self.last_memory_ms) >= TICK_MS {
+            self.last_memory_ms = now_ms;
+            self.metrics.gauge(
+                "llm_policy_vm_memory_bytes",
+                &[("vm", vm_label())],
+                linear_memory_bytes(),
+            );
         }
         if self.canary.needs_tick() && now_ms.saturating_sub(self.last_canary_tick_ms) >= TICK_MS {
             self.last_canary_tick_ms = now_ms;

@@ -3,6 +3,7 @@
 
 use crate::metrics::Metrics;
 use llm_policy_core::screen::engine::Outcome;
+use llm_policy_core::screen::json_stream::JsonStreamScreener;
 use llm_policy_core::screen::stream::StreamScreener;
 use llm_policy_core::screen::{Direction, Screener, Tally};
 
@@ -10,6 +11,9 @@ use llm_policy_core::screen::{Direction, Screener, Tally};
 pub enum ResponseScreen {
     /// A JSON body: buffered whole (up to the limit), screened, rewritten.
     Json { limit: usize },
+    /// A JSON body past the limit: screened as it passes, only its output
+    /// strings rewritten.
+    JsonStream(Box<JsonStreamScreener>),
     /// An SSE stream: screened event by event as it passes.
     Stream(Box<StreamScreener>),
     /// The body cannot be screened (compressed, unknown type) and the rule

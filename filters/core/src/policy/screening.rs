@@ -7,7 +7,7 @@
 
 use super::error::PolicyError;
 use super::reader::{join, Obj};
-use crate::screen::pii::PiiKind;
+use crate::screen::pii::{IpClass, IpClasses, PiiKind};
 use serde_json::Value;
 
 pub(super) const FIELDS: &[&str] = &[
@@ -140,6 +140,9 @@ pub struct ScreeningConfig {
     /// Response header listing flagged findings; `None` turns it off.
     pub flag_header: Option<String>,
     pub entries: Vec<ScreenEntry>,
+    /// The classes of IP address the `ip` detector reports
+    /// (`detectors.ip.classes`); [`IpClasses::DEFAULT`] when not set.
+    pub ip_classes: IpClasses,
 }
 
 /// Shortest accepted redaction key, in bytes.
@@ -159,6 +162,7 @@ impl Default for ScreeningConfig {
             block_message: "The request was blocked by the content policy.".into(),
             flag_header: Some("x-llm-screening".into()),
             entries: Vec::new(),
+            ip_classes: IpClasses::DEFAULT,
         }
     }
 }
@@ -239,7 +243,7 @@ pub(super) fn parse_screening(
         };
     }
     if let Some(v) = obj.get("detectors") {
-        parse_detectors(v, &obj.field_path("detectors"), &mut c.entries)?;
+        parse_detectors(v, &obj.field_path("detectors"), &mut c)?;
     }
     if let Some(v) = obj.get("categories") {
         parse_categories(v, &obj.field_path("categories"), &mut c.entries)?;
@@ -337,55 +341,161 @@ fn parse_named(
     Ok(())
 }
 
-fn parse_detectors(
-    v: &Value,
-    path: &str,
-    entries: &mut Vec<ScreenEntry>,
-) -> Result<(), PolicyError> {
-    parse_named(v, path, &[], entries, |name, p, _| {
+/// Fields only the `ip` detector has.
+const IP_FIELDS: &[&str] = &["classes"];
+
+/// The built-in detectors; an `ip` entry also sets (or, without `classes`,
+/// resets to the default) the classes of address reported.
+fn parse_detectors(v: &Value, path: &str, c: &mut ScreeningConfig) -> Result<(), PolicyError> {
+    let mut ip_classes = None;
+    for (name, value) in object_entries(v, path)? {
+        let p = join(path, name);
         let kind = PiiKind::from_name(name).ok_or_else(|| {
             let names: Vec<&str> = PiiKind::ALL.iter().map(|k| k.name()).collect();
             PolicyError::new(
-                p,
+                &p,
                 format!(
                     "unknown detector, expected one of: {} (custom detectors go in screening.custom)",
                     names.join(", ")
                 ),
             )
         })?;
-        Ok(EntrySource::Pii(kind))
-    })
+        let extra = if kind == PiiKind::Ip { IP_FIELDS } else { &[] };
+        let mut fields = ENTRY_FIELDS.to_vec();
+        fields.extend_from_slice(extra);
+        let e = Obj::new(value, &p, &fields)?;
+        if kind == PiiKind::Ip {
+            ip_classes = Some(parse_ip_classes(&e)?);
+        }
+        let entry = ScreenEntry {
+            name: name.clone(),
+            source: EntrySource::Pii(kind),
+            config: parse_entry(&e)?,
+        };
+        upsert(&mut c.entries, entry);
+    }
+    if let Some(classes) = ip_classes {
+        c.ip_classes = classes;
+    }
+    Ok(())
 }
 
+/// `classes`: a non-empty list of [`IpClass`] names; the default when absent.
+fn parse_ip_classes(e: &Obj) -> Result<IpClasses, PolicyError> {
+    let Some(list) = e.opt_array("classes")? else {
+        return Ok(IpClasses::DEFAULT);
+    };
+    let path = e.field_path("classes");
+    if list.is_empty() {
+        return Err(PolicyError::new(
+            path,
+            "must name at least one class (to turn the detector off, set its action to off)",
+        ));
+    }
+    let mut classes = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        let class = v.as_str().and_then(IpClass::from_name).ok_or_else(|| {
+            let names: Vec<&str> = IpClass::ALL.iter().map(|c| c.name()).collect();
+            let found = match v.as_str() {
+                Some(s) => format!("unknown class \"{s}\""),
+                None => format!(
+                    "expected a class name, found {}",
+                    super::reader::type_name(v)
+                ),
+            };
+            PolicyError::new(
+                format!("{path}[{i}]"),
+                format!("{found}, expected one of: {}", names.join(", ")),
+            )
+        })?;
+        classes.push(class);
+    }
+    Ok(IpClasses::of(&classes))
+}
+
+/// Reads `categories`. A group name (`prompt_injection`) configures each of
+/// its member categories; an entry naming a member itself wins, whatever
+/// the order. Phrases given to a group form a category of the group's name
+/// (findings of the built-in phrases carry the member names).
 fn parse_categories(
     v: &Value,
     path: &str,
     entries: &mut Vec<ScreenEntry>,
 ) -> Result<(), PolicyError> {
-    parse_named(v, path, &["phrases"], entries, |name, p, e| {
-        super::check_label(name, p)?;
-        let phrases = string_list(e, "phrases")?;
-        let builtin = crate::screen::categories::builtin(name).is_some();
-        if !builtin && phrases.is_empty() {
-            let names: Vec<&str> = crate::screen::categories::BUILTIN
-                .iter()
-                .map(|(n, _)| *n)
-                .collect();
-            return Err(PolicyError::new(
-                e.field_path("phrases"),
-                format!(
-                    "required for a category that is not built in ({})",
-                    names.join(", ")
-                ),
-            ));
+    let all = object_entries(v, path)?;
+    let mut fields = ENTRY_FIELDS.to_vec();
+    fields.push("phrases");
+    for (name, value) in all {
+        let Some(members) = crate::screen::categories::group(name) else {
+            continue;
+        };
+        let e = Obj::new(value, &join(path, name), &fields)?;
+        let config = parse_entry(&e)?;
+        let phrases = checked_phrases(&e)?;
+        for member in members {
+            upsert(
+                entries,
+                ScreenEntry {
+                    name: (*member).to_string(),
+                    source: EntrySource::Category(Vec::new()),
+                    config: config.clone(),
+                },
+            );
         }
-        for (i, phrase) in phrases.iter().enumerate() {
-            crate::screen::phrases::expand(phrase).map_err(|why| {
-                PolicyError::new(format!("{}[{i}]", e.field_path("phrases")), why)
-            })?;
+        if phrases.is_empty() {
+            entries.retain(|entry| entry.name != *name);
+        } else {
+            upsert(
+                entries,
+                ScreenEntry {
+                    name: name.clone(),
+                    source: EntrySource::Category(phrases),
+                    config,
+                },
+            );
         }
-        Ok(EntrySource::Category(phrases))
-    })
+    }
+    let categories: serde_json::Map<String, Value> = all
+        .iter()
+        .filter(|(name, _)| crate::screen::categories::group(name).is_none())
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    parse_named(
+        &Value::Object(categories),
+        path,
+        &["phrases"],
+        entries,
+        |name, p, e| {
+            super::check_label(name, p)?;
+            let phrases = checked_phrases(e)?;
+            let builtin = crate::screen::categories::builtin(name).is_some();
+            if !builtin && phrases.is_empty() {
+                let mut names: Vec<&str> = crate::screen::categories::BUILTIN
+                    .iter()
+                    .map(|(n, _)| *n)
+                    .collect();
+                names.extend(crate::screen::categories::GROUPS.iter().map(|(n, _)| *n));
+                return Err(PolicyError::new(
+                    e.field_path("phrases"),
+                    format!(
+                        "required for a category that is not built in ({})",
+                        names.join(", ")
+                    ),
+                ));
+            }
+            Ok(EntrySource::Category(phrases))
+        },
+    )
+}
+
+/// The `phrases` of a category entry, each a valid pattern.
+fn checked_phrases(e: &Obj) -> Result<Vec<String>, PolicyError> {
+    let phrases = string_list(e, "phrases")?;
+    for (i, phrase) in phrases.iter().enumerate() {
+        crate::screen::phrases::expand(phrase)
+            .map_err(|why| PolicyError::new(format!("{}[{i}]", e.field_path("phrases")), why))?;
+    }
+    Ok(phrases)
 }
 
 fn parse_custom(v: &Value, path: &str) -> Result<ScreenEntry, PolicyError> {
@@ -396,7 +506,10 @@ fn parse_custom(v: &Value, path: &str) -> Result<ScreenEntry, PolicyError> {
         .opt_nonempty_str("name")?
         .ok_or_else(|| PolicyError::new(e.field_path("name"), "required"))?;
     super::check_label(name, &e.field_path("name"))?;
-    if PiiKind::from_name(name).is_some() || crate::screen::categories::builtin(name).is_some() {
+    if PiiKind::from_name(name).is_some()
+        || crate::screen::categories::builtin(name).is_some()
+        || crate::screen::categories::group(name).is_some()
+    {
         return Err(PolicyError::new(
             e.field_path("name"),
             format!("\"{name}\" is a built-in detector or category name"),
@@ -455,4 +568,53 @@ fn parse_entry(e: &Obj) -> Result<EntryConfig, PolicyError> {
         style: e.opt_enum("style", STYLES)?.map(RedactStyle::parse),
         monitor: e.opt_bool("monitor")?.unwrap_or(false),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn entry<'a>(c: &'a ScreeningConfig, name: &str) -> Option<&'a ScreenEntry> {
+        c.entries.iter().find(|e| e.name == name)
+    }
+
+    #[test]
+    fn the_prompt_injection_group_configures_the_three_families() {
+        let c = crate::policy::parse_screening_for_tests(
+            r#"{"categories": {"prompt_injection": {"request": "block", "response": "flag"}}}"#,
+        );
+        for family in [
+            "instruction_override",
+            "system_prompt_extraction",
+            "persona_jailbreak",
+        ] {
+            let e = entry(&c, family).unwrap();
+            assert_eq!(e.config.request, ScreenAction::Block);
+            assert_eq!(e.config.response, ScreenAction::Flag);
+            assert_eq!(e.source, EntrySource::Category(Vec::new()));
+        }
+        assert!(entry(&c, "prompt_injection").is_none());
+    }
+
+    #[test]
+    fn a_family_named_itself_wins_over_the_group_and_group_phrases_keep_its_name() {
+        // "persona_jailbreak" sorts before "prompt_injection": order must not matter.
+        let c = crate::policy::parse_screening_for_tests(
+            r#"{"categories": {
+                "persona_jailbreak": {"action": "off"},
+                "prompt_injection": {"action": "block", "phrases": ["open the pod bay doors"]},
+                "system_prompt_extraction": {"action": "flag"}
+            }}"#,
+        );
+        let action = |name: &str| entry(&c, name).unwrap().config.request;
+        assert_eq!(action("persona_jailbreak"), ScreenAction::Off);
+        assert_eq!(action("system_prompt_extraction"), ScreenAction::Flag);
+        assert_eq!(action("instruction_override"), ScreenAction::Block);
+        assert_eq!(
+            entry(&c, "prompt_injection").unwrap().source,
+            EntrySource::Category(vec!["open the pod bay doors".to_string()])
+        );
+    }
 }

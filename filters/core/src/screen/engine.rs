@@ -234,7 +234,8 @@ impl Screener {
             });
         }
         let kinds: Vec<PiiKind> = pii_entry.iter().map(|(k, _)| *k).collect();
-        let pii = (!kinds.is_empty()).then(|| PiiScanner::new(&kinds));
+        let pii =
+            (!kinds.is_empty()).then(|| PiiScanner::new(&kinds).with_ip_classes(config.ip_classes));
         let short_kinds: Vec<PiiKind> = kinds
             .iter()
             .copied()
@@ -285,11 +286,19 @@ impl Screener {
     /// puts before the held tail at every scan, so that detectors reading
     /// left context (a context word before a number, the character before a
     /// word, an escape or markup before a value) judge a streamed value as
-    /// they judge it whole: [`STREAM_CONTEXT`]. (A phrase or an exception
+    /// they judge it whole: [`STREAM_CONTEXT`], or the PII context-word
+    /// window ([`Screener::look_behind`]) if longer. (A phrase or an exception
     /// that starts earlier is never released before it is complete: its
     /// prefix is held, see [`Screener::partial_tail`].)
     pub fn context_len(&self) -> usize {
-        STREAM_CONTEXT
+        STREAM_CONTEXT.max(self.look_behind())
+    }
+
+    /// How much text already released a stream should scan again in front
+    /// of what it holds: the window in which context words count
+    /// ([`PiiScanner::context_window`]).
+    pub fn look_behind(&self) -> usize {
+        self.pii.as_ref().map_or(0, PiiScanner::context_window)
     }
 
     /// Like [`Screener::find`] for a `text` whose first `context` bytes were

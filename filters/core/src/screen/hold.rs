@@ -89,8 +89,26 @@ fn is_group(group: &[u8]) -> bool {
         // a char cut by the hold-back floor: treat it as part of a number
         return true;
     };
-    text.chars().any(char::is_numeric)
-        || (text.chars().count() <= 4 && !text.chars().any(char::is_lowercase))
+    // read as the PII detectors read it (`super::pii::detector_view`):
+    // full-width and other-script digits are digits, invisible chars nothing
+    let mut digit = false;
+    let mut lower = false;
+    let mut count = 0;
+    for c in text.chars() {
+        match super::pii::detector_view(c) {
+            Some(None) => continue,
+            Some(Some(b)) => {
+                digit |= b.is_ascii_digit();
+                lower |= b.is_ascii_lowercase();
+            }
+            None => {
+                digit |= c.is_numeric();
+                lower |= c.is_lowercase();
+            }
+        }
+        count += 1;
+    }
+    digit || (count <= 4 && !lower)
 }
 
 /// Where the last `max_len` characters of `text` start, invisible ones not
@@ -119,10 +137,10 @@ fn hold_floor(text: &str, max_len: usize) -> usize {
     limit
 }
 
-/// Characters that folding drops inside values (zero-width, joiners,
-/// soft hyphen, byte-order mark).
+/// Characters the PII detectors drop inside values (zero-width, joiners,
+/// soft hyphen, byte-order mark, …).
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{00AD}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    super::pii::detector_view(c) == Some(None)
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {

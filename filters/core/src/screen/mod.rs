@@ -7,6 +7,7 @@ pub mod body;
 pub mod categories;
 pub mod engine;
 mod hold;
+pub mod json_stream;
 pub mod phrases;
 pub mod pii;
 pub mod redact;

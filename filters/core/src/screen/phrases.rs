@@ -43,6 +43,17 @@
 //!   (ends) with a non-alphanumeric character needs no boundary on that
 //!   side. Invisible characters are ignored here too: `up\u{200B}skill`
 //!   is one word;
+//! - blind to obfuscated words too (see [`obfuscation`] for the exact
+//!   rules): letters split by punctuation or spaces (`k.i.l.l`,
+//!   `k i l l y o u r s e l f`), leetspeak (`k1ll`, `1gn0re @ll prev1ous
+//!   1nstruct10ns`), look-alike letters of other scripts (Cyrillic `кіll`,
+//!   Greek `ΚΙLL`, accented and mathematical letters), and invisible
+//!   characters between words (`kill\u{200B}yourself`). Such a token is
+//!   read as the phrase words it spells, and only as phrase words: `k8s`,
+//!   `l33t`, `H2O`, `U.S.A.` or `5.0` stay as they are. A match found
+//!   through a reading must cover it and have an ASCII letter in its
+//!   original text, so Russian or Greek prose, whose letters look Latin,
+//!   never matches;
 //! - per group, leftmost-longest without overlaps; matches of different
 //!   groups may overlap, so every category sees its own phrases;
 //! - a match of an exception pattern (`!don't kill yourself`) is not
@@ -59,14 +70,26 @@
 //! no copy of it is made. (Phrases with no ASCII word at all, such as `$$$`
 //! or a phrase in Chinese, cannot be anchored: when a matcher holds one,
 //! every text is folded and searched whole, several times slower.)
+//!
+//! Obfuscated words are looked for at *spots* the same pass notes for free
+//! where the text is plain ASCII (a digit next to a letter, one-letter
+//! words close together; `@` and `$` by a two-byte search), and at
+//! invisible characters and letters that are not ASCII where it is read
+//! char by char. Only the tokens at spots are read; only around a token
+//! that reads as phrase words is the text folded again, with the reading in
+//! place, and searched.
 
 use crate::screen::text::{
     fold_char, fold_to_ascii, is_invisible, is_plain, AsciiFold, Folded, FoldedChar,
 };
 use crate::screen::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use obfuscation::{next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary};
 use std::collections::HashMap;
 use std::ops::Range;
+
+mod confusables;
+mod obfuscation;
 
 /// Most literal phrases one pattern may expand to.
 pub const MAX_EXPANSION: usize = 4096;
@@ -290,6 +313,8 @@ pub struct PhraseMatcher {
     /// One word of every phrase; None when some phrase has no ASCII word
     /// (then every text is searched whole).
     anchors: Option<Anchors>,
+    /// Every ASCII word of every phrase: what obfuscated tokens may read as.
+    vocabulary: Vocabulary,
 }
 
 /// What the matcher knows of one distinct phrase.
@@ -357,6 +382,12 @@ impl PhraseMatcher {
         };
         let max_phrase_len = literals.iter().map(String::len).max().unwrap_or(0);
         let anchors = Anchors::new(&literals);
+        let vocabulary = Vocabulary::new(literals.iter().flat_map(|literal| {
+            literal.split([' ', '-']).filter(|word| {
+                word.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'\'')
+            })
+        }));
         literals.sort_unstable();
         Ok(PhraseMatcher {
             automaton,
@@ -364,6 +395,7 @@ impl PhraseMatcher {
             sorted: literals,
             max_phrase_len,
             anchors,
+            vocabulary,
         })
     }
 
@@ -374,9 +406,18 @@ impl PhraseMatcher {
             return;
         };
         let mut candidates = Vec::new();
-        if !self.search_original(automaton, text, &mut candidates) {
+        let mut spots = Vec::new();
+        if !self.search_original(automaton, text, &mut spots, &mut candidates) {
             candidates.clear();
+            spots.clear();
             self.search_folded(automaton, &Folded::new(text), &mut candidates);
+            spots_by_char(text, &mut spots);
+        }
+        symbol_spots(text, &mut spots);
+        if !spots.is_empty() {
+            spots.sort_unstable();
+            spots.dedup();
+            self.search_obfuscated(automaton, text, &spots, &mut candidates);
         }
         let first = out.len();
         push_chosen(&mut candidates, out);
@@ -397,6 +438,7 @@ impl PhraseMatcher {
         &self,
         automaton: &AhoCorasick,
         text: &str,
+        spots: &mut Vec<usize>,
         candidates: &mut Vec<Candidate>,
     ) -> bool {
         let Some(anchors) = &self.anchors else {
@@ -405,11 +447,12 @@ impl PhraseMatcher {
             }
             let whole_word = |info: &PhraseInfo, start, end| info.whole_word_span(text, start, end);
             self.collect(automaton, text, 0..text.len(), whole_word, candidates);
+            spots_by_char(text, spots);
             return true;
         };
         let mut windows = Vec::new();
         let mut too_long = false;
-        anchors.find(text, |start, end, reach| {
+        anchors.find(text, spots, |start, end, reach| {
             if too_long {
                 return;
             }
@@ -485,12 +528,170 @@ impl PhraseMatcher {
             return;
         };
         let mut windows = Vec::new();
-        anchors.find(haystack, |start, end, reach| {
+        anchors.find(haystack, &mut Vec::new(), |start, end, reach| {
             merge_window(&mut windows, window_around(haystack, start, end, reach));
         });
         for window in windows {
             self.collect(automaton, haystack, window, whole_word, candidates);
         }
+    }
+
+    /// Candidates found only once obfuscated tokens are read as phrase
+    /// words (see [`obfuscation`]): the tokens at `spots` (byte offsets of
+    /// `text` where [`Words`] saw something a token could hide behind) are
+    /// read, and the text around each token that reads as phrase words is
+    /// folded with the reading in its place and searched whole. A match
+    /// counts only when it covers a reading and its original text has an
+    /// ASCII letter (so Russian or Greek prose, whose letters look Latin,
+    /// never matches as a whole).
+    fn search_obfuscated(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        spots: &[usize],
+        candidates: &mut Vec<Candidate>,
+    ) {
+        if spots.is_empty() || self.vocabulary.is_empty() {
+            return;
+        }
+        let mut readings: Vec<Reading> = Vec::new();
+        let mut scratch = Scratch::default();
+        let mut token = Token::default();
+        let mut read_until = 0;
+        for &spot in spots {
+            // A match needs an ASCII letter: spots with none near them (in
+            // Russian or Greek prose) are not read.
+            if spot < read_until || !has_ascii_letter_near(text, spot, spot + 1) {
+                continue;
+            }
+            let mut at = token_start_before(text, spot).max(read_until);
+            while next_token_into(text, at, &mut token) {
+                at = token.end;
+                if token.end <= spot {
+                    continue;
+                }
+                if token.start() <= spot {
+                    read_until = token.end;
+                    if token.has_letter() {
+                        readings.extend(read(&token, &self.vocabulary, &mut scratch));
+                    }
+                } else {
+                    // The spot was no token char, nor is anything up to
+                    // this token.
+                    read_until = token.start();
+                }
+                break;
+            }
+            read_until = read_until.max(spot + 1);
+        }
+        if readings.is_empty() {
+            return;
+        }
+        // A match needs an ASCII letter: readings with none near them (in
+        // Russian or Greek prose) open no window.
+        readings.retain(|reading| has_ascii_letter_near(text, reading.start, reading.end));
+        let reach = 2 * self.max_phrase_len + 8;
+        let mut windows: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        for (index, reading) in readings.iter().enumerate() {
+            let mut from = reading.start.saturating_sub(reach);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = reading.end.saturating_add(reach).min(text.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            match windows.last_mut() {
+                Some((window, held)) if from <= window.end => {
+                    window.end = window.end.max(to);
+                    held.end = index + 1;
+                }
+                _ => windows.push((from..to, index..index + 1)),
+            }
+        }
+        for (window, held) in windows {
+            let held = readings.get(held).unwrap_or(&[]);
+            self.collect_read_window(automaton, text, window, held, &mut scratch, candidates);
+        }
+    }
+
+    /// Candidates in the window `range` of `text`, folded with `readings`
+    /// (inside the window, in order) in place of their tokens.
+    fn collect_read_window(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        range: Range<usize>,
+        readings: &[Reading],
+        scratch: &mut Scratch,
+        candidates: &mut Vec<Candidate>,
+    ) {
+        // Every token of the window is read, spotted or not (a look-alike
+        // symbol is no letter to the word reader), and the window grows to
+        // whole tokens.
+        let mut range = token_start_before(text, range.start)..range.end;
+        let mut all_readings = Vec::with_capacity(readings.len());
+        let mut at = range.start;
+        let mut token = Token::default();
+        while next_token_into(text, at, &mut token) {
+            if token.start() >= range.end {
+                break;
+            }
+            at = token.end;
+            range.end = range.end.max(token.end);
+            match readings.iter().find(|r| r.start == token.start()) {
+                Some(reading) => all_readings.push(reading.clone()),
+                // Digits and symbols alone (`70`, `@`) are read here, next
+                // to a reading, and not split (`5.0` stays).
+                None if token.may_read() && (token.has_letter() || token.has_no_split_glue()) => {
+                    all_readings.extend(read(&token, &self.vocabulary, scratch));
+                }
+                None => {}
+            }
+        }
+        let readings = all_readings.as_slice();
+        let Some(window) = text.get(range.clone()) else {
+            return;
+        };
+        let base = range.start;
+        let mut folded = Folded::empty(window.len());
+        let mut after_space = false;
+        let mut at = 0;
+        for reading in readings {
+            let start = reading.start.saturating_sub(base).max(at);
+            folded.push_folding(window, at..start, &mut after_space);
+            for &(byte, original, len) in &reading.bytes {
+                folded.push_mapped(byte, original.saturating_sub(base), len);
+            }
+            after_space = false;
+            at = reading.end.saturating_sub(base).max(start);
+        }
+        folded.push_folding(window, at..window.len(), &mut after_space);
+        let folded = folded.finish();
+        let haystack = folded.text.as_str();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            if !info.is_whole_word(haystack, start, end) {
+                return None;
+            }
+            let span = folded.original_span(start, end);
+            let span = Span::new(base + span.start, base + span.end);
+            let edge_ok = (start > 0 || info.clear_before(text, span.start))
+                && (end < haystack.len() || info.clear_after(text, span.end));
+            let covers_reading = readings
+                .iter()
+                .any(|r| r.start < span.end && span.start < r.end);
+            let has_latin = text
+                .get(span.start..span.end)
+                .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()));
+            (edge_ok && covers_reading && has_latin).then_some(span)
+        };
+        self.collect(
+            automaton,
+            haystack,
+            0..haystack.len(),
+            whole_word,
+            candidates,
+        );
     }
 
     /// Candidates for the matches in `haystack[range]` that `whole_word`
@@ -607,13 +808,22 @@ impl PhraseInfo {
     /// The match `start..end` of this phrase in `haystack` is a whole word:
     /// no alphanumeric char touches it, invisible characters aside.
     fn is_whole_word(&self, haystack: &str, start: usize, end: usize) -> bool {
+        self.clear_before(haystack, start) && self.clear_after(haystack, end)
+    }
+
+    /// A match starting at `start` has the word boundary it needs there.
+    fn clear_before(&self, haystack: &str, start: usize) -> bool {
         let before = || {
             let before = haystack.get(..start)?;
             before.chars().rev().find(|&c| !is_invisible(c))
         };
+        !self.word_start || !before().is_some_and(char::is_alphanumeric)
+    }
+
+    /// A match ending at `end` has the word boundary it needs there.
+    fn clear_after(&self, haystack: &str, end: usize) -> bool {
         let after = || haystack.get(end..)?.chars().find(|&c| !is_invisible(c));
-        (!self.word_start || !before().is_some_and(char::is_alphanumeric))
-            && (!self.word_end || !after().is_some_and(char::is_alphanumeric))
+        !self.word_end || !after().is_some_and(char::is_alphanumeric)
     }
 }
 
@@ -935,10 +1145,14 @@ impl Anchors {
     /// `text` that is an anchor, in order of their ends. Words are seen as
     /// in folded text: invisible characters inside a word are skipped,
     /// full-width letters are letters.
-    fn find(&self, text: &str, mut found: impl FnMut(usize, usize, Reach)) {
+    ///
+    /// Appends to `spots` where an obfuscated token may be (see
+    /// [`Words`]).
+    fn find(&self, text: &str, spots: &mut Vec<usize>, mut found: impl FnMut(usize, usize, Reach)) {
         // Key and start of the previous word.
         let mut previous: Option<(u64, usize)> = None;
         let mut words = Words::new(text);
+        words.spots = std::mem::take(spots);
         while let Some(word) = words.next_word() {
             let key = word.key;
             if self.single_words {
@@ -953,6 +1167,7 @@ impl Anchors {
             }
             previous = Some((key, word.start));
         }
+        *spots = words.spots;
     }
 }
 
@@ -980,6 +1195,16 @@ struct Words<'a> {
     letters: u64,
     /// Bit i: a word starts at `block + i`, not read yet.
     starts: u64,
+    /// *Spots*: offsets where an obfuscated token may be, roughly in
+    /// order: a digit next to a letter (leetspeak); a one-char word two to
+    /// four bytes before another (split letters); where words are read
+    /// char by char, also an invisible character, a letter that is not
+    /// ASCII (look-alikes, invisible glue), a one-char word and a word of
+    /// letters and digits. A superset: the tokens there are read, most of
+    /// them as they are. (`@` and `$` are found apart: [`symbol_spots`].)
+    /// Tokens with no spot, such as `70` for `to`, are read when they are
+    /// near one that reads as phrase words.
+    spots: Vec<usize>,
 }
 
 /// Bytes per block of [`Words`].
@@ -998,6 +1223,7 @@ impl<'a> Words<'a> {
             block: 0,
             letters: 0,
             starts: 0,
+            spots: Vec::new(),
         }
     }
 
@@ -1008,7 +1234,7 @@ impl<'a> Words<'a> {
                 return Some(self.word_in_block());
             }
             if !self.load_block() {
-                return next_word_by_char(self.text, &mut self.at);
+                return next_word_by_char(self.text, &mut self.at, &mut self.spots);
             }
         }
     }
@@ -1022,19 +1248,44 @@ impl<'a> Words<'a> {
         };
         let mut letters = 0u64;
         let mut high_bits = 0u64;
+        let mut digits = 0u64;
         for (index, chunk) in block.chunks_exact(8).enumerate() {
             let x = load8(chunk, 0);
             high_bits |= x;
+            digits |= in_range(x, b'0', b'9');
             letters |= gather_high_bits(ascii_alphanumeric(x)) << (8 * index);
         }
         if high_bits & splat(0x80) != 0 {
             return false;
+        }
+        let singles = letters & !(letters << 1) & !(letters >> 1);
+        let split = singles & (singles >> 2 | singles >> 3 | singles >> 4);
+        if split != 0 || digits != 0 {
+            self.push_spots(block, letters, split);
         }
         self.block = self.at;
         self.at += BLOCK;
         self.letters = letters;
         self.starts = letters & !(letters << 1);
         true
+    }
+
+    /// Records the spots of the plain ASCII `block` at `at`: the `split`
+    /// letters found already, and digits next to letters (`letters`: its
+    /// letters and digits, one bit per byte).
+    #[cold]
+    #[inline(never)]
+    fn push_spots(&mut self, block: &[u8], letters: u64, split: u64) {
+        let mut digits = 0u64;
+        for (index, chunk) in block.chunks_exact(8).enumerate() {
+            digits |= gather_high_bits(in_range(load8(chunk, 0), b'0', b'9')) << (8 * index);
+        }
+        let alpha = letters & !digits;
+        let mut bits = split | (digits & (alpha << 1 | alpha >> 1));
+        while bits != 0 {
+            self.spots.push(self.at + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+        }
     }
 
     /// The next word starting in the current block.
@@ -1076,7 +1327,7 @@ impl<'a> Words<'a> {
                 // Invisible or full-width characters may go on with the
                 // word: read it char by char.
                 let mut at = start;
-                let word = next_word_by_char(self.text, &mut at);
+                let word = next_word_by_char(self.text, &mut at, &mut self.spots);
                 self.at = at.max(end);
                 return word.unwrap_or(Word { key: 0, start, end });
             }
@@ -1105,33 +1356,134 @@ impl<'a> Words<'a> {
 }
 
 /// The next word of `text` from `*at`, char by char; `*at` is left after it.
+/// Appends its spots (see [`Words`]) to `spots`.
 #[inline(never)]
-fn next_word_by_char(text: &str, at: &mut usize) -> Option<Word> {
+fn next_word_by_char(text: &str, at: &mut usize, spots: &mut Vec<usize>) -> Option<Word> {
     let bytes = text.as_bytes();
+    // One spot per run of look-alikes is enough; and in a stretch with no
+    // ASCII word only spots near its ends count (a reading needs an ASCII
+    // letter near it): the others are not kept.
+    let stretch = *at;
+    let mut in_letters = false;
     let (start, first) = loop {
-        let byte = *bytes.get(*at)?;
+        let Some(&byte) = bytes.get(*at) else {
+            stretch_end_spots(text, stretch, *at, spots);
+            return None;
+        };
         let (folded, size) = word_byte(text, *at, byte);
+        if *at - stretch <= LATIN_NEIGHBOURHOOD {
+            let letter = folded == 0 && byte >= 0x80 && is_letter_at(text, *at);
+            if folded == INVISIBLE || (letter && !in_letters) {
+                spots.push(*at);
+            }
+            in_letters = letter;
+        }
         *at += size;
         if is_word_byte(folded) {
+            stretch_end_spots(text, stretch, *at - size, spots);
             break (*at - size, folded);
         }
     };
     let mut key = KeyBuilder::default();
     key.push(first);
+    let mut digits = first.is_ascii_digit();
+    let mut letters = !digits;
     while let Some(&byte) = bytes.get(*at) {
         let (folded, size) = word_byte(text, *at, byte);
         if is_word_byte(folded) {
             key.push(folded);
-        } else if folded != INVISIBLE {
+            digits |= folded.is_ascii_digit();
+            letters |= !folded.is_ascii_digit();
+        } else if folded == INVISIBLE {
+            spots.push(*at);
+        } else {
             break;
         }
         *at += size;
+    }
+    if key.len == 1 || (digits && letters) {
+        spots.push(start);
     }
     Some(Word {
         key: key.finish(),
         start,
         end: *at,
     })
+}
+
+/// The char at `at` (not ASCII) looks like a Latin letter or digit.
+#[cold]
+fn is_letter_at(text: &str, at: usize) -> bool {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(|c| confusables::lookalike(c).is_some())
+}
+
+/// Appends the spots of the last [`LATIN_NEIGHBOURHOOD`] bytes before
+/// `end` of the stretch with no ASCII word from `stretch` (those in its first
+/// [`LATIN_NEIGHBOURHOOD`] bytes are taken already): runs of look-alikes and
+/// invisible characters, as [`next_word_by_char`] takes them.
+#[cold]
+fn stretch_end_spots(text: &str, stretch: usize, end: usize, spots: &mut Vec<usize>) {
+    let mut at = (stretch + LATIN_NEIGHBOURHOOD + 1).max(end.saturating_sub(LATIN_NEIGHBOURHOOD));
+    if at >= end {
+        return;
+    }
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    let before = text.get(..at).and_then(|s| s.char_indices().next_back());
+    let mut in_letters =
+        before.is_some_and(|(start, _)| start >= stretch && is_letter_at(text, start));
+    while at < end {
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let letter = !c.is_ascii() && confusables::lookalike(c).is_some();
+        if is_invisible(c) || (letter && !in_letters) {
+            spots.push(at);
+        }
+        in_letters = letter;
+        at += c.len_utf8();
+    }
+}
+
+/// How far around a reading an ASCII letter is looked for.
+const LATIN_NEIGHBOURHOOD: usize = 48;
+
+/// `text[start..end]`, or the [`LATIN_NEIGHBOURHOOD`] bytes on either side,
+/// has an ASCII letter.
+fn has_ascii_letter_near(text: &str, start: usize, end: usize) -> bool {
+    let from = start.saturating_sub(LATIN_NEIGHBOURHOOD);
+    let to = end.saturating_add(LATIN_NEIGHBOURHOOD).min(text.len());
+    text.as_bytes()
+        .get(from..to)
+        .is_some_and(|bytes| bytes.iter().any(u8::is_ascii_alphabetic))
+}
+
+/// Appends the spots `@` and `$` make next to an ASCII letter or digit
+/// (`m@ke`, `a$$`). The block reader does not look for them: a search for
+/// two bytes costs far less than a test of every byte there.
+fn symbol_spots(text: &str, spots: &mut Vec<usize>) {
+    let bytes = text.as_bytes();
+    let is_word = |at: Option<usize>| {
+        at.and_then(|at| bytes.get(at))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    for at in memchr::memchr2_iter(b'@', b'$', bytes) {
+        if is_word(at.checked_sub(1)) || is_word(Some(at + 1)) {
+            spots.push(at);
+        }
+    }
+}
+
+/// Every spot of `text` (see [`Words`]), char by char: for texts the
+/// block reader does not go over.
+fn spots_by_char(text: &str, spots: &mut Vec<usize>) {
+    let mut at = 0;
+    while next_word_by_char(text, &mut at, spots).is_some() {}
+    spots.sort_unstable();
+    spots.dedup();
 }
 
 /// Bit 7 of each byte of `x` (ASCII) set when it is a letter or digit.
@@ -1733,7 +2085,7 @@ mod tests {
     /// Every word of `text`, read char by char.
     fn words_by_char(text: &str) -> Vec<Word> {
         let mut at = 0;
-        std::iter::from_fn(|| next_word_by_char(text, &mut at)).collect()
+        std::iter::from_fn(|| next_word_by_char(text, &mut at, &mut Vec::new())).collect()
     }
 
     #[test]
@@ -1816,6 +2168,63 @@ mod tests {
     }
 
     #[test]
+    fn obfuscated_phrases_match_with_exact_spans() {
+        let m = matcher(&[
+            (
+                0,
+                &[
+                    "kill yourself",
+                    "!don't kill yourself",
+                    "how to make a bomb",
+                ],
+            ),
+            (1, &["ignore (all )?previous instructions"]),
+        ]);
+        for (text, expected) in [
+            ("ok k.i.l.l yourself!", vec![(0, "k.i.l.l yourself")]),
+            (
+                "k i l l y o u r s e l f",
+                vec![(0, "k i l l y o u r s e l f")],
+            ),
+            ("k-i-l-l yourself", vec![(0, "k-i-l-l yourself")]),
+            ("so k1ll y0urs3lf", vec![(0, "k1ll y0urs3lf")]),
+            (
+                "1gn0re all prev1ous 1nstruct10ns",
+                vec![(1, "1gn0re all prev1ous 1nstruct10ns")],
+            ),
+            (
+                "\u{43A}\u{456}ll yourself",
+                vec![(0, "\u{43A}\u{456}ll yourself")],
+            ),
+            (
+                "\u{39A}\u{399}LL YOURSELF",
+                vec![(0, "\u{39A}\u{399}LL YOURSELF")],
+            ),
+            ("kill\u{200B}yourself", vec![(0, "kill\u{200B}yourself")]),
+            ("h0w 70 m@k3 @ b0mb", vec![(0, "h0w 70 m@k3 @ b0mb")]),
+            ("don't k.i.l.l yourself", vec![]),
+        ] {
+            assert_eq!(found(&m, text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_text_with_digits_letters_and_other_scripts_stays_clean() {
+        let m = builtin_matcher();
+        for text in [
+            "Made in the U.S.A., e.g. by a 4 b team; i.e. s.k.i.l.l is skill.",
+            "I 1ove it. Our k8s nodes run v1.2.3 and 2.0.1-rc4; l33t speak is old.",
+            "H2O, CO2, C6H12O6 and NaHCO3; 5.0 mg at 7.0 pH; a$b, $HOME, user@example.com",
+            "fn kill(pid: i32) { libc::kill(pid, 9); } // 0xDEADBEEF 1e10",
+            "\u{41E}\u{43D} \u{441}\u{43A}\u{430}\u{437}\u{430}\u{43B}, \u{447}\u{442}\u{43E} \u{432}\u{441}\u{451} \u{445}\u{43E}\u{440}\u{43E}\u{448}\u{43E}.",
+            "\u{39F} \u{3BA}\u{3B1}\u{3B9}\u{3C1}\u{3CC}\u{3C2} \u{3B5}\u{3AF}\u{3BD}\u{3B1}\u{3B9} \u{3BA}\u{3B1}\u{3BB}\u{3CC}\u{3C2}.",
+            "up\u{200B}skill yourself, k\u{200B}8\u{200B}s",
+        ] {
+            assert_eq!(found(&m, text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
     fn long_runs_of_whitespace_or_invisible_characters_still_match() {
         let m = matcher(&[(0, &["kill yourself", "ab cd"])]);
         // Invisible characters alone join words: they need a space too.
@@ -1832,10 +2241,10 @@ mod tests {
             ];
             assert_eq!(found(&m, &text), expected);
         }
-        assert_eq!(
-            found(&m, &format!("kill{}yourself", "\u{200B}".repeat(500))),
-            vec![]
-        );
+        // Invisible characters alone between words are read as a word
+        // break (see `obfuscation`), however many.
+        let glued = format!("kill{}yourself", "\u{200B}".repeat(500));
+        assert_eq!(found(&m, &glued), vec![(0, glued.as_str())]);
     }
 
     #[test]
@@ -1938,6 +2347,11 @@ mod tests {
                 whole_word,
                 &mut candidates,
             );
+        }
+        if let Some(automaton) = &m.automaton {
+            let mut spots = Vec::new();
+            spots_by_char(text, &mut spots);
+            m.search_obfuscated(automaton, text, &spots, &mut candidates);
         }
         let mut out = Vec::new();
         push_chosen(&mut candidates, &mut out);
@@ -2238,7 +2652,9 @@ mod tests {
             let anchors = m.anchors.as_ref().unwrap();
             let anchor_pass = median_rate(&text, || {
                 anchor_hits = 0;
-                anchors.find(std::hint::black_box(&text), |_, _, _| anchor_hits += 1);
+                anchors.find(std::hint::black_box(&text), &mut Vec::new(), |_, _, _| {
+                    anchor_hits += 1
+                });
             });
             println!(
                 "{name}: scan {scan:.0} MB/s ({} matches in {} bytes); anchor pass alone {anchor_pass:.0} MB/s ({anchor_hits} anchor hits)",

@@ -1014,6 +1014,28 @@ mod tests {
         assert!(s.blocked.is_some() && raw.contains("content_policy_violation"));
     }
 
+    /// A phone or card word released in an earlier event still makes the
+    /// number after it a match, as in the whole text.
+    #[test]
+    fn context_words_released_earlier_still_count() {
+        let screener =
+            screener(r#"{"detectors":{"phone":{"action":"redact"},"card":{"action":"redact"}}}"#);
+        let mut s = StreamScreener::new(screener.clone(), None, true);
+        let (text, raw) = run(&mut s, &["Please call me on ", "020 7946 0958 to", "day."]);
+        assert_eq!(text, "Please call me on [PHONE] today.");
+        assert!(!raw.contains("7946"));
+        let mut s = StreamScreener::new(screener.clone(), None, true);
+        let (text, _) = run(
+            &mut s,
+            &["My Maestro card: ", "5018 1234 5673", " please", "."],
+        );
+        assert_eq!(text, "My Maestro card: [CARD] please.");
+        // the boundary before a number is the one in the whole text
+        let mut s = StreamScreener::new(screener, None, true);
+        let (text, _) = run(&mut s, &["ref ORD-", "555-234-5678", "."]);
+        assert_eq!(text, "ref ORD-555-234-5678.");
+    }
+
     #[test]
     fn clean_events_pass_byte_for_byte() {
         let mut s = StreamScreener::new(pii(), None, true);

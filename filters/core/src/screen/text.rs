@@ -22,6 +22,7 @@
 //! ignores ASCII case can search the original directly and skip the copy.
 
 use crate::screen::Span;
+use std::ops::Range;
 
 /// Text folded for phrase matching: lowercased (ASCII, full-width ASCII and
 /// simple Unicode lowercase), invisible characters removed, every run of
@@ -67,30 +68,61 @@ pub(crate) enum FoldedChar {
 impl Folded {
     /// Folds `original`.
     pub fn new(original: &str) -> Folded {
-        let mut folded = Folded {
-            text: String::with_capacity(original.len()),
-            pieces: Vec::new(),
-            original_len: original.len(),
-        };
-        let bytes = original.as_bytes();
+        let mut folded = Folded::empty(original.len());
         let mut after_space = false;
-        let mut at = 0;
-        while at < bytes.len() {
-            let run_end = plain_run_end(bytes, at, after_space);
+        folded.push_folding(original, 0..original.len(), &mut after_space);
+        folded.finish()
+    }
+
+    /// An empty folding of an original of `original_len` bytes, to fill
+    /// with [`Folded::push_folding`] and [`Folded::push_mapped`] in order of
+    /// the original, then [`Folded::finish`].
+    pub(crate) fn empty(original_len: usize) -> Folded {
+        Folded {
+            text: String::with_capacity(original_len),
+            pieces: Vec::new(),
+            original_len,
+        }
+    }
+
+    /// Appends the folding of `original[range]` (char boundaries), as
+    /// [`Folded::new`] folds it; `after_space` says whether the folded text
+    /// ends in a whitespace run, before and after.
+    pub(crate) fn push_folding(
+        &mut self,
+        original: &str,
+        range: Range<usize>,
+        after_space: &mut bool,
+    ) {
+        let bytes = original.as_bytes();
+        let end = range.end.min(bytes.len());
+        let mut at = range.start;
+        while at < end {
+            let run_end = plain_run_end(bytes.get(..end).unwrap_or(&[]), at, *after_space);
             if run_end > at {
-                folded.push_aligned(original.get(at..run_end).unwrap_or(""), at);
-                after_space = bytes.get(run_end - 1) == Some(&b' ');
+                self.push_aligned(original.get(at..run_end).unwrap_or(""), at);
+                *after_space = bytes.get(run_end - 1) == Some(&b' ');
                 at = run_end;
                 continue;
             }
             let Some(c) = original.get(at..).and_then(|rest| rest.chars().next()) else {
                 break;
             };
-            after_space = folded.push_char(c, at, after_space);
+            *after_space = self.push_char(c, at, *after_space);
             at += c.len_utf8();
         }
-        folded.text.make_ascii_lowercase();
-        folded
+    }
+
+    /// Appends the ASCII byte `folded` (not whitespace unless a space),
+    /// which stands for the `source_len` original bytes at `original`.
+    pub(crate) fn push_mapped(&mut self, folded: u8, original: usize, source_len: usize) {
+        self.push_from_char(char::from(folded), original, source_len);
+    }
+
+    /// Lowercases the ASCII the pushes appended as they were.
+    pub(crate) fn finish(mut self) -> Folded {
+        self.text.make_ascii_lowercase();
+        self
     }
 
     /// The original span covering folded bytes `start..end` (char

@@ -1,32 +1,49 @@
 //! Payment card numbers.
 //!
-//! Matches 13–19 digits written either as one unbroken run
+//! Matches 12–19 digits written either as one unbroken run
 //! (`4111111111111111`) or in groups joined by single spaces or single
-//! dashes, the same separator throughout, with a first group of 4 digits and
-//! further groups of 3–6 (`4111 1111 1111 1111`, `3782-822463-10005`,
-//! `6212 3456 7890 1234 565`), when the number passes the Luhn check AND has
-//! a known issuer prefix for its length:
+//! dashes, the same separator throughout: a first group of 4 digits, then
+//! groups of 3–6 (`4111 1111 1111 1111`, Amex `3782-822463-10005`, Diners
+//! `3056 930902 5904`, `6212 3456 7890 1234 565`), or groups of 4 and a
+//! last group of 1–2 (`4670-1341-3013-3`, `6759-1234-5678-9012-34`: cards
+//! cut into fours; not when a `/` follows, an expiry month), when the
+//! number passes the Luhn check AND has a known issuer prefix for its
+//! length:
 //!
 //! | issuer | prefix | digits |
 //! |---|---|---|
 //! | Visa | 4 | 13, 16, 19 |
 //! | Mastercard | 51–55, 2221–2720 | 16 |
+//! | Mir | 2200–2204 | 16–19 |
 //! | American Express | 34, 37 | 15 |
-//! | Diners Club | 300–305, 36, 38, 39 | 14–19 |
+//! | Diners Club | 300–305, 3095, 36, 38, 39 | 14–19 |
 //! | JCB | 3528–3589 | 16–19 |
-//! | Discover (6011, 644–649, 65), UnionPay (62), Maestro (60–69) | any 6 | 13–19 |
-//! | Maestro | 50, 56–59 | 13–19 |
+//! | JCB as fake-data generators write it | 35 (any) · 2131, 1800 | 16 · 15 |
+//! | Maestro, Discover (6011, 622126–622925, 644–649, 65), UnionPay (62), RuPay (60, 65, 508), InstaPayment (637–639), Laser/Solo/Switch (6304, 6706, 6709, 6759, 6767, 6771) | 6 (any), 50, 56–59 | 13–19 |
+//! | UnionPay, RuPay | 81, 82 | 16–19 |
+//! | Maestro, with a card word before it | 6 (any), 50, 56–59, 0604 | 12 |
+//! | Prostir (Ukraine), with a card word before it | 9 | 16 |
+//!
+//! A card word ([`context::CARD`]: `card`, `credit`, `debit`, `maestro`,
+//! `visa`, `cc`, `payment`, `pay`, … case-insensitive) must start within
+//! [`context::WINDOW`] bytes before the number for the two last rows: a
+//! Luhn-valid 12-digit or 9-led 16-digit run is as likely an order number.
 //!
 //! Not matched: numbers inside a longer digit or letter run
 //! (`ID4111111111111111`, 20+ digits), numbers continued by `-digit` or
-//! `.digit`, numbers right after `+` (phones), Luhn-invalid numbers and
-//! numbers with no known prefix (`1234 5678 9012 3456`). When space-grouped
-//! digits run on (`4111 1111 1111 1111 123`, a card then its CVV), the
-//! longest leading groups that form a valid card are matched.
+//! `.digit`, numbers right after `+` (phones), Luhn-invalid numbers, numbers
+//! with no known prefix for their length (`1234 5678 9012 3456`, a 16-digit
+//! Amex), other groupings (`41 11 11 11 …`, mixed separators) and 20-digit
+//! "cards" some generators emit (`6011-62##-####-####-###L`). When
+//! space-grouped digits run on (`4111 1111 1111 1111 123`, a card then its
+//! CVV), the longest leading groups that form a valid card are matched.
 
-use super::classes::{at, digit_run_end, is_digit, numeric_end_ok, numeric_start_ok, small_number};
+use super::classes::{
+    at, before, digit_run_end, is_digit, numeric_end_ok, numeric_start_ok, small_number,
+};
+use super::context;
 
-const MIN_DIGITS: usize = 13;
+const MIN_DIGITS: usize = 12;
 const MAX_DIGITS: usize = 19;
 /// At most 6 groups (4 + 5 × 3 ≥ 19), so at most 5 separators.
 const MAX_GROUPS: usize = 6;
@@ -59,43 +76,80 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
     sum == 0
 }
 
-/// Whether a known issuer uses this prefix with this many digits.
-fn known_issuer(digits: &[u8]) -> bool {
+/// Whether an issuer uses a prefix with a length: everywhere, or only
+/// after a card word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Issued {
+    No,
+    WithContext,
+    Yes,
+}
+
+/// Which issuers use this prefix with this many digits (the module table).
+fn issuer(digits: &[u8]) -> Issued {
     let len = digits.len();
     let prefix = |n: usize| small_number(digits.get(..n).unwrap_or(&[]));
+    let yes = |ok: bool| if ok { Issued::Yes } else { Issued::No };
+    let p2 = prefix(2);
+    let p4 = prefix(4);
+    let maestro = || match len {
+        12 => Issued::WithContext,
+        13..=19 => Issued::Yes,
+        _ => Issued::No,
+    };
     match prefix(1) {
-        4 => matches!(len, 13 | 16 | 19),
-        2 => len == 16 && (2221..=2720).contains(&prefix(4)),
-        5 => match prefix(2) {
-            51..=55 => len == 16,
-            50 | 56..=59 => true,
-            _ => false,
+        4 => yes(matches!(len, 13 | 16 | 19)),
+        2 if (2221..=2720).contains(&p4) => yes(len == 16),
+        2 if (2200..=2204).contains(&p4) => yes(len >= 16),
+        2 => yes(len == 15 && p4 == 2131),
+        1 => yes(len == 15 && p4 == 1800),
+        5 => match p2 {
+            51..=55 => yes(len == 16),
+            50 | 56..=59 => maestro(),
+            _ => Issued::No,
         },
-        3 => match prefix(2) {
-            34 | 37 => len == 15,
-            36 | 38 | 39 => len >= 14,
-            30 => len >= 14 && (300..=305).contains(&prefix(3)),
-            35 => len >= 16 && (3528..=3589).contains(&prefix(4)),
-            _ => false,
+        3 => match p2 {
+            34 | 37 => yes(len == 15),
+            36 | 38 | 39 => yes(len >= 14),
+            30 => yes(len >= 14 && ((300..=305).contains(&prefix(3)) || p4 == 3095)),
+            35 => yes(len == 16 || (len >= 16 && (3528..=3589).contains(&p4))),
+            _ => Issued::No,
         },
-        6 => true,
-        _ => false,
+        6 => maestro(),
+        8 => yes(len >= 16 && matches!(p2, 81 | 82)),
+        9 if len == 16 => Issued::WithContext,
+        0 if len == 12 && p4 == 604 => Issued::WithContext,
+        _ => Issued::No,
     }
 }
 
-fn is_card_number(digits: &[u8]) -> bool {
-    (MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) && known_issuer(digits) && luhn_valid(digits)
+/// Whether `digits`, starting at `start` in `bytes`, is a card number.
+fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
+    if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits.len()) || !luhn_valid(digits) {
+        return false;
+    }
+    match issuer(digits) {
+        Issued::Yes => true,
+        Issued::WithContext => {
+            context::before_value(bytes, start, &context::CARD)
+                && !context::id_word_before(bytes, start)
+        }
+        Issued::No => false,
+    }
 }
 
 /// A card number starting at `start` (a digit): the end of the match.
 pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
-    if !numeric_start_ok(bytes, start) {
+    // not the tail of a longer grouped number (`1234 5678 9012 3456`)
+    let tail = matches!(before(bytes, start, 1), b' ' | b'-') && is_digit(before(bytes, start, 2));
+    if !numeric_start_ok(bytes, start) || tail {
         return None;
     }
     let first_end = digit_run_end(bytes, start);
     let first = bytes.get(start..first_end)?;
     if first.len() >= MIN_DIGITS {
-        return (is_card_number(first) && numeric_end_ok(bytes, first_end)).then_some(first_end);
+        return (numeric_end_ok(bytes, first_end) && is_card_number(bytes, start, first))
+            .then_some(first_end);
     }
     if first.len() != 4 {
         return None;
@@ -118,10 +172,16 @@ fn grouped(bytes: &[u8], start: usize, sep: u8) -> Option<usize> {
     while groups < MAX_GROUPS {
         let end = digit_run_end(bytes, pos);
         let group = bytes.get(pos..end)?;
-        let len_ok = if groups == 0 {
-            group.len() == 4
-        } else {
-            (3..=6).contains(&group.len())
+        // 4, then 3–6 each; or groups of 4 and a last group of 1–2
+        // (`4670-1341-3013-3`, `6759 1234 5678 9012 34`), not a month
+        // (`6011 1111 1111 1117 04/27`)
+        let short_tail = (1..=2).contains(&group.len())
+            && groups >= 3
+            && count == 4 * groups
+            && at(bytes, pos + group.len()) != b'/';
+        let len_ok = match groups {
+            0 => group.len() == 4,
+            _ => (3..=6).contains(&group.len()) || short_tail,
         };
         if !len_ok || count + group.len() > MAX_DIGITS {
             break;
@@ -134,14 +194,14 @@ fn grouped(bytes: &[u8], start: usize, sep: u8) -> Option<usize> {
             *p = (end, count);
         }
         groups += 1;
-        if at(bytes, end) != sep || !is_digit(at(bytes, end + 1)) {
+        if short_tail || at(bytes, end) != sep || !is_digit(at(bytes, end + 1)) {
             break;
         }
         pos = end + 1;
     }
     prefixes.iter().take(groups).rev().find_map(|&(end, n)| {
         let number = digits.get(..n)?;
-        (is_card_number(number) && card_end_ok(bytes, end, sep)).then_some(end)
+        (card_end_ok(bytes, end, sep) && is_card_number(bytes, start, number)).then_some(end)
     })
 }
 
@@ -190,10 +250,58 @@ mod tests {
         ] {
             assert_eq!(find(ok), Some(ok), "{ok}");
         }
+        // JCB as faker writes it, Mir, UnionPay 81, 19-digit Visa, Discover 622126
+        for ok in [
+            "3512345678901236",
+            "180012345678906",
+            "213112345678902",
+            "2200123456789010",
+            "8112345678901234",
+            "4111111111111111110",
+            "6221261234567897",
+            "6759123456789012345",
+            "6304123456789018",
+        ] {
+            let ok = &with_luhn(ok);
+            assert_eq!(find(ok), Some(ok.as_str()), "{ok}");
+        }
         // Luhn-valid but no issuer / wrong length
         assert_eq!(find("1234567890123452"), None);
         assert_eq!(find("37828224631000"), None);
         assert_eq!(find("7111111111111117"), None);
+    }
+
+    /// `digits` with its last digit replaced by the Luhn check digit.
+    fn with_luhn(digits: &str) -> String {
+        let body = &digits[..digits.len() - 1];
+        (0..10)
+            .map(|d| format!("{body}{d}"))
+            .find(|n| luhn_valid(n.as_bytes()))
+            .unwrap()
+    }
+
+    #[test]
+    fn context_words_for_ambiguous_shapes() {
+        let maestro = with_luhn("501812345678");
+        let prostir = with_luhn("9123456789012345");
+        let faker_maestro = with_luhn("060412345678");
+        for n in [&maestro, &prostir, &faker_maestro] {
+            for ctx in ["card ", "my Maestro: ", "Debit card number ", "CC "] {
+                let text = format!("{ctx}{n}.");
+                assert_eq!(find(&text), Some(n.as_str()), "{text}");
+            }
+            for ctx in ["order ", "", "account ", "tracking id "] {
+                let text = format!("{ctx}{n}.");
+                assert_eq!(find(&text), None, "{text}");
+            }
+        }
+        let grouped = format!(
+            "card {} {} {}",
+            &maestro[..4],
+            &maestro[4..8],
+            &maestro[8..]
+        );
+        assert!(find(&grouped).is_some());
     }
 
     #[test]
@@ -205,6 +313,43 @@ mod tests {
         assert_eq!(find("(4111-1111-1111-1111)"), Some("4111-1111-1111-1111"));
         assert_eq!(find("3782 822463 10005"), Some("3782 822463 10005"));
         assert_eq!(find("4111 1111 1111 1111 123"), Some("4111 1111 1111 1111"));
+        let solo = with_luhn("676712345678901234");
+        let dashed = format!(
+            "{}-{}-{}-{}-{}",
+            &solo[..4],
+            &solo[4..8],
+            &solo[8..12],
+            &solo[12..16],
+            &solo[16..]
+        );
+        assert_eq!(find(&dashed), Some(dashed.as_str()));
+        assert_eq!(
+            find(&dashed.replace('-', " ")),
+            Some(dashed.replace('-', " ").as_str())
+        );
+        // cut into fours: a 13-digit Visa as 4-4-4-1
+        let visa13 = with_luhn("4670134130133");
+        let fours = format!(
+            "{}-{}-{}-{}",
+            &visa13[..4],
+            &visa13[4..8],
+            &visa13[8..12],
+            &visa13[12..]
+        );
+        assert_eq!(find(&format!("remove {fours} now")), Some(fours.as_str()));
+        // a card then its expiry month is the card
+        let discover = with_luhn("6011000990139424");
+        let with_month = format!(
+            "{} {} {} {} 04/27",
+            &discover[..4],
+            &discover[4..8],
+            &discover[8..12],
+            &discover[12..]
+        );
+        assert_eq!(find(&with_month), Some(&with_month[..19]));
+        let diners = with_luhn("30569309025904");
+        let spaced = format!("{} {} {}", &diners[..4], &diners[4..10], &diners[10..]);
+        assert_eq!(find(&spaced), Some(spaced.as_str()));
         assert_eq!(find("4111-1111-1111-1111-123"), None);
         assert_eq!(find("4111 1111-1111 1111"), None);
         assert_eq!(find("1234 5678 9012 3456"), None);

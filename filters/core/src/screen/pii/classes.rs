@@ -18,6 +18,10 @@ pub(super) const HEX: u8 = 1 << 3;
 /// Punctuation that opens a match or marks one that started just before:
 /// `@ + ( : - _`.
 pub(super) const PUNCT_TRIGGER: u8 = 1 << 4;
+/// Bytes that folding may change (see `fold`): >= 0x80, `\\`, and the C0
+/// controls other than `\b` `\t` `\n` `\v` `\f` `\r`. Only the scan's first
+/// look at a text stops at them; no detector reads this bit.
+pub(super) const SUSPECT: u8 = 1 << 5;
 pub(super) const LETTER: u8 = UPPER | LOWER;
 pub(super) const ALNUM: u8 = DIGIT | LETTER;
 
@@ -41,6 +45,10 @@ const fn build_table() -> [u8; 256] {
         }
         if matches!(c, b'@' | b'+' | b'(' | b':' | b'-' | b'_') {
             class |= PUNCT_TRIGGER;
+        }
+        let kept_control = matches!(c, 0x08..=0x0d);
+        if c >= 0x80 || c == b'\\' || (c < 0x20 && !kept_control) {
+            class |= SUSPECT;
         }
         table[b] = class;
         b += 1;
@@ -165,23 +173,76 @@ pub(super) fn starts_with_at(bytes: &[u8], start: usize, literal: &[u8]) -> bool
         .is_some_and(|rest| rest.starts_with(literal))
 }
 
-/// The left boundary of a number (phone, SSN, card): not glued to a word
-/// (`ID4111…`), not after `+` (an international phone starts there), and not
-/// the tail of a dotted or dashed token (`v1.555-123-4567`, `ORD-123-45-6789`).
+/// Whether a value may start at `start`: the byte before is not a letter, a
+/// digit or `_`, except the `_` or `__` of Markdown emphasis (`__4111…__`):
+/// underscores that follow a non-word byte or the start of the text.
+/// Every other separator (space, punctuation, markup such as `**`, `` ` ``,
+/// `<b>`, `|`, `[`, quotes, `mailto:`/`tel:`, non-ASCII characters) is a
+/// boundary; pasted escape sequences (`\n`) are made separators by the fold.
+pub(super) fn word_start_ok(bytes: &[u8], start: usize) -> bool {
+    let prev = before(bytes, start, 1);
+    if prev != b'_' {
+        return !is_alnum(prev);
+    }
+    let run = if before(bytes, start, 2) == b'_' {
+        2
+    } else {
+        1
+    };
+    let outer = start.checked_sub(run + 1).map_or(0, |i| at(bytes, i));
+    start == run || !is_word(outer)
+}
+
+/// Whether a value may end at `end`: the mirror of [`word_start_ok`]
+/// (`…1111__ ` ends a value, `…1111_id` does not).
+pub(super) fn word_end_ok(bytes: &[u8], end: usize) -> bool {
+    let next = at(bytes, end);
+    if next != b'_' {
+        return !is_alnum(next);
+    }
+    let run = if at(bytes, end + 1) == b'_' { 2 } else { 1 };
+    !is_word(at(bytes, end + run))
+}
+
+/// Whether `start` follows a colon that ends a label (`IP:2001:db8::1`,
+/// `host:fe80::1`, `电话：2a01:…` once folded), not an address's group: the
+/// word before the colon cannot be a group (it holds a letter beyond `f`,
+/// or more than four characters) or there is none, and the colon neither
+/// follows nor precedes another colon (`:::1`), and the word does not
+/// follow a dot or a dash (`2024-05-01T10:23`).
+pub(super) fn label_colon_before(bytes: &[u8], start: usize) -> bool {
+    if before(bytes, start, 1) != b':' || at(bytes, start) == b':' {
+        return false;
+    }
+    let colon = start - 1;
+    let mut i = colon;
+    while i > 0 && is_alnum(before(bytes, i, 1)) {
+        i -= 1;
+    }
+    let word = bytes.get(i..colon).unwrap_or(&[]);
+    let outer = before(bytes, i, 1);
+    let label = word.is_empty() || word.len() > 4 || word.iter().any(|&b| !is_hex(b));
+    label && !is_word(outer) && !matches!(outer, b':' | b'.' | b'-')
+}
+
+/// The left boundary of a number (phone, SSN, card): a word start
+/// ([`word_start_ok`]: not glued to a word, `ID4111…`), not after `+` (an
+/// international phone starts there), and not the tail of a dotted or dashed
+/// token (`v1.555-123-4567`, `ORD-123-45-6789`).
 pub(super) fn numeric_start_ok(bytes: &[u8], start: usize) -> bool {
     let prev = before(bytes, start, 1);
-    if is_word(prev) || prev == b'+' {
+    if !word_start_ok(bytes, start) || prev == b'+' {
         return false;
     }
     !(matches!(prev, b'.' | b'-') && is_alnum(before(bytes, start, 2)))
 }
 
-/// The right boundary of a number: not glued to a word, and not continued by
-/// `.`/`-` and more of the token (`555-123-4567-89`, `123-45-6789.2`).
-/// A sentence's full stop (`…4567.`) is a boundary.
+/// The right boundary of a number: a word end ([`word_end_ok`]), and not
+/// continued by `.`/`-` and more of the token (`555-123-4567-89`,
+/// `123-45-6789.2`). A sentence's full stop (`…4567.`) is a boundary.
 pub(super) fn numeric_end_ok(bytes: &[u8], end: usize) -> bool {
     let next = at(bytes, end);
-    if is_word(next) {
+    if !word_end_ok(bytes, end) {
         return false;
     }
     !(matches!(next, b'.' | b'-') && is_alnum(at(bytes, end + 1)))
@@ -241,7 +302,7 @@ mod tests {
     #[test]
     fn utf8_bytes_are_boundaries() {
         for b in 0x80..=0xffu8 {
-            assert_eq!(class_of(b), 0);
+            assert_eq!(class_of(b), SUSPECT);
             assert!(!is_word(b));
         }
     }
@@ -256,6 +317,32 @@ mod tests {
         assert!(!numeric_end_ok(b"555.5", 3));
         assert!(!numeric_end_ok(b"555x", 3));
         assert_eq!(small_number(b"0123"), 123);
+        assert!(label_colon_before(b"IP:2001", 3));
+        assert!(label_colon_before(b"host:fe80", 5));
+        assert!(label_colon_before(b" :2001", 2));
+        assert!(!label_colon_before(b"12:30", 3));
+        assert!(!label_colon_before(b"fe80:1", 5));
+        assert!(!label_colon_before(b"a::1", 3));
+        assert!(!label_colon_before(b"x_IP:1", 5));
+        assert!(!label_colon_before(b"2024-05-01T10:23", 14));
+        // Markdown emphasis is a boundary; an identifier's underscore is not
+        assert!(numeric_start_ok(b"__555", 2));
+        assert!(numeric_start_ok(b"_555", 1));
+        assert!(numeric_start_ok(b"x __555", 4));
+        assert!(numeric_start_ok(b"(_555", 2));
+        assert!(!numeric_start_ok(b"id_555", 3));
+        assert!(!numeric_start_ok(b"id__555", 4));
+        assert!(!numeric_start_ok(b"___555", 3));
+        assert!(numeric_end_ok(b"555__ x", 3));
+        assert!(numeric_end_ok(b"555_", 3));
+        assert!(numeric_end_ok(b"555__", 3));
+        assert!(!numeric_end_ok(b"555_id", 3));
+        assert!(!numeric_end_ok(b"555__id", 3));
+        assert!(!numeric_end_ok(b"555___", 3));
+        for markup in ["**", "`", "<b>", "|", "[", "\"", "'", "(", "=", ":", "*"] {
+            let text = format!("{markup}555");
+            assert!(numeric_start_ok(text.as_bytes(), markup.len()), "{markup}");
+        }
         assert_eq!(small_number(b"9999999999999"), 999_999_999);
     }
 }

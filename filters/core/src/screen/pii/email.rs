@@ -5,8 +5,12 @@
 //! domain of at least two dot-separated labels of letters, digits and `-`
 //! (a label neither starts nor ends with `-`, at most 63 bytes), whose last
 //! label (the TLD) is at least two letters. Whole address at most 254 bytes.
-//! Surrounding punctuation is not part of the match (`<a@b.co>`,
-//! `mailto:a@b.co`, `a@b.co.` at the end of a sentence).
+//! The local part starts at its first letter or digit, so surrounding
+//! punctuation and markup are not part of the match (`<a@b.co>`,
+//! `mailto:a@b.co`, `**a@b.co**`, `__a@b.co__`, `` `a@b.co` ``,
+//! `[a@b.co](mailto:a@b.co)`, `a@b.co.` at the end of a sentence); pasted
+//! escape sequences before it (`Email:\na@b.co`) are separators (see the
+//! fold).
 //!
 //! Not matched: `user@localhost` and other single-label domains, `a@b`,
 //! `@mention`, numeric "TLDs" (`root@10.0.0.1`), quoted local parts and
@@ -50,7 +54,8 @@ fn local_start(bytes: &[u8], at_sign: usize) -> Option<usize> {
             return None;
         }
     }
-    while start < at_sign && at(bytes, start) == b'.' {
+    // the local part starts at a letter or digit: `__a@b.co__`, `-a@b.co`
+    while start < at_sign && !is_alnum(at(bytes, start)) {
         start += 1;
     }
     let valid = start < at_sign && before(bytes, at_sign, 1) != b'.';
@@ -87,6 +92,10 @@ fn label_end(bytes: &[u8], pos: usize) -> Option<usize> {
     while end - pos <= MAX_LABEL && is_label_char(at(bytes, end)) {
         end += 1;
     }
+    // a dash after the last label is punctuation (`a@b.co-`)
+    while end > pos && before(bytes, end, 1) == b'-' && at(bytes, end) != b'.' {
+        end -= 1;
+    }
     let len = end - pos;
     let valid =
         (1..=MAX_LABEL).contains(&len) && at(bytes, pos) != b'-' && before(bytes, end, 1) != b'-';
@@ -122,6 +131,24 @@ mod tests {
         assert_eq!(find("wait...john@example.com"), Some("john@example.com"));
         assert_eq!(find("\"john@example.com\","), Some("john@example.com"));
         assert_eq!(find("john@example.com.123"), Some("john@example.com"));
+        for (open, close) in [
+            ("__", "__"),
+            ("_", "_"),
+            ("**", "**"),
+            ("`", "`"),
+            ("<b>", "</b>"),
+            ("<td>", "</td>"),
+            ("[", "](x)"),
+            ("|", "|"),
+            ("\\\"", "\\\""),
+            ("mailto:", ""),
+            ("=", "&"),
+            ("-", "-"),
+            ("+", "+"),
+        ] {
+            let text = format!("{open}john@example.com{close}");
+            assert_eq!(find(&text), Some("john@example.com"), "{text}");
+        }
     }
 
     #[test]

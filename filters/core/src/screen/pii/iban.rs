@@ -8,9 +8,10 @@
 //! table) and the ISO 7064 mod-97 check gives 1.
 //!
 //! Not matched: lower-case IBANs, other groupings (`DE89-3704-…`), bad
-//! checksums, wrong lengths, and IBANs glued to words.
+//! checksums, wrong lengths, and IBANs glued to words (`_` counts as part
+//! of a word except as Markdown emphasis: `__DE89…__` is matched).
 
-use super::classes::{at, before, class_of, is_digit, is_upper, is_word, DIGIT, UPPER};
+use super::classes::{at, class_of, is_digit, is_upper, word_end_ok, word_start_ok, DIGIT, UPPER};
 
 const MIN_CHARS: usize = 15;
 const MAX_CHARS: usize = 34;
@@ -171,7 +172,7 @@ fn chars_end(bytes: &[u8], from: usize, cap: usize) -> usize {
 
 /// An IBAN starting at `start` (an uppercase letter): the end of the match.
 pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
-    if is_word(before(bytes, start, 1))
+    if !word_start_ok(bytes, start)
         || !is_upper(at(bytes, start + 1))
         || !is_digit(at(bytes, start + 2))
         || !is_digit(at(bytes, start + 3))
@@ -188,7 +189,7 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
 fn compact(bytes: &[u8], start: usize) -> Option<usize> {
     let end = chars_end(bytes, start, MAX_CHARS + 1);
     let chars = bytes.get(start..end)?;
-    (chars.len() <= MAX_CHARS && !is_word(at(bytes, end)) && valid_compact(chars)).then_some(end)
+    (chars.len() <= MAX_CHARS && word_end_ok(bytes, end) && valid_compact(chars)).then_some(end)
 }
 
 /// Groups of four joined by single spaces: the longest run of leading groups
@@ -221,7 +222,7 @@ fn grouped(bytes: &[u8], start: usize) -> Option<usize> {
     }
     prefixes.iter().take(groups).rev().find_map(|&(end, n)| {
         let candidate = chars.get(..n)?;
-        (!is_word(at(bytes, end)) && valid_compact(candidate)).then_some(end)
+        (word_end_ok(bytes, end) && valid_compact(candidate)).then_some(end)
     })
 }
 
@@ -270,6 +271,15 @@ mod tests {
         assert_eq!(find("XDE89370400440532013000"), None);
         assert_eq!(find("DE89370400440532013000x"), None);
         assert_eq!(find("DE89-3704-0044-0532-0130-00"), None);
+        assert_eq!(
+            find("__DE89370400440532013000__"),
+            Some("DE89370400440532013000")
+        );
+        assert_eq!(
+            find("**DE89 3704 0044 0532 0130 00**"),
+            Some("DE89 3704 0044 0532 0130 00")
+        );
+        assert_eq!(find("id_DE89370400440532013000"), None);
     }
 
     #[test]

@@ -17,10 +17,19 @@
 //! as `Enum::Add` or `a::b` does not hit), colon runs longer than an address
 //! (SSH fingerprints), times (`12:30:45`), and MAC-like forms in which every
 //! group has exactly two hex digits (`00:1a:2b:3c:4d:5e`, EUI-64s).
+//!
+//! What is reported depends on the address's class ([`IpClass`]):
+//! [`match_v4_in`] and [`match_v6_in`] keep only the classes asked for (by
+//! default `private` and `public`, so `127.0.0.1`, `0.0.0.0`, `::1`,
+//! `255.255.255.0` and `2001:db8::1` pass). A dotted quad that ends an IPv6
+//! address (`::ffff:127.0.0.1`, `2001:db8::8.8.8.8`) belongs to it: it is
+//! never reported on its own.
 
 use super::classes::{
-    at, before, digit_run_end, is_alnum, is_digit, is_hex, is_word, small_number,
+    at, before, digit_run_end, is_alnum, is_digit, is_hex, label_colon_before, small_number,
+    word_end_ok, word_start_ok,
 };
+use super::ip_class::{v4_first_octet_is_ordinary, IpClass, IpClasses};
 
 /// `ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255`
 pub(super) const MAX_LEN: usize = 45;
@@ -54,7 +63,7 @@ fn dotted_quad_end(bytes: &[u8], pos: usize) -> Option<usize> {
 /// An IPv4 address starting at `start` (a digit): the end of the match.
 pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
     let prev = before(bytes, start, 1);
-    if is_word(prev) || (prev == b'.' && is_alnum(before(bytes, start, 2))) {
+    if !word_start_ok(bytes, start) || (prev == b'.' && is_alnum(before(bytes, start, 2))) {
         return None;
     }
     if after_version_word(bytes, start) {
@@ -63,8 +72,70 @@ pub(super) fn match_v4(bytes: &[u8], start: usize) -> Option<usize> {
     let end = dotted_quad_end(bytes, start)?;
     let next = at(bytes, end);
     let continued = next == b'.' && is_alnum(at(bytes, end + 1));
-    let bounded = !is_word(next) && !continued;
+    let bounded = word_end_ok(bytes, end) && !continued;
     bounded.then_some(end)
+}
+
+/// An IPv4 address at `start` whose class is in `classes`: the end of the
+/// match.
+#[inline]
+pub(super) fn match_v4_in(bytes: &[u8], start: usize, classes: IpClasses) -> Option<usize> {
+    let end = match_v4(bytes, start)?;
+    if before(bytes, start, 1) == b':' && ends_v6(bytes, start, end) {
+        return None;
+    }
+    if classes.reports_ordinary() && v4_first_octet_is_ordinary(first_octet(bytes, start)) {
+        return Some(end);
+    }
+    reported(bytes, start, end, classes)
+}
+
+/// The first octet of the dotted quad matched at `start`.
+fn first_octet(bytes: &[u8], start: usize) -> u8 {
+    let digit = |i: usize| u32::from(at(bytes, i).wrapping_sub(b'0'));
+    let value = match (at(bytes, start + 1), at(bytes, start + 2)) {
+        (b'.', _) => digit(start),
+        (_, b'.') => digit(start) * 10 + digit(start + 1),
+        _ => digit(start) * 100 + digit(start + 1) * 10 + digit(start + 2),
+    };
+    u8::try_from(value).unwrap_or(0)
+}
+
+/// An IPv6 address at `start` whose class is in `classes`: the end of the
+/// match.
+#[inline]
+pub(super) fn match_v6_in(bytes: &[u8], start: usize, classes: IpClasses) -> Option<usize> {
+    let end = match_v6(bytes, start)?;
+    reported(bytes, start, end, classes)
+}
+
+/// `Some(end)` when the address in `start..end` is of a class in `classes`
+/// (or, which the matcher rules out, of none).
+#[inline(never)]
+fn reported(bytes: &[u8], start: usize, end: usize, classes: IpClasses) -> Option<usize> {
+    if classes == IpClasses::ALL {
+        return Some(end);
+    }
+    let class = bytes.get(start..end).and_then(IpClass::of_bytes);
+    class.is_none_or(|c| classes.contains(c)).then_some(end)
+}
+
+/// True when the dotted quad at `start..end` ends an IPv6 address that
+/// starts in the run of hex digits and colons before it.
+#[inline(never)]
+fn ends_v6(bytes: &[u8], start: usize, end: usize) -> bool {
+    let mut k = start;
+    while k > 0 && start - k < MAX_LEN {
+        k -= 1;
+        let b = at(bytes, k);
+        if !(is_hex(b) || b == b':') {
+            return false;
+        }
+        if match_v6(bytes, k) == Some(end) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Words after which a dotted quad is a version number, not an address.
@@ -105,7 +176,8 @@ struct V6Parse {
 /// the match.
 pub(super) fn match_v6(bytes: &[u8], start: usize) -> Option<usize> {
     let prev = before(bytes, start, 1);
-    if is_word(prev) || matches!(prev, b':' | b'.') {
+    let glued_colon = prev == b':' && !label_colon_before(bytes, start);
+    if !word_start_ok(bytes, start) || glued_colon || prev == b'.' {
         return None;
     }
     let parse = parse_v6(bytes, start)?;
@@ -115,7 +187,7 @@ pub(super) fn match_v6(bytes: &[u8], start: usize) -> Option<usize> {
         parse.groups == 8 && !parse.all_groups_two_wide
     };
     let next = at(bytes, parse.end);
-    let bounded = !is_word(next)
+    let bounded = word_end_ok(bytes, parse.end)
         && !(next == b':'
             && (is_hex(at(bytes, parse.end + 1)) || at(bytes, parse.end + 1) == b':'))
         && !(next == b'.' && is_alnum(at(bytes, parse.end + 1)));
@@ -263,6 +335,127 @@ mod tests {
         ] {
             assert_eq!(find(bad), None, "{bad}");
         }
+    }
+
+    fn scan(text: &str, classes: IpClasses) -> Vec<&str> {
+        use super::super::{PiiKind, PiiScanner};
+        let mut out = Vec::new();
+        PiiScanner::new(&PiiKind::ALL)
+            .with_ip_classes(classes)
+            .scan(text, &mut out);
+        out.iter()
+            .map(|m| &text[m.span.start..m.span.end])
+            .collect()
+    }
+
+    /// Addresses in code answers that identify nobody pass by default, and
+    /// are still found when every class is asked for.
+    #[test]
+    fn default_classes_leave_code_answers_alone() {
+        for (text, address) in [
+            ("curl http://127.0.0.1:8000/health", "127.0.0.1"),
+            ("uvicorn app:main --host 0.0.0.0 --port 80", "0.0.0.0"),
+            ("ping localhost ::1", "::1"),
+            ("ping 192.0.2.1", "192.0.2.1"),
+            ("ifconfig eth0 netmask 255.255.255.0 up", "255.255.255.0"),
+            (
+                "route add -net 203.0.113.0 --netmask 255.0.0.0",
+                "203.0.113.0",
+            ),
+            ("ip route: 0.0.0.0/0 via 198.51.100.1", "0.0.0.0"),
+            ("ping6 fe80::1%eth0", "fe80::1"),
+            ("all nodes: ff02::1", "ff02::1"),
+            ("mDNS on 224.0.0.251:5353", "224.0.0.251"),
+            ("dig @198.51.100.53 example.com", "198.51.100.53"),
+            (
+                "the EC2 metadata service at 169.254.169.254",
+                "169.254.169.254",
+            ),
+            ("listen [::]:80; and 0.0.0.0:80", "0.0.0.0"),
+            ("mapped ::ffff:127.0.0.1 here", "::ffff:127.0.0.1"),
+            ("doc 2001:db8::8.8.8.8 here", "2001:db8::8.8.8.8"),
+            ("nat64 64:ff9b::192.0.2.33 here", "64:ff9b::192.0.2.33"),
+            (
+                "see 2001:db8:85a3::8a2e:370:7334",
+                "2001:db8:85a3::8a2e:370:7334",
+            ),
+            ("bench 198.18.0.1 and 240.0.0.1", "198.18.0.1"),
+        ] {
+            assert_eq!(scan(text, IpClasses::DEFAULT), Vec::<&str>::new(), "{text}");
+            let all = scan(text, IpClasses::ALL);
+            assert_eq!(all.first(), Some(&address), "{text}");
+        }
+        assert_eq!(
+            scan("listen [::]:80; and 0.0.0.0:80", IpClasses::ALL),
+            vec!["0.0.0.0"],
+            "a bare :: is never matched"
+        );
+    }
+
+    #[test]
+    fn private_and_public_addresses_are_still_reported() {
+        for address in [
+            "10.0.0.5",
+            "172.16.4.1",
+            "192.168.1.255",
+            "100.64.12.3",
+            "8.8.8.8",
+            "81.2.69.160",
+            "2606:4700:4700::1111",
+            "2a01:4f8::2",
+            "fd12:3456:789a::1",
+            "::ffff:8.8.8.8",
+            "::ffff:192.168.0.1",
+            "64:ff9b::8.8.4.4",
+            "2002:808:808::1",
+        ] {
+            for text in [
+                format!("from {address} today"),
+                format!("curl http://[{address}]:8080/x"),
+                format!("`{address}`"),
+            ] {
+                assert_eq!(scan(&text, IpClasses::DEFAULT), vec![address], "{text}");
+            }
+        }
+        let text = "inet 192.168.1.5 netmask 255.255.255.0 broadcast 192.168.1.255";
+        assert_eq!(
+            scan(text, IpClasses::DEFAULT),
+            vec!["192.168.1.5", "192.168.1.255"]
+        );
+    }
+
+    #[test]
+    fn only_the_chosen_classes() {
+        let text = "lo 127.0.0.1, lan 10.0.0.1, wan 8.8.8.8, doc 2001:db8::1, ll fe80::1";
+        let only = |classes: &[IpClass]| scan(text, IpClasses::of(classes));
+        assert_eq!(only(&[IpClass::Public]), vec!["8.8.8.8"]);
+        assert_eq!(only(&[IpClass::Private]), vec!["10.0.0.1"]);
+        assert_eq!(
+            only(&[IpClass::Loopback, IpClass::LinkLocal]),
+            vec!["127.0.0.1", "fe80::1"]
+        );
+        assert_eq!(only(&[IpClass::Documentation]), vec!["2001:db8::1"]);
+        assert_eq!(only(&[]), Vec::<&str>::new());
+        assert_eq!(scan(text, IpClasses::ALL).len(), 5);
+    }
+
+    /// The dotted quad of an IPv6 address is never reported apart from it,
+    /// whatever the classes; a quad after a colon that ends no address is.
+    #[test]
+    fn a_trailing_quad_belongs_to_its_address() {
+        let public = IpClasses::of(&[IpClass::Public]);
+        assert_eq!(scan("at 2001:db8::8.8.8.8 now", public), Vec::<&str>::new());
+        assert_eq!(
+            scan("at fe80::10.1.2.3 now", IpClasses::DEFAULT),
+            Vec::<&str>::new()
+        );
+        assert_eq!(scan("ip:8.8.8.8", public), vec!["8.8.8.8"]);
+        assert_eq!(scan("id:8.8.8.8", public), vec!["8.8.8.8"]);
+        assert_eq!(scan("x::ffff:8.8.8.8", public), vec!["8.8.8.8"]);
+        assert_eq!(
+            scan("port 22:10.0.0.1", IpClasses::DEFAULT),
+            vec!["10.0.0.1"]
+        );
     }
 
     #[test]

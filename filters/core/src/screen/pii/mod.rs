@@ -19,41 +19,74 @@
 //! numbering rules for phones and SSNs) and its module documents exactly
 //! what it matches and what it deliberately does not. The choices that
 //! trade recall for precision:
-//! - a bare 10-digit run (`5552345678`) is not a phone number: write it with
-//!   separators or a leading `+1`;
-//! - NANP numbers follow the numbering plan: area code and exchange start
-//!   with 2–9, so the placeholder `555-123-4567` is not matched;
+//! - a bare digit run (`5552345678`) or a national number of a country
+//!   other than NANP (`020 7946 0958`) is a phone number only after a phone
+//!   word (`phone`, `call`, `mobile`, …), a 12-digit Maestro number only
+//!   after a card word (`card`, `debit`, `maestro`, …): the context rule of
+//!   `context.rs`;
+//! - `+` numbers need a country calling code and an NSN length from
+//!   libphonenumber's metadata (`phone_plan.rs`);
+//! - NANP national numbers follow the numbering plan: area code and
+//!   exchange start with 2–9, so the placeholder `555-123-4567` is not
+//!   matched;
 //! - a bare 9-digit run is an SSN only after the word `SSN` or
 //!   `social security` (within 32 bytes);
 //! - IBANs are matched in upper case only, compact or in groups of four;
 //! - IPv6 addresses need at least one decimal digit (so `a::b` in code does
 //!   not hit), and IPv4 octets have no leading zeros;
+//! - IP addresses are reported by class ([`IpClass`], after the IANA
+//!   special-purpose registries): by default only `private` and `public`
+//!   ones, so loopback, documentation, netmask … addresses in code pass;
 //! - open-ended secrets are matched up to [`MAX_TOKEN_LEN`] bytes, JWTs up
 //!   to [`MAX_JWT_LEN`].
 //!
 //! Matches never start inside a word (an address's local part aside), and
 //! bytes of non-ASCII characters count as boundaries, so PII written
-//! between CJK characters is found.
+//! between CJK characters is found. Punctuation and markup are boundaries:
+//! `**…**`, backticks, `<b>…</b>`, `<td>`, `[…](…)`, `|` cells, quotes,
+//! brackets, `=`, `:`, `mailto:`/`tel:`/`sms:`/`callto:`, and the `_`/`__`
+//! of Markdown emphasis when the underscores themselves follow (or are
+//! followed by) a non-word byte (`__4111…__`, but not `id_4111…`).
+//!
+//! Text written to dodge the detectors is scanned folded ([`fold`]): pasted
+//! escape sequences (`Phone:\n+44…`, the two characters backslash and n)
+//! are separators, full-width and other decimal digits and letters become
+//! ASCII, Unicode spaces and hyphens become ` ` and `-`, and invisible
+//! characters and stray controls inside a value are removed
+//! (`４１１１ １１１１…`, `j\u{200B}ane@…`, `4111\u{0}1111…`). The fold
+//! runs only when the first look at the text meets a byte it may change (a
+//! byte >= 0x80, a backslash, a C0 control other than `\b` `\t` `\n` `\v`
+//! `\f` `\r`) and [`fold`] confirms it changes something; plain ASCII is
+//! scanned once, as it is. A folded match's span is the original text of
+//! the value, the characters removed inside it included, so redaction
+//! replaces exactly what was written. Spans then may be longer than
+//! [`PiiScanner::max_match_len`], which counts folded bytes.
 
 mod card;
 mod classes;
+mod context;
 mod email;
+mod fold;
 mod iban;
 mod ip;
+mod ip_class;
 mod pem;
 mod phone;
+mod phone_plan;
 mod secret;
 mod ssn;
 
 pub use card::luhn_valid;
+pub(crate) use fold::detector_view;
 pub use iban::iban_valid;
+pub use ip_class::{classify_v4, classify_v6, IpClass, IpClasses};
 pub use pem::{key_body as pem_key_body, open_block_start as open_pem_block, KeyBody, MAX_PEM_LEN};
 pub use secret::{MAX_JWT_LEN, MAX_TOKEN_LEN};
 
 use super::Span;
 use classes::{
     alnum_run_end, at, before, class_of, digit_run_end, is_alnum, is_digit, is_hex, is_upper,
-    ALNUM, DIGIT, PUNCT_TRIGGER, UPPER,
+    ALNUM, DIGIT, PUNCT_TRIGGER, SUSPECT, UPPER,
 };
 
 /// Bytes the scan stops at; everything else is skipped.
@@ -197,14 +230,24 @@ impl Candidates {
 #[derive(Debug, Clone)]
 pub struct PiiScanner {
     enabled: u8,
+    /// The classes of IP address reported.
+    ip_classes: IpClasses,
 }
 
 impl PiiScanner {
-    /// Scans only for the enabled kinds.
+    /// Scans only for the enabled kinds; IP addresses of the
+    /// [default classes](IpClasses::DEFAULT), as a policy that does not
+    /// name them.
     pub fn new(enabled: &[PiiKind]) -> PiiScanner {
         PiiScanner {
             enabled: enabled.iter().fold(0, |bits, k| bits | k.bit()),
+            ip_classes: IpClasses::DEFAULT,
         }
+    }
+
+    /// Reports IP addresses of these classes only.
+    pub fn with_ip_classes(self, ip_classes: IpClasses) -> PiiScanner {
+        PiiScanner { ip_classes, ..self }
     }
 
     fn is_on(&self, kind: PiiKind) -> bool {
@@ -216,7 +259,9 @@ impl PiiScanner {
     /// At most 254 (an email address) unless secrets are enabled: JWTs are
     /// matched up to [`MAX_JWT_LEN`] (2048) bytes. A private-key block is
     /// not counted: streams hold an open block separately (see
-    /// [`open_pem_block`]), up to [`MAX_PEM_LEN`].
+    /// [`open_pem_block`]), up to [`MAX_PEM_LEN`]. Counted in folded bytes: a
+    /// value written in full-width characters or with invisible ones inside
+    /// spans more bytes of the original.
     pub fn max_match_len(&self) -> usize {
         PiiKind::ALL
             .into_iter()
@@ -226,20 +271,81 @@ impl PiiScanner {
             .unwrap_or(0)
     }
 
+    /// How many bytes before a value can decide whether it is one: the
+    /// window in which a phone or card word must start for the shapes that
+    /// need one (a national phone number, a bare digit run, a 12-digit
+    /// Maestro number). A streaming screener that releases text early should
+    /// scan this much already-released text in front of what it holds, or
+    /// those shapes go unmatched in streams. 0 when neither is enabled.
+    pub fn context_window(&self) -> usize {
+        if self.is_on(PiiKind::Phone) || self.is_on(PiiKind::Card) {
+            context::WINDOW
+        } else {
+            0
+        }
+    }
+
     /// Appends every match in `text`, sorted by start and non-overlapping;
     /// where two overlap, the longer (then the more specific) is kept, so a
     /// card number is not also reported as a phone number.
+    ///
+    /// Text that holds wide or invisible characters, stray controls or
+    /// pasted escape sequences is scanned folded (see [`fold`]) and each
+    /// span maps back to the original text, covering what was removed
+    /// inside the value. Plain ASCII is scanned as it is, without a copy.
     pub fn scan(&self, text: &str, out: &mut Vec<PiiMatch>) {
         if self.enabled == 0 {
             return;
         }
         let bytes = text.as_bytes();
         let base = out.len();
+        if self.scan_bytes(bytes, Some(text), out, base) {
+            return;
+        }
+        out.truncate(base);
+        let folded = fold::Folded::new(text);
+        let mut found = Vec::new();
+        self.scan_bytes(folded.bytes(), None, &mut found, 0);
+        out.extend(found.into_iter().map(|m| PiiMatch {
+            kind: m.kind,
+            span: folded.original_span(text, m.span),
+        }));
+    }
+
+    /// Scans `bytes`, appending to `out[base..]`. While `watch` holds the
+    /// text, the scan also stops at bytes the fold may change
+    /// ([`fold::is_suspect`]): at the first, it asks [`fold::changes_from`],
+    /// and either gives up (false: the text must be scanned folded) or goes
+    /// on without watching. Every byte before a stop was either looked at or
+    /// inside a word or a match, which hold no such byte.
+    fn scan_bytes(
+        &self,
+        bytes: &[u8],
+        mut watch: Option<&str>,
+        out: &mut Vec<PiiMatch>,
+        base: usize,
+    ) -> bool {
         let mut i = 0;
-        while let Some(skipped) = next_interesting(bytes, i) {
+        loop {
+            let next = if watch.is_some() {
+                next_interesting::<true>(bytes, i)
+            } else {
+                next_interesting::<false>(bytes, i)
+            };
+            let Some(skipped) = next else {
+                return true;
+            };
             i = skipped;
             let b = at(bytes, i);
             let class = class_of(b);
+            if class & INTERESTING == 0 {
+                // a suspect byte, seen only while watching
+                if watch.is_some_and(|text| fold::changes_from(text, i)) {
+                    return false;
+                }
+                watch = None;
+                continue;
+            }
             let (found, resume) = if class & ALNUM != 0 {
                 let run_end = alnum_run_end(bytes, i + 1);
                 let found = if is_alnum(before(bytes, i, 1)) {
@@ -265,7 +371,7 @@ impl PiiScanner {
     fn at_number(&self, bytes: &[u8], start: usize, run_end: usize) -> Option<PiiMatch> {
         let mut found = Candidates::at(start);
         if self.is_on(PiiKind::Ip) && run_end - start <= 4 && at(bytes, run_end) == b':' {
-            found.offer(PiiKind::Ip, ip::match_v6(bytes, start));
+            found.offer(PiiKind::Ip, ip::match_v6_in(bytes, start, self.ip_classes));
         }
         let digits_end = digit_run_end(bytes, start);
         if digits_end != run_end {
@@ -275,7 +381,7 @@ impl PiiScanner {
         let len = digits_end - start;
         let next = at(bytes, digits_end);
         if self.is_on(PiiKind::Ip) && len <= 3 && next == b'.' {
-            found.offer(PiiKind::Ip, ip::match_v4(bytes, start));
+            found.offer(PiiKind::Ip, ip::match_v4_in(bytes, start, self.ip_classes));
         }
         let separated = matches!(next, b'-' | b'.' | b' ');
         let trunk = len == 1 && at(bytes, start) == b'1' && (separated || next == b'(');
@@ -286,8 +392,16 @@ impl PiiScanner {
         if self.is_on(PiiKind::Ssn) && ((len == 3 && dash_or_space) || len == 9) {
             found.offer(PiiKind::Ssn, ssn::match_at(bytes, start));
         }
-        if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (13..=19).contains(&len)) {
+        if self.is_on(PiiKind::Card) && ((len == 4 && dash_or_space) || (12..=19).contains(&len)) {
             found.offer(PiiKind::Card, card::match_at(bytes, start));
+        }
+        // other phones, when nothing else starts here and the shape fits:
+        // more digits follow (`020 7946…`, `8 (066)…`), or a long run
+        if found.best.is_none()
+            && self.is_on(PiiKind::Phone)
+            && phone::other_shape(bytes, start, digits_end)
+        {
+            found.offer(PiiKind::Phone, phone::match_other(bytes, start));
         }
         found.best
     }
@@ -332,7 +446,7 @@ impl PiiScanner {
             && at(bytes, run_end) == b':'
             && self.is_on(PiiKind::Ip)
         {
-            found.offer(PiiKind::Ip, ip::match_v6(bytes, start));
+            found.offer(PiiKind::Ip, ip::match_v6_in(bytes, start, self.ip_classes));
         }
     }
 
@@ -354,7 +468,7 @@ impl PiiScanner {
             }
             b':' if self.is_on(PiiKind::Ip) => {
                 if at(bytes, i + 1) == b':' {
-                    found.offer(PiiKind::Ip, ip::match_v6(bytes, i));
+                    found.offer(PiiKind::Ip, ip::match_v6_in(bytes, i, self.ip_classes));
                 }
                 // a lowercase hex group before the colon (`fe::1`)
                 if found.best.is_none() && is_hex(before(bytes, i, 1)) {
@@ -388,14 +502,21 @@ impl PiiScanner {
 }
 
 /// The next byte from `from` on that can start or mark a match: a digit, an
-/// uppercase letter or one of `@ + ( : - _`. Lowercase letters, spaces and
+/// uppercase letter or one of `@ + ( : - _`; with `WATCH`, also a byte the
+/// fold may change ([`fold::is_suspect`]). Lowercase letters, spaces and
 /// other punctuation, the bulk of prose, are skipped eight at a time.
 #[inline]
-fn next_interesting(bytes: &[u8], from: usize) -> Option<usize> {
+fn next_interesting<const WATCH: bool>(bytes: &[u8], from: usize) -> Option<usize> {
+    let stop_classes = if WATCH {
+        INTERESTING | SUSPECT
+    } else {
+        INTERESTING
+    };
+    let stops = |b: u8| class_of(b) & stop_classes != 0;
     let mut i = from;
     while let Some(chunk) = bytes.get(i..i + 8) {
         let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
-        let maybe = maybe_interesting(word);
+        let maybe = maybe_interesting::<WATCH>(word);
         if maybe == 0 {
             i += 8;
             continue;
@@ -403,35 +524,45 @@ fn next_interesting(bytes: &[u8], from: usize) -> Option<usize> {
         // exact check from the first candidate byte in this chunk on
         let first = i + (maybe.trailing_zeros() / 8) as usize;
         let rest = bytes.get(first..i + 8)?;
-        if let Some(k) = rest.iter().position(|&b| class_of(b) & INTERESTING != 0) {
+        if let Some(k) = rest.iter().position(|&b| stops(b)) {
             return Some(first + k);
         }
         i += 8;
     }
     let rest = bytes.get(i..)?;
-    let offset = rest.iter().position(|&b| class_of(b) & INTERESTING != 0)?;
+    let offset = rest.iter().position(|&b| stops(b))?;
     Some(i + offset)
 }
 
 /// The high bit of each byte of `word` that may be interesting; never
-/// misses one (it may flag a few extra: `; < = > ? [ \ ] ^` and bytes right
-/// after a flagged `( + -`). Bytes >= 0x80 are never flagged.
+/// misses one (it may flag a few extra: `) / ; < = > ? [ \ ] ^` and bytes
+/// right after a flagged `( + -`). Bytes >= 0x80 are flagged only with `WATCH`,
+/// which also flags the controls the fold removes (and `\f`; `\` is in
+/// the flagged range already).
 #[inline(always)]
-fn maybe_interesting(word: u64) -> u64 {
+fn maybe_interesting<const WATCH: bool>(word: u64) -> u64 {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = ONES * 0x80;
-    let ascii = !word & HIGH;
     let low7 = word & !HIGH;
-    // 0x30..=0x5f: digits, `:`, `@`, uppercase, `_` (and a few others);
+    // 0x30..=0x5f: digits, `:`, `@`, uppercase, `\`, `_` (and a few others);
     // adding to a 7-bit byte never carries into the next byte
     let at_least_0x30 = low7.wrapping_add(ONES * (0x80 - 0x30));
     let at_least_0x60 = low7.wrapping_add(ONES * (0x80 - 0x60));
     let in_range = at_least_0x30 & !at_least_0x60;
-    let equals = |c: u8| {
-        let diff = low7 ^ (ONES * u64::from(c));
-        diff.wrapping_sub(ONES) & !diff
-    };
-    (in_range | equals(b'(') | equals(b'+') | equals(b'-')) & ascii
+    let zero = |diff: u64| diff.wrapping_sub(ONES) & !diff;
+    let open_paren = zero(low7 ^ (ONES * u64::from(b'(')));
+    // `+` (0x2b) and `-` (0x2d), with `)` and `/`: `b | 0x06 == 0x2f`
+    let plus_or_minus = zero((low7 | (ONES * 0x06)) ^ (ONES * 0x2f));
+    let flagged = in_range | open_paren | plus_or_minus;
+    if WATCH {
+        // Below 0x20, `b ^ 0x16` is under 0x1b for every control except
+        // `\b` `\t` `\n` `\v` `\r`, so newlines and tabs are not flagged;
+        // a borrow only flags the byte after a flagged one.
+        let removed_control = (word ^ (ONES * 0x16)).wrapping_sub(ONES * 0x1b);
+        (flagged | word | removed_control) & HIGH
+    } else {
+        flagged & !word & HIGH
+    }
 }
 
 /// The start of the word that contains `i`, when it is at most
@@ -514,6 +645,54 @@ mod tests {
     }
 
     #[test]
+    fn context_window_follows_enabled_kinds() {
+        assert_eq!(PiiScanner::new(&[PiiKind::Email]).context_window(), 0);
+        assert_eq!(
+            PiiScanner::new(&[PiiKind::Phone]).context_window(),
+            context::WINDOW
+        );
+        assert_eq!(
+            PiiScanner::new(&[PiiKind::Card]).context_window(),
+            context::WINDOW
+        );
+        // the window is what decides: a phone word just inside it counts
+        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 4));
+        assert_eq!(scan_all(&text), vec![(PiiKind::Phone, "020 7946 0958")]);
+        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 3));
+        assert_eq!(scan_all(&text), vec![]);
+    }
+
+    /// The scanner's dispatch reaches every phone shape, whatever follows.
+    #[test]
+    fn dispatch_reaches_other_phones() {
+        for (text, value) in [
+            ("call me on 4155550132 today", "4155550132"),
+            ("call me on 4155550132", "4155550132"),
+            ("Tel: 020 7946 0958 (office)", "020 7946 0958"),
+            ("mobile 06.12.34.56.78 ok", "06.12.34.56.78"),
+            ("phone 8 (066) 907-43-91", "8 (066) 907-43-91"),
+            ("fax (0161) 4960066, thanks", "(0161) 4960066"),
+            ("whatsapp 02124/15868344", "02124/15868344"),
+            ("ring 00420 702 914 177", "00420 702 914 177"),
+            ("x +44 20 7946 0958 y", "+44 20 7946 0958"),
+            ("my phone number is (02823) 56509, text me", "(02823) 56509"),
+            ("(ab, +44(0)28 9018 0972). Please", "+44(0)28 9018 0972"),
+            ("| x | +44(0)118 4960376 | y |", "+44(0)118 4960376"),
+        ] {
+            assert_eq!(scan_all(text), vec![(PiiKind::Phone, value)], "{text}");
+        }
+        for text in [
+            "2024-05-01T10:00:00Z took 279.0ms",
+            "version 1.2.3 of 10.0.19045.1234",
+        ] {
+            assert!(
+                scan_all(text).iter().all(|(k, _)| *k != PiiKind::Phone),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn finds_each_kind_in_order() {
         let text = "Mail john@example.com or call +1 (555) 234-5678; SSN 123-45-6789, card \
                     4111 1111 1111 1111 from 192.168.1.20 to DE89 3704 0044 0532 0130 00 \
@@ -557,6 +736,141 @@ mod tests {
                 (PiiKind::Email, "y@example.com")
             ]
         );
+    }
+
+    #[test]
+    fn pasted_escapes_and_markup_are_separators() {
+        for (text, kind, value) in [
+            (
+                r"Phone:\n+44 808 157 0263",
+                PiiKind::Phone,
+                "+44 808 157 0263",
+            ),
+            (
+                r"Email:\njane@example.com",
+                PiiKind::Email,
+                "jane@example.com",
+            ),
+            (
+                r#"{\"email\":\"jane@example.com\"}"#,
+                PiiKind::Email,
+                "jane@example.com",
+            ),
+            (
+                r"a\t4111 1111 1111 1111\tb",
+                PiiKind::Card,
+                "4111 1111 1111 1111",
+            ),
+            (r"x\u00a0123-45-6789\u00a0", PiiKind::Ssn, "123-45-6789"),
+            (r"ip:\r\n10.0.0.1\r\n", PiiKind::Ip, "10.0.0.1"),
+            (
+                r"\nDE89370400440532013000",
+                PiiKind::Iban,
+                "DE89370400440532013000",
+            ),
+            (
+                r"key\nAKIAIOSFODNN7EXAMPLE\n",
+                PiiKind::Secret,
+                "AKIAIOSFODNN7EXAMPLE",
+            ),
+            (
+                "**4111 1111 1111 1111**",
+                PiiKind::Card,
+                "4111 1111 1111 1111",
+            ),
+            (
+                "__4111 1111 1111 1111__",
+                PiiKind::Card,
+                "4111 1111 1111 1111",
+            ),
+            ("<b>123-45-6789</b>", PiiKind::Ssn, "123-45-6789"),
+            (
+                "mailto:jane@example.com",
+                PiiKind::Email,
+                "jane@example.com",
+            ),
+            ("tel:+15552345678", PiiKind::Phone, "+15552345678"),
+            ("| `jane@example.com` |", PiiKind::Email, "jane@example.com"),
+        ] {
+            assert_eq!(scan_all(text), vec![(kind, value)], "{text}");
+        }
+        // an escaped backslash is not an escape: `\\n` then the word `nate`
+        assert_eq!(
+            scan_all(r"C:\\nate@example.com"),
+            vec![(PiiKind::Email, "nate@example.com")]
+        );
+        // a value still does not start inside a word
+        assert_eq!(scan_all(r"\nid4111111111111111"), vec![]);
+        assert_eq!(scan_all("id_4111111111111111"), vec![]);
+    }
+
+    #[test]
+    fn obfuscated_values_are_found_and_spans_cover_the_original() {
+        for (text, kind, value) in [
+            (
+                "card ４１１１ １１１１ １１１１ １１１１.",
+                PiiKind::Card,
+                "４１１１ １１１１ １１１１ １１１１",
+            ),
+            (
+                "j\u{200B}ane@example.com",
+                PiiKind::Email,
+                "j\u{200B}ane@example.com",
+            ),
+            (
+                "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+                PiiKind::Email,
+                "ｊａｎｅ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+            ),
+            (
+                "4111\u{0}1111\u{0}1111\u{0}1111",
+                PiiKind::Card,
+                "4111\u{0}1111\u{0}1111\u{0}1111",
+            ),
+            (
+                "ssn 123\u{AD}-45-6789\u{200B}!",
+                PiiKind::Ssn,
+                "123\u{AD}-45-6789",
+            ),
+            (
+                "\u{FEFF}DE89 3704 0044 0532 0130 00",
+                PiiKind::Iban,
+                "DE89 3704 0044 0532 0130 00",
+            ),
+            (
+                "电话 +٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨。",
+                PiiKind::Phone,
+                "+٤٤ ٢٠ ٧٩٤٦ ٠٩٥٨",
+            ),
+            (
+                "AKIA\u{200D}IOSFODNN7EXAMPLE",
+                PiiKind::Secret,
+                "AKIA\u{200D}IOSFODNN7EXAMPLE",
+            ),
+            (
+                "+33\u{A0}1\u{A0}23\u{A0}45\u{A0}67\u{A0}89",
+                PiiKind::Phone,
+                "+33\u{A0}1\u{A0}23\u{A0}45\u{A0}67\u{A0}89",
+            ),
+            ("é 10.0.0.1 日本", PiiKind::Ip, "10.0.0.1"),
+        ] {
+            assert_eq!(scan_all(text), vec![(kind, value)], "{text:?}");
+        }
+        assert_eq!(scan_all("café ２０２４ 日本"), vec![]);
+    }
+
+    #[test]
+    fn hard_negatives_stay_clean() {
+        for text in [
+            r"C:\new\tmp\build\x64\Release\app.exe",
+            r"C:\Users\bob\Documents\report_2024.docx",
+            r"re.compile(r'\d{3}-\d{2}-\d{4}') and \b\w+@\w+\.com\b",
+            "printf(\"total: %d\\n\", n); puts(\"a\\tb\");",
+            "**bold** and __under__ with `code` and <b>tags</b> | cells |",
+            "naïve café — «quotes» ２０２４年 ４月",
+        ] {
+            assert_eq!(scan_all(text), vec![], "{text}");
+        }
     }
 
     #[test]
@@ -644,6 +958,49 @@ mod tests {
         }
     }
 
+    /// Random texts with pieces the fold changes keep the promises of
+    /// `scan`, and a value hidden by invisible characters is still found.
+    #[test]
+    fn folded_scans_keep_their_promises() {
+        const PIECES: &[&str] = &[
+            "4111", " ", "1111", "\u{200B}", "\u{0}", "\\n", "\\", "n", "４", "１", "＠", "@",
+            "jane", "example", ".", ".com", "+44", "-", "\u{A0}", "日", "é", "DE89", "AKIA", "_",
+            "**", "\u{FEFF}", "\\u00a0", "0",
+        ];
+        let mut rng = fastrand::Rng::with_seed(5);
+        let scanner = PiiScanner::new(&PiiKind::ALL);
+        let mut out = Vec::new();
+        for _ in 0..6000 {
+            let len = rng.usize(0..40);
+            let text: String = (0..len)
+                .map(|_| PIECES[rng.usize(..PIECES.len())])
+                .collect();
+            out.clear();
+            scanner.scan(&text, &mut out);
+            for pair in out.windows(2) {
+                assert!(pair[0].span.end <= pair[1].span.start, "{text:?}");
+            }
+            for m in &out {
+                assert!(!m.span.is_empty(), "{text:?}");
+                assert!(text.is_char_boundary(m.span.start) && text.is_char_boundary(m.span.end));
+            }
+            // removing every invisible character and NUL finds the same kinds
+            // (unless one splits a run of backslashes, which changes escapes)
+            let hidden = ['\u{200B}', '\u{0}', '\u{FEFF}'];
+            let splits_escape = hidden
+                .iter()
+                .any(|h| text.contains(&format!("\\{h}")) || text.contains(&format!("{h}\\")));
+            if splits_escape {
+                continue;
+            }
+            let visible: String = text.chars().filter(|c| !hidden.contains(c)).collect();
+            let mut plain = Vec::new();
+            scanner.scan(&visible, &mut plain);
+            let kinds = |v: &[PiiMatch]| v.iter().map(|m| m.kind).collect::<Vec<_>>();
+            assert_eq!(kinds(&out), kinds(&plain), "{text:?} / {visible:?}");
+        }
+    }
+
     #[test]
     fn the_chunked_skip_never_misses_an_interesting_byte() {
         let mut rng = fastrand::Rng::with_seed(11);
@@ -653,9 +1010,16 @@ mod tests {
             for from in 0..=len {
                 let expected = (from..len).find(|&k| class_of(bytes[k]) & INTERESTING != 0);
                 assert_eq!(
-                    next_interesting(&bytes, from),
+                    next_interesting::<false>(&bytes, from),
                     expected,
                     "{bytes:?} from {from}"
+                );
+                let expected = (from..len)
+                    .find(|&k| class_of(bytes[k]) & INTERESTING != 0 || fold::is_suspect(bytes[k]));
+                assert_eq!(
+                    next_interesting::<true>(&bytes, from),
+                    expected,
+                    "watching: {bytes:?} from {from}"
                 );
             }
         }

@@ -3,7 +3,11 @@
 //! Every secret is word-bounded: it does not follow a letter, digit or `_`
 //! (so `task-list` and `desk-lamp` never start an `sk-` key), nor a
 //! character of its own alphabet (a JWT does not follow `-`), and the
-//! fixed-length ones must end where their characters end.
+//! fixed-length ones must end where their characters end. The `_`/`__` of
+//! Markdown emphasis around a secret is not part of it (`__AKIA…__`,
+//! `__sk-…__`), though `_` belongs to several alphabets: underscores right
+//! after a non-word byte open emphasis, and the same number at the end of
+//! the key, before a non-word byte, close it.
 //!
 //! | secret | matched |
 //! |---|---|
@@ -26,8 +30,8 @@
 //! inside words (`disk-`, `mask_live_`).
 
 use super::classes::{
-    at, before, class_of, is_alnum, is_digit, is_word, run_end_capped, starts_with_at, DIGIT,
-    LOWER, UPPER,
+    at, before, class_of, is_alnum, is_digit, is_word, run_end_capped, starts_with_at, word_end_ok,
+    word_start_ok, DIGIT, LOWER, UPPER,
 };
 
 /// Longest match for keys of unbounded length.
@@ -83,10 +87,10 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
         // a private-key block may follow anything but a dash (`\n-----BEGIN`)
         return super::pem::block_at(bytes, start);
     }
-    if is_word(before(bytes, start, 1)) {
+    if !word_start_ok(bytes, start) {
         return None;
     }
-    match at(bytes, start) {
+    let end = match at(bytes, start) {
         b'A' => aws_access_key(bytes, start).or_else(|| google_api_key(bytes, start)),
         b'g' => github_token(bytes, start),
         b's' => openai_key(bytes, start).or_else(|| stripe_key(bytes, start)),
@@ -94,6 +98,32 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
         b'x' => slack_token(bytes, start),
         b'e' => jwt(bytes, start),
         _ => None,
+    }?;
+    Some(close_emphasis(bytes, start, end))
+}
+
+/// Whether the byte before `start` belongs to the secret's `alphabet`, so
+/// the secret would start inside a longer token; the `_`/`__` of Markdown
+/// emphasis (`__sk-…__`) does not count.
+fn glued(bytes: &[u8], start: usize, alphabet: fn(u8) -> bool) -> bool {
+    let prev = before(bytes, start, 1);
+    alphabet(prev) && !(prev == b'_' && word_start_ok(bytes, start))
+}
+
+/// `end`, less the `_`/`__` that closes the emphasis opened right before
+/// `start` (an open-ended key would take it as part of its alphabet).
+fn close_emphasis(bytes: &[u8], start: usize, end: usize) -> usize {
+    let opened = (1..=2)
+        .take_while(|&n| before(bytes, start, n) == b'_')
+        .count();
+    if opened == 0 || end < start + opened {
+        return end;
+    }
+    let closed = (1..=opened).all(|n| before(bytes, end, n) == b'_');
+    if closed && !is_word(at(bytes, end)) {
+        end - opened
+    } else {
+        end
     }
 }
 
@@ -108,19 +138,34 @@ fn aws_access_key(bytes: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     let end = exactly(bytes, start + 4, 16, is_upper_or_digit)?;
-    (!is_word(at(bytes, end))).then_some(end)
+    word_end_ok(bytes, end).then_some(end)
 }
 
 fn google_api_key(bytes: &[u8], start: usize) -> Option<usize> {
-    if !starts_with_at(bytes, start, b"AIza") || is_base64url(before(bytes, start, 1)) {
+    if !starts_with_at(bytes, start, b"AIza") || glued(bytes, start, is_base64url) {
         return None;
     }
-    exactly(bytes, start + 4, 35, is_base64url)
+    exactly_then_emphasis(bytes, start + 4, 35, is_base64url)
+}
+
+/// Exactly `len` bytes of an alphabet that holds `_`, then a byte outside
+/// it or the `_`/`__` closing Markdown emphasis (`__AIza…__`).
+fn exactly_then_emphasis(
+    bytes: &[u8],
+    from: usize,
+    len: usize,
+    accept: fn(u8) -> bool,
+) -> Option<usize> {
+    let end = from + len;
+    let body = run_end_capped(bytes, from, len, accept);
+    let next = at(bytes, end);
+    let bounded = !accept(next) || (next == b'_' && word_end_ok(bytes, end));
+    (body == end && bounded).then_some(end)
 }
 
 fn github_token(bytes: &[u8], start: usize) -> Option<usize> {
     if starts_with_at(bytes, start, b"github_pat_") {
-        return exactly(bytes, start + 11, 82, is_alnum_or_underscore);
+        return exactly_then_emphasis(bytes, start + 11, 82, is_alnum_or_underscore);
     }
     let classic = starts_with_at(bytes, start, b"gh")
         && matches!(at(bytes, start + 2), b'p' | b'o' | b'u' | b's' | b'r')
@@ -129,11 +174,11 @@ fn github_token(bytes: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     let end = exactly(bytes, start + 4, 36, is_alnum)?;
-    (!is_word(at(bytes, end))).then_some(end)
+    word_end_ok(bytes, end).then_some(end)
 }
 
 fn openai_key(bytes: &[u8], start: usize) -> Option<usize> {
-    if !starts_with_at(bytes, start, b"sk-") || is_base64url(before(bytes, start, 1)) {
+    if !starts_with_at(bytes, start, b"sk-") || glued(bytes, start, is_base64url) {
         return None;
     }
     let body_start = start + 3;
@@ -157,7 +202,7 @@ fn slack_token(bytes: &[u8], start: usize) -> Option<usize> {
     let prefix = starts_with_at(bytes, start, b"xox")
         && matches!(at(bytes, start + 3), b'b' | b'a' | b'p' | b'r' | b's')
         && at(bytes, start + 4) == b'-';
-    if !prefix || is_alnum_or_dash(before(bytes, start, 1)) {
+    if !prefix || glued(bytes, start, is_alnum_or_dash) {
         return None;
     }
     let body_start = start + 5;
@@ -170,7 +215,7 @@ fn slack_token(bytes: &[u8], start: usize) -> Option<usize> {
 fn jwt(bytes: &[u8], start: usize) -> Option<usize> {
     const MIN_PART: usize = 10;
     let limit = start + MAX_JWT_LEN;
-    if !starts_with_at(bytes, start, b"eyJ") || is_base64url(before(bytes, start, 1)) {
+    if !starts_with_at(bytes, start, b"eyJ") || glued(bytes, start, is_base64url) {
         return None;
     }
     let header_end = run_end_capped(bytes, start, MAX_JWT_LEN, is_base64url);
@@ -281,6 +326,26 @@ mod tests {
         assert_eq!(find(&long_sig).map(str::len), Some(MAX_JWT_LEN));
         let long_header = format!("eyJ{}.eyJhbGciOiJIUzI1NiJ9.sig", "a".repeat(5000));
         assert_eq!(find(&long_header), None);
+    }
+
+    #[test]
+    fn markup_around_a_secret() {
+        let key = "sk-proj-4fG7hJ2kL9mN3pQ6rS8tU1vW5xY0zA3bC";
+        for (open, close) in [
+            ("__", "__"),
+            ("_", "_"),
+            ("**", "**"),
+            ("`", "`"),
+            ("<b>", "</b>"),
+        ] {
+            for secret in [key, "AKIAIOSFODNN7EXAMPLE", JWT, "xoxb-123456789012-AbCdEf"] {
+                let text = format!("x {open}{secret}{close} y");
+                assert_eq!(find(&text), Some(secret), "{text}");
+            }
+        }
+        assert_eq!(find("my_sk-aB3dE5fG7hJ9kL1mN3pQ5rS7"), None);
+        assert_eq!(find("x_AKIAIOSFODNN7EXAMPLE"), None);
+        assert_eq!(find("AKIAIOSFODNN7EXAMPLE_x"), None);
     }
 
     #[test]

@@ -1,0 +1,326 @@
+//! Context words: the Presidio rule for shapes that are ambiguous alone.
+//!
+//! A 12-digit Maestro number, a national phone number of a country other
+//! than NANP (`020 7946 0958`, `0412 345 678`) or a bare 8–12 digit run is
+//! only reported when a context word for its kind starts within
+//! [`WINDOW`] bytes before the value. Matching is ASCII case-insensitive
+//! and starts at a word start (the byte before is not an ASCII letter);
+//! a word marked *whole* must also end there (`tel` matches `Tel:` and
+//! `tel.` but not `tell`), the others may run on (`phone` matches `phones`,
+//! `call` matches `calling`). Non-ASCII words (`電話`, `téléphone`) are
+//! compared byte for byte.
+
+use super::classes::{at, before};
+
+/// How far before a value its context word may start, in bytes.
+pub(super) const WINDOW: usize = 40;
+
+/// (word, whole): `whole` words must not run on into more letters.
+type Words = &'static [(&'static [u8], bool)];
+
+/// A word list (at most 64 words) indexed by first byte: for each byte, the
+/// set of words starting with it in either case, so a word start in the
+/// window costs one lookup and only the words that can match are compared.
+pub(super) struct WordSet {
+    words: Words,
+    by_first: [u64; 256],
+}
+
+impl WordSet {
+    const fn new(words: Words) -> WordSet {
+        let mut by_first = [0u64; 256];
+        let mut i = 0;
+        while i < words.len() && i < 64 {
+            if let Some(&b) = words[i].0.first() {
+                by_first[b.to_ascii_lowercase() as usize] |= 1 << i;
+                by_first[b.to_ascii_uppercase() as usize] |= 1 << i;
+            }
+            i += 1;
+        }
+        WordSet { words, by_first }
+    }
+
+    /// Whether one of the words starts at `i`.
+    fn at(&self, bytes: &[u8], i: usize) -> bool {
+        let mut candidates = self
+            .by_first
+            .get(usize::from(at(bytes, i)))
+            .copied()
+            .unwrap_or(0);
+        while candidates != 0 {
+            let k = candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            if self.words.get(k).is_some_and(|w| word_at(bytes, i, w)) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Words that make a number a phone number.
+pub(super) static PHONE: WordSet = WordSet::new(PHONE_WORDS);
+/// Words that make a number a payment card number.
+pub(super) static CARD: WordSet = WordSet::new(CARD_WORDS);
+
+const PHONE_WORDS: Words = &[
+    (b"phone", false),
+    (b"telephone", false),
+    (b"cellphone", false),
+    (b"smartphone", false),
+    (b"iphone", false),
+    (b"tel", true),
+    (b"tels", true),
+    (b"call", false),
+    (b"mobile", false),
+    (b"mob", true),
+    (b"cell", false),
+    (b"whatsapp", false),
+    (b"fax", false),
+    (b"contact", false),
+    (b"reach me", false),
+    (b"reach us", false),
+    (b"reach out", false),
+    (b"text me", false),
+    (b"text us", false),
+    (b"sms", true),
+    (b"dial", false),
+    (b"ring", true),
+    (b"landline", false),
+    (b"hotline", false),
+    (b"helpline", false),
+    (b"my number", false),
+    (b"your number", false),
+    (b"his number", false),
+    (b"her number", false),
+    (b"our number", false),
+    (b"their number", false),
+    (b"number to call", false),
+    (b"telefon", false),
+    (b"tel\xc3\xa9fono", false),
+    (b"t\xc3\xa9l\xc3\xa9phone", false),
+    (b"t\xc3\xa9l", true),
+    (b"handy", true),
+    (b"m\xc3\xb3vil", false),
+    (b"movil", false),
+    (b"celular", false),
+    (b"cellulare", false),
+    (b"portable", false),
+    (b"\xe7\x94\xb5\xe8\xaf\x9d", false), // 电话
+    (b"\xe9\x9b\xbb\xe8\xa9\xb1", false), // 電話
+    (b"\xe6\x89\x8b\xe6\x9c\xba", false), // 手机
+    (b"\xe6\x90\xba\xe5\xb8\xaf", false), // 携帯
+    (b"\xec\xa0\x84\xed\x99\x94", false), // 전화
+    (b"\xd1\x82\xd0\xb5\xd0\xbb", false), // тел
+];
+
+const CARD_WORDS: Words = &[
+    (b"card", false),
+    (b"mastercard", false),
+    (b"creditcard", false),
+    (b"credit", false),
+    (b"debit", false),
+    (b"maestro", false),
+    (b"visa", false),
+    (b"amex", true),
+    (b"cc", true),
+    (b"ccn", true),
+    (b"pan", true),
+    (b"payment", false),
+    (b"pay", true),
+    (b"paying", true),
+    (b"paypal", true),
+    (b"paid", true),
+    (b"charge", false),
+    (b"billing", false),
+    (b"cvv", false),
+    (b"cvc", false),
+    (b"expiry", false),
+    (b"tarjeta", false),
+    (b"carte", false),
+    (b"karte", false),
+    (b"kreditkarte", false),
+    (b"kart", false),
+    (b"carta", false),
+    (b"cart\xc3\xa3o", false),
+    (b"\xd0\xba\xd0\xb0\xd1\x80\xd1\x82", false), // карт
+];
+
+/// Words naming an identifier: a number right after one (`order 020 7946
+/// 0958`, `ticket #123456789`, `invoice no. 4155550132`) is not a phone or
+/// card number, whatever context word came before.
+const ID_WORDS: &[&[u8]] = &[
+    b"order",
+    b"invoice",
+    b"ticket",
+    b"account",
+    b"acct",
+    b"ref",
+    b"reference",
+    b"id",
+    b"tracking",
+    b"case",
+    b"booking",
+    b"confirmation",
+    b"serial",
+    b"po",
+    b"sku",
+    b"isbn",
+    b"version",
+    b"build",
+    b"transaction",
+    b"receipt",
+    b"policy",
+    b"customer",
+    b"member",
+    b"ip",
+    b"zip",
+    b"postcode",
+    b"code",
+    b"pin",
+    b"imei",
+    b"imsi",
+    b"iccid",
+    b"meid",
+];
+
+/// Whether the word right before `start` (over `:`, `#`, `.`, spaces and
+/// an optional `number`/`no`/`nr`/`num`/`id`) names an identifier.
+pub(super) fn id_word_before(bytes: &[u8], start: usize) -> bool {
+    let mut i = skip_back(bytes, start);
+    for _ in 0..3 {
+        let word = word_before(bytes, i);
+        if ID_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            return true;
+        }
+        let filler = [b"number".as_slice(), b"no", b"nr", b"num", b"is"];
+        if !filler.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            return false;
+        }
+        i = skip_back(bytes, i - word.len());
+    }
+    false
+}
+
+/// Back from `i` over spaces and `: # . = -`, at most 4 bytes.
+fn skip_back(bytes: &[u8], mut i: usize) -> usize {
+    let floor = i.saturating_sub(4);
+    while i > floor && matches!(before(bytes, i, 1), b' ' | b':' | b'#' | b'.' | b'=' | b'-') {
+        i -= 1;
+    }
+    i
+}
+
+/// The ASCII letters right before `i` (at most 16).
+fn word_before(bytes: &[u8], i: usize) -> &[u8] {
+    let mut s = i;
+    while s > 0 && i - s < 16 && before(bytes, s, 1).is_ascii_alphabetic() {
+        s -= 1;
+    }
+    bytes.get(s..i).unwrap_or(&[])
+}
+
+/// Whether one of `words` starts within [`WINDOW`] bytes before `start`.
+pub(super) fn before_value(bytes: &[u8], start: usize, set: &WordSet) -> bool {
+    let from = start.saturating_sub(WINDOW);
+    (from..start).any(|i| {
+        set.by_first
+            .get(usize::from(at(bytes, i)))
+            .is_some_and(|&m| m != 0)
+            && starts_word(bytes, i)
+            && set.at(bytes, i)
+    })
+}
+
+/// An ASCII letter (or a non-ASCII lead byte) not preceded by a letter.
+fn starts_word(bytes: &[u8], i: usize) -> bool {
+    let b = at(bytes, i);
+    (b.is_ascii_alphabetic() || b >= 0xc0) && !before(bytes, i, 1).is_ascii_alphabetic()
+}
+
+fn word_at(bytes: &[u8], i: usize, &(word, whole): &(&[u8], bool)) -> bool {
+    let Some(here) = bytes.get(i..i + word.len()) else {
+        return false;
+    };
+    here.eq_ignore_ascii_case(word) && !(whole && at(bytes, i + word.len()).is_ascii_alphabetic())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn phone_ctx(text: &str) -> bool {
+        before_value(text.as_bytes(), text.len(), &PHONE)
+    }
+
+    #[test]
+    fn phone_words() {
+        for yes in [
+            "Phone: ",
+            "call me on ",
+            "Tel. ",
+            "my mobile is ",
+            "WhatsApp ",
+            "reach me at ",
+            "my number is ",
+            "telephone ",
+            "电话",
+            "Call me, the number is definitely ",
+        ] {
+            assert!(phone_ctx(yes), "{yes:?}");
+        }
+        for no in [
+            "order ",
+            "tell me about ",
+            "the hotel room ",
+            "invoice number ",
+            "",
+            "a sentence that once said phone, but that was a long while ago, and then ",
+        ] {
+            assert!(!phone_ctx(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn identifier_words() {
+        let id = |t: &str| id_word_before(t.as_bytes(), t.len());
+        for yes in [
+            "order ",
+            "Order #",
+            "ticket no. ",
+            "invoice number: ",
+            "ref:",
+            "Booking ID ",
+            "order number is ",
+        ] {
+            assert!(id(yes), "{yes:?}");
+        }
+        for no in ["call me on ", "my number is ", "", "phone: ", "reorder"] {
+            assert!(!id(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn word_sets_index_every_word() {
+        for set in [&PHONE, &CARD] {
+            assert!(set.words.len() <= 64);
+            for (k, &(w, _)) in set.words.iter().enumerate() {
+                assert!(set.by_first[usize::from(w[0])] & (1 << k) != 0);
+                assert!(set.at(w, 0), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn card_words() {
+        let card = |t: &str| before_value(t.as_bytes(), t.len(), &CARD);
+        assert!(card("my Maestro ends "));
+        assert!(card("CC: "));
+        assert!(card("card number "));
+        assert!(!card("accept "));
+        assert!(!card("account "));
+        assert!(!card("occasionally "));
+    }
+}

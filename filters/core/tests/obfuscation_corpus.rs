@@ -1,0 +1,356 @@
+//! Obfuscated phrases and real prose against the built-in categories.
+//!
+//! Positives: every built-in phrase (patterns of `categories::BUILTIN`
+//! expanded with `phrases::expand`, exceptions aside) that the matcher finds
+//! as it is in a carrier sentence is rewritten, at a fixed seed, in each
+//! obfuscation class: letters split by `. - _ *` or spaces, leetspeak,
+//! look-alike letters from Unicode's confusables data
+//! (`tests/corpus/obfuscation/lookalikes.tsv`), invisible characters
+//! between words and inside words, and mixes of these. Each class must
+//! keep a recall of at least 0.99 (the phrase's category is found).
+//!
+//! Negatives: `tests/corpus/obfuscation/negatives.txt` (King James Bible
+//! verses, Russian and Greek faker text, English lines full of digits,
+//! versions, user names and hashes; see `generate.py` beside it): at most
+//! one line in 1,000 may match anything, and every match is printed.
+//! (Runs natively and, compiled to wasm32, under Node.)
+
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use llm_policy_core::screen::categories::BUILTIN;
+use llm_policy_core::screen::phrases::{expand, is_exception, PhraseMatcher};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+const LOOKALIKES: &str = include_str!("../../../tests/corpus/obfuscation/lookalikes.tsv");
+const NEGATIVES: &str = include_str!("../../../tests/corpus/obfuscation/negatives.txt");
+const SEED: u64 = 20_261_201;
+/// Phrases sampled per category and class.
+const PER_CATEGORY: usize = 120;
+const MIN_RECALL: f64 = 0.99;
+
+fn builtin_matcher() -> PhraseMatcher {
+    let lists: Vec<(u16, Vec<String>)> = BUILTIN
+        .iter()
+        .enumerate()
+        .map(|(index, (_, patterns))| {
+            (
+                u16::try_from(index).unwrap(),
+                patterns.iter().map(|p| p.to_string()).collect(),
+            )
+        })
+        .collect();
+    PhraseMatcher::new(&lists).unwrap()
+}
+
+fn groups_in(matcher: &PhraseMatcher, text: &str) -> Vec<u16> {
+    let mut found = Vec::new();
+    matcher.scan(text, &mut found);
+    for (_, span) in &found {
+        assert!(text.get(span.start..span.end).is_some(), "{text:?}");
+    }
+    found.into_iter().map(|(group, _)| group).collect()
+}
+
+fn carrier(phrase: &str) -> String {
+    format!("Please, {phrase} now.")
+}
+
+const SEPARATORS: &[&str] = &[".", "-", "_", " ", "*"];
+const INVISIBLE: &[char] = &['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}'];
+
+/// The obfuscation classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Split,
+    Leet,
+    Lookalike,
+    InvisibleBetween,
+    InvisibleInside,
+    Mixed,
+}
+
+const CLASSES: &[Class] = &[
+    Class::Split,
+    Class::Leet,
+    Class::Lookalike,
+    Class::InvisibleBetween,
+    Class::InvisibleInside,
+    Class::Mixed,
+];
+
+struct Obfuscator {
+    rng: fastrand::Rng,
+    lookalikes: Vec<(char, Vec<char>)>,
+}
+
+impl Obfuscator {
+    fn new() -> Obfuscator {
+        let lookalikes = LOOKALIKES
+            .lines()
+            .filter_map(|line| {
+                let (letter, chars) = line.split_once('\t')?;
+                Some((letter.chars().next()?, chars.chars().collect()))
+            })
+            .collect();
+        Obfuscator {
+            rng: fastrand::Rng::with_seed(SEED),
+            lookalikes,
+        }
+    }
+
+    /// Letters of some words (at least one of two letters or more) split by
+    /// one separator per word.
+    fn split(&mut self, phrase: &str) -> String {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        let long: Vec<usize> = (0..words.len()).filter(|&i| words[i].len() > 1).collect();
+        let all = self.rng.bool();
+        let forced = long.get(self.rng.usize(..long.len().max(1))).copied();
+        let out: Vec<String> = words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| {
+                if word.len() > 1 && (all || Some(i) == forced || self.rng.usize(..3) == 0) {
+                    let separator = SEPARATORS[self.rng.usize(..SEPARATORS.len())];
+                    let letters: Vec<String> = word.chars().map(String::from).collect();
+                    letters.join(separator)
+                } else {
+                    word.to_string()
+                }
+            })
+            .collect();
+        out.join(" ")
+    }
+
+    fn leet(&mut self, phrase: &str) -> String {
+        let mut changed = false;
+        let mut out: String = phrase
+            .chars()
+            .map(|c| {
+                let options: &[char] = match c.to_ascii_lowercase() {
+                    'a' => &['4', '@'],
+                    'e' => &['3'],
+                    'i' => &['1'],
+                    'l' => &['1'],
+                    'o' => &['0'],
+                    's' => &['5', '$'],
+                    't' => &['7'],
+                    _ => &[],
+                };
+                if options.is_empty() || self.rng.bool() {
+                    c
+                } else {
+                    changed = true;
+                    options[self.rng.usize(..options.len())]
+                }
+            })
+            .collect();
+        if !changed {
+            out = out.replacen('e', "3", 1).replacen('o', "0", 1);
+        }
+        out
+    }
+
+    fn lookalike(&mut self, phrase: &str) -> String {
+        let mut out: String = phrase
+            .chars()
+            .map(|c| {
+                match self
+                    .lookalikes
+                    .iter()
+                    .find(|(l, _)| *l == c.to_ascii_lowercase())
+                {
+                    Some((_, chars)) if self.rng.bool() => chars[self.rng.usize(..chars.len())],
+                    _ => c,
+                }
+            })
+            .collect();
+        if out == phrase {
+            out = phrase
+                .replacen('o', "\u{43E}", 1)
+                .replacen('e', "\u{435}", 1);
+        }
+        out
+    }
+
+    fn invisible(&mut self) -> char {
+        INVISIBLE[self.rng.usize(..INVISIBLE.len())]
+    }
+
+    fn invisible_between(&mut self, phrase: &str) -> String {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        let mut out = String::new();
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                for _ in 0..self.rng.usize(1..3) {
+                    out.push(self.invisible());
+                }
+            }
+            out.push_str(word);
+        }
+        out
+    }
+
+    fn invisible_inside(&mut self, phrase: &str) -> String {
+        let mut out = String::new();
+        let chars: Vec<char> = phrase.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            out.push(c);
+            let inside =
+                c.is_alphanumeric() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            if inside && self.rng.usize(..3) == 0 {
+                out.push(self.invisible());
+            }
+        }
+        out
+    }
+
+    fn obfuscate(&mut self, class: Class, phrase: &str) -> String {
+        match class {
+            Class::Split => self.split(phrase),
+            Class::Leet => self.leet(phrase),
+            Class::Lookalike => self.lookalike(phrase),
+            Class::InvisibleBetween => self.invisible_between(phrase),
+            Class::InvisibleInside => self.invisible_inside(phrase),
+            Class::Mixed => {
+                // Upper case first: upper-casing look-alikes would change
+                // their looks (Greek `υ` is `u`, its capital `Υ` is `Y`).
+                let upper = phrase.to_uppercase();
+                let phrase = if self.rng.bool() {
+                    upper.as_str()
+                } else {
+                    phrase
+                };
+                match self.rng.usize(..4) {
+                    0 => {
+                        let split = self.split(phrase);
+                        self.leet(&split)
+                    }
+                    1 => {
+                        let leet = self.leet(phrase);
+                        self.invisible_between(&leet)
+                    }
+                    2 => {
+                        let looks = self.lookalike(phrase);
+                        self.invisible_between(&looks)
+                    }
+                    _ => {
+                        let leet = self.leet(phrase);
+                        let looks = self.lookalike(&leet);
+                        self.invisible_inside(&looks)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Per category, the expanded phrases the matcher finds as they are.
+fn sampled_phrases(matcher: &PhraseMatcher) -> Vec<(u16, Vec<String>)> {
+    let mut rng = fastrand::Rng::with_seed(SEED);
+    BUILTIN
+        .iter()
+        .enumerate()
+        .map(|(index, (_, patterns))| {
+            let group = u16::try_from(index).unwrap();
+            let mut phrases: Vec<String> = patterns
+                .iter()
+                .filter(|p| !is_exception(p))
+                .flat_map(|p| expand(p).unwrap())
+                .filter(|phrase| phrase.is_ascii())
+                .filter(|phrase| groups_in(matcher, &carrier(phrase)).contains(&group))
+                .collect();
+            phrases.sort();
+            phrases.dedup();
+            rng.shuffle(&mut phrases);
+            phrases.truncate(PER_CATEGORY);
+            (group, phrases)
+        })
+        .collect()
+}
+
+#[test]
+fn obfuscated_phrases_are_found() {
+    let matcher = builtin_matcher();
+    let sampled = sampled_phrases(&matcher);
+    let mut obfuscator = Obfuscator::new();
+    let mut failures = Vec::new();
+    for &class in CLASSES {
+        let (mut total, mut found) = (0usize, 0usize);
+        for (group, phrases) in &sampled {
+            for phrase in phrases {
+                let text = carrier(&obfuscator.obfuscate(class, phrase));
+                total += 1;
+                if groups_in(&matcher, &text).contains(group) {
+                    found += 1;
+                } else {
+                    failures.push(format!(
+                        "{class:?} {:?}: {text:?}",
+                        BUILTIN[usize::from(*group)].0
+                    ));
+                }
+            }
+        }
+        let recall = found as f64 / total.max(1) as f64;
+        println!("obfuscation {class:?}: recall {recall:.4} ({found}/{total})");
+        assert!(total >= 300, "{class:?}: only {total} phrases");
+        assert!(
+            recall >= MIN_RECALL,
+            "{class:?}: recall {recall:.4} < {MIN_RECALL}; missed:\n{}",
+            failures.join("\n")
+        );
+    }
+    for failure in failures.iter().take(40) {
+        println!("missed: {failure}");
+    }
+}
+
+#[test]
+fn real_prose_stays_clean() {
+    let matcher = builtin_matcher();
+    let lines: Vec<&str> = NEGATIVES.lines().filter(|l| !l.is_empty()).collect();
+    assert!(lines.len() >= 5000, "{} lines", lines.len());
+    let mut alarms = Vec::new();
+    for line in &lines {
+        let mut found = Vec::new();
+        matcher.scan(line, &mut found);
+        for (group, span) in found {
+            alarms.push(format!(
+                "{}: {:?} in {line:?}",
+                BUILTIN[usize::from(group)].0,
+                &line[span.start..span.end]
+            ));
+        }
+    }
+    for alarm in &alarms {
+        println!("false alarm: {alarm}");
+    }
+    println!(
+        "prose: {} false alarms in {} lines",
+        alarms.len(),
+        lines.len()
+    );
+    assert!(
+        alarms.len() * 1000 <= lines.len(),
+        "{} false alarms in {} lines",
+        alarms.len(),
+        lines.len()
+    );
+}
+
+#[test]
+fn the_carrier_alone_and_hand_picked_look_alikes_stay_clean() {
+    let matcher = builtin_matcher();
+    for text in [
+        carrier("do it"),
+        "Use e.g. the U.S.A. spelling, i.e. a 4 b.".to_string(),
+        "I 1ove it; k8s and l33t speak; H2O, CO2 and C6H12O6; v1.2.3-rc1.".to_string(),
+        "s.k.i.l.l and s k i l l are how some people spell skill".to_string(),
+        "fn kill(pid: u32) -> Result<(), Error> { nix::kill(pid, 9) }".to_string(),
+        "Ты сам себя убиваешь этой работой, сказал он.".to_string(),
+        "Και όμως, η κοπέλα τον κοίταξε χωρίς να μιλήσει.".to_string(),
+        "$HOME/bin and user@example.com and a$b and 3d printing".to_string(),
+    ] {
+        assert_eq!(groups_in(&matcher, &text), Vec::<u16>::new(), "{text:?}");
+    }
+}
