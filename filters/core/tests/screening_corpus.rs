@@ -11,8 +11,11 @@
 //!   empty `expect` hold special-purpose IP addresses the default keeps.
 //! - `tests/corpus/generated/prose_negatives.jsonl`: real prose, code and
 //!   identifiers that hold no value.
-//! - `tests/corpus/categories.jsonl` and any `tests/corpus/attacks*.jsonl`:
-//!   texts labelled with the categories they must trigger.
+//! - `tests/corpus/categories.jsonl`, `tests/corpus/attacks_dev.jsonl` and
+//!   `tests/corpus/attacks_heldout.jsonl`: texts labelled with the
+//!   categories they must trigger (`prompt_injection` is the group of the
+//!   three attack families); the attack files' `set` is `classic`, `wild`
+//!   or `benign`.
 //!
 //! Scoring. A value is *caught* when the text the other side receives no
 //! longer holds it (nor, for a multi-line value such as a PEM block, any of
@@ -20,11 +23,30 @@
 //! caught / values, per detector (the kind of the label, whichever detector
 //! caught it). A false positive is a finding of detector D in a line with no
 //! value of kind D (labelled lines and prose lines alike); precision =
-//! caught / (caught + false positives). Categories are scored per text: a
-//! category found (any outcome, flags too) and labelled is a true positive,
-//! found and not labelled a false positive, labelled and not found a false
-//! negative. A prose line is a false alarm when the text received differs
-//! from the text sent or the request or stream was blocked.
+//! caught / (caught + false positives). A prose line is a false alarm when
+//! the text received differs from the text sent or the request or stream
+//! was blocked.
+//!
+//! Categories are scored per text, a category *found* when it has a finding
+//! of any outcome (flags too). The own labelled corpus (`categories.jsonl`
+//! with labels, `set: classic` of the dev file) must reach [`THRESHOLD`]
+//! precision and recall per category and path: a text labelled C is a true
+//! positive of C when C is found, a false negative otherwise; a text
+//! labelled with a group is a true positive of each member found and a
+//! false negative of the group's row when none is. A finding on a text
+//! labelled with other categories counts for nothing (attacks are
+//! multi-label: a jailbreak that asks for explosives). False positives are
+//! findings on the negative texts only: `categories.jsonl` lines with an
+//! empty `expect`, `set: benign` of both attack files, the prose negatives.
+//! The held-out `classic` set and the held-out `wild` set are scored by the
+//! share of texts in which any attack family is found, against the issue's
+//! targets ([`HELDOUT_CLASSIC_CAUGHT`], [`WILD_CAUGHT`]); their texts are
+//! counted, never printed. (`attack_corpus.rs` scores the phrase lists
+//! alone; this file scores the default policy on both paths.) Long sets
+//! (wild, benign attack texts) are streamed as a seeded sample of
+//! [`STREAM_SAMPLE`] texts each; the default policy only flags the attack
+//! families in responses, so their stream rows measure detection, not
+//! blocking.
 //!
 //! Each test prints its whole table first and asserts after, so a failing
 //! run still shows every figure (`cargo test -p llm-policy-core --test
@@ -486,9 +508,79 @@ fn prose_false_alarms_stay_under_one_per_thousand_lines() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The category corpora (the prose negatives come from [`PROSE`]).
+const CATEGORIES: &str = "tests/corpus/categories.jsonl";
+const ATTACKS_DEV: &str = "tests/corpus/attacks_dev.jsonl";
+const ATTACKS_HELDOUT: &str = "tests/corpus/attacks_heldout.jsonl";
+/// The targets on the held-out attack sets: the share of texts in
+/// which an attack family is found.
+const HELDOUT_CLASSIC_CAUGHT: f64 = 0.95;
+const WILD_CAUGHT: f64 = 0.60;
+/// Texts of the long sets (wild role-play, benign attack-corpus texts)
+/// streamed per set, a seeded sample: a streamed text costs one screening
+/// pass per 1–7 characters, and these sets hold about 4 MB.
+const STREAM_SAMPLE: usize = 60;
+
+/// Which part of the category corpora a text belongs to.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Set {
+    /// `categories.jsonl` lines with labels and `set: classic` dev lines:
+    /// the project's own labelled corpus, bar [`THRESHOLD`].
+    Own,
+    /// `set: classic` of `attacks_heldout.jsonl`: target [`HELDOUT_CLASSIC_CAUGHT`].
+    HeldoutClassic,
+    /// `set: wild` of the dev file: printed, no bar.
+    DevWild,
+    /// `set: wild` of the held-out file: target [`WILD_CAUGHT`].
+    HeldoutWild,
+    /// Negatives: `categories.jsonl` lines with an empty `expect`, …
+    CategoriesBenign,
+    /// … `set: benign` of the dev and held-out attack files, …
+    DevBenign,
+    HeldoutBenign,
+    /// … and the prose negatives.
+    Prose,
+}
+
+impl Set {
+    fn name(self) -> &'static str {
+        match self {
+            Set::Own => "own (categories + dev classic)",
+            Set::HeldoutClassic => "held-out classic",
+            Set::DevWild => "dev wild",
+            Set::HeldoutWild => "held-out wild",
+            Set::CategoriesBenign => "categories benign",
+            Set::DevBenign => "dev benign",
+            Set::HeldoutBenign => "held-out benign",
+            Set::Prose => "prose",
+        }
+    }
+
+    fn negative(self) -> bool {
+        self >= Set::CategoriesBenign
+    }
+
+    /// Texts of held-out sets are counted, never printed, so they keep
+    /// measuring generalisation.
+    fn held_out(self) -> bool {
+        matches!(
+            self,
+            Set::HeldoutClassic | Set::HeldoutWild | Set::HeldoutBenign
+        )
+    }
+
+    /// Every text is streamed, or only a seeded sample.
+    fn sampled(self) -> bool {
+        matches!(
+            self,
+            Set::DevWild | Set::HeldoutWild | Set::DevBenign | Set::HeldoutBenign
+        )
+    }
+}
+
 /// The category labels of one line: strings, or objects with a `category`
-/// (or `kind`) field.
-fn category_labels(number: usize, raw: &str) -> (String, Vec<String>) {
+/// (or `kind`) field; and its `set` field.
+fn category_labels(number: usize, raw: &str) -> (String, Vec<String>, String) {
     let (text, expect) = common::text_and_expect(number, raw);
     let labels = expect
         .iter()
@@ -500,139 +592,492 @@ fn category_labels(number: usize, raw: &str) -> (String, Vec<String>) {
                 .to_string()
         })
         .collect();
-    (text, labels)
+    let value: Value = serde_json::from_str(raw).unwrap_or_else(|e| panic!("line {number}: {e}"));
+    let set = value["set"].as_str().unwrap_or("").to_string();
+    (text, labels, set)
 }
 
-/// `tests/corpus/categories.jsonl` and every `attacks*.jsonl` under
-/// `tests/corpus/` and `tests/corpus/generated/`.
-fn category_files() -> Vec<String> {
-    let mut files = vec!["tests/corpus/categories.jsonl".to_string()];
-    for dir in ["tests/corpus", "tests/corpus/generated"] {
-        let Ok(entries) = std::fs::read_dir(screening::repo().join(dir)) else {
-            continue;
-        };
-        let mut found: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with("attacks") && n.ends_with(".jsonl"))
-            .map(|n| format!("{dir}/{n}"))
-            .collect();
-        found.sort();
-        files.extend(found);
+/// One text of the category corpora and what each path made of it.
+struct CategoryText {
+    set: Set,
+    file: &'static str,
+    number: usize,
+    text: String,
+    labels: Vec<String>,
+    prompt: Seen,
+    /// `None` when the text is not in its set's stream sample.
+    stream: Option<Seen>,
+}
+
+/// The texts of the category corpora through both paths, computed once for
+/// both category tests.
+fn category_texts() -> &'static [CategoryText] {
+    static TEXTS: OnceLock<Vec<CategoryText>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let policy = screening::default_policy();
+        let mut texts: Vec<(Set, &'static str, usize, String, Vec<String>)> = Vec::new();
+        for file in [CATEGORIES, ATTACKS_DEV, ATTACKS_HELDOUT] {
+            for (number, raw) in screening::corpus_lines(file) {
+                let (text, labels, set) = category_labels(number, &raw);
+                let set = match (file, set.as_str(), labels.is_empty()) {
+                    (CATEGORIES, _, true) => Set::CategoriesBenign,
+                    (CATEGORIES, _, false) | (ATTACKS_DEV, "classic", _) => Set::Own,
+                    (ATTACKS_DEV, "wild", _) => Set::DevWild,
+                    (ATTACKS_DEV, "benign", _) => Set::DevBenign,
+                    (ATTACKS_HELDOUT, "classic", _) => Set::HeldoutClassic,
+                    (ATTACKS_HELDOUT, "wild", _) => Set::HeldoutWild,
+                    (ATTACKS_HELDOUT, "benign", _) => Set::HeldoutBenign,
+                    _ => panic!("{file}:{number}: unknown set {set:?}"),
+                };
+                if set.negative() != labels.is_empty() {
+                    panic!("{file}:{number}: set {set:?} with labels {labels:?}");
+                }
+                texts.push((set, file, number, text, labels));
+            }
+        }
+        let streamed = stream_sample(&texts);
+        texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (set, file, number, text, labels))| {
+                let seed = number as u64 + 1_000_003 * i as u64;
+                CategoryText {
+                    set,
+                    file,
+                    number,
+                    prompt: screening::through_prompt(&policy, &text),
+                    stream: streamed[i].then(|| screening::through_stream(&policy, &text, seed)),
+                    text,
+                    labels,
+                }
+            })
+            .collect()
+    })
+}
+
+/// Which texts are streamed: all of an unsampled set, [`STREAM_SAMPLE`] of
+/// a sampled one (a seeded shuffle, so every run streams the same texts).
+fn stream_sample(texts: &[(Set, &'static str, usize, String, Vec<String>)]) -> Vec<bool> {
+    let mut streamed = vec![false; texts.len()];
+    let mut by_set: BTreeMap<Set, Vec<usize>> = BTreeMap::new();
+    for (i, (set, ..)) in texts.iter().enumerate() {
+        by_set.entry(*set).or_default().push(i);
     }
-    files
+    let mut rng = screening::Rng::new(10);
+    for (set, mut members) in by_set {
+        if set.sampled() {
+            for i in (1..members.len()).rev() {
+                members.swap(i, rng.between(0, i));
+            }
+            members.truncate(STREAM_SAMPLE);
+        }
+        for i in members {
+            streamed[i] = true;
+        }
+    }
+    streamed
+}
+
+/// A text and what one path made of it (prose lines included).
+struct Observed<'a> {
+    set: Set,
+    file: &'a str,
+    number: usize,
+    text: &'a str,
+    labels: &'a [String],
+    seen: &'a Seen,
+}
+
+/// Every text that went through `path`.
+fn observed(path: Path) -> Vec<Observed<'static>> {
+    let mut out: Vec<Observed<'static>> = category_texts()
+        .iter()
+        .filter_map(|t| {
+            let seen = match path {
+                Path::Prompt => Some(&t.prompt),
+                Path::Stream => t.stream.as_ref(),
+            }?;
+            Some(Observed {
+                set: t.set,
+                file: t.file,
+                number: t.number,
+                text: &t.text,
+                labels: &t.labels,
+                seen,
+            })
+        })
+        .collect();
+    out.extend(prose().iter().map(|p| Observed {
+        set: Set::Prose,
+        file: PROSE,
+        number: p.line.number,
+        text: &p.line.text,
+        labels: &[],
+        seen: p.seen(path),
+    }));
+    out
+}
+
+/// The categories a label stands for: the families of a group, or itself.
+fn label_members(label: &str) -> Vec<String> {
+    match llm_policy_core::screen::categories::group(label) {
+        Some(members) => members.iter().map(|m| m.to_string()).collect(),
+        None => vec![label.to_string()],
+    }
+}
+
+/// One row of the own-corpus table: a category (or a group: found when any
+/// of its members is) on one path.
+#[derive(Default)]
+struct CategoryRow {
+    score: Score,
+    /// Positives that were blocked outright.
+    blocked: usize,
+    /// False positives and texts, per negative set.
+    fp: BTreeMap<Set, usize>,
+    negatives: BTreeMap<Set, usize>,
+}
+
+impl CategoryRow {
+    fn false_positives(&self) -> usize {
+        self.fp.values().sum()
+    }
+
+    fn precision(&self) -> f64 {
+        Score {
+            fp: self.false_positives(),
+            ..self.score
+        }
+        .precision()
+    }
+
+    fn per_1000(&self) -> f64 {
+        let n: usize = self.negatives.values().sum();
+        self.false_positives() as f64 * 1000.0 / n.max(1) as f64
+    }
+}
+
+/// Scores `members` (one category, or a group's families) on one path.
+///
+/// A positive is an `Own` text labelled with the row's name (or, for a
+/// family, with its group: found there it is a true positive, missed it is
+/// counted on the group's row only). A finding on a text labelled with
+/// other categories is neither true nor false: attacks are multi-label.
+/// False positives are findings on the negative sets only.
+fn category_row(
+    name: &str,
+    members: &[String],
+    observed: &[Observed],
+    misses: &mut Vec<String>,
+) -> CategoryRow {
+    let mut row = CategoryRow::default();
+    let is_group = llm_policy_core::screen::categories::group(name).is_some();
+    for o in observed {
+        let found = members.iter().any(|m| o.seen.count(m) > 0);
+        if o.set.negative() {
+            *row.negatives.entry(o.set).or_default() += 1;
+            if found {
+                *row.fp.entry(o.set).or_default() += 1;
+                if !o.set.held_out() {
+                    misses.push(format!(
+                        "false positive {name} in {} {}:{} by {:?}: {}",
+                        o.set.name(),
+                        o.file,
+                        o.number,
+                        o.seen.found,
+                        excerpt(o.text, 100)
+                    ));
+                }
+            }
+            continue;
+        }
+        if o.set != Set::Own {
+            continue;
+        }
+        let labelled = o.labels.iter().any(|l| l == name)
+            || is_group
+                && o.labels
+                    .iter()
+                    .any(|l| label_members(l).iter().any(|m| members.contains(m)));
+        let under_group = !labelled
+            && o.labels
+                .iter()
+                .any(|l| l != name && label_members(l).iter().any(|m| m == name));
+        if labelled {
+            if found {
+                row.score.tp += 1;
+                row.blocked += usize::from(o.seen.blocked);
+            } else {
+                row.score.fn_ += 1;
+                misses.push(format!(
+                    "missed {name} in {}:{} (labels {:?}, found {:?}): {}",
+                    o.file,
+                    o.number,
+                    o.labels,
+                    o.seen.found,
+                    excerpt(o.text, 100)
+                ));
+            }
+        } else if under_group && found {
+            row.score.tp += 1;
+            row.blocked += usize::from(o.seen.blocked);
+        }
+    }
+    row
+}
+
+/// The outcome of each category on each path, from the policy document.
+fn outcome(outcomes: &[(String, String, String)], members: &[String], path: Path) -> String {
+    let mut names: Vec<&str> = members
+        .iter()
+        .filter_map(|m| outcomes.iter().find(|(n, ..)| n == m))
+        .map(|(_, request, response)| match path {
+            Path::Prompt => request.as_str(),
+            Path::Stream => response.as_str(),
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join("/")
 }
 
 #[test]
 fn categories_on_prompts_and_streams() {
-    let policy = screening::default_policy();
     let categories = screening::policy_categories();
-    let files = category_files();
-    let mut texts: Vec<(String, usize, String, Vec<String>)> = Vec::new();
-    for file in &files {
-        for (number, raw) in screening::corpus_lines(file) {
-            let (text, labels) = category_labels(number, &raw);
-            texts.push((file.clone(), number, text, labels));
-        }
-    }
-    let prose = prose();
-    let mut names: Vec<String> = categories.clone();
-    for (_, _, _, labels) in &texts {
-        for l in labels {
-            if !names.contains(l) {
-                names.push(l.clone());
-            }
-        }
-    }
-    let mut scores: BTreeMap<(String, Path), (Score, usize)> = BTreeMap::new();
-    let mut misses: Vec<String> = Vec::new();
-    for path in PATHS {
-        for (file, number, text, labels) in &texts {
-            let line = Line {
-                number: *number,
-                text: text.clone(),
-                source: file.clone(),
-                expect: Vec::new(),
-            };
-            let seen = through(path, &policy, &line);
-            for name in &names {
-                let found = seen.count(name) > 0;
-                let expected = labels.contains(name);
-                let (score, _) = scores.entry((name.clone(), path)).or_default();
-                match (found, expected) {
-                    (true, true) => score.tp += 1,
-                    (true, false) => score.fp += 1,
-                    (false, true) => score.fn_ += 1,
-                    (false, false) => {}
-                }
-                if found != expected {
-                    let what = if found { "false positive" } else { "missed" };
-                    misses.push(format!(
-                        "{} {what} {name}: {file}:{number}: {}",
-                        path.name(),
-                        excerpt(text, 100)
-                    ));
-                }
-            }
-        }
-        for p in prose {
-            let seen = p.seen(path);
-            for name in &names {
-                if seen.count(name) > 0 {
-                    scores.entry((name.clone(), path)).or_default().1 += 1;
-                }
-            }
-        }
-    }
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "\ncategories, default policy: {} labelled texts ({}); fp(prose) = prose lines with a finding (flags included), not in precision",
-        texts.len(),
-        files.join(", ")
-    );
-    let _ = writeln!(
-        out,
-        "{:<24} {:<6} {:>5} {:>5} {:>5} {:>9} {:>9} {:>7}",
-        "category", "path", "tp", "fp", "fn", "fp(prose)", "precision", "recall"
-    );
+    let outcomes = screening::policy_category_outcomes();
+    let texts = category_texts();
     let mut failures = Vec::new();
-    for name in &names {
-        let note = if categories.contains(name) {
-            ""
-        } else {
-            "  (label not in the default policy)"
-        };
-        for path in PATHS {
-            let (s, prose_hits) = scores
-                .get(&(name.clone(), path))
-                .copied()
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{:<24} {:<6} {:>5} {:>5} {:>5} {:>9} {:>9.3} {:>7.3}{note}",
-                name,
-                path.name(),
-                s.tp,
-                s.fp,
-                s.fn_,
-                prose_hits,
-                s.precision(),
-                s.recall()
-            );
-            if s.tp + s.fn_ + s.fp > 0 && (s.precision() < THRESHOLD || s.recall() < THRESHOLD) {
+    // Every label names a category of the default policy or a group of them.
+    for t in texts {
+        for l in &t.labels {
+            if label_members(l).iter().any(|m| !categories.contains(m)) {
                 failures.push(format!(
-                    "{name} {}: precision {:.3}, recall {:.3} (below {THRESHOLD})",
-                    path.name(),
-                    s.precision(),
-                    s.recall()
+                    "{}:{}: label {l:?} is no category of the default policy",
+                    t.file, t.number
                 ));
             }
         }
     }
-    let _ = writeln!(out, "\ncategory misses: {}", misses.len());
-    for m in &misses {
+    let mut rows: Vec<(String, Vec<String>)> = categories
+        .iter()
+        .map(|c| (c.clone(), vec![c.clone()]))
+        .collect();
+    for (group, members) in llm_policy_core::screen::categories::GROUPS {
+        let members: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+        if members.iter().all(|m| categories.contains(m)) {
+            rows.push((group.to_string(), members));
+        }
+    }
+    let mut out = String::new();
+    let mut misses = Vec::new();
+    let count = |set: Set| texts.iter().filter(|t| t.set == set).count();
+    let streamed = |set: Set| {
+        texts
+            .iter()
+            .filter(|t| t.set == set && t.stream.is_some())
+            .count()
+    };
+    let _ = writeln!(
+        out,
+        "\ncategories, default policy, own labelled corpus: {} texts ({CATEGORIES} with labels, `set: classic` of {ATTACKS_DEV}); bar {THRESHOLD} precision and recall per category and path",
+        count(Set::Own)
+    );
+    let _ = writeln!(
+        out,
+        "negatives (false positives are counted here only): {} categories benign, {} dev benign ({} streamed), {} held-out benign ({} streamed), {} prose lines",
+        count(Set::CategoriesBenign),
+        count(Set::DevBenign),
+        streamed(Set::DevBenign),
+        count(Set::HeldoutBenign),
+        streamed(Set::HeldoutBenign),
+        prose().len()
+    );
+    let _ = writeln!(
+        out,
+        "a text labelled `prompt_injection` (a group) is a true positive of each family found in it and a false negative of the group row when none is; a finding on a text labelled with other categories is not a false positive (attacks are multi-label)"
+    );
+    let flagged_in_streams: Vec<&str> = outcomes
+        .iter()
+        .filter(|(_, request, response)| request == "block" && response != "block")
+        .map(|(n, ..)| n.as_str())
+        .collect();
+    if !flagged_in_streams.is_empty() {
+        let _ = writeln!(
+            out,
+            "stream rows: the default policy blocks {flagged_in_streams:?} in prompts but only flags them in responses, so their stream rows measure detection (findings counted, flags included), not blocking; `blocked` counts positives blocked outright"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:<26} {:<6} {:<10} {:>5} {:>5} {:>7} {:>5} {:>5} {:>8} {:>9} {:>7}  bar",
+        "category",
+        "path",
+        "outcome",
+        "pos",
+        "tp",
+        "blocked",
+        "fn",
+        "fp",
+        "fp/1000",
+        "precision",
+        "recall"
+    );
+    let mut fp_sets: BTreeMap<(String, Path), BTreeMap<Set, usize>> = BTreeMap::new();
+    for path in PATHS {
+        let observed = observed(path);
+        for (name, members) in &rows {
+            let row = category_row(name, members, &observed, &mut misses);
+            let s = row.score;
+            let pass = row.precision() >= THRESHOLD && s.recall() >= THRESHOLD;
+            let _ = writeln!(
+                out,
+                "{:<26} {:<6} {:<10} {:>5} {:>5} {:>7} {:>5} {:>5} {:>8.2} {:>9.3} {:>7.3}  {}",
+                name,
+                path.name(),
+                outcome(&outcomes, members, path),
+                s.tp + s.fn_,
+                s.tp,
+                row.blocked,
+                s.fn_,
+                row.false_positives(),
+                row.per_1000(),
+                row.precision(),
+                s.recall(),
+                if pass { "pass" } else { "FAIL" }
+            );
+            if s.tp + s.fn_ == 0 && categories.contains(name) {
+                failures.push(format!("{name} {}: no labelled text", path.name()));
+            }
+            if !pass {
+                failures.push(format!(
+                    "{name} {}: precision {:.3}, recall {:.3} (below {THRESHOLD})",
+                    path.name(),
+                    row.precision(),
+                    s.recall()
+                ));
+            }
+            if row.false_positives() > 0 {
+                fp_sets.insert((name.clone(), path), row.fp);
+            }
+        }
+    }
+    let _ = writeln!(out, "\nfalse positives per negative set:");
+    for ((name, path), sets) in &fp_sets {
+        let sets: Vec<String> = sets
+            .iter()
+            .map(|(s, n)| format!("{} {n}", s.name()))
+            .collect();
+        let _ = writeln!(out, "  {name:<26} {:<6} {}", path.name(), sets.join(", "));
+    }
+    misses.sort();
+    misses.dedup();
+    let _ = writeln!(
+        out,
+        "\ncategory misses and false positives (held-out texts counted, not listed): {}",
+        misses.len()
+    );
+    for m in misses.iter().take(listed().max(100)) {
         let _ = writeln!(out, "  {m}");
+    }
+    if misses.len() > listed().max(100) {
+        let _ = writeln!(out, "  … and {} more", misses.len() - listed().max(100));
+    }
+    println!("{out}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn held_out_and_wild_attacks_on_prompts_and_streams() {
+    let families: Vec<String> = llm_policy_core::screen::categories::group("prompt_injection")
+        .unwrap_or_else(|| panic!("no prompt_injection group"))
+        .iter()
+        .map(|m| m.to_string())
+        .collect();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\nattack sets, default policy ({ATTACKS_DEV}, {ATTACKS_HELDOUT}): caught = a text in which any attack family {families:?} is found (prompt: blocked; stream: flagged, the default policy only flags them in responses: detection, not blocking); wild and benign texts streamed: a seeded sample of {STREAM_SAMPLE} per set"
+    );
+    let _ = writeln!(
+        out,
+        "{:<18} {:<6} {:>6} {:>6} {:>7} {:>7} {:>7}  target",
+        "set", "path", "texts", "caught", "blocked", "share", "target"
+    );
+    let mut failures = Vec::new();
+    let targets = [
+        (Set::HeldoutClassic, Some(HELDOUT_CLASSIC_CAUGHT)),
+        (Set::HeldoutWild, Some(WILD_CAUGHT)),
+        (Set::DevWild, None),
+    ];
+    for (set, target) in targets {
+        for path in PATHS {
+            let (mut n, mut caught, mut blocked) = (0, 0, 0);
+            for o in observed(path).iter().filter(|o| o.set == set) {
+                n += 1;
+                caught += usize::from(families.iter().any(|f| o.seen.count(f) > 0));
+                blocked += usize::from(o.seen.blocked);
+            }
+            let share = caught as f64 / n.max(1) as f64;
+            let verdict = match target {
+                Some(t) if share >= t => "pass",
+                Some(_) => "FAIL",
+                None => "(no bar)",
+            };
+            let _ = writeln!(
+                out,
+                "{:<18} {:<6} {:>6} {:>6} {:>7} {:>7.3} {:>7}  {verdict}",
+                set.name(),
+                path.name(),
+                n,
+                caught,
+                blocked,
+                share,
+                target.map_or("-".to_string(), |t| format!("{t:.2}"))
+            );
+            if n == 0 {
+                failures.push(format!("{} {}: no text", set.name(), path.name()));
+            }
+            if let Some(t) = target {
+                if share < t {
+                    failures.push(format!(
+                        "{} {}: caught {share:.3} (target {t})",
+                        set.name(),
+                        path.name()
+                    ));
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nper family on held-out classic (recall of texts labelled with it) and false alarms on held-out benign (per 1,000):"
+    );
+    for path in PATHS {
+        let observed = observed(path);
+        for family in &families {
+            let mut s = Score::default();
+            let (mut benign, mut alarms) = (0, 0);
+            for o in &observed {
+                let found = o.seen.count(family) > 0;
+                if o.set == Set::HeldoutClassic && o.labels.contains(family) {
+                    s.tp += usize::from(found);
+                    s.fn_ += usize::from(!found);
+                }
+                if o.set == Set::HeldoutBenign {
+                    benign += 1;
+                    alarms += usize::from(found);
+                }
+            }
+            let _ = writeln!(
+                out,
+                "  {family:<26} {:<6} recall {:>3}/{:<3} = {:.3}, false alarms {alarms}/{benign} = {:.2} per 1,000",
+                path.name(),
+                s.tp,
+                s.tp + s.fn_,
+                s.recall(),
+                alarms as f64 * 1000.0 / benign.max(1) as f64
+            );
+        }
     }
     println!("{out}");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -663,6 +1108,12 @@ fn harness_sees_what_the_other_side_sees() {
             seen.text
         );
         assert_eq!(seen.count("email"), 1, "{}: {:?}", path.name(), seen.found);
+    }
+    for piece in ["a", "\"q\"\\n", "é😀\u{200b}", "</b>\t"] {
+        assert_eq!(
+            screening::content_event(piece),
+            screening::chunk_event(serde_json::json!({ "content": piece }), None)
+        );
     }
     let mut rng = screening::Rng::new(3);
     let cut = screening::pieces(email, &mut rng);

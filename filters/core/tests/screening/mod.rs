@@ -184,7 +184,7 @@ impl Rng {
     }
 }
 
-fn chunk_event(delta: Value, finish: Option<&str>) -> String {
+pub fn chunk_event(delta: Value, finish: Option<&str>) -> String {
     let chunk = json!({
         "id": "chatcmpl-corpus",
         "object": "chat.completion.chunk",
@@ -208,6 +208,42 @@ pub fn pieces(text: &str, rng: &mut Rng) -> Vec<String> {
     out
 }
 
+/// A content event: the bytes [`chunk_event`] writes for
+/// `{"content": piece}`, formatted directly (serde_json's map orders keys,
+/// so `choices` comes first), which costs a fraction of building the value.
+pub fn content_event(piece: &str) -> String {
+    let content = serde_json::to_string(piece).unwrap_or_else(|e| panic!("piece: {e}"));
+    format!(
+        "data: {{\"choices\":[{{\"delta\":{{\"content\":{content}}},\"finish_reason\":null,\"index\":0,\"logprobs\":null}}],\"created\":1764547200,\"id\":\"chatcmpl-corpus\",\"model\":\"mock-model\",\"object\":\"chat.completion.chunk\"}}\n\n"
+    )
+}
+
+/// What a released event adds to the text the client sees: its
+/// `delta.content`; `Err(())` for an `error` event. Events shaped like
+/// [`content_event`] are read by their one string; any other is parsed
+/// whole.
+fn released_content(data: &str) -> Result<Option<String>, ()> {
+    const PREFIX: &str = "{\"choices\":[{\"delta\":{\"content\":";
+    if let Some(rest) = data.strip_prefix(PREFIX) {
+        if !data.contains("\"error\"") {
+            let mut strings = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+            if let Some(Ok(content)) = strings.next() {
+                return Ok(Some(content));
+            }
+        }
+    }
+    let Ok(value) = serde_json::from_str::<Value>(data) else {
+        return Ok(None);
+    };
+    if value.get("error").is_some() {
+        return Err(());
+    }
+    Ok(value
+        .pointer("/choices/0/delta/content")
+        .and_then(Value::as_str)
+        .map(str::to_string))
+}
+
 /// `text` as a streamed chat answer in events of 1–7 characters, through
 /// the streamed-output path.
 pub fn through_stream(policy: &Policy, text: &str, seed: u64) -> Seen {
@@ -225,7 +261,7 @@ pub fn through_stream(policy: &Policy, text: &str, seed: u64) -> Seen {
     )];
     let mut rng = Rng::new(seed);
     for piece in pieces(text, &mut rng) {
-        events.push(chunk_event(json!({ "content": piece }), None));
+        events.push(content_event(&piece));
     }
     events.push(chunk_event(json!({}), Some("stop")));
     events.push("data: [DONE]\n\n".to_string());
@@ -241,18 +277,13 @@ pub fn through_stream(policy: &Policy, text: &str, seed: u64) -> Seen {
         let Some(data) = event.strip_prefix("data: ") else {
             continue;
         };
-        let Ok(value) = serde_json::from_str::<Value>(data) else {
-            continue;
-        };
-        if value.get("error").is_some() {
-            errored = true;
-            break;
-        }
-        if let Some(c) = value
-            .pointer("/choices/0/delta/content")
-            .and_then(Value::as_str)
-        {
-            seen.push_str(c);
+        match released_content(data) {
+            Ok(Some(content)) => seen.push_str(&content),
+            Ok(None) => {}
+            Err(()) => {
+                errored = true;
+                break;
+            }
         }
     }
     Seen {
@@ -310,4 +341,24 @@ pub fn excerpt(text: &str, max: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// Per category of the default policy: its outcome in requests and in
+/// responses (`action`, or `request` / `response`; `block` when unset).
+pub fn policy_category_outcomes() -> Vec<(String, String, String)> {
+    let doc = default_policy_json();
+    let Some(categories) = doc
+        .pointer("/screening/categories")
+        .and_then(Value::as_object)
+    else {
+        return Vec::new();
+    };
+    categories
+        .iter()
+        .map(|(name, entry)| {
+            let action = entry["action"].as_str().unwrap_or("block");
+            let side = |key: &str| entry[key].as_str().unwrap_or(action).to_string();
+            (name.clone(), side("request"), side("response"))
+        })
+        .collect()
 }
