@@ -861,6 +861,84 @@ mod tests {
         assert_eq!(readings("$h0w"), ["how"]);
     }
 
+    fn punctuated_readings(text: &str) -> Vec<String> {
+        let v = Vocabulary::new([
+            "semi-automatic",
+            "semi",
+            "automatic",
+            "character,",
+            "character",
+            "always",
+            "everything!!!",
+            "everything",
+            "now",
+            "instructions,",
+            "instructions",
+            "and",
+            "2",
+            "different",
+        ]);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(token) = next_token(text, at) {
+            at = token.end;
+            if let Some(reading) = read(&token, &v, &mut Scratch::default()) {
+                out.push(
+                    reading
+                        .bytes
+                        .iter()
+                        .map(|&(b, _, _)| char::from(b))
+                        .collect(),
+                );
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn reads_punctuation_of_phrase_words() {
+        assert_eq!(
+            punctuated_readings("s.e.m.i-a.u.t.o.m.a.t.i.c"),
+            ["semi-automatic"]
+        );
+        assert_eq!(
+            punctuated_readings("s.e.m.i.-.a.u.t.o.m.a.t.i.c"),
+            ["semi-automatic"]
+        );
+        assert_eq!(
+            punctuated_readings("c*h*a*r*a*c*t*e*r, a.l.w.a.y.s"),
+            ["character, always"]
+        );
+        // `!` after a split letter keeps the piece one letter long.
+        assert_eq!(
+            punctuated_readings("e-v-e-r-y-t-h-i-n-g!!! n.o.w"),
+            ["everything!!! now"]
+        );
+        // A mark before invisible characters hides a space.
+        assert_eq!(
+            punctuated_readings("instructions,\u{200B}and"),
+            ["instructions, and"]
+        );
+        assert_eq!(punctuated_readings("2\u{200B}different"), ["2 different"]);
+        // A lone digit as it is reads as nothing new.
+        assert_eq!(punctuated_readings("2 apples"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn reading_punctuation_maps_to_original_chars() {
+        let text = "say c*h*a*r*a*c*t*e*r, a.l.w.a.y.s now";
+        let v = Vocabulary::new(["character,", "always"]);
+        let token = next_token(text, 4).unwrap();
+        let r = read(&token, &v, &mut Scratch::default()).unwrap();
+        let mut last = 0;
+        for &(_, at, len) in &r.bytes {
+            assert!(text.get(at..at + len).is_some());
+            assert!(at >= last, "{:?}", r.bytes);
+            last = at;
+        }
+        assert_eq!(&text[r.start..r.end], "c*h*a*r*a*c*t*e*r, a.l.w.a.y.s");
+    }
+
     #[test]
     fn reads_invisible_glue() {
         assert_eq!(readings("kill\u{200B}yourself"), ["kill yourself"]);
