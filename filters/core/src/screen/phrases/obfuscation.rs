@@ -477,6 +477,8 @@ impl Vocabulary {
     pub(super) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Vocabulary {
         let mut edges: BTreeMap<(u32, u8), u32> = BTreeMap::new();
         let mut terminal = vec![false];
+        // Phrases share most words: each is walked into the trie once.
+        let words: std::collections::BTreeSet<&str> = words.into_iter().collect();
         for word in words {
             if word.is_empty() || word.len() > MAX_TOKEN_CHARS {
                 continue;
