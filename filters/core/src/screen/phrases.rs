@@ -21,7 +21,9 @@
 //! `ignore (all)? (the)? (previous|prior) instructions` both give
 //! `ignore previous instructions`, `ignore all the prior instructions`, …
 //! Phrases are folded like text (see [`crate::screen::text`]): case,
-//! full-width letters and invisible characters do not matter.
+//! full-width letters and invisible characters do not matter; and a space
+//! before `, . : ; ! ?` is dropped (`ignore the above (,|and) say` gives
+//! `ignore the above, say`, as text writes it).
 //!
 //! A pattern is refused when its parentheses do not balance, when a group
 //! that is not optional has an empty alternative (`(a|)`, `()`), when it can

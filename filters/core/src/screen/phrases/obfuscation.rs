@@ -14,8 +14,13 @@
 //!   (`kill\u{200B}yourself`, `k\u{200B}i\u{200B}ll`), or one to three
 //!   *split* chars (spaces other than line breaks, `. - _ * ~ / \ + , ·
 //!   •` and dashes, mixed with invisible characters) between two pieces of
-//!   **one** char each (`k.i.l.l`, `k i l l`, `k - i - l - l`). So words of
-//!   ordinary text never glue together: `kill yourself` is two tokens.
+//!   **one** char each (`k.i.l.l`, `k i l l`, `k - i - l - l`); `!` and
+//!   apostrophes do not count in that one char (`e-v-e-r-y-t-h-i-n-g!!!`,
+//!   `'s-t-a-y`). So words of ordinary text never glue together: `kill
+//!   yourself` is two tokens;
+//! - or one to three marks (`, . : ;` and the split chars) with invisible
+//!   characters and no space, which hide the space after the mark
+//!   (`instructions,\u{200B}and`).
 //!
 //! # Reading a token
 //!
@@ -28,7 +33,13 @@
 //! breaks only where glue joins two pieces, fewest words first, then the
 //! fewest chars read as something other than themselves. One-letter words
 //! other than `a` and `i` are not allowed (so `s.k.i.l.l` is not `s kill`).
-//! Leet symbols at the ends of a token may be left out (`kill!`).
+//! Leet symbols at the ends of a token may be left out (`kill!`). A
+//! phrase word with punctuation (`pre-prompt`, `character,`,
+//! `everything!!!`) reads the ASCII punctuation of the glue where its
+//! letters break (`p.r.e-p.r.o.m.p.t`, `c.h.a.r.a.c.t.e.r, a.l.w.a.y.s`;
+//! other glue chars are skipped), and `!` may stand for itself; a reading
+//! that takes more of such punctuation wins a tie. A digit alone is a word
+//! (`2 different`) only where no letter reads as well.
 //!
 //! A token is *deobfuscated* only when such a reading exists and differs
 //! from the token's plain folding; otherwise the text stays as it is. So
