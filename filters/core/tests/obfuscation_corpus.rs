@@ -3,7 +3,8 @@
 //! Positives: every built-in phrase (patterns of `categories::BUILTIN`
 //! expanded with `phrases::expand`, exceptions aside) that the matcher finds
 //! as it is in a carrier sentence is rewritten, at a fixed seed, in each
-//! obfuscation class: letters split by `. - _ *` or spaces, leetspeak,
+//! obfuscation class: letters split by `. - _ *` or spaces (punctuation
+//! at the ends of a word left as it is, inside it split or not), leetspeak,
 //! look-alike letters from Unicode's confusables data
 //! (`tests/corpus/obfuscation/lookalikes.tsv`), invisible characters
 //! between words and inside words, and mixes of these. Each class must
@@ -100,20 +101,50 @@ impl Obfuscator {
     }
 
     /// Letters of some words (at least one of two letters or more) split by
-    /// one separator per word.
+    /// one separator per word, as a person splits them: punctuation at the
+    /// ends of a word stays as it is (`e.v.e.r.y.t.h.i.n.g!!!`,
+    /// `c-h-a-r-a-c-t-e-r,`, `"s.t.a.y`), punctuation inside it is split
+    /// like a letter or kept between the letters around it
+    /// (`p.r.e.-.p.r.o.m.p.t`, `p.r.e-p.r.o.m.p.t`, `y_o_u_'_r_e`).
     fn split(&mut self, phrase: &str) -> String {
         let words: Vec<&str> = phrase.split(' ').collect();
-        let long: Vec<usize> = (0..words.len()).filter(|&i| words[i].len() > 1).collect();
+        let core = |word: &str| {
+            let start = word.find(|c: char| c.is_ascii_alphanumeric());
+            let end = word
+                .rfind(|c: char| c.is_ascii_alphanumeric())
+                .map(|at| at + 1);
+            // An apostrophe inside a word is split like a letter.
+            match (start, end) {
+                (Some(start), Some(end)) => start..end,
+                _ => 0..0,
+            }
+        };
+        let long: Vec<usize> = (0..words.len())
+            .filter(|&i| core(words[i]).len() > 1)
+            .collect();
         let all = self.rng.bool();
         let forced = long.get(self.rng.usize(..long.len().max(1))).copied();
         let out: Vec<String> = words
             .iter()
             .enumerate()
             .map(|(i, word)| {
-                if word.len() > 1 && (all || Some(i) == forced || self.rng.usize(..3) == 0) {
+                let range = core(word);
+                if range.len() > 1 && (all || Some(i) == forced || self.rng.usize(..3) == 0) {
                     let separator = SEPARATORS[self.rng.usize(..SEPARATORS.len())];
-                    let letters: Vec<String> = word.chars().map(String::from).collect();
-                    letters.join(separator)
+                    let split_inner = self.rng.bool();
+                    let mut out = word[..range.start].to_string();
+                    let inner: Vec<char> = word[range.clone()].chars().collect();
+                    for (at, &c) in inner.iter().enumerate() {
+                        let letter = |c: char| c.is_ascii_alphanumeric() || c == '\'';
+                        let glued =
+                            at == 0 || (!split_inner && (!letter(c) || !letter(inner[at - 1])));
+                        if !glued {
+                            out.push_str(separator);
+                        }
+                        out.push(c);
+                    }
+                    out.push_str(&word[range.end..]);
+                    out
                 } else {
                     word.to_string()
                 }

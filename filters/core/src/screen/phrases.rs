@@ -21,7 +21,9 @@
 //! `ignore (all)? (the)? (previous|prior) instructions` both give
 //! `ignore previous instructions`, `ignore all the prior instructions`, …
 //! Phrases are folded like text (see [`crate::screen::text`]): case,
-//! full-width letters and invisible characters do not matter.
+//! full-width letters and invisible characters do not matter; and a space
+//! before `, . : ; ! ?` is dropped (`ignore the above (,|and) say` gives
+//! `ignore the above, say`, as text writes it).
 //!
 //! A pattern is refused when its parentheses do not balance, when a group
 //! that is not optional has an empty alternative (`(a|)`, `()`), when it can
@@ -162,8 +164,42 @@ fn fold_phrases(raw: Vec<String>) -> Result<Vec<String>, String> {
     Ok(phrases)
 }
 
+/// Folds a phrase like text, trims it, and drops a space before `,` `.`
+/// `:` `;` `!` `?` (a pattern writes `(and|,) say` with a space before the
+/// group; text writes `above, say`).
 fn fold_phrase(phrase: &str) -> String {
-    Folded::new(phrase).text.trim_matches(' ').to_string()
+    let folded = Folded::new(phrase).text;
+    let trimmed = folded.trim_matches(' ');
+    let mut out = String::with_capacity(trimmed.len());
+    let mut chars = trimmed.chars().peekable();
+    while let Some(c) = chars.next() {
+        let before_mark = chars
+            .peek()
+            .is_some_and(|next| matches!(next, ',' | '.' | ':' | ';' | '!' | '?'));
+        if c == ' ' && before_mark && !out.is_empty() {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What one word of a phrase adds to the obfuscation vocabulary: the word
+/// itself when it is ASCII with a letter or digit (punctuation and all:
+/// `pre-prompt`, `character,`, `everything!!!`), and its parts between
+/// hyphens and without punctuation at its ends (`pre`, `prompt`,
+/// `character`), when those are letters, digits and apostrophes.
+fn vocabulary_words(word: &str) -> impl Iterator<Item = &str> {
+    let whole = (word.bytes().all(|b| b.is_ascii_graphic())
+        && word.bytes().any(|b| b.is_ascii_alphanumeric()))
+    .then_some(word);
+    let trimmed = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '\'');
+    whole.into_iter().chain(trimmed.split('-').filter(|part| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'\'')
+    }))
 }
 
 /// The alternatives of a group (or of the whole pattern).
@@ -382,12 +418,11 @@ impl PhraseMatcher {
         };
         let max_phrase_len = literals.iter().map(String::len).max().unwrap_or(0);
         let anchors = Anchors::new(&literals);
-        let vocabulary = Vocabulary::new(literals.iter().flat_map(|literal| {
-            literal.split([' ', '-']).filter(|word| {
-                word.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'\'')
-            })
-        }));
+        let vocabulary = Vocabulary::new(
+            literals
+                .iter()
+                .flat_map(|literal| literal.split(' ').flat_map(vocabulary_words)),
+        );
         literals.sort_unstable();
         Ok(PhraseMatcher {
             automaton,

@@ -14,8 +14,13 @@
 //!   (`kill\u{200B}yourself`, `k\u{200B}i\u{200B}ll`), or one to three
 //!   *split* chars (spaces other than line breaks, `. - _ * ~ / \ + , ·
 //!   •` and dashes, mixed with invisible characters) between two pieces of
-//!   **one** char each (`k.i.l.l`, `k i l l`, `k - i - l - l`). So words of
-//!   ordinary text never glue together: `kill yourself` is two tokens.
+//!   **one** char each (`k.i.l.l`, `k i l l`, `k - i - l - l`); `!` and
+//!   apostrophes do not count in that one char (`e-v-e-r-y-t-h-i-n-g!!!`,
+//!   `'s-t-a-y`). So words of ordinary text never glue together: `kill
+//!   yourself` is two tokens;
+//! - or one to three marks (`, . : ;` and the split chars) with invisible
+//!   characters and no space, which hide the space after the mark
+//!   (`instructions,\u{200B}and`).
 //!
 //! # Reading a token
 //!
@@ -28,7 +33,13 @@
 //! breaks only where glue joins two pieces, fewest words first, then the
 //! fewest chars read as something other than themselves. One-letter words
 //! other than `a` and `i` are not allowed (so `s.k.i.l.l` is not `s kill`).
-//! Leet symbols at the ends of a token may be left out (`kill!`).
+//! Leet symbols at the ends of a token may be left out (`kill!`). A
+//! phrase word with punctuation (`pre-prompt`, `character,`,
+//! `everything!!!`) reads the ASCII punctuation of the glue where its
+//! letters break (`p.r.e-p.r.o.m.p.t`, `c.h.a.r.a.c.t.e.r, a.l.w.a.y.s`;
+//! other glue chars are skipped), and `!` may stand for itself; a reading
+//! that takes more of such punctuation wins a tie. A digit alone is a word
+//! (`2 different`) only where no letter reads as well.
 //!
 //! A token is *deobfuscated* only when such a reading exists and differs
 //! from the token's plain folding; otherwise the text stays as it is. So
@@ -119,7 +130,7 @@ pub(super) fn choices(c: char) -> Option<Choices> {
             b'0'..=b'9' => Some(digit_choices(byte, byte)),
             b'@' => Some(Choices::of(b"a", 0).symbol()),
             b'$' => Some(Choices::of(b"s", 0).symbol()),
-            b'!' => Some(Choices::of(b"i", 0).symbol()),
+            b'!' => Some(Choices::of(b"i!", b'!').symbol()),
             b'|' => Some(Choices::of(b"il", 0).symbol()),
             b'\'' => Some(Choices::of(b"'", b'\'').symbol()),
             _ => None,
@@ -185,6 +196,16 @@ pub(super) struct TokenChar {
     choices: Choices,
     /// It starts a piece (the first char, or one after glue).
     piece_start: bool,
+    /// The ASCII punctuation of the glue before it (`-` in `p.r.e-p.r.o`,
+    /// `,` in `r, a`), with offsets, in order; a phrase word may read it.
+    glue: [(u8, usize); 3],
+    glue_len: u8,
+}
+
+impl TokenChar {
+    fn glue(&self) -> &[(u8, usize)] {
+        self.glue.get(..usize::from(self.glue_len)).unwrap_or(&[])
+    }
 }
 
 /// A token of a text: its chars, in order.
@@ -248,21 +269,38 @@ fn is_in_piece(text: &str, at: usize) -> bool {
     here && char_before(text, at).is_some_and(|c| matches!(class(c), Class::Token(_)))
 }
 
-/// The piece starting at `at` (a token char) is one char long.
-fn is_single_from(text: &str, at: usize) -> bool {
-    let Some(c) = char_at(text, at) else {
-        return false;
-    };
-    !char_at(text, at + c.len_utf8()).is_some_and(|next| matches!(class(next), Class::Token(_)))
+/// `!` and apostrophes: punctuation a piece may carry (`g!!!`, `'s`)
+/// and still count as one char.
+fn is_mark(choices: &Choices) -> bool {
+    choices.symbol && matches!(choices.as_slice(), b"i!" | b"'")
 }
 
-/// The piece ending at `end` (after a token char) is one char long.
+/// At most one char of `chars` (the chars of a piece) is no mark.
+fn is_single(chars: impl Iterator<Item = char>) -> bool {
+    let mut letters = 0;
+    for c in chars {
+        match class(c) {
+            Class::Token(choices) if is_mark(&choices) => {}
+            Class::Token(_) => letters += 1,
+            _ => break,
+        }
+        if letters > 1 {
+            return false;
+        }
+    }
+    true
+}
+
+/// The piece starting at `at` (a token char) is one char long (marks
+/// aside).
+fn is_single_from(text: &str, at: usize) -> bool {
+    char_at(text, at).is_some() && is_single(text.get(at..).unwrap_or("").chars())
+}
+
+/// The piece ending at `end` (after a token char) is one char long (marks
+/// aside).
 fn is_single_to(text: &str, end: usize) -> bool {
-    let Some(c) = char_before(text, end) else {
-        return false;
-    };
-    !char_before(text, end - c.len_utf8())
-        .is_some_and(|previous| matches!(class(previous), Class::Token(_)))
+    char_before(text, end).is_some() && is_single(text.get(..end).unwrap_or("").chars().rev())
 }
 
 /// Where to start reading tokens so that the token holding the char at
@@ -275,8 +313,13 @@ pub(super) fn token_start_before(text: &str, spot: usize) -> usize {
         let Some(c) = char_before(text, at) else {
             break;
         };
+        // A mark right before invisible characters may hide a space
+        // (`instructions,\u{200B}and`): cross it.
+        let hides_space = c.is_ascii_punctuation()
+            && char_at(text, at).is_some_and(|next| matches!(class(next), Class::Invisible));
         match class(c) {
             Class::Token(_) | Class::Invisible => at -= c.len_utf8(),
+            _ if hides_space => at -= c.len_utf8(),
             Class::Other => break,
             Class::Split => {
                 // Cross split glue only between two one-char pieces.
@@ -351,14 +394,31 @@ fn fill_token(text: &str, at: usize, token: &mut Token) {
                 token.end = at;
                 return;
             }
+            let mut glue = [(0u8, 0usize); 3];
+            let mut glue_len = 0u8;
+            if piece_start {
+                if let Some(previous) = token.chars.last() {
+                    let gap_start = previous.at + previous.len;
+                    for (offset, g) in text.get(gap_start..at).unwrap_or("").char_indices() {
+                        if g.is_ascii_punctuation() {
+                            if let Some(slot) = glue.get_mut(usize::from(glue_len)) {
+                                *slot = (g as u8, gap_start + offset);
+                                glue_len += 1;
+                            }
+                        }
+                    }
+                }
+            }
             token.chars.push(TokenChar {
                 at,
                 len: c.len_utf8(),
                 choices,
                 piece_start,
+                glue,
+                glue_len,
             });
             piece_start = false;
-            piece_len += 1;
+            piece_len += usize::from(!is_mark(&choices));
             at += c.len_utf8();
         }
         token.end = at;
@@ -366,14 +426,25 @@ fn fill_token(text: &str, at: usize, token: &mut Token) {
         let mut gap = at;
         let mut gap_chars = 0;
         let mut only_invisible = true;
+        // Punctuation and invisible characters with no space
+        // (`instructions,\u{200B}and`, `rules:\u{200B}your`): words of
+        // ordinary text with the space after the mark hidden.
+        let (mut invisible, mut space, mut colon) = (false, false, false);
         let next = loop {
             let Some(c) = char_at(text, gap) else {
                 return;
             };
             match class(c) {
                 Class::Token(_) => break gap,
-                Class::Invisible => {}
-                Class::Split => only_invisible = false,
+                Class::Invisible => invisible = true,
+                Class::Split => {
+                    only_invisible = false;
+                    space |= c.is_whitespace();
+                }
+                Class::Other if matches!(c, ':' | ';') => {
+                    only_invisible = false;
+                    colon = true;
+                }
                 Class::Other => {
                     token.embedded |= gap == at && is_foreign_letter(c);
                     return;
@@ -385,7 +456,10 @@ fn fill_token(text: &str, at: usize, token: &mut Token) {
                 return;
             }
         };
-        let glued = only_invisible || (piece_len == 1 && is_single_from(text, next));
+        let hidden_space = invisible && !space && !only_invisible;
+        let glued = only_invisible
+            || hidden_space
+            || (!colon && piece_len <= 1 && is_single_from(text, next));
         if !glued {
             return;
         }
@@ -414,6 +488,8 @@ impl Vocabulary {
     pub(super) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Vocabulary {
         let mut edges: BTreeMap<(u32, u8), u32> = BTreeMap::new();
         let mut terminal = vec![false];
+        // Phrases share most words: each is walked into the trie once.
+        let words: std::collections::BTreeSet<&str> = words.into_iter().collect();
         for word in words {
             if word.is_empty() || word.len() > MAX_TOKEN_CHARS {
                 continue;
@@ -474,13 +550,62 @@ pub(super) struct Reading {
 /// Best way found to read the chars before a word break.
 #[derive(Debug, Clone, Copy)]
 struct Step {
-    /// (words, chars read as something else).
-    cost: (usize, usize),
+    /// (words, chars read as something else, glue punctuation not read).
+    cost: (usize, usize, std::cmp::Reverse<usize>),
     /// Where the last word starts.
     from: usize,
     /// Trie path: which choice each char of the last word took, packed two
     /// bits per char.
     picks: u128,
+    /// Bit k: the word reads the glue punctuation before its char k (bit
+    /// `len`: before the char after it, ending the word: `character,`).
+    glue: u64,
+}
+
+/// A walk pending in [`read_range`]: (position, trie node, picks, changes,
+/// glue bits).
+type Walk = (usize, u32, u128, usize, u64);
+
+/// Keeps `step` as the way to read up to `end` when it is cheaper.
+fn offer(best: &mut [Option<Step>], end: usize, step: Step) {
+    if let Some(slot) = best.get_mut(end) {
+        if slot.is_none_or(|old| step.cost < old.cost) {
+            *slot = Some(step);
+        }
+    }
+}
+
+/// The trie node after `node` reads the glue punctuation before `c` (each
+/// char with an edge; the others are skipped); None when it reads none.
+fn read_glue(vocabulary: &Vocabulary, node: u32, c: &TokenChar) -> Option<u32> {
+    let mut node = node;
+    let mut read_any = false;
+    for &(byte, _) in c.glue() {
+        if let Some(child) = vocabulary.child(node, byte) {
+            node = child;
+            read_any = true;
+        }
+    }
+    read_any.then_some(node)
+}
+
+/// [`read_glue`], pushing the bytes read (with their offsets) to `bytes`;
+/// the offset of the last one read.
+fn push_glue(
+    vocabulary: &Vocabulary,
+    node: &mut u32,
+    c: &TokenChar,
+    bytes: &mut Vec<(u8, usize, usize)>,
+) -> Option<usize> {
+    let mut last = None;
+    for &(byte, at) in c.glue() {
+        if let Some(child) = vocabulary.child(*node, byte) {
+            *node = child;
+            bytes.push((byte, at, 1));
+            last = Some(at);
+        }
+    }
+    last
 }
 
 /// Reads `token` as phrase words; None when it cannot be read or reads as
@@ -490,7 +615,7 @@ struct Step {
 pub(super) struct Scratch {
     best: Vec<Option<Step>>,
     /// (position, node, picks, changes) of the walks from one break.
-    stack: Vec<(usize, u32, u128, usize)>,
+    stack: Vec<Walk>,
 }
 
 pub(super) fn read(
@@ -545,9 +670,10 @@ fn read_range(
     best.resize(n + 1, None);
     if let Some(first) = best.first_mut() {
         *first = Some(Step {
-            cost: (0, 0),
+            cost: (0, 0, std::cmp::Reverse(0)),
             from: 0,
             picks: 0,
+            glue: 0,
         });
     }
     let stack = &mut scratch.stack;
@@ -559,8 +685,8 @@ fn read_range(
             continue;
         }
         stack.clear();
-        stack.push((start, 0, 0, 0));
-        while let Some((at, node, picks, changes)) = stack.pop() {
+        stack.push((start, 0, 0, 0, 0));
+        while let Some((at, node, picks, changes, glue)) = stack.pop() {
             let Some(c) = chars.get(at) else {
                 continue;
             };
@@ -569,61 +695,104 @@ fn read_range(
                     continue;
                 };
                 let picks = picks | (pick as u128) << (2 * (at - start));
-                let changes = changes + usize::from(byte != c.choices.plain);
                 let end = at + 1;
                 let len = end - start;
-                let short_ok = len > 1 || byte == b'a' || byte == b'i';
+                // A digit alone is a word (`2 different answers`) only
+                // where no letter reads better (`1 need` is `i need`).
+                let lone_digit = len == 1 && breaks(end) && byte.is_ascii_digit();
+                let changes = changes + usize::from(byte != c.choices.plain);
+                let short_ok = len > 1 || lone_digit || byte == b'a' || byte == b'i';
+                let glue_read = glue.count_ones() as usize;
+                let cost = (
+                    base.cost.0 + 1,
+                    base.cost.1 + changes + 2 * usize::from(lone_digit),
+                    std::cmp::Reverse(base.cost.2 .0 + glue_read),
+                );
                 if breaks(end) && vocabulary.is_word(child) && short_ok {
-                    let cost = (base.cost.0 + 1, base.cost.1 + changes);
-                    let better = best
-                        .get(end)
-                        .copied()
-                        .flatten()
-                        .is_none_or(|step| cost < step.cost);
-                    if better {
-                        if let Some(slot) = best.get_mut(end) {
-                            *slot = Some(Step {
-                                cost,
-                                from: start,
-                                picks,
-                            });
-                        }
+                    let step = Step {
+                        cost,
+                        from: start,
+                        picks,
+                        glue,
+                    };
+                    offer(best, end, step);
+                }
+                if end >= n || len >= 63 {
+                    continue;
+                }
+                // Punctuation in the glue after this char, read as part of
+                // the word (`semi-automatic`, `character,`).
+                let after_glue = chars
+                    .get(end)
+                    .filter(|next| next.piece_start)
+                    .and_then(|next| read_glue(vocabulary, child, next));
+                if let Some(glued) = after_glue {
+                    let glue = glue | 1 << len;
+                    if vocabulary.is_word(glued) {
+                        let step = Step {
+                            cost: (cost.0, cost.1, std::cmp::Reverse(cost.2 .0 + 1)),
+                            from: start,
+                            picks,
+                            glue,
+                        };
+                        offer(best, end, step);
+                    }
+                    if stack.len() < MAX_PENDING {
+                        stack.push((end, glued, picks, changes, glue));
                     }
                 }
-                if end < n && len < 63 && stack.len() < MAX_PENDING {
-                    stack.push((end, child, picks, changes));
+                if stack.len() < MAX_PENDING {
+                    stack.push((end, child, picks, changes, glue));
                 }
             }
         }
     }
-    let done = best.get(n).copied().flatten()?;
+    best.get(n).copied().flatten()?;
     let several_pieces = chars.iter().skip(1).any(|c| c.piece_start);
-    if done.cost.1 == 0 && !several_pieces {
-        return None;
-    }
     // Walk the steps back into words.
     let mut words = Vec::new();
     let mut end = n;
     while end > 0 {
         let step = best.get(end).copied().flatten()?;
-        words.push((step.from, end, step.picks));
+        words.push((step.from, end, step.picks, step.glue));
         end = step.from;
     }
     words.reverse();
     let mut bytes = Vec::with_capacity(n + words.len());
-    for (index, &(from, to, picks)) in words.iter().enumerate() {
+    // Where the glue a word ended on was read up to.
+    let mut glue_read_to = None;
+    let mut changed = false;
+    for (index, &(from, to, picks, glue)) in words.iter().enumerate() {
         if index > 0 {
-            // The glue before this word stands for the space.
+            // The glue before this word (what the word before did not
+            // read of it) stands for the space.
             let previous = chars.get(from - 1)?;
-            let glue_start = previous.at + previous.len;
             let glue_end = chars.get(from)?.at;
-            bytes.push((b' ', glue_start, glue_end.saturating_sub(glue_start).max(1)));
+            let glue_start = glue_read_to.map_or(previous.at + previous.len, |at| at + 1);
+            bytes.push(match glue_end.checked_sub(glue_start) {
+                Some(len) if len > 0 => (b' ', glue_start, len),
+                _ => (b' ', glue_start.saturating_sub(1), 1),
+            });
         }
+        glue_read_to = None;
+        let mut node = 0u32;
         for (offset, c) in chars.get(from..to)?.iter().enumerate() {
+            if offset > 0 && glue >> offset & 1 == 1 {
+                push_glue(vocabulary, &mut node, c, &mut bytes);
+            }
             let pick = (picks >> (2 * offset)) & 3;
             let byte = *c.choices.as_slice().get(pick as usize)?;
+            changed |= byte != c.choices.plain;
+            node = vocabulary.child(node, byte)?;
             bytes.push((byte, c.at, c.len));
         }
+        if glue >> (to - from) & 1 == 1 {
+            glue_read_to = push_glue(vocabulary, &mut node, chars.get(to)?, &mut bytes);
+        }
+    }
+    if !changed && !several_pieces {
+        // It reads as it is.
+        return None;
     }
     let first = chars.first()?;
     let last = chars.last()?;
@@ -703,6 +872,84 @@ mod tests {
         assert_eq!(readings("\u{43A}\u{456}ll"), ["kill"]);
         assert_eq!(readings("ΚΙLL"), ["kill"]);
         assert_eq!(readings("$h0w"), ["how"]);
+    }
+
+    fn punctuated_readings(text: &str) -> Vec<String> {
+        let v = Vocabulary::new([
+            "semi-automatic",
+            "semi",
+            "automatic",
+            "character,",
+            "character",
+            "always",
+            "everything!!!",
+            "everything",
+            "now",
+            "instructions,",
+            "instructions",
+            "and",
+            "2",
+            "different",
+        ]);
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(token) = next_token(text, at) {
+            at = token.end;
+            if let Some(reading) = read(&token, &v, &mut Scratch::default()) {
+                out.push(
+                    reading
+                        .bytes
+                        .iter()
+                        .map(|&(b, _, _)| char::from(b))
+                        .collect(),
+                );
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn reads_punctuation_of_phrase_words() {
+        assert_eq!(
+            punctuated_readings("s.e.m.i-a.u.t.o.m.a.t.i.c"),
+            ["semi-automatic"]
+        );
+        assert_eq!(
+            punctuated_readings("s.e.m.i.-.a.u.t.o.m.a.t.i.c"),
+            ["semi-automatic"]
+        );
+        assert_eq!(
+            punctuated_readings("c*h*a*r*a*c*t*e*r, a.l.w.a.y.s"),
+            ["character, always"]
+        );
+        // `!` after a split letter keeps the piece one letter long.
+        assert_eq!(
+            punctuated_readings("e-v-e-r-y-t-h-i-n-g!!! n.o.w"),
+            ["everything!!! now"]
+        );
+        // A mark before invisible characters hides a space.
+        assert_eq!(
+            punctuated_readings("instructions,\u{200B}and"),
+            ["instructions, and"]
+        );
+        assert_eq!(punctuated_readings("2\u{200B}different"), ["2 different"]);
+        // A lone digit as it is reads as nothing new.
+        assert_eq!(punctuated_readings("2 apples"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn reading_punctuation_maps_to_original_chars() {
+        let text = "say c*h*a*r*a*c*t*e*r, a.l.w.a.y.s now";
+        let v = Vocabulary::new(["character,", "always"]);
+        let token = next_token(text, 4).unwrap();
+        let r = read(&token, &v, &mut Scratch::default()).unwrap();
+        let mut last = 0;
+        for &(_, at, len) in &r.bytes {
+            assert!(text.get(at..at + len).is_some());
+            assert!(at >= last, "{:?}", r.bytes);
+            last = at;
+        }
+        assert_eq!(&text[r.start..r.end], "c*h*a*r*a*c*t*e*r, a.l.w.a.y.s");
     }
 
     #[test]
