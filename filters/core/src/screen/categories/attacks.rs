@@ -75,7 +75,7 @@ macro_rules! old_modifier_short {
 /// What an override drops.
 macro_rules! old_target {
     () => {
-        "instructions|instruction|guidelines|rules|directives|tasks|prompts|prompt|commands|programming|restrictions|constraints"
+        "instructions|instruction|directions|guidelines|rules|directives|tasks|prompts|prompt|commands|programming|restrictions|constraints"
     };
 }
 
@@ -169,7 +169,8 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
         override_verb_more!(),
         ") (",
         old_modifier_short!(),
-        ") (instructions|guidelines|rules|directives|tasks|commands|programming|restrictions)"
+        // not `commands`: "override previous commands in the Makefile" is build talk
+        ") (instructions|directions|guidelines|rules|directives|tasks|programming|restrictions)"
     ),
     concat!(
         "(",
@@ -253,7 +254,7 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     attack_exceptions!()[1],
     attack_exceptions!()[2],
     "!(ignore|disregard|forget) (my|our) (previous|prior|earlier|above|last|original|old) (instructions|instruction|prompt|prompts|message|messages|request|requests|question|rules|directions|comment|answer|text)",
-    "!(rules|instructions|guidelines|policies|policy|laws|law|regulations|ones|which|that|it|they|these|this) (override|overrides|overrode|supersede|supersedes)",
+    "!(rules|guidelines|policies|policy|laws|law|regulations|ones|which|that|it|they|these|this) (override|overrides|overrode|supersede|supersedes)",
     "!(override|overrides|overriding) (the )?(default|defaults|settings|setting|method|methods|function|functions|config|configuration|css|style|styles|values|value|behavior|behaviour|shipping|option|options|equals|hashcode|tostring)",
 ];
 
