@@ -2,6 +2,7 @@
 SIGTERM as `timeout`, systemd or a CI runner send it (twice, as a cgroup stop
 and a parent can), SIGKILL, and a start on a port that is already taken."""
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -17,14 +18,23 @@ RUN = ROOT / "envoy" / "run.py"
 
 
 def free_block(count):
-    """`count` consecutive free loopback ports."""
-    for _ in range(200):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            base = probe.getsockname()[1]
-        if base + count < 65000 and not any(listening(base + i) for i in range(count)):
+    """`count` consecutive loopback ports that can be bound now, below the
+    kernel's ephemeral range (so client connections elsewhere do not take them)."""
+    rng = random.Random()
+    for _ in range(500):
+        base = rng.randrange(20000, 32000 - count)
+        if all(bindable(base + i) for i in range(count)):
             return base
     raise AssertionError("no free port block")
+
+
+def bindable(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def listening(port):
