@@ -9,20 +9,9 @@ use llm_policy_core::screen::stream::StreamScreener;
 use std::rc::Rc;
 use std::time::Instant;
 
-const SENTENCES: &[&str] = &[
-    "The operators reviewed the deployment plan before the evening release.",
-    "Our quarterly report shows that latency improved by twelve percent after the upgrade.",
-    "Please summarize the attached meeting notes and list the open action items.",
-    "The model answered every question about routing, quotas and retries.",
-    "When the cache is cold, the first request takes noticeably longer than the rest.",
-    "She asked whether the new contract terms would apply to existing customers as well.",
-    "Write a short poem about the sea, the wind and a lighthouse keeper.",
-    "The committee will meet again next Tuesday to discuss the budget proposal.",
-    "Translate the following paragraph into French, keeping the formal tone.",
-    "Kubernetes schedules the pods onto nodes with enough free memory and GPUs.",
-    "I think the second option is better because it keeps the interface simple.",
-    "Explain the difference between a process and a thread to a new engineer.",
-];
+#[path = "prose/mod.rs"]
+mod prose;
+use prose::SENTENCES;
 
 fn main() {
     let Ok(policy) = Policy::embedded_default() else {
