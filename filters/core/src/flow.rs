@@ -305,7 +305,18 @@ impl RequestPlan {
     ///
     /// [`request_headers`]: RequestPlan::request_headers
     pub fn headers_to_remove(&self, head: &RequestHead) -> Vec<&str> {
-        let written = self.request_headers();
+        self.removals(head, &self.request_headers())
+    }
+
+    /// The routing header changes of this request, computed once: the
+    /// client copies to remove ([`RequestPlan::headers_to_remove`]) and the
+    /// headers to set ([`RequestPlan::request_headers`]).
+    pub fn routing_changes(&self, head: &RequestHead) -> (Vec<&str>, Vec<(&str, &str)>) {
+        let set = self.request_headers();
+        (self.removals(head, &set), set)
+    }
+
+    fn removals<'a>(&'a self, head: &RequestHead, written: &[(&str, &str)]) -> Vec<&'a str> {
         let rule = &self.rule;
         let mut owned: Vec<&str> = Vec::new();
         for exp in &rule.ab.experiments {

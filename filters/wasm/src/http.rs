@@ -157,8 +157,7 @@ impl PolicyHttp {
     /// Removes the client's copies of headers the policy owns, applies the
     /// plan's routing headers; Envoy re-matches the route after any change.
     fn write_routing_headers(&self, plan: &RequestPlan, head: &RequestHead) {
-        let removed = plan.headers_to_remove(head);
-        let headers = plan.request_headers();
+        let (removed, headers) = plan.routing_changes(head);
         if headers.is_empty() && removed.is_empty() {
             return;
         }
