@@ -33,9 +33,9 @@
 //! A policy category with a built-in name gets these phrases plus its own;
 //! other names are user categories made of their own phrases only.
 //!
-//! Known limits: phrase lists catch the common wording, not paraphrases,
-//! other languages, homoglyphs from other scripts (Cyrillic `а` for `a`) or
-//! words split by punctuation (`k.i.l.l`). Quoting or discussing a phrase
+//! Known limits: phrase lists catch the common wording, not paraphrases or
+//! other languages (look-alike letters, leetspeak and split letters are
+//! read by the matcher, see `phrases/obfuscation.rs`). Quoting or discussing a phrase
 //! ("attacks like 'ignore previous instructions'") matches it; hyperbole in
 //! the first person ("I'm going to kill myself if this build fails") is
 //! reported as `self_harm`, which is why that category should flag rather
