@@ -1,4 +1,6 @@
-//! Heap bytes a compiled policy holds, and the peak while it compiles:
+//! Heap bytes a compiled policy holds, the peak while it compiles, and the
+//! same for a reload (the same document parsed again while the first is
+//! still held, as a VM does on a configuration update):
 //! `policy_memory [policy.json]` (default: the embedded default policy).
 //! Counts every allocation through a wrapping global allocator, so the
 //! figures are exact and repeatable.
@@ -37,19 +39,30 @@ fn main() {
         },
         None => None,
     };
-    let before = LIVE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let policy = match &bytes {
+    let parse = || match &bytes {
         Some(bytes) => Policy::parse(bytes),
         None => Policy::embedded_default(),
     };
-    let held = LIVE.load(Ordering::Relaxed) - before;
-    let peak = PEAK.load(Ordering::Relaxed) - before;
-    match policy {
-        Ok(_) => println!("{{\"held_bytes\": {held}, \"peak_bytes\": {peak}}}"),
-        Err(e) => {
+    let (first, held, peak) = measure(parse);
+    let (second, reload_held, reload_peak) = measure(parse);
+    match (first, second) {
+        (Ok(_), Ok(_)) => println!(
+            "{{\"held_bytes\": {held}, \"peak_bytes\": {peak}, \
+             \"reload_held_bytes\": {reload_held}, \"reload_peak_bytes\": {reload_peak}}}"
+        ),
+        (Err(e), _) | (_, Err(e)) => {
             eprintln!("policy refused: {e}");
             std::process::exit(1);
         }
     }
+}
+
+/// What `f` returns, the bytes still allocated after it, and its peak.
+fn measure<T>(f: impl Fn() -> T) -> (T, usize, usize) {
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let value = f();
+    let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    (value, held, peak)
 }

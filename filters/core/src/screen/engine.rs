@@ -127,8 +127,9 @@ pub struct Screener {
     key: Vec<u8>,
     pii: Option<PiiScanner>,
     pii_entry: Vec<(PiiKind, u16)>,
-    /// Shared with the screener this one was laid over when the lists match:
-    /// the built-in automaton is megabytes and takes ~100 ms to build.
+    /// Shared with every screener of this VM whose lists match, across
+    /// policies too (see [`super::matcher_cache`]): the built-in automaton is
+    /// megabytes and takes about a second to build.
     phrases: Option<Rc<PhraseMatcher>>,
     phrase_lists: Vec<(u16, Vec<String>)>,
     regexes: Vec<CustomRegex>,
@@ -245,7 +246,7 @@ impl Screener {
         let phrases = match base {
             _ if phrase_lists.is_empty() => None,
             Some(b) if b.phrase_lists == phrase_lists => b.phrases.clone(),
-            _ => Some(Rc::new(PhraseMatcher::new(&phrase_lists)?)),
+            _ => Some(super::matcher_cache::shared(&phrase_lists)?),
         };
         Ok(Screener {
             config: config.clone(),

@@ -8,6 +8,7 @@ pub mod categories;
 pub mod engine;
 mod hold;
 pub mod json_stream;
+mod matcher_cache;
 pub mod phrases;
 pub mod pii;
 pub mod redact;
