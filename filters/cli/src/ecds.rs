@@ -199,7 +199,8 @@ pub fn http_filter(mount: &str) -> Value {
 /// Applying it rolls the pods once; later ConfigMap edits need no restart.
 pub fn mount_patch(configmap: &str, context: &str, mount: &str) -> Value {
     let volume = json!({"name": "llm-policy-ecds", "configMap": {"name": configmap}});
-    let volume_mount = json!({"name": "llm-policy-ecds", "mountPath": mount, "readOnly": true});
+    let dir = mount.trim_end_matches('/');
+    let volume_mount = json!({"name": "llm-policy-ecds", "mountPath": dir, "readOnly": true});
     if context == "GATEWAY" {
         json!({"spec": {"template": {"spec": {
             "volumes": [volume],

@@ -1,6 +1,7 @@
 //! Where a policy document comes from, for `validate`, `explain` and `render`.
 //!
-//! A file is read as, in order:
+//! A file is read as, in order (in a multi-document YAML file, the first
+//! document that is a ConfigMap or an ECDS resource):
 //! - a ConfigMap manifest (YAML or JSON with `kind: ConfigMap`): its data key
 //!   `policy.json` (the policy itself) or, failing that, `llm-policy.yaml`
 //!   (the ECDS resource of the live path, see [`crate::ecds`]);
@@ -10,9 +11,8 @@
 //! - otherwise the policy document itself, byte for byte (so the filter's
 //!   parser reports duplicate keys and syntax errors exactly as the proxy would).
 //!
-//! Deliberately not read: Kustomize overlays, Helm templates, multi-document
-//! files (the first document that is a ConfigMap or ECDS resource is not
-//! searched for), `binaryData`.
+//! Deliberately not read: Kustomize overlays, Helm templates, `binaryData`,
+//! a second ConfigMap in the same file.
 
 use serde_json::Value;
 
@@ -50,22 +50,33 @@ pub enum ReadError {
 
 /// The policy carried by a file's bytes (see the module docs).
 pub fn policy_in(bytes: &[u8]) -> Result<PolicySource, String> {
-    let Some(doc) = std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|t| serde_yaml_ng::from_str::<Value>(t).ok())
-    else {
+    let Ok(text) = std::str::from_utf8(bytes) else {
         return Ok(raw(bytes));
     };
+    for document in serde_yaml_ng::Deserializer::from_str(text) {
+        let Ok(doc) = <Value as serde::Deserialize>::deserialize(document) else {
+            // not YAML (or not this document): the filter's parser says why
+            return Ok(raw(bytes));
+        };
+        if let Some(found) = policy_in_document(&doc)? {
+            return Ok(found);
+        }
+    }
+    Ok(raw(bytes))
+}
+
+/// The policy in one YAML document, `None` when it is neither a ConfigMap nor an ECDS resource.
+fn policy_in_document(doc: &Value) -> Result<Option<PolicySource>, String> {
     if doc.get("kind").and_then(Value::as_str) == Some("ConfigMap") {
         let data = doc.get("data").and_then(Value::as_object);
         if let Some(text) = data.and_then(|d| d.get(POLICY_KEY)) {
             let text = text
                 .as_str()
                 .ok_or(format!("data.\"{POLICY_KEY}\" is not a string"))?;
-            return Ok(PolicySource {
+            return Ok(Some(PolicySource {
                 text: text.to_string(),
                 location: Some(format!("data.\"{POLICY_KEY}\"")),
-            });
+            }));
         }
         let Some(ecds) = data.and_then(|d| d.get(ECDS_KEY)).and_then(Value::as_str) else {
             return Err(format!(
@@ -77,18 +88,15 @@ pub fn policy_in(bytes: &[u8]) -> Result<PolicySource, String> {
         let (text, at) = policy_in_ecds(&resource)
             .map_err(|e| format!("data.\"{ECDS_KEY}\": {e}"))?
             .ok_or(format!("data.\"{ECDS_KEY}\": not an ECDS resource"))?;
-        return Ok(PolicySource {
+        return Ok(Some(PolicySource {
             text,
             location: Some(format!("data.\"{ECDS_KEY}\" {at}")),
-        });
+        }));
     }
-    match policy_in_ecds(&doc)? {
-        Some((text, at)) => Ok(PolicySource {
-            text,
-            location: Some(at),
-        }),
-        None => Ok(raw(bytes)),
-    }
+    Ok(policy_in_ecds(doc)?.map(|(text, at)| PolicySource {
+        text,
+        location: Some(at),
+    }))
 }
 
 fn raw(bytes: &[u8]) -> PolicySource {
@@ -173,6 +181,9 @@ mod tests {
         );
         // the bare resource too
         assert_eq!(policy_in(ecds.to_string().as_bytes()).unwrap().text, POLICY);
+        // and after another document, as `render --kind envoyfilter-ecds` writes them
+        let two = format!("kind: EnvoyFilter\n---\n{cm}\n");
+        assert_eq!(policy_in(two.as_bytes()).unwrap().text, POLICY);
     }
 
     #[test]
