@@ -204,3 +204,32 @@ def test_kubectl_edit_of_the_configmap_reaches_envoy_and_bad_edits_are_refused(
         wait_until(lambda: revision_of(proxy) == "rev=live-c", 10, "live-c")
     finally:
         proxy.stop()
+
+
+
+
+def test_a_proxy_starting_on_a_bad_configmap_fails_closed_until_it_is_fixed(
+        workdir, pods, wasm_server):
+    """A pod that starts on a ConfigMap the filter refuses has no last good policy:
+    the first load happens while the module is fetched, so Envoy takes the
+    resource and the plugin then fails to start; with FAIL_CLOSE (the default)
+    requests get 503 and never reach the pod. The fixed ConfigMap applies live."""
+    port, _ = wasm_server
+    mount = Path(workdir) / "istio-live-mount-bad-start"
+    configmap, envoy_filter = render_live(POLICY, mount, port)
+    resource = yaml.safe_load(configmap["data"]["llm-policy.yaml"])
+    assert resource["resources"][0]["typed_config"]["config"]["fail_open"] is False
+    bad = (ROOT / "policies" / "invalid" / "typo-prefx.json").read_text()
+    kubelet = KubeletProjection(mount, edited(configmap, bad), 0.0)
+    proxy = Envoy(workdir, pods, template=str(bootstrap(workdir, pods, envoy_filter, resource, port)))
+    try:
+        before = pods["stable"].request_count("/v1/chat/completions")
+        r = request(proxy.url, "POST", "/v1/chat/completions", chat("no policy yet"))
+        assert r.status == 503 and r.header("x-llm-policy") is None
+        assert pods["stable"].request_count("/v1/chat/completions") == before, "nothing passed unread"
+        assert "policy refused: routes[2].match.prefx: unknown field" in proxy.process.log()
+        kubelet.edit(configmap["data"]).join()
+        wait_until(lambda: request(proxy.url, "GET", "/v1/models").status == 200, 15, "the fix")
+        assert revision_of(proxy) == "rev=default-4"
+    finally:
+        proxy.stop()
