@@ -161,15 +161,19 @@ def _literal_ok(s):
 def _key(k):
     plain = k[:1].isascii() and k[:1].isalpha() and all(
         c.isascii() and (c.isalnum() or c in "_.-/") for c in k)
-    return k if plain else json.dumps(k, ensure_ascii=False)
+    return k if plain else _scalar(k)
 
 
 def _scalar(v):
+    """JSON, with the characters YAML 1.1 takes for line breaks or a BOM escaped."""
     if isinstance(v, dict):
         return "{}"
     if isinstance(v, list):
         return "[]"
-    return json.dumps(v, ensure_ascii=False)
+    text = json.dumps(v, ensure_ascii=False)
+    for c in "\u0085\u2028\u2029\ufeff":
+        text = text.replace(c, f"\\u{ord(c):04x}")
+    return text
 
 
 def main():

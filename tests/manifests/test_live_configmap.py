@@ -131,6 +131,7 @@ POLICIES = {
         ensure_ascii=False),
     "tabs and a trailing blank line": '{\n\t"version": 1\n}\n\n',
     "no final newline": '{\n  "version": 1,\n  "description": "a  b \\u2028"\n}',
+    "raw YAML line breaks": '{\n  "version": 1,\n  "description": "a\u2028b\u0085c\u2029d\ufeff"\n}\n',
 }
 
 

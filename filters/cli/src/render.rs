@@ -346,14 +346,21 @@ fn key(k: &str) -> String {
     if plain {
         k.to_string()
     } else {
-        json!(k).to_string()
+        scalar(&json!(k))
     }
 }
 
+/// A scalar as JSON, which YAML reads the same, except that the characters
+/// YAML 1.1 takes for line breaks or a BOM (JSON leaves them raw) are escaped.
 fn scalar(v: &Value) -> String {
     match v {
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
-        other => other.to_string(),
+        other => other
+            .to_string()
+            .replace('\u{85}', "\\u0085")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+            .replace('\u{feff}', "\\ufeff"),
     }
 }
