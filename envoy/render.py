@@ -12,6 +12,7 @@ import json
 import os
 import string
 import sys
+import unicodedata
 
 DEFAULTS = {
     "LISTEN_PORT": "10000",
@@ -54,10 +55,36 @@ def render(template_path, values, policy_path=None):
     return template.substitute(filled)
 
 
+# The VM variables every ECDS resource passes through (the CLI's ecds::STANDARD_ENV).
+STANDARD_ENV = ("LLM_POLICY_REDACTION_KEY", "LLM_POLICY_TRUST_TOKEN")
+
+
+def env_keys(policy_text):
+    """STANDARD_ENV and any other variable the policy names (trust.header.value_env,
+    screening.redaction.key_env, top level and per route), sorted."""
+    names = set(STANDARD_ENV)
+    try:
+        policy = json.loads(policy_text)
+    except ValueError:
+        policy = None
+    if isinstance(policy, dict):
+        sections = [policy] + [r for r in policy.get("routes") or [] if isinstance(r, dict)]
+        for s in sections:
+            for path in (("trust", "header", "value_env"), ("screening", "redaction", "key_env")):
+                node = s
+                for k in path:
+                    node = node.get(k) if isinstance(node, dict) else None
+                if isinstance(node, str):
+                    names.add(node)
+    return sorted(names)
+
+
 def ecds_resource(policy_text, wasm_path, version="1", fail_open=False, hold_headers=True):
     """The ECDS file for envoy/llm-policy-ecds.yaml: the Wasm filter config with
-    `policy_text` as its configuration (JSON, which is valid YAML). `hold_headers`
-    sets allow_on_headers_stop_iteration and the VM variable that goes with it."""
+    `policy_text` as its configuration, kept verbatim (a YAML literal block when it
+    can be). `hold_headers` sets allow_on_headers_stop_iteration and the VM variable
+    that goes with it. Byte for byte what `llm-policy render --kind ecds` writes
+    for a local module (tests/manifests/test_live_configmap.py holds them together)."""
     wasm = {
         "name": "llm-policy",
         "root_id": "llm-policy",
@@ -67,7 +94,7 @@ def ecds_resource(policy_text, wasm_path, version="1", fail_open=False, hold_hea
             "vm_id": "llm-policy",
             "runtime": "envoy.wasm.runtime.v8",
             "environment_variables": {
-                "host_env_keys": ["LLM_POLICY_REDACTION_KEY", "LLM_POLICY_TRUST_TOKEN"],
+                "host_env_keys": env_keys(policy_text),
                 "key_values": {"LLM_POLICY_HOLD_HEADERS": "true" if hold_headers else "false"},
             },
             "code": {"local": {"filename": os.path.abspath(wasm_path)}},
@@ -75,12 +102,78 @@ def ecds_resource(policy_text, wasm_path, version="1", fail_open=False, hold_hea
         "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue",
                           "value": policy_text},
     }
-    return json.dumps({"version_info": str(version), "resources": [{
+    return to_yaml({"version_info": str(version), "resources": [{
         "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
         "name": "llm-policy",
         "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
                          "config": wasm},
-    }]}, indent=2) + "\n"
+    }]})
+
+
+def to_yaml(value):
+    """Block YAML the way the CLI writes it (filters/cli/src/render.rs `to_yaml`):
+    keys sorted, scalars as JSON, multi-line strings as literal blocks when safe."""
+    out = []
+    _emit(value, 0, out)
+    return "".join(out)
+
+
+def _emit(v, indent, out):
+    pad = " " * indent
+    if isinstance(v, dict) and v:
+        for k in sorted(v):
+            out.append(f"{pad}{_key(k)}:")
+            _nested(v[k], indent, out)
+    elif isinstance(v, list) and v:
+        for item in v:
+            out.append(f"{pad}-")
+            if isinstance(item, dict) and item:
+                for i, k in enumerate(sorted(item)):
+                    out.append(f" {_key(k)}:" if i == 0 else f"{pad}  {_key(k)}:")
+                    _nested(item[k], indent + 2, out)
+            else:
+                _nested(item, indent, out)
+    else:
+        out.append(f"{pad}{_scalar(v)}\n")
+
+
+def _nested(v, indent, out):
+    if isinstance(v, (dict, list)) and v:
+        out.append("\n")
+        _emit(v, indent + 2, out)
+    elif isinstance(v, str) and _literal_ok(v):
+        out.append(" |\n" if v.endswith("\n") else " |-\n")
+        pad = " " * (indent + 2)
+        for line in (v[:-1] if v.endswith("\n") else v).split("\n"):
+            out.append(f"{pad}{line}\n" if line else "\n")
+    else:
+        out.append(f" {_scalar(v)}\n")
+
+
+def _literal_ok(s):
+    first = s.split("\n", 1)[0]
+    return ("\n" in s and first != "" and not first.startswith(" ") and not s.endswith("\n\n")
+            and not any((unicodedata.category(c) == "Cc" and c != "\n") or c in "\u2028\u2029\ufeff"
+                        for c in s)
+            and not any(line and set(line) == {" "} for line in s.split("\n")))
+
+
+def _key(k):
+    plain = k[:1].isascii() and k[:1].isalpha() and all(
+        c.isascii() and (c.isalnum() or c in "_.-/") for c in k)
+    return k if plain else _scalar(k)
+
+
+def _scalar(v):
+    """JSON, with the characters YAML 1.1 takes for line breaks or a BOM escaped."""
+    if isinstance(v, dict):
+        return "{}"
+    if isinstance(v, list):
+        return "[]"
+    text = json.dumps(v, ensure_ascii=False)
+    for c in "\u0085\u2028\u2029\ufeff":
+        text = text.replace(c, f"\\u{ord(c):04x}")
+    return text
 
 
 def main():

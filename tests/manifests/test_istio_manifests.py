@@ -19,7 +19,10 @@ from harness import CLI  # noqa: E402
 
 
 CRDS = ROOT.parent / "shared" / "istio" / "crds.gen.yaml"
-MANIFESTS = sorted((ROOT / "istio").glob("*.yaml"))
+# Deployment patches (`*.patch.yaml`) are not objects: test_live_configmap.py checks them.
+MANIFESTS = sorted(p for p in (ROOT / "istio").glob("*.yaml") if not p.name.endswith(".patch.yaml"))
+# A ConfigMap's data may not exceed 1 MiB (Kubernetes' limit on an object in etcd).
+CONFIGMAP_LIMIT = 1024 * 1024
 ROUTING_POLICY = json.loads((ROOT / "policies" / "examples" / "istio-routing.json").read_text())
 GUARD_POLICY = json.loads((ROOT / "policies" / "examples" / "istio-guard.json").read_text())
 GUARD_POLICY.pop("$schema")
@@ -82,7 +85,7 @@ def test_there_are_manifests():
 @pytest.mark.parametrize("name,doc", list(docs()), ids=lambda x: x if isinstance(x, str) else x["kind"])
 def test_manifest_validates_against_istio_crds(name, doc):
     if doc["apiVersion"] == "v1":
-        assert doc["kind"] == "ConfigMap" and set(doc["data"]) == {"policy.json"}
+        check_configmap(name, doc)
         return
     group, version = doc["apiVersion"].split("/")
     schemas = crd_schemas()
@@ -90,6 +93,25 @@ def test_manifest_validates_against_istio_crds(name, doc):
     assert schema is not None, f"{name}: no CRD for {doc['apiVersion']} {doc['kind']}"
     errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(doc), key=str)
     assert not errors, f"{name}: {errors[0].message} at {list(errors[0].absolute_path)}"
+
+
+def check_configmap(name, doc):
+    """A ConfigMap carrying a policy: the policy itself (`policy.json`) or the
+    live path's ECDS resource (`llm-policy.yaml`); string data within the limit."""
+    assert doc["kind"] == "ConfigMap", name
+    assert set(doc) <= {"apiVersion", "kind", "metadata", "data"}, f"{name}: {sorted(doc)}"
+    assert set(doc["metadata"]) <= {"name", "namespace", "labels", "annotations"}
+    assert set(doc["data"]) in ({"policy.json"}, {"llm-policy.yaml"}), f"{name}: {sorted(doc['data'])}"
+    assert all(isinstance(v, str) for v in doc["data"].values())
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in doc["data"].items())
+    assert size < CONFIGMAP_LIMIT, f"{name}: {size} bytes of data"
+
+
+def policy_in_ecds(text):
+    """The policy an ECDS resource file (llm-policy.yaml) carries."""
+    resource = yaml.safe_load(text)
+    [r] = resource["resources"]
+    return r["typed_config"]["config"]["configuration"]["value"]
 
 
 def test_strict_validation_catches_a_typo():
@@ -108,10 +130,14 @@ def policies_carried():
         elif doc["kind"] == "TrafficExtension":
             yield name, doc["spec"]["wasm"]["pluginConfig"]
         elif doc["kind"] == "EnvoyFilter":
-            config = doc["spec"]["configPatches"][0]["patch"]["value"]["typed_config"]["config"]
-            yield name, json.loads(config["configuration"]["value"])
-        elif doc["kind"] == "ConfigMap":
+            value = doc["spec"]["configPatches"][0]["patch"]["value"]
+            if "config_discovery" in value:
+                continue  # the live path: the policy is in its ConfigMap
+            yield name, json.loads(value["typed_config"]["config"]["configuration"]["value"])
+        elif doc["kind"] == "ConfigMap" and "policy.json" in doc["data"]:
             yield name, json.loads(doc["data"]["policy.json"])
+        elif doc["kind"] == "ConfigMap":
+            yield name, json.loads(policy_in_ecds(doc["data"]["llm-policy.yaml"]))
 
 
 @pytest.mark.parametrize("name,policy", list(policies_carried()), ids=lambda x: x if isinstance(x, str) else "")

@@ -1,24 +1,36 @@
 //! `llm-policy`: the filter's own policy parser on the command line.
 //!
 //! - `llm-policy validate FILE…`: one line per file; exit 0 when all are
-//!   valid, 1 when any is refused, 2 on usage or I/O errors.
+//!   valid, 1 when any is refused, 2 on usage or I/O errors. A FILE (for
+//!   `explain` and `render --policy` too) is a policy, a ConfigMap manifest
+//!   (data key `policy.json`, or `llm-policy.yaml` holding the ECDS resource)
+//!   or an ECDS resource file: see `input.rs`.
 //! - `llm-policy stats-tags`: the Envoy `stats_tags` that turn the filter's
 //!   metric names into Prometheus labels (JSON, for a bootstrap's `stats_config`).
 //! - `llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']…
 //!   [--route-name R] [--body FILE] [--canary-halted]`: every decision the filter
 //!   would take for that request. Exit 1 if the policy is refused.
 
-//! - `llm-policy render --configmap FILE --kind wasmplugin|trafficextension|envoyfilter
+//! - `llm-policy render (--configmap FILE | --policy FILE) --kind KIND
 //!   --name N --url URL [--namespace NS] [--sha256 HEX | --sha256-file FILE]
 //!   [--selector k=v]… [--fail-strategy S] [--phase P] [--priority N]
-//!   [--hold-headers true|false]`: the Istio resource installing the filter with the
-//!   ConfigMap's policy as `pluginConfig` (YAML). `--hold-headers` (EnvoyFilter only,
-//!   default true: Envoy 1.35+) holds request headers until the body is judged.
+//!   [--hold-headers true|false] [--context C] [--mount DIR] [--wasm-cluster C]`:
+//!   YAML installing the filter with that policy. KIND `wasmplugin`,
+//!   `trafficextension`, `envoyfilter`: the policy inside the resource
+//!   (`pluginConfig`). The live ConfigMap path: `envoyfilter-ecds` (the ConfigMap
+//!   holding the ECDS resource, and the EnvoyFilter discovering it from the mount),
+//!   `ecds-mount` (the Deployment patch mounting it into `istio-proxy`), `ecds`
+//!   (the resource file alone, for plain Envoy). `--hold-headers` (EnvoyFilter and
+//!   the live path, default true: Envoy 1.35+) holds request headers until the body
+//!   is judged.
 
+mod ecds;
 mod explain;
+mod input;
 mod render;
 
 use explain::{explain, ExplainRequest};
+use input::{read_policy, PolicySource, ReadError};
 use llm_policy_core::metrics::{tag_regex, TAG_NAMES};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
@@ -27,9 +39,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       \
 llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']... \
 [--route-name R] [--body FILE] [--canary-halted]\n       \
-llm-policy render --configmap FILE --kind wasmplugin|trafficextension|envoyfilter --name N --url URL \
+llm-policy render (--configmap FILE | --policy FILE) \
+--kind wasmplugin|trafficextension|envoyfilter|envoyfilter-ecds|ecds-mount|ecds --name N --url URL \
 [--namespace NS] [--sha256 HEX | --sha256-file FILE] [--selector k=v]... [--fail-strategy S] [--phase P] [--priority N] \
-[--hold-headers true|false]";
+[--hold-headers true|false] [--context SIDECAR_INBOUND|SIDECAR_OUTBOUND|GATEWAY] [--mount DIR] [--wasm-cluster C]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -55,19 +68,24 @@ fn main() -> ExitCode {
 fn validate(files: &[String]) -> ExitCode {
     let mut worst = 0u8;
     for file in files {
-        match std::fs::read(file) {
-            Err(e) => {
+        match read_policy(file) {
+            Err(ReadError::Io(e)) => {
                 eprintln!("{file}: cannot read: {e}");
                 worst = 2;
             }
-            Ok(bytes) => match Policy::parse(&bytes) {
+            Err(ReadError::Shape(e)) => {
+                println!("{file}: {e}");
+                worst = worst.max(1);
+            }
+            Ok(source) => match Policy::parse(source.text.as_bytes()) {
                 Ok(p) => println!(
-                    "{file}: ok (revision {}, {} route rules)",
+                    "{}: ok (revision {}, {} route rules)",
+                    located(file, &source),
                     p.revision,
                     p.routes.len()
                 ),
                 Err(e) => {
-                    println!("{file}: {e}");
+                    println!("{}: {e}", located(file, &source));
                     worst = worst.max(1);
                 }
             },
@@ -76,14 +94,28 @@ fn validate(files: &[String]) -> ExitCode {
     ExitCode::from(worst)
 }
 
+/// `FILE` or, for a policy found inside a manifest, `FILE data."…"`.
+fn located(file: &str, source: &PolicySource) -> String {
+    match &source.location {
+        Some(at) => format!("{file} {at}"),
+        None => file.to_string(),
+    }
+}
+
 fn run_explain(policy_file: &str, opts: &[String]) -> ExitCode {
-    let policy = match std::fs::read(policy_file).map(|b| Policy::parse(&b)) {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
+    let policy = match read_policy(policy_file) {
+        Ok(source) => match Policy::parse(source.text.as_bytes()) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("{}: {e}", located(policy_file, &source));
+                return ExitCode::from(1);
+            }
+        },
+        Err(ReadError::Shape(e)) => {
             println!("{policy_file}: {e}");
             return ExitCode::from(1);
         }
-        Err(e) => {
+        Err(ReadError::Io(e)) => {
             eprintln!("{policy_file}: cannot read: {e}");
             return ExitCode::from(2);
         }
@@ -158,6 +190,9 @@ fn run_render(opts: &[String]) -> ExitCode {
         phase: "AUTHZ".into(),
         priority: 10,
         hold_headers: true,
+        context: "SIDECAR_INBOUND".into(),
+        mount: ecds::DEFAULT_MOUNT.into(),
+        wasm_cluster: None,
     };
     let mut configmap = None;
     let mut it = opts.iter();
@@ -167,7 +202,10 @@ fn run_render(opts: &[String]) -> ExitCode {
             return ExitCode::from(2);
         };
         match opt.as_str() {
-            "--configmap" => configmap = Some(v),
+            "--configmap" | "--policy" => configmap = Some(v),
+            "--context" => a.context = v.to_ascii_uppercase(),
+            "--mount" => a.mount = v,
+            "--wasm-cluster" => a.wasm_cluster = Some(v),
             "--kind" => a.kind = v.to_ascii_lowercase(),
             "--name" => a.name = v,
             "--namespace" => a.namespace = Some(v),
@@ -210,24 +248,37 @@ fn run_render(opts: &[String]) -> ExitCode {
             }
         }
     }
-    let (Some(configmap), false) = (configmap, a.url.is_empty()) else {
-        eprintln!("render: --configmap and --url are required\n{USAGE}");
+    // ecds-mount carries no policy and no module: only names and the mount.
+    let needs_policy = a.kind != "ecds-mount";
+    let (Some(configmap), false) = (configmap, needs_policy && a.url.is_empty()) else {
+        if !needs_policy {
+            return print_render(&PolicySource::default(), &a, "render");
+        }
+        eprintln!("render: --configmap (or --policy) and --url are required\n{USAGE}");
         return ExitCode::from(2);
     };
-    let text = match std::fs::read_to_string(&configmap) {
-        Ok(t) => t,
-        Err(e) => {
+    let source = match read_policy(&configmap) {
+        Ok(s) => s,
+        Err(ReadError::Io(e)) => {
             eprintln!("{configmap}: {e}");
             return ExitCode::from(2);
         }
+        Err(ReadError::Shape(e)) => {
+            println!("{configmap}: {e}");
+            return ExitCode::from(1);
+        }
     };
-    match render::policy_from_configmap(&text).and_then(|p| render::render(p, &a)) {
-        Ok(resource) => {
-            print!("{}", render::to_yaml(&resource));
+    print_render(&source, &a, &configmap)
+}
+
+fn print_render(source: &PolicySource, a: &render::RenderArgs, file: &str) -> ExitCode {
+    match render::render_output(source, a) {
+        Ok(text) => {
+            print!("{text}");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            println!("{configmap}: {e}");
+            println!("{file}: {e}");
             ExitCode::from(1)
         }
     }

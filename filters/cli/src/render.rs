@@ -1,8 +1,16 @@
-//! `llm-policy render`: from the policy ConfigMap manifest to the Istio
-//! resource that installs the filter with that policy as `pluginConfig`.
+//! `llm-policy render`: from a policy (a policy file, the policy ConfigMap or
+//! the live path's ECDS ConfigMap) to the resources that install the filter:
+//! a WasmPlugin, TrafficExtension or EnvoyFilter carrying the policy, or the
+//! live ConfigMap path (`envoyfilter-ecds`, `ecds-mount`, `ecds`: see [`crate::ecds`]).
 
+use crate::ecds::{self, FilterOptions, Module};
+use crate::input::PolicySource;
 use llm_policy_core::policy::Policy;
 use serde_json::{json, Map, Value};
+
+/// The kinds `--kind` accepts.
+pub const KINDS: &str =
+    "wasmplugin, trafficextension, envoyfilter, envoyfilter-ecds, ecds-mount or ecds";
 
 /// What to render, from the command line.
 pub struct RenderArgs {
@@ -19,29 +27,90 @@ pub struct RenderArgs {
     /// beside it, the VM variable `LLM_POLICY_HOLD_HEADERS` that tells the
     /// filter it may hold request headers until the body is judged.
     pub hold_headers: bool,
+    /// Live path: the EnvoyFilter's `match.context` (`SIDECAR_INBOUND`,
+    /// `SIDECAR_OUTBOUND`, `GATEWAY`); `GATEWAY` also makes `ecds-mount` a
+    /// volume on the gateway Deployment instead of sidecar annotations.
+    pub context: String,
+    /// Live path: where the ConfigMap is mounted in the proxy container.
+    pub mount: String,
+    /// Live path: the Envoy cluster a remote module is fetched through
+    /// (default: Istio's outbound cluster for the URL's host and port).
+    pub wasm_cluster: Option<String>,
 }
 
-/// The policy (`data."policy.json"`) of a ConfigMap manifest, validated by the filter's parser.
-pub fn policy_from_configmap(yaml: &str) -> Result<Value, String> {
-    let doc: Value = serde_yaml_ng::from_str(yaml).map_err(|e| format!("not YAML: {e}"))?;
-    if doc.get("kind").and_then(Value::as_str) != Some("ConfigMap") {
-        return Err("expected a ConfigMap manifest".into());
+/// The whole `render` output for `source`'s policy, validated first by the
+/// filter's parser: YAML documents (`---` between them), or for `--kind ecds`
+/// the ECDS resource file itself.
+pub fn render_output(source: &PolicySource, a: &RenderArgs) -> Result<String, String> {
+    if a.kind == "ecds-mount" {
+        check_context(&a.context)?;
+        return Ok(to_yaml(&ecds::mount_patch(&a.name, &a.context, &a.mount)));
     }
-    let text = doc
-        .pointer("/data/policy.json")
-        .and_then(Value::as_str)
-        .ok_or("the ConfigMap has no data key policy.json")?;
-    Policy::parse(text.as_bytes()).map_err(|e| format!("policy.json: {e}"))?;
-    serde_json::from_str(text).map_err(|e| format!("policy.json: {e}"))
+    let at = source
+        .location
+        .as_ref()
+        .map(|l| format!("{l}: "))
+        .unwrap_or_default();
+    Policy::parse(source.text.as_bytes()).map_err(|e| format!("{at}{e}"))?;
+    let live = |a: &RenderArgs| -> Result<String, String> {
+        let module = Module::from_url(&a.url, a.sha256.as_deref(), a.wasm_cluster.as_deref())?;
+        Ok(ecds::ecds_resource(
+            &source.text,
+            &FilterOptions {
+                module: &module,
+                fail_open: a.fail_strategy == "FAIL_OPEN",
+                hold_headers: a.hold_headers,
+                version: "1",
+            },
+        ))
+    };
+    let metadata = metadata(a);
+    let labels = (!a.selector.is_empty()).then(|| {
+        Value::Object(
+            a.selector
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect(),
+        )
+    });
+    match a.kind.as_str() {
+        "ecds" => live(a),
+        "envoyfilter-ecds" => {
+            check_context(&a.context)?;
+            let resource = live(a)?;
+            let cm = ecds::configmap(&metadata, &resource);
+            let ef = ecds::envoy_filter(&metadata, labels, &a.context, &a.mount);
+            Ok(format!("{}---\n{}", to_yaml(&cm), to_yaml(&ef)))
+        }
+        _ => {
+            let policy: Value =
+                serde_json::from_str(&source.text).map_err(|e| format!("{at}{e}"))?;
+            render(policy, a).map(|r| to_yaml(&r))
+        }
+    }
 }
 
-/// The resource as a JSON value (printed as YAML by [`to_yaml`]).
-pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
+fn check_context(context: &str) -> Result<(), String> {
+    match context {
+        "SIDECAR_INBOUND" | "SIDECAR_OUTBOUND" | "GATEWAY" => Ok(()),
+        other => Err(format!(
+            "--context {other}: expected SIDECAR_INBOUND, SIDECAR_OUTBOUND or GATEWAY"
+        )),
+    }
+}
+
+fn metadata(a: &RenderArgs) -> Map<String, Value> {
     let mut metadata = Map::new();
     metadata.insert("name".into(), json!(a.name));
     if let Some(ns) = &a.namespace {
         metadata.insert("namespace".into(), json!(ns));
     }
+    metadata
+}
+
+/// The resource as a JSON value (printed as YAML by [`to_yaml`]).
+pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
+    let metadata = metadata(a);
     let selector = (!a.selector.is_empty()).then(|| {
         let labels: Map<String, Value> = a
             .selector
@@ -88,9 +157,7 @@ pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
             )
         }
         "envoyfilter" => Ok(envoy_filter(metadata, selector, policy, a)),
-        other => Err(format!(
-            "unknown kind {other}, expected wasmplugin, trafficextension or envoyfilter"
-        )),
+        other => Err(format!("unknown kind {other}, expected {KINDS}")),
     }
 }
 
@@ -237,8 +304,39 @@ fn nested(val: &Value, indent: usize, out: &mut String) {
             out.push('\n');
             emit(val, indent + 2, out);
         }
+        Value::String(s) if literal_ok(s) => {
+            let chomp = if s.ends_with('\n') { "" } else { "-" };
+            out.push_str(&format!(" |{chomp}\n"));
+            let pad = " ".repeat(indent + 2);
+            for line in s.strip_suffix('\n').unwrap_or(s).split('\n') {
+                if line.is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("{pad}{line}\n"));
+                }
+            }
+        }
         other => out.push_str(&format!(" {}\n", scalar(other))),
     }
+}
+
+/// A multi-line string YAML can carry as a literal block (`|` or `|-`)
+/// unchanged: no control characters but line feeds, none of YAML's other
+/// line breaks or a BOM, a first line that is neither empty nor indented, no
+/// line of only spaces, at most one final line feed. `envoy/render.py`
+/// applies the same rule (a test compares the two byte for byte).
+fn literal_ok(s: &str) -> bool {
+    let first = s.split('\n').next().unwrap_or_default();
+    s.contains('\n')
+        && !first.is_empty()
+        && !first.starts_with(' ')
+        && !s.ends_with("\n\n")
+        && !s
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || "\u{2028}\u{2029}\u{feff}".contains(c))
+        && !s
+            .split('\n')
+            .any(|l| !l.is_empty() && l.bytes().all(|b| b == b' '))
 }
 
 fn key(k: &str) -> String {
@@ -248,14 +346,21 @@ fn key(k: &str) -> String {
     if plain {
         k.to_string()
     } else {
-        json!(k).to_string()
+        scalar(&json!(k))
     }
 }
 
+/// A scalar as JSON, which YAML reads the same, except that the characters
+/// YAML 1.1 takes for line breaks or a BOM (JSON leaves them raw) are escaped.
 fn scalar(v: &Value) -> String {
     match v {
         Value::Object(_) => "{}".into(),
         Value::Array(_) => "[]".into(),
-        other => other.to_string(),
+        other => other
+            .to_string()
+            .replace('\u{85}', "\\u0085")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+            .replace('\u{feff}', "\\ufeff"),
     }
 }
