@@ -4,6 +4,7 @@
 //!   valid, 1 when any is refused, 2 on usage or I/O errors.
 //! - `llm-policy stats-tags`: the Envoy `stats_tags` that turn the filter's
 //!   metric names into Prometheus labels (JSON, for a bootstrap's `stats_config`).
+//! - `llm-policy metrics`: the metric catalogue (name, kind, labels, help) as JSON.
 //! - `llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']…
 //!   [--route-name R] [--body FILE] [--canary-halted]`: every decision the filter
 //!   would take for that request. Exit 1 if the policy is refused.
@@ -19,12 +20,12 @@ mod explain;
 mod render;
 
 use explain::{explain, ExplainRequest};
-use llm_policy_core::metrics::{tag_regex, TAG_NAMES};
+use llm_policy_core::metrics::{tag_names, tag_regex, FAMILIES};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       \
+const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       llm-policy metrics\n       \
 llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']... \
 [--route-name R] [--body FILE] [--canary-halted]\n       \
 llm-policy render --configmap FILE --kind wasmplugin|trafficextension|envoyfilter --name N --url URL \
@@ -38,11 +39,27 @@ fn main() -> ExitCode {
         Some("explain") if args.len() > 1 => run_explain(&args[1], &args[2..]),
         Some("render") => run_render(&args[1..]),
         Some("stats-tags") => {
-            let tags: Vec<String> = TAG_NAMES
+            let tags: Vec<String> = tag_names()
                 .iter()
                 .map(|t| format!("{{\"tag_name\":\"{t}\",\"regex\":{:?}}}", tag_regex(t)))
                 .collect();
             println!("[{}]", tags.join(","));
+            ExitCode::SUCCESS
+        }
+        Some("metrics") => {
+            let families: Vec<String> = FAMILIES
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{{\"name\":{:?},\"kind\":{:?},\"labels\":{:?},\"help\":{:?}}}",
+                        f.name,
+                        f.kind.label(),
+                        f.labels,
+                        f.help
+                    )
+                })
+                .collect();
+            println!("[{}]", families.join(","));
             ExitCode::SUCCESS
         }
         _ => {
