@@ -36,9 +36,16 @@ impl Hasher for Fnv {
     }
 }
 
-/// One family's metrics, with `N` label values per update.
+/// One family's metrics, with `N` label values per update: the count is
+/// checked at compile time against the catalogue's label names.
 pub struct Handle<const N: usize> {
-    family: &'static Family<N>,
+    inner: Inner,
+}
+
+/// The label-count-free part (one copy of the code for every family).
+struct Inner {
+    name: &'static str,
+    labels: &'static [&'static str],
     kind: MetricType,
     host: Rc<dyn Host>,
     ids: RefCell<HashMap<u64, u32, BuildHasherDefault<Fnv>>>,
@@ -52,33 +59,46 @@ impl<const N: usize> Handle<N> {
             catalogue::Kind::Histogram => MetricType::Histogram,
         };
         Handle {
-            family,
-            kind,
-            host: Rc::clone(host),
-            ids: RefCell::default(),
+            inner: Inner {
+                name: family.name,
+                labels: &family.labels,
+                kind,
+                host: Rc::clone(host),
+                ids: RefCell::default(),
+            },
         }
     }
 
     /// Adds `delta` (counters). Host errors are logged at debug level and
     /// never affect traffic.
     pub fn add(&self, values: [&str; N], delta: i64) {
-        if let Some(id) = self.id(&values) {
-            if let Err(e) = self.host.increment_metric(id, delta) {
-                log::debug!("metric {} not incremented: {e:?}", self.family.name);
-            }
-        }
+        self.inner.add(&values, delta);
     }
 
     /// Records one value (histograms) or sets the value (gauges).
     pub fn set(&self, values: [&str; N], value: u64) {
-        if let Some(id) = self.id(&values) {
-            if let Err(e) = self.host.record_metric(id, value) {
-                log::debug!("metric {} not recorded: {e:?}", self.family.name);
+        self.inner.set(&values, value);
+    }
+}
+
+impl Inner {
+    fn add(&self, values: &[&str], delta: i64) {
+        if let Some(id) = self.id(values) {
+            if let Err(e) = self.host.increment_metric(id, delta) {
+                log::debug!("metric {} not incremented: {e:?}", self.name);
             }
         }
     }
 
-    fn id(&self, values: &[&str; N]) -> Option<u32> {
+    fn set(&self, values: &[&str], value: u64) {
+        if let Some(id) = self.id(values) {
+            if let Err(e) = self.host.record_metric(id, value) {
+                log::debug!("metric {} not recorded: {e:?}", self.name);
+            }
+        }
+    }
+
+    fn id(&self, values: &[&str]) -> Option<u32> {
         let mut h = Fnv::default();
         for v in values {
             h.write(&[0]);
@@ -88,11 +108,13 @@ impl<const N: usize> Handle<N> {
         if let Some(id) = self.ids.borrow().get(&k) {
             return Some(*id);
         }
-        let mut tags = [("", ""); N];
-        for (tag, (name, value)) in tags.iter_mut().zip(self.family.labels.iter().zip(values)) {
-            *tag = (name, value);
-        }
-        let name = stat_name(self.family.name, &tags);
+        let tags: Vec<(&str, &str)> = self
+            .labels
+            .iter()
+            .copied()
+            .zip(values.iter().copied())
+            .collect();
+        let name = stat_name(self.name, &tags);
         match self.host.define_metric(self.kind, &name) {
             Ok(id) => {
                 self.ids.borrow_mut().insert(k, id);
@@ -161,26 +183,26 @@ impl Metrics {
     #[cfg(test)]
     pub fn names(&self) -> Vec<&'static str> {
         vec![
-            self.requests.family.name,
-            self.request_bodies.family.name,
-            self.local_replies.family.name,
-            self.ab_requests.family.name,
-            self.ab_responses.family.name,
-            self.ab_tokens.family.name,
-            self.ab_latency.family.name,
-            self.ab_screening.family.name,
-            self.circuit_open_requests.family.name,
-            self.circuit_state.family.name,
-            self.circuit_transitions.family.name,
-            self.canary_halts.family.name,
-            self.canary_requests.family.name,
-            self.canary_halted.family.name,
-            self.canary_screening.family.name,
-            self.screening_findings.family.name,
-            self.screening_unscreenable.family.name,
-            self.config_loads.family.name,
-            self.header_hold_stalls.family.name,
-            self.vm_memory.family.name,
+            self.requests.inner.name,
+            self.request_bodies.inner.name,
+            self.local_replies.inner.name,
+            self.ab_requests.inner.name,
+            self.ab_responses.inner.name,
+            self.ab_tokens.inner.name,
+            self.ab_latency.inner.name,
+            self.ab_screening.inner.name,
+            self.circuit_open_requests.inner.name,
+            self.circuit_state.inner.name,
+            self.circuit_transitions.inner.name,
+            self.canary_halts.inner.name,
+            self.canary_requests.inner.name,
+            self.canary_halted.inner.name,
+            self.canary_screening.inner.name,
+            self.screening_findings.inner.name,
+            self.screening_unscreenable.inner.name,
+            self.config_loads.inner.name,
+            self.header_hold_stalls.inner.name,
+            self.vm_memory.inner.name,
         ]
     }
 }

@@ -423,3 +423,6 @@ impl Exchange {
         self.plan.routing_changes(head)
     }
 }
+
+#[cfg(test)]
+mod tests;
