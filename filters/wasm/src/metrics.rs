@@ -53,19 +53,8 @@ struct Inner {
 
 impl<const N: usize> Handle<N> {
     fn new(family: &'static Family<N>, host: &Rc<dyn Host>) -> Self {
-        let kind = match family.kind {
-            catalogue::Kind::Counter => MetricType::Counter,
-            catalogue::Kind::Gauge => MetricType::Gauge,
-            catalogue::Kind::Histogram => MetricType::Histogram,
-        };
         Handle {
-            inner: Inner {
-                name: family.name,
-                labels: &family.labels,
-                kind,
-                host: Rc::clone(host),
-                ids: RefCell::default(),
-            },
+            inner: Inner::new(family.name, &family.labels, family.kind, host),
         }
     }
 
@@ -82,6 +71,28 @@ impl<const N: usize> Handle<N> {
 }
 
 impl Inner {
+    /// Out of line: one copy for the twenty handles made at configuration.
+    #[inline(never)]
+    fn new(
+        name: &'static str,
+        labels: &'static [&'static str],
+        kind: catalogue::Kind,
+        host: &Rc<dyn Host>,
+    ) -> Inner {
+        let kind = match kind {
+            catalogue::Kind::Counter => MetricType::Counter,
+            catalogue::Kind::Gauge => MetricType::Gauge,
+            catalogue::Kind::Histogram => MetricType::Histogram,
+        };
+        Inner {
+            name,
+            labels,
+            kind,
+            host: Rc::clone(host),
+            ids: RefCell::default(),
+        }
+    }
+
     fn add(&self, values: &[&str], delta: i64) {
         if let Some(id) = self.id(values) {
             if let Err(e) = self.host.increment_metric(id, delta) {

@@ -194,6 +194,19 @@ impl Exchange {
         self.body_size
     }
 
+    /// The `x-llm-policy` debug value, for replies and responses.
+    pub fn debug_value(&self) -> Option<&str> {
+        self.debug_value.as_deref()
+    }
+
+    /// The head's routing changes: (client copies to remove, headers to set).
+    pub fn routing_changes<'a>(
+        &'a self,
+        head: &RequestHead,
+    ) -> (Vec<&'a str>, Vec<(&'a str, &'a str)>) {
+        self.plan.routing_changes(head)
+    }
+
     /// The one interruption path: `reply` with `extra` headers (and the
     /// debug header); the exchange is answered here from now on.
     pub fn reply(&mut self, reply: LocalReply, extra: Vec<(String, String)>) -> Reply {
@@ -407,21 +420,6 @@ pub fn flag_header_value(screener: &Screener, tally: &Tally) -> Option<String> {
         .map(|(n, o)| format!("{n}={}", o.label()))
         .collect();
     Some(items.join(", "))
-}
-
-/// The `x-llm-policy` debug value, for replies and responses.
-impl Exchange {
-    pub fn debug_value(&self) -> Option<&str> {
-        self.debug_value.as_deref()
-    }
-
-    /// The head's routing changes: (client copies to remove, headers to set).
-    pub fn routing_changes<'a>(
-        &'a self,
-        head: &RequestHead,
-    ) -> (Vec<&'a str>, Vec<(&'a str, &'a str)>) {
-        self.plan.routing_changes(head)
-    }
 }
 
 #[cfg(test)]
