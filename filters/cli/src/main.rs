@@ -20,7 +20,7 @@ mod explain;
 mod render;
 
 use explain::{explain, ExplainRequest};
-use llm_policy_core::metrics::{tag_names, tag_regex, FAMILIES};
+use llm_policy_core::metrics::{catalogue_json, stats_tags_json};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
 use std::process::ExitCode;
@@ -39,27 +39,11 @@ fn main() -> ExitCode {
         Some("explain") if args.len() > 1 => run_explain(&args[1], &args[2..]),
         Some("render") => run_render(&args[1..]),
         Some("stats-tags") => {
-            let tags: Vec<String> = tag_names()
-                .iter()
-                .map(|t| format!("{{\"tag_name\":\"{t}\",\"regex\":{:?}}}", tag_regex(t)))
-                .collect();
-            println!("[{}]", tags.join(","));
+            println!("{}", stats_tags_json());
             ExitCode::SUCCESS
         }
         Some("metrics") => {
-            let families: Vec<String> = FAMILIES
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{{\"name\":{:?},\"kind\":{:?},\"labels\":{:?},\"help\":{:?}}}",
-                        f.name,
-                        f.kind.label(),
-                        f.labels,
-                        f.help
-                    )
-                })
-                .collect();
-            println!("[{}]", families.join(","));
+            println!("{}", catalogue_json());
             ExitCode::SUCCESS
         }
         _ => {

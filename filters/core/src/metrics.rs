@@ -121,6 +121,33 @@ pub fn tag_names() -> Vec<&'static str> {
     names
 }
 
+/// Envoy's `stats_tags` for every label of the catalogue (JSON, for a
+/// bootstrap's `stats_config`): what `llm-policy stats-tags` prints.
+pub fn stats_tags_json() -> String {
+    let tags: Vec<String> = tag_names()
+        .iter()
+        .map(|t| format!("{{\"tag_name\":\"{t}\",\"regex\":{:?}}}", tag_regex(t)))
+        .collect();
+    format!("[{}]", tags.join(","))
+}
+
+/// The catalogue as JSON (name, kind, labels, help): what `llm-policy metrics` prints.
+pub fn catalogue_json() -> String {
+    let families: Vec<String> = FAMILIES
+        .iter()
+        .map(|f| {
+            format!(
+                "{{\"name\":{:?},\"kind\":{:?},\"labels\":{:?},\"help\":{:?}}}",
+                f.name,
+                f.kind.label(),
+                f.labels,
+                f.help
+            )
+        })
+        .collect();
+    format!("[{}]", families.join(","))
+}
+
 /// `llm_policy_requests_total` with `rule=chat` → `rule=.=chat;.;llm_policy_requests_total`.
 pub fn stat_name(base: &str, tags: &[(&str, &str)]) -> String {
     let mut name = String::with_capacity(base.len() + tags.len() * 24);
@@ -192,6 +219,11 @@ mod tests {
             );
         }
         assert_eq!(REQUESTS.labels, ["rule", "endpoint"]);
+        assert!(stats_tags_json()
+            .starts_with(r#"[{"tag_name":"rule","regex":"(rule=\\.=(.*?);\\.;)"},"#));
+        assert!(catalogue_json().contains(
+            r#"{"name":"llm_policy_header_hold_stalls_total","kind":"counter","labels":[],"#
+        ));
         assert_eq!(AB_LATENCY.kind, Kind::Histogram);
     }
 }
