@@ -152,10 +152,10 @@ fn circuit_lines(ex: &mut Exchange, out: &mut Vec<String>) {
         },
     );
     out.push(match open {
-        CircuitAnswer::Fallback { name, value } => {
+        CircuitAnswer::Fallback { name, value, .. } => {
             format!("circuit breaker when open: sets {name}: {value} (the fallback route)")
         }
-        CircuitAnswer::Reply(r) => format!(
+        CircuitAnswer::Reply { reply: r, .. } => format!(
             "circuit breaker when open: answers {} {} with retry-after",
             r.reply.status, r.reply.code
         ),

@@ -20,6 +20,14 @@ use proxy_wasm::types::Action;
 use std::rc::Rc;
 
 pub struct PolicyHttp {
+    io: Io,
+    /// The exchange, from request headers on (none without a policy).
+    /// Borrowed in place by each callback, never moved out.
+    exchange: Option<Exchange>,
+}
+
+/// The host side of one request: what the callbacks read from and write to.
+struct Io {
     host: Rc<dyn Host>,
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
@@ -27,8 +35,6 @@ pub struct PolicyHttp {
     /// Whether this worker holds request headers until the body is judged.
     hold: Rc<HoldState>,
     context_id: u32,
-    /// The exchange, from request headers on (none without a policy).
-    exchange: Option<Exchange>,
     /// The request headers are held (returned `Pause`) until the body verdict.
     headers_held: bool,
 }
@@ -89,17 +95,21 @@ impl PolicyHttp {
         context_id: u32,
     ) -> Self {
         PolicyHttp {
-            host,
-            policy,
-            metrics,
-            canary,
-            hold,
-            context_id,
+            io: Io {
+                host,
+                policy,
+                metrics,
+                canary,
+                hold,
+                context_id,
+                headers_held: false,
+            },
             exchange: None,
-            headers_held: false,
         }
     }
+}
 
+impl Io {
     /// All request headers in one host call, plus Envoy's route name if needed.
     fn read_head(&self, policy: &Policy) -> RequestHead {
         let headers = self.host.request_headers();
@@ -177,23 +187,29 @@ impl PolicyHttp {
         };
         let target = ex.circuit_target(cluster);
         let admission = circuit::admit(&*self.host, &target, now_ms, &cfg, &self.metrics);
-        let answer = ex.admitted(target.clone(), admission);
-        if let Some(action) = answer.open_action() {
-            self.metrics.circuit_open_requests.add([&target, action], 1);
-        }
-        match answer {
+        match ex.admitted(target, admission) {
             CircuitAnswer::Proceed(headers) => {
                 for (name, value) in headers {
                     self.host.set_request_header(name, Some(&value));
                 }
                 None
             }
-            CircuitAnswer::Fallback { name, value } => {
+            CircuitAnswer::Fallback {
+                name,
+                value,
+                target,
+            } => {
                 self.host.set_request_header(&name, Some(&value));
                 self.host.clear_route_cache();
+                self.metrics
+                    .circuit_open_requests
+                    .add([&target, "fallback"], 1);
                 None
             }
-            CircuitAnswer::Reply(reply) => {
+            CircuitAnswer::Reply { reply, target } => {
+                self.metrics
+                    .circuit_open_requests
+                    .add([&target, "rejected"], 1);
                 self.send(ex, &reply);
                 Some(Action::Pause)
             }
@@ -287,24 +303,22 @@ impl PolicyHttp {
         self.act(ex, answer)
     }
 
-    fn request_body_step(&mut self, step: impl FnOnce(&mut Exchange) -> BodyStep) -> Action {
-        let Some(mut ex) = self.exchange.take() else {
-            return Action::Continue;
-        };
-        let action = match step(&mut ex) {
-            BodyStep::Pass => Action::Continue,
-            BodyStep::Buffer => Action::Pause,
-            BodyStep::Judge => self.judge(&mut ex),
-            BodyStep::Answer(answer) => self.act(&ex, answer),
-        };
-        self.exchange = Some(ex);
-        action
-    }
-
     fn reader(&self, ex: &Exchange) -> Reader<'_> {
         Reader {
             host: &*self.host,
             started_ms: ex.started_ms(),
+        }
+    }
+
+    fn request_body_step(&self, ex: Option<&mut Exchange>, step: BodyStep) -> Action {
+        let Some(ex) = ex else {
+            return Action::Continue;
+        };
+        match step {
+            BodyStep::Pass => Action::Continue,
+            BodyStep::Buffer => Action::Pause,
+            BodyStep::Judge => self.judge(ex),
+            BodyStep::Answer(answer) => self.act(ex, answer),
         }
     }
 }
@@ -316,115 +330,123 @@ impl HttpContext for PolicyHttp {
     /// the breaker. Headers continue unless this worker holds them (see
     /// [`crate::hold`]): a plain pause would also stop the body callbacks.
     fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
-        let Some(policy) = self.policy.clone() else {
+        let io = &mut self.io;
+        let Some(policy) = io.policy.clone() else {
             return Action::Continue;
         };
-        let now_ms = shared::unix_ms(self.host.now());
-        let head = self.read_head(&policy);
-        let mut ex = self.start(&policy, &head, !end_of_stream, now_ms);
-        self.write_routing_headers(&ex, &head);
-        if let Some(action) = self.check_circuit(&mut ex, now_ms) {
-            self.exchange = Some(ex);
+        let now_ms = shared::unix_ms(io.host.now());
+        let head = io.read_head(&policy);
+        let ex = self
+            .exchange
+            .insert(io.start(&policy, &head, !end_of_stream, now_ms));
+        io.write_routing_headers(ex, &head);
+        if let Some(action) = io.check_circuit(ex, now_ms) {
             return action;
         }
         let answer = ex.request_headers_done();
         for name in answer.remove {
-            self.host.set_request_header(name, None);
+            io.host.set_request_header(name, None);
         }
-        let action = match answer.verdict {
-            Some(verdict) => self.act(&ex, verdict),
+        match answer.verdict {
+            Some(verdict) => io.act(ex, verdict),
             // Held until the body is judged: a refused body never reaches the pod.
-            None if answer.reads_body && self.hold.enabled() => {
-                self.hold.hold(self.context_id, now_ms);
-                self.headers_held = true;
+            None if answer.reads_body && io.hold.enabled() => {
+                io.hold.hold(io.context_id, now_ms);
+                io.headers_held = true;
                 Action::Pause
             }
             None => Action::Continue,
-        };
-        self.exchange = Some(ex);
-        action
+        }
     }
 
     /// This is a chunk, not the whole body: `body_size` is all bytes buffered so far.
     fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
-        if self.headers_held {
-            self.hold.body_seen(self.context_id);
+        if self.io.headers_held {
+            self.io.hold.body_seen(self.io.context_id);
         }
-        self.request_body_step(|ex| ex.on_request_body(body_size, end_of_stream))
+        let step = match self.exchange.as_mut() {
+            Some(ex) => ex.on_request_body(body_size, end_of_stream),
+            None => return Action::Continue,
+        };
+        self.io.request_body_step(self.exchange.as_mut(), step)
     }
 
     /// HTTP/2 (and chunked HTTP/1.1) bodies may end with trailers instead of an
     /// end-of-stream data frame: the body is complete here.
     fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
-        if self.headers_held {
-            self.hold.body_seen(self.context_id);
+        if self.io.headers_held {
+            self.io.hold.body_seen(self.io.context_id);
         }
-        self.request_body_step(|ex| ex.on_request_trailers())
+        let step = match self.exchange.as_ref() {
+            Some(ex) => ex.on_request_trailers(),
+            None => return Action::Continue,
+        };
+        self.io.request_body_step(self.exchange.as_mut(), step)
     }
 
     fn on_http_response_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
-        let Some(mut ex) = self.exchange.take() else {
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
             return Action::Continue;
         };
-        let status = self
+        let status = io
             .host
             .response_header(":status")
             .and_then(|s| s.parse().ok());
-        let answer = ex.on_response_headers(status, end_of_stream, &mut self.reader(&ex));
+        let mut reader = io.reader(ex);
+        let answer = ex.on_response_headers(status, end_of_stream, &mut reader);
         for (name, value) in &answer.set {
-            self.host.set_response_header(name, Some(value));
+            io.host.set_response_header(name, Some(value));
         }
         for cookie in &answer.cookies {
-            self.host.add_response_header("set-cookie", cookie);
+            io.host.add_response_header("set-cookie", cookie);
         }
         if let Some(class) = answer.ab_class {
             for (exp, arm) in ex.plan.arm_names() {
-                self.metrics.ab_responses.add([exp, arm, class], 1);
+                io.metrics.ab_responses.add([exp, arm, class], 1);
             }
         }
         if let Some(reason) = answer.unscreenable {
-            self.count_unscreenable(&ex, reason);
+            io.count_unscreenable(ex, reason);
         }
         for name in answer.remove {
-            self.host.set_response_header(name, None);
+            io.host.set_response_header(name, None);
         }
-        self.exchange = Some(ex);
         Action::Continue
     }
 
     /// This is a chunk, not the whole body (unless the core holds it).
     fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
-        let Some(mut ex) = self.exchange.take() else {
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
             return Action::Continue;
         };
-        let answer = ex.on_response_body(body_size, end_of_stream, &mut self.reader(&ex));
-        let action = self.write_chunk(&ex, answer);
-        self.exchange = Some(ex);
-        action
+        let mut reader = io.reader(ex);
+        let answer = ex.on_response_body(body_size, end_of_stream, &mut reader);
+        io.write_chunk(ex, answer)
     }
 
     /// A response that ends with trailers (HTTP/2) never sees an end-of-stream
     /// body chunk: a JSON body held for screening is finished here.
     fn on_http_response_trailers(&mut self, _num_trailers: usize) -> Action {
-        let Some(mut ex) = self.exchange.take() else {
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
             return Action::Continue;
         };
-        let answer = ex.on_response_trailers(&mut self.reader(&ex));
-        let action = self.write_chunk(&ex, answer);
-        self.exchange = Some(ex);
-        action
+        let mut reader = io.reader(ex);
+        let answer = ex.on_response_trailers(&mut reader);
+        io.write_chunk(ex, answer)
     }
 
     /// The end of the exchange: the breaker, the canary window, per-arm counts.
     fn on_log(&mut self) {
-        if self.headers_held {
-            self.hold.forget(self.context_id);
+        let io = &self.io;
+        if io.headers_held {
+            io.hold.forget(io.context_id);
         }
-        let Some(mut ex) = self.exchange.take() else {
+        let Some(ex) = self.exchange.as_mut() else {
             return;
         };
-        let end = ex.finish(&mut self.reader(&ex));
-        let (host, m) = (&*self.host, &*self.metrics);
+        let mut reader = io.reader(ex);
+        let end = ex.finish(&mut reader);
+        let (host, m) = (&*io.host, &*io.metrics);
         let now_ms = end.outcome.now_ms;
         match end.breaker {
             Some(BreakerUpdate::Release(c)) => circuit::release(host, &c.target, c.admission, m),
@@ -434,7 +456,7 @@ impl HttpContext for PolicyHttp {
             None => {}
         }
         if let Some(s) = end.canary {
-            self.canary
+            io.canary
                 .add(ex.rule_name(), s.canary, s.failure, s.latency_ms);
         }
         if let Some(action) = end.screening {

@@ -55,9 +55,14 @@ pub enum CircuitAnswer {
     /// Admitted: set these request headers (Envoy's retry headers).
     Proceed(Vec<(&'static str, String)>),
     /// Open, with a fallback: set this header and match the route again.
-    Fallback { name: String, value: String },
+    Fallback {
+        name: String,
+        value: String,
+        /// The breaker's key, for the open-request count.
+        target: String,
+    },
     /// Open: answer `503` with `retry-after`.
-    Reply(Reply),
+    Reply { reply: Reply, target: String },
 }
 
 impl CircuitAnswer {
@@ -66,7 +71,7 @@ impl CircuitAnswer {
         match self {
             CircuitAnswer::Proceed(_) => None,
             CircuitAnswer::Fallback { .. } => Some("fallback"),
-            CircuitAnswer::Reply(_) => Some("rejected"),
+            CircuitAnswer::Reply { .. } => Some("rejected"),
         }
     }
 }
@@ -252,13 +257,15 @@ impl Exchange {
                     return CircuitAnswer::Fallback {
                         name: fallback.name.clone(),
                         value: value.to_string(),
+                        target,
                     };
                 }
                 let extra = vec![
                     ("retry-after".to_string(), retry_after_s.to_string()),
                     ("x-llm-circuit".to_string(), "open".to_string()),
                 ];
-                CircuitAnswer::Reply(self.reply(LocalReply::circuit_open(retry_after_s), extra))
+                let reply = self.reply(LocalReply::circuit_open(retry_after_s), extra);
+                CircuitAnswer::Reply { reply, target }
             }
             admission => {
                 let r = &cfg.retry;

@@ -108,7 +108,7 @@ fn an_admitted_request_gets_envoys_retry_headers() {
 fn an_open_breaker_answers_503_with_retry_after_through_the_one_reply_path() {
     let p = policy(BREAKER);
     let mut ex = exchange(&p, &[]);
-    let CircuitAnswer::Reply(reply) =
+    let CircuitAnswer::Reply { reply, .. } =
         ex.admitted("r".into(), Admission::Reject { retry_after_s: 7 })
     else {
         panic!("a reply expected");
@@ -137,7 +137,8 @@ fn an_open_breaker_with_a_fallback_sets_its_header() {
         answer,
         CircuitAnswer::Fallback {
             name: "x-fb".into(),
-            value: "yes".into()
+            value: "yes".into(),
+            target: "r".into()
         }
     );
     assert_eq!(answer.open_action(), Some("fallback"));
