@@ -1,10 +1,13 @@
 """The shipped Grafana dashboard queries only metrics the filter emits, and
-every one of those shows up in a real Envoy's /stats/prometheus."""
+every one of those shows up in a real Envoy's /stats/prometheus. The metric
+catalogue (`llm-policy metrics`, the families the filter declares once) is
+the reference: names, kinds and label names come from it."""
 import json
 import re
+import subprocess
 import time
 
-from harness import ROOT, chat, request
+from harness import CLI, ROOT, chat, request
 
 DASHBOARD = ROOT / "dashboards" / "llm-policy.grafana.json"
 
@@ -17,6 +20,29 @@ def queried_metrics():
     for e in exprs:
         names.update(re.findall(r"\b(llm_policy_[a-z_]+?)(?:_bucket)?\b(?=[{\s)\[])", e))
     return names
+
+
+def catalogue():
+    out = subprocess.run([str(CLI), "metrics"], capture_output=True, text=True, check=True).stdout
+    return {f["name"]: f for f in json.loads(out)}
+
+
+def test_the_dashboard_uses_catalogue_families_with_their_labels():
+    families = catalogue()
+    tags = {t["tag_name"] for t in json.loads(
+        subprocess.run([str(CLI), "stats-tags"], capture_output=True, text=True, check=True).stdout)}
+    assert tags == {label for f in families.values() for label in f["labels"]}, "stats-tags derive from the catalogue"
+    assert queried_metrics() <= set(families), sorted(queried_metrics() - set(families))
+    dash = json.loads(DASHBOARD.read_text())
+    for expr in (t["expr"] for p in dash["panels"] for t in p.get("targets", [])):
+        for name, bucket, selector in re.findall(r"\b(llm_policy_[a-z_]+?)(_bucket)?\{([^}]*)\}", expr):
+            used = set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)", selector))
+            assert used <= set(families[name]["labels"]), (name, used)
+        for by, name, bucket in re.findall(
+                r"by \(([^)]*)\)\s*\(\s*(?:(?:rate|increase)\()?(llm_policy_[a-z_]+?)(_bucket)?\b", expr):
+            labels = {b.strip() for b in by.split(",")} - ({"le"} if bucket else set())
+            assert labels <= set(families[name]["labels"]), (name, labels)
+            assert not bucket or families[name]["kind"] == "histogram", name
 
 
 def test_every_dashboard_metric_is_emitted(make_envoy, pods):
@@ -43,3 +69,5 @@ def test_every_dashboard_metric_is_emitted(make_envoy, pods):
     # The halt counter appears only once a canary halts (test_canary covers it);
     # unscreenable outputs only when a pod sends one (test_screening covers it).
     assert missing == ["llm_policy_canary_halts_total", "llm_policy_screening_unscreenable_total"], missing
+    emitted = set(re.findall(r"^(llm_policy_[a-z_]+?)(?:_bucket|_sum|_count)?\{", text, re.M))
+    assert emitted and emitted <= set(catalogue()), sorted(emitted - set(catalogue()))

@@ -1,7 +1,10 @@
 //! `llm-policy explain`: every decision the filter would take for one request.
 
 use llm_policy_core::ab::bucket;
+use llm_policy_core::breaker::Admission;
 use llm_policy_core::canary::canary_bucket;
+use llm_policy_core::exchange::response::ResponseKind;
+use llm_policy_core::exchange::{CircuitAnswer, Exchange};
 use llm_policy_core::flow::{plan, BodyVerdict};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
@@ -78,6 +81,9 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
         )),
         None => out.push("circuit breaker: none".to_string()),
     }
+    // The filter's own exchange answers the breaker and the response side.
+    let mut ex = Exchange::new(p.clone(), &policy.revision, 0);
+    circuit_lines(&mut ex, &mut out);
     match (&req.body, p.read_body) {
         (None, _) => out.push("body: none".to_string()),
         (Some(_), false) => out.push("body: not read (passes through)".to_string()),
@@ -117,6 +123,7 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
             });
         }
     }
+    response_lines(&ex, &mut out);
     if p.rule.debug_headers {
         out.push(format!(
             "sets response header: x-llm-policy: {}",
@@ -124,6 +131,90 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
         ));
     }
     out
+}
+
+/// What the breaker adds when it admits the request, does when it is open,
+/// and what counts as a failure.
+fn circuit_lines(ex: &mut Exchange, out: &mut Vec<String>) {
+    let Some(cfg) = ex.circuit_config().cloned() else {
+        return;
+    };
+    let target = ex.circuit_target(None);
+    if let CircuitAnswer::Proceed(headers) = ex.admitted(target.clone(), Admission::Allow) {
+        for (name, value) in headers {
+            out.push(format!("sets request header: {name}: {value}"));
+        }
+    }
+    let open = Exchange::new(ex.plan.clone(), "", 0).admitted(
+        target,
+        Admission::Reject {
+            retry_after_s: cfg.open_s.max(1),
+        },
+    );
+    out.push(match open {
+        CircuitAnswer::Fallback { name, value, .. } => {
+            format!("circuit breaker when open: sets {name}: {value} (the fallback route)")
+        }
+        CircuitAnswer::Reply { reply: r, .. } => format!(
+            "circuit breaker when open: answers {} {} with retry-after",
+            r.reply.status, r.reply.code
+        ),
+        CircuitAnswer::Proceed(_) => "circuit breaker when open: admits".to_string(),
+    });
+    let mut extra: Vec<String> = cfg.failure_statuses.iter().map(u16::to_string).collect();
+    if let Some(ms) = cfg.first_token_timeout_ms {
+        extra.push(format!("no first byte within {ms} ms"));
+    }
+    if let Some(ms) = cfg.stream_idle_timeout_ms {
+        extra.push(format!("a silence over {ms} ms"));
+    }
+    out.push(format!(
+        "circuit breaker failures: 5xx, no response, upstream reset or timeout, aborted stream{}",
+        if extra.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", extra.join(", "))
+        }
+    ));
+}
+
+/// How each kind of response would be handled (the response-header phase).
+fn response_lines(ex: &Exchange, out: &mut Vec<String>) {
+    let cases = [
+        (
+            "200 application/json",
+            Some(200),
+            Some("application/json"),
+            None,
+        ),
+        (
+            "200 text/event-stream",
+            Some(200),
+            Some("text/event-stream"),
+            None,
+        ),
+        (
+            "200 gzip-encoded",
+            Some(200),
+            Some("application/json"),
+            Some("gzip"),
+        ),
+        ("4xx/5xx", Some(500), Some("application/json"), None),
+    ];
+    for (label, status, content_type, encoding) in cases {
+        let kind = ex.response_kind(status, false, content_type, encoding);
+        let how = match kind {
+            ResponseKind::Passed => "passes unscreened".to_string(),
+            ResponseKind::Json { limit } => format!(
+                "held whole up to {limit} bytes and screened (past that, screened as it passes; not JSON: {})",
+                if ex.fail_closed() { "withheld" } else { "passed" }
+            ),
+            ResponseKind::Stream => "screened event by event as it streams".to_string(),
+            ResponseKind::Refused => "withheld: unscreenable (fails closed)".to_string(),
+            ResponseKind::PassedUnread => "passed unread: unscreenable (fails open)".to_string(),
+        };
+        out.push(format!("response {label}: {how}"));
+    }
 }
 
 /// `; screening: email → redact ×2, banned → flag` (detector names, never the text).
@@ -148,4 +239,65 @@ fn screening_line(p: &llm_policy_core::flow::RequestPlan, tally: &Tally) -> Stri
         })
         .collect();
     format!("; screening: {}", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn explain_json(policy: &str) -> Vec<String> {
+        let policy = Policy::parse(policy.as_bytes()).unwrap();
+        let head = RequestHead {
+            method: "POST".into(),
+            path: "/v1/chat/completions".into(),
+            authority: "llm".into(),
+            route_name: None,
+            headers: Vec::new(),
+        };
+        let req = ExplainRequest {
+            head,
+            body: None,
+            canary_halted: false,
+        };
+        explain(&policy, &req)
+    }
+
+    #[test]
+    fn the_breaker_and_the_response_side_come_from_the_exchange() {
+        let out = explain_json(
+            r#"{"version":1,"failure_mode":{"screening":"open"},
+               "screening":{"detectors":{"email":{"action":"redact"}}},
+               "routes":[{"name":"r","match":{"prefix":"/v1/"},
+               "circuit":{"per":"rule","consecutive_failures":2,"open_s":30,
+                          "retry":{"max_retries":2}}}]}"#,
+        );
+        let has = |line: &str| out.iter().any(|l| l == line);
+        assert!(
+            has("sets request header: x-envoy-max-retries: 2"),
+            "{out:#?}"
+        );
+        assert!(has(
+            "circuit breaker when open: answers 503 circuit_open with retry-after"
+        ));
+        assert!(has(
+            "response 200 text/event-stream: screened event by event as it streams"
+        ));
+        assert!(has(
+            "response 200 gzip-encoded: passed unread: unscreenable (fails open)"
+        ));
+        assert!(has("response 4xx/5xx: passes unscreened"));
+    }
+
+    #[test]
+    fn a_rule_without_output_screening_passes_every_response() {
+        let out = explain_json(r#"{"version":1}"#);
+        assert!(
+            out.iter()
+                .any(|l| l == "response 200 application/json: passes unscreened"),
+            "{out:#?}"
+        );
+        assert!(!out
+            .iter()
+            .any(|l| l.starts_with("circuit breaker when open")));
+    }
 }

@@ -7,10 +7,10 @@
 //!   or an ECDS resource file: see `input.rs`.
 //! - `llm-policy stats-tags`: the Envoy `stats_tags` that turn the filter's
 //!   metric names into Prometheus labels (JSON, for a bootstrap's `stats_config`).
+//! - `llm-policy metrics`: the metric catalogue (name, kind, labels, help) as JSON.
 //! - `llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']…
 //!   [--route-name R] [--body FILE] [--canary-halted]`: every decision the filter
 //!   would take for that request. Exit 1 if the policy is refused.
-
 //! - `llm-policy render (--configmap FILE | --policy FILE) --kind KIND
 //!   --name N --url URL [--namespace NS] [--sha256 HEX | --sha256-file FILE]
 //!   [--selector k=v]… [--fail-strategy S] [--phase P] [--priority N]
@@ -31,12 +31,12 @@ mod render;
 
 use explain::{explain, ExplainRequest};
 use input::{read_policy, PolicySource, ReadError};
-use llm_policy_core::metrics::{tag_regex, TAG_NAMES};
+use llm_policy_core::metrics::{catalogue_json, stats_tags_json};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       \
+const USAGE: &str = "usage: llm-policy validate FILE...\n       llm-policy stats-tags\n       llm-policy metrics\n       \
 llm-policy explain POLICY [--method M] [--path P] [--host H] [-H 'name: value']... \
 [--route-name R] [--body FILE] [--canary-halted]\n       \
 llm-policy render (--configmap FILE | --policy FILE) \
@@ -51,11 +51,11 @@ fn main() -> ExitCode {
         Some("explain") if args.len() > 1 => run_explain(&args[1], &args[2..]),
         Some("render") => run_render(&args[1..]),
         Some("stats-tags") => {
-            let tags: Vec<String> = TAG_NAMES
-                .iter()
-                .map(|t| format!("{{\"tag_name\":\"{t}\",\"regex\":{:?}}}", tag_regex(t)))
-                .collect();
-            println!("[{}]", tags.join(","));
+            println!("{}", stats_tags_json());
+            ExitCode::SUCCESS
+        }
+        Some("metrics") => {
+            println!("{}", catalogue_json());
             ExitCode::SUCCESS
         }
         _ => {

@@ -234,25 +234,64 @@ pub struct Outcome {
     pub max_gap_ms: u64,
 }
 
-/// Whether an exchange counts as a failure: 5xx, a status the policy names
-/// (vLLM's 429 overload by default), no response, an upstream reset or
-/// timeout, a stream that aborted midway, no first token within
-/// `first_token_timeout_ms`, or a stream idle past `stream_idle_timeout_ms`.
-/// A client that went away is not the target's fault.
-pub fn is_failure(o: &Outcome, cfg: &CircuitConfig) -> bool {
+/// What counts as a failure beyond the common definition: the breaker's
+/// policy adds statuses and stream timings; the canary's halt window uses
+/// [`FailureRules::COMMON`] alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureRules<'a> {
+    /// Statuses below 500 that count as failures (vLLM's 429 by default).
+    pub statuses: &'a [u16],
+    pub first_token_timeout_ms: Option<u64>,
+    pub stream_idle_timeout_ms: Option<u64>,
+}
+
+impl FailureRules<'static> {
+    /// The common definition only.
+    pub const COMMON: FailureRules<'static> = FailureRules {
+        statuses: &[],
+        first_token_timeout_ms: None,
+        stream_idle_timeout_ms: None,
+    };
+}
+
+impl<'a> FailureRules<'a> {
+    /// The breaker's rules.
+    pub fn of(cfg: &'a CircuitConfig) -> FailureRules<'a> {
+        FailureRules {
+            statuses: &cfg.failure_statuses,
+            first_token_timeout_ms: cfg.first_token_timeout_ms,
+            stream_idle_timeout_ms: cfg.stream_idle_timeout_ms,
+        }
+    }
+}
+
+/// The one definition of a failed exchange. Common: a 5xx, no response at
+/// all, an upstream reset or timeout (Envoy's response flags), a stream that
+/// aborted midway. Then what `rules` add: a status they name, no first token
+/// within `first_token_timeout_ms`, a stream idle past
+/// `stream_idle_timeout_ms`. A client that went away is not the target's
+/// fault (no response or an incomplete stream with Envoy's downstream
+/// termination flag is not a failure).
+pub fn failed(o: &Outcome, rules: &FailureRules) -> bool {
     let by_status = match o.status {
         None => o.flags & DOWNSTREAM_TERMINATION_FLAG == 0,
-        Some(s) => s >= 500 || cfg.failure_statuses.contains(&s),
+        Some(s) => s >= 500 || rules.statuses.contains(&s),
     };
     let aborted = o.incomplete && o.flags & DOWNSTREAM_TERMINATION_FLAG == 0;
-    let slow_first = cfg
+    let slow_first = rules
         .first_token_timeout_ms
         .zip(o.first_token_ms)
         .is_some_and(|(limit, t)| t > limit);
-    let stalled = cfg
+    let stalled = rules
         .stream_idle_timeout_ms
         .is_some_and(|limit| o.max_gap_ms > limit);
     by_status || o.flags & UPSTREAM_FAILURE_FLAGS != 0 || aborted || slow_first || stalled
+}
+
+/// Whether an exchange counts as a failure for the breaker: [`failed`]
+/// with the breaker's [`FailureRules::of`] `cfg`.
+pub fn is_failure(o: &Outcome, cfg: &CircuitConfig) -> bool {
+    failed(o, &FailureRules::of(cfg))
 }
 
 #[cfg(test)]
@@ -354,6 +393,29 @@ mod tests {
         assert!(is_failure(&status(None), &c) && is_failure(&status(Some(503)), &c));
         assert!(is_failure(&status(Some(429)), &c));
         assert!(!is_failure(&status(Some(400)), &c) && !is_failure(&status(Some(200)), &c));
+    }
+
+    #[test]
+    fn the_common_definition_is_the_breakers_without_its_additions() {
+        let status = |s| Outcome {
+            status: s,
+            ..Outcome::default()
+        };
+        let common = |o: &Outcome| failed(o, &FailureRules::COMMON);
+        assert!(common(&status(Some(500))) && common(&status(Some(503))) && common(&status(None)));
+        assert!(!common(&status(Some(429))), "429 is the breaker's addition");
+        assert!(!common(&status(Some(200))) && !common(&status(Some(404))));
+        let client_left = Outcome {
+            flags: DOWNSTREAM_TERMINATION_FLAG,
+            ..status(None)
+        };
+        assert!(!common(&client_left) && !is_failure(&client_left, &cfg()));
+        let reset = Outcome {
+            flags: 0x10,
+            incomplete: true,
+            ..status(Some(200))
+        };
+        assert!(common(&reset) && is_failure(&reset, &cfg()));
     }
 
     #[test]

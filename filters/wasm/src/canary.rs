@@ -7,6 +7,7 @@
 //! halt is published under its own small key, which requests read (one
 //! host call), so every worker stops sending to the canary at once.
 
+use crate::host::Host;
 use crate::metrics::Metrics;
 use crate::shared;
 use llm_policy_core::canary::{CanaryDelta, CanaryWindow, HaltReason};
@@ -26,11 +27,9 @@ fn halt_key(rule: &str) -> String {
 }
 
 /// Publishes the halt deadline of `rule` for every worker.
-fn publish_halt(rule: &str, until_ms: u64) {
+fn publish_halt(host: &dyn Host, rule: &str, until_ms: u64) {
     let value = until_ms.to_string();
-    if let Err(e) =
-        proxy_wasm::hostcalls::set_shared_data(&halt_key(rule), Some(value.as_bytes()), None)
-    {
+    if let Err(e) = host.set_shared(&halt_key(rule), Some(value.as_bytes()), None) {
         log::warn!("canary of rule {rule}: halt not published: {e:?}");
     }
 }
@@ -59,9 +58,9 @@ impl CanaryState {
     }
 
     /// Creates the shared windows (see [`shared::create`]).
-    pub fn create_windows(&self) {
+    pub fn create_windows(&self, host: &dyn Host) {
         for (rule, _) in &self.rules {
-            shared::create(&shared_key(rule));
+            shared::create(host, &shared_key(rule));
         }
     }
 
@@ -71,8 +70,8 @@ impl CanaryState {
     }
 
     /// True while `rule`'s canary is halted on this proxy. Host errors: not halted.
-    pub fn halted(&self, rule: &str, now_ms: u64) -> bool {
-        let Ok((Some(bytes), _)) = proxy_wasm::hostcalls::get_shared_data(&halt_key(rule)) else {
+    pub fn halted(&self, host: &dyn Host, rule: &str, now_ms: u64) -> bool {
+        let Ok((Some(bytes), _)) = host.get_shared(&halt_key(rule)) else {
             return false;
         };
         std::str::from_utf8(&bytes)
@@ -96,30 +95,27 @@ impl CanaryState {
 
     /// The tick: merge deltas into the shared windows, halt where the
     /// thresholds break (one log line, a metric), refresh the halt cache.
-    pub fn tick(&self, now_ms: u64, metrics: &Metrics) {
+    pub fn tick(&self, host: &dyn Host, now_ms: u64, metrics: &Metrics) {
         let deltas = std::mem::take(&mut *self.deltas.borrow_mut());
         for (rule, halt) in &self.rules {
             let key = shared_key(rule);
             let window = match deltas.get(rule).filter(|d| !d.is_empty()) {
-                Some(delta) => {
-                    shared::update(&key, |w: &mut CanaryWindow| w.merge(now_ms, delta, halt)).map(
-                        |(_, after, reason)| {
-                            if let Some(reason) = reason {
-                                publish_halt(rule, after.halted_until_ms);
-                                report_halt(rule, reason, halt, metrics);
-                            }
-                            after
-                        },
-                    )
-                }
-                None => shared::read::<CanaryWindow>(&key),
+                Some(delta) => shared::update(host, &key, |w: &mut CanaryWindow| {
+                    w.merge(now_ms, delta, halt)
+                })
+                .map(|(_, after, reason)| {
+                    if let Some(reason) = reason {
+                        publish_halt(host, rule, after.halted_until_ms);
+                        report_halt(rule, reason, halt, metrics);
+                    }
+                    after
+                }),
+                None => shared::read::<CanaryWindow>(host, &key),
             };
             let until = window.map_or(0, |w| w.halted_until_ms);
-            metrics.gauge(
-                "llm_policy_canary_halted",
-                &[("rule", rule.as_str())],
-                u64::from(now_ms < until),
-            );
+            metrics
+                .canary_halted
+                .set([rule.as_str()], u64::from(now_ms < until));
         }
     }
 }
@@ -134,9 +130,5 @@ fn report_halt(rule: &str, reason: HaltReason, cfg: &HaltConfig, metrics: &Metri
         "canary of rule {rule} halted on this proxy for {} s: {detail}",
         cfg.cooldown_s
     );
-    metrics.count(
-        "llm_policy_canary_halts_total",
-        &[("rule", rule), ("reason", label)],
-        1,
-    );
+    metrics.canary_halts.add([rule, label], 1);
 }

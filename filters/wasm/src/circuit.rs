@@ -3,6 +3,7 @@
 //! Host errors fail open (routing's failure mode): traffic is never stopped
 //! because shared data misbehaved.
 
+use crate::host::Host;
 use crate::metrics::Metrics;
 use crate::shared;
 use llm_policy_core::breaker::{Admission, Breaker, State};
@@ -13,8 +14,13 @@ fn shared_key(target: &str) -> String {
 }
 
 /// Applies `change` to the breaker of `target`; logs and counts transitions.
-fn update<T>(target: &str, metrics: &Metrics, change: impl FnMut(&mut Breaker) -> T) -> Option<T> {
-    let (before, after, out) = shared::update(&shared_key(target), change)?;
+fn update<T>(
+    host: &dyn Host,
+    target: &str,
+    metrics: &Metrics,
+    change: impl FnMut(&mut Breaker) -> T,
+) -> Option<T> {
+    let (before, after, out) = shared::update(host, &shared_key(target), change)?;
     if after.state != before.state {
         on_transition(target, before.state, after.state, metrics);
     }
@@ -23,30 +29,29 @@ fn update<T>(target: &str, metrics: &Metrics, change: impl FnMut(&mut Breaker) -
 
 fn on_transition(target: &str, from: State, to: State, metrics: &Metrics) {
     log::warn!("circuit {target}: {from:?} -> {to:?}");
-    metrics.gauge(
-        "llm_policy_circuit_state",
-        &[("target", target)],
-        to.gauge(),
-    );
+    metrics.circuit_state.set([target], to.gauge());
     let to_label = match to {
         State::Closed => "closed",
         State::Open => "open",
         State::HalfOpen => "half_open",
     };
-    metrics.count(
-        "llm_policy_circuit_transitions_total",
-        &[("target", target), ("state", to_label)],
-        1,
-    );
+    metrics.circuit_transitions.add([target, to_label], 1);
 }
 
 /// Admission for a request to `target` at `now_ms`.
-pub fn admit(target: &str, now_ms: u64, cfg: &CircuitConfig, metrics: &Metrics) -> Admission {
-    update(target, metrics, |b| b.admit(now_ms, cfg)).unwrap_or(Admission::Allow)
+pub fn admit(
+    host: &dyn Host,
+    target: &str,
+    now_ms: u64,
+    cfg: &CircuitConfig,
+    metrics: &Metrics,
+) -> Admission {
+    update(host, target, metrics, |b| b.admit(now_ms, cfg)).unwrap_or(Admission::Allow)
 }
 
 /// Records the outcome of a request admitted as `admission`.
 pub fn record(
+    host: &dyn Host,
     target: &str,
     now_ms: u64,
     failure: bool,
@@ -54,12 +59,12 @@ pub fn record(
     cfg: &CircuitConfig,
     metrics: &Metrics,
 ) {
-    update(target, metrics, |b| {
+    update(host, target, metrics, |b| {
         b.record(now_ms, failure, admission, cfg)
     });
 }
 
 /// Gives back a probe slot for a request that never reached the target.
-pub fn release(target: &str, admission: Admission, metrics: &Metrics) {
-    update(target, metrics, |b| b.release(admission));
+pub fn release(host: &dyn Host, target: &str, admission: Admission, metrics: &Metrics) {
+    update(host, target, metrics, |b| b.release(admission));
 }

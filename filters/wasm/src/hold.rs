@@ -18,7 +18,7 @@
 //! old way), counts it in `llm_policy_header_hold_stalls_total`, logs once,
 //! and after [`STALLS_TO_STOP`] stalls in a row this worker stops holding.
 
-use proxy_wasm::hostcalls;
+use crate::host::Host;
 use std::cell::{Cell, RefCell};
 
 /// The VM environment variable that says the Envoy config allows holding.
@@ -115,13 +115,11 @@ impl HoldState {
     }
 
     /// The root's tick: resumes stalled requests through the host.
-    pub fn tick(&self, now_ms: u64) -> TickReport {
+    pub fn tick(&self, host: &dyn Host, now_ms: u64) -> TickReport {
         let (stalled, stopped) = self.take_stalled(now_ms);
         let mut resumed = 0;
         for id in stalled {
-            if hostcalls::set_effective_context(id).is_ok()
-                && hostcalls::resume_http_request().is_ok()
-            {
+            if host.resume_request(id) {
                 resumed += 1;
             }
         }

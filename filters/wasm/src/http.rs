@@ -1,62 +1,37 @@
-//! The per-request flow: read the request once, ask the core, act on its answer.
+//! The per-request adapter: each callback reads what its phase needs from
+//! the host, asks the core's [`Exchange`], and writes back what it answers.
 
 use crate::canary::CanaryState;
 use crate::circuit;
 use crate::hold::HoldState;
+use crate::host::Host;
 use crate::metrics::Metrics;
-use crate::screening::{count_findings, flag_header_value, ResponseScreen};
 use crate::shared;
-use llm_policy_core::breaker::{self, Admission, Outcome};
-use llm_policy_core::flow::{self, BodyVerdict, RequestPlan};
-use llm_policy_core::openai::{is_compressed, BodyProblem, Endpoint};
-use llm_policy_core::policy::{BreakerKey, CircuitConfig, FailureMode, Policy};
-use llm_policy_core::reply::LocalReply;
+use llm_policy_core::exchange::outcome::{BreakerUpdate, LogHost};
+use llm_policy_core::exchange::response::{BodyHost, ChunkAnswer, ResponseHost};
+use llm_policy_core::exchange::{BodyAnswer, BodyStep, CircuitAnswer, Exchange, Reply};
+use llm_policy_core::flow;
+use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
-use llm_policy_core::screen::body::screen_response_bytes;
-use llm_policy_core::screen::json_stream::JsonStreamScreener;
-use llm_policy_core::screen::redact::RestoreMap;
-use llm_policy_core::screen::stream::StreamScreener;
 use llm_policy_core::screen::{Direction, Tally};
-use llm_policy_core::usage::UsageScanner;
+use llm_policy_core::usage::Usage;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
 use std::rc::Rc;
-use std::time::SystemTime;
-
-/// The debug response header naming the policy revision and rule applied.
-const DEBUG_HEADER: &str = "x-llm-policy";
 
 pub struct PolicyHttp {
+    io: Io,
+    /// The exchange, from request headers on (none without a policy).
+    /// Borrowed in place by each callback, never moved out.
+    exchange: Option<Exchange>,
+}
+
+/// The host side of one request: what the callbacks read from and write to.
+struct Io {
+    host: Rc<dyn Host>,
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
     canary: Rc<CanaryState>,
-    plan: Option<RequestPlan>,
-    /// The request body is being buffered until it can be judged.
-    reading_body: bool,
-    /// Bytes buffered so far (as last reported by the host).
-    body_size: usize,
-    debug_value: Option<String>,
-    /// Token usage read from the response as it passes, when arms are counted.
-    usage: Option<UsageScanner>,
-    started: Option<SystemTime>,
-    /// The breaker this request was admitted by: target, admission, config.
-    circuit: Option<(String, Admission, Rc<CircuitConfig>)>,
-    /// The response status, once response headers were seen.
-    status: Option<u16>,
-    /// The filter answered this request itself.
-    replied: bool,
-    /// Milliseconds from request headers to response headers.
-    first_byte_ms: Option<u64>,
-    /// Response timing and completeness, for the breaker.
-    response: ResponseWatch,
-    /// What request screening found.
-    request_tally: Tally,
-    /// Hash tokens the model was given, to put back into its answer.
-    restore: Option<Rc<RestoreMap>>,
-    /// How the response body is screened, once response headers were seen.
-    response_screen: Option<ResponseScreen>,
-    /// What response screening found.
-    response_tally: Tally,
     /// Whether this worker holds request headers until the body is judged.
     hold: Rc<HoldState>,
     context_id: u32,
@@ -64,17 +39,55 @@ pub struct PolicyHttp {
     headers_held: bool,
 }
 
-/// What the breaker needs to know about the response stream.
-#[derive(Default)]
-struct ResponseWatch {
-    ended: bool,
-    first_body_ms: Option<u64>,
-    last_chunk_ms: u64,
-    max_gap_ms: u64,
+/// The host as the core's phase readers see it.
+struct Reader<'a> {
+    host: &'a dyn Host,
+    started_ms: u64,
+}
+
+impl Reader<'_> {
+    fn elapsed(&self) -> u64 {
+        shared::unix_ms(self.host.now()).saturating_sub(self.started_ms)
+    }
+}
+
+impl ResponseHost for Reader<'_> {
+    fn header(&mut self, name: &str) -> Option<String> {
+        self.host.response_header(name)
+    }
+    fn elapsed_ms(&mut self) -> u64 {
+        self.elapsed()
+    }
+}
+
+impl BodyHost for Reader<'_> {
+    fn body(&mut self, start: usize, size: usize) -> Vec<u8> {
+        self.host.response_body(start, size).unwrap_or_default()
+    }
+    fn elapsed_ms(&mut self) -> u64 {
+        self.elapsed()
+    }
+}
+
+impl LogHost for Reader<'_> {
+    fn response_flags(&mut self) -> u64 {
+        self.host
+            .property(&["response", "flags"])
+            .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+            .map_or(0, u64::from_le_bytes)
+    }
+    fn now_ms(&mut self) -> u64 {
+        shared::unix_ms(self.host.now())
+    }
+}
+
+fn random_id() -> String {
+    format!("r{:016x}", fastrand::u64(..))
 }
 
 impl PolicyHttp {
     pub fn new(
+        host: Rc<dyn Host>,
         policy: Option<Rc<Policy>>,
         metrics: Rc<Metrics>,
         canary: Rc<CanaryState>,
@@ -82,33 +95,24 @@ impl PolicyHttp {
         context_id: u32,
     ) -> Self {
         PolicyHttp {
-            policy,
-            metrics,
-            canary,
-            plan: None,
-            reading_body: false,
-            body_size: 0,
-            debug_value: None,
-            usage: None,
-            started: None,
-            circuit: None,
-            status: None,
-            replied: false,
-            first_byte_ms: None,
-            response: ResponseWatch::default(),
-            request_tally: Tally::default(),
-            restore: None,
-            response_screen: None,
-            response_tally: Tally::default(),
-            hold,
-            context_id,
-            headers_held: false,
+            io: Io {
+                host,
+                policy,
+                metrics,
+                canary,
+                hold,
+                context_id,
+                headers_held: false,
+            },
+            exchange: None,
         }
     }
+}
 
+impl Io {
     /// All request headers in one host call, plus Envoy's route name if needed.
     fn read_head(&self, policy: &Policy) -> RequestHead {
-        let headers = self.get_http_request_headers();
+        let headers = self.host.request_headers();
         let pick = |name: &str| {
             headers
                 .iter()
@@ -117,7 +121,8 @@ impl PolicyHttp {
                 .unwrap_or_default()
         };
         let route_name = if policy.needs_route_name {
-            self.get_property(vec!["xds", "route_name"])
+            self.host
+                .property(&["xds", "route_name"])
                 .and_then(|b| String::from_utf8(b).ok())
         } else {
             None
@@ -131,533 +136,223 @@ impl PolicyHttp {
         }
     }
 
-    fn rule_name(&self) -> &str {
-        self.plan.as_ref().map_or("none", |p| p.rule.name.as_str())
-    }
-
-    fn count_body(&self, outcome: &str, action: &str) {
-        let tags = [
-            ("rule", self.rule_name()),
-            ("outcome", outcome),
-            ("action", action),
-        ];
-        self.metrics
-            .count("llm_policy_request_bodies_total", &tags, 1);
-    }
-
-    /// Counts `base` once per arm the plan chose, with extra tags.
-    fn count_arms(&self, plan: &RequestPlan, base: &str, extra: &[(&str, &str)], delta: i64) {
-        for (exp, arm) in plan.arm_names() {
-            let mut tags = vec![("experiment", exp), ("arm", arm)];
-            tags.extend_from_slice(extra);
-            self.metrics.count(base, &tags, delta);
+    /// The plan, its canary track (stable while halted on this proxy), and
+    /// the request counts.
+    fn start(&self, policy: &Policy, head: &RequestHead, has_body: bool, now_ms: u64) -> Exchange {
+        let mut plan = flow::plan(policy, head, has_body, &mut random_id);
+        if let Some(cfg) = plan.rule.canary.clone() {
+            let halted =
+                cfg.halt.is_some() && self.canary.halted(&*self.host, &plan.rule.name, now_ms);
+            plan.choose_canary(head, halted, &mut random_id);
         }
+        let m = &self.metrics;
+        let rule = plan.rule.name.as_str();
+        if let Some(track) = &plan.track {
+            m.canary_requests
+                .add([rule, if track.canary { "canary" } else { "stable" }], 1);
+        }
+        m.requests
+            .add([rule, plan.endpoint.map_or("other", |e| e.label())], 1);
+        for (exp, arm) in plan.arm_names() {
+            m.ab_requests.add([exp, arm], 1);
+        }
+        Exchange::new(plan, &policy.revision, now_ms)
     }
 
     /// Removes the client's copies of headers the policy owns, applies the
     /// plan's routing headers; Envoy re-matches the route after any change.
-    fn write_routing_headers(&self, plan: &RequestPlan, head: &RequestHead) {
-        let (removed, headers) = plan.routing_changes(head);
+    fn write_routing_headers(&self, ex: &Exchange, head: &RequestHead) {
+        let (removed, headers) = ex.routing_changes(head);
         if headers.is_empty() && removed.is_empty() {
             return;
         }
         for name in removed {
-            self.set_http_request_header(name, None);
+            self.host.set_request_header(name, None);
         }
         for (name, value) in headers {
-            self.set_http_request_header(name, Some(value));
+            self.host.set_request_header(name, Some(value));
         }
-        self.clear_route_cache();
+        self.host.clear_route_cache();
     }
 
-    /// Acts on a body verdict; `Pause` after a local reply, `Continue` otherwise.
-    fn act(&mut self, verdict: BodyVerdict) -> Action {
-        self.reading_body = false;
-        match verdict {
-            BodyVerdict::Forward(_, rewritten, report) => {
-                self.record_screening(Direction::Request, report.tally);
-                self.restore = report.restore.map(Rc::new);
-                if let Some(body) = rewritten {
-                    self.set_http_request_body(0, self.body_size, &body);
-                    self.count_body("read", "rewritten");
-                } else {
-                    self.count_body("read", "forwarded");
-                }
-                Action::Continue
-            }
-            BodyVerdict::ForwardUnread(problem) => {
-                self.count_body(problem.label(), "forwarded_unread");
-                Action::Continue
-            }
-            BodyVerdict::Reject(problem, reply) => {
-                self.count_body(problem.label(), "rejected");
-                self.send_reply(&reply);
-                Action::Pause
-            }
-            BodyVerdict::Blocked(reply, tally) => {
-                self.record_screening(Direction::Request, tally);
-                self.count_body("read", "blocked");
-                let flags = self.flag_header();
-                let extra: Vec<(&str, &str)> = flags
-                    .iter()
-                    .map(|(n, v)| (n.as_str(), v.as_str()))
-                    .collect();
-                self.send_reply_with(&reply, &extra);
-                Action::Pause
-            }
-        }
-    }
-
-    /// Counts a screening tally and keeps it for the per-arm counts and headers.
-    fn record_screening(&mut self, dir: Direction, tally: Tally) {
-        if tally.is_empty() {
-            return;
-        }
-        if let Some(plan) = self.plan.as_ref() {
-            if let Some(screener) = plan.rule.screening.as_deref() {
-                count_findings(&self.metrics, &plan.rule.name, screener, dir, &tally);
-            }
-        }
-        match dir {
-            Direction::Request => self.request_tally.merge(&tally),
-            Direction::Response => self.response_tally.merge(&tally),
-        }
-    }
-
-    /// The flag header (name, value) for what request screening found.
-    fn flag_header(&self) -> Option<(String, String)> {
-        let screener = self.plan.as_ref()?.rule.screening.clone()?;
-        let name = screener.config.flag_header.clone()?;
-        let value = flag_header_value(&screener, &self.request_tally)?;
-        Some((name, value))
-    }
-
-    /// Chooses how the response body is screened (response headers time).
-    fn start_response_screening(&mut self, end_of_stream: bool) {
-        if let Some((name, value)) = self.flag_header() {
-            self.set_http_response_header(&name, Some(&value));
-        }
-        let Some(plan) = self.plan.as_ref() else {
-            return;
-        };
-        let Some(screener) = plan.rule.screening.clone() else {
-            return;
-        };
-        // Embeddings answers are not screened: `data[].embedding` is a float
-        // array or (`encoding_format: base64`) base64 of float32s, and the
-        // rest (`object`, `index`, `model`, `usage`) is the server's own, not
-        // model output. No text a detector reads can be in them.
-        if end_of_stream
-            || plan.endpoint == Some(Endpoint::Embeddings)
-            || plan.screener(Direction::Response).is_none()
-            || !matches!(self.status, Some(200..=299))
-        {
-            return;
-        }
-        let closed = plan.rule.failure_mode.screening == FailureMode::Closed;
-        let limit = plan.rule.max_body_bytes;
-        // Single reads: every value the host hands back is a call into the VM
-        // to allocate it, and an absent header costs none.
-        let compressed = self
-            .get_http_response_header("content-encoding")
-            .is_some_and(|e| is_compressed(&e));
-        let sse = self
-            .get_http_response_header("content-type")
-            .is_some_and(|ct| ct.starts_with("text/event-stream"));
-        let screen = if compressed {
-            self.count_unscreenable("encoded", closed);
-            if !closed {
-                return;
-            }
-            ResponseScreen::Refused
-        } else if sse {
-            ResponseScreen::Stream(Box::new(StreamScreener::new(
-                screener,
-                self.restore.clone(),
-                closed,
-            )))
+    /// Asks the rule's breaker; `Some(action)` when the request is answered here.
+    fn check_circuit(&self, ex: &mut Exchange, now_ms: u64) -> Option<Action> {
+        let cfg = Rc::clone(ex.circuit_config()?);
+        let cluster = if ex.needs_cluster_name() {
+            self.host
+                .property(&["xds", "cluster_name"])
+                .and_then(|b| String::from_utf8(b).ok())
         } else {
-            ResponseScreen::Json { limit }
+            None
         };
-        self.set_http_response_header("content-length", None);
-        self.response_screen = Some(screen);
-    }
-
-    fn count_unscreenable(&self, reason: &str, closed: bool) {
-        let action = if closed { "withheld" } else { "passed" };
-        self.metrics.count(
-            "llm_policy_screening_unscreenable_total",
-            &[
-                ("rule", self.rule_name()),
-                ("direction", "response"),
-                ("reason", reason),
-                ("action", action),
-            ],
-            1,
-        );
-    }
-
-    /// Screens the response body per [`ResponseScreen`]; `None` when the
-    /// response is not screened.
-    fn screen_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Option<Action> {
-        let closed = self
-            .plan
-            .as_ref()
-            .is_some_and(|p| p.rule.failure_mode.screening == FailureMode::Closed);
-        match self.response_screen.as_mut()? {
-            ResponseScreen::Json { limit } => {
-                if body_size > *limit {
-                    // Too large to hold: screened as it passes from here on.
-                    let screener = self.plan.as_ref()?.rule.screening.clone()?;
-                    let stream = JsonStreamScreener::new(screener, self.restore.clone(), closed);
-                    self.response_screen = Some(ResponseScreen::JsonStream(Box::new(stream)));
-                    return self.screen_response_body(body_size, end_of_stream);
+        let target = ex.circuit_target(cluster);
+        let admission = circuit::admit(&*self.host, &target, now_ms, &cfg, &self.metrics);
+        match ex.admitted(target, admission) {
+            CircuitAnswer::Proceed(headers) => {
+                for (name, value) in headers {
+                    self.host.set_request_header(name, Some(&value));
                 }
-                if !end_of_stream {
-                    return Some(Action::Pause);
-                }
-                let body = self
-                    .get_http_response_body(0, body_size)
-                    .unwrap_or_default();
-                self.feed_usage(&body, true);
-                let screener = self.plan.as_ref()?.rule.screening.clone()?;
-                match screen_response_bytes(&screener, &body, self.restore.as_deref()) {
-                    Ok((replacement, screened)) => {
-                        self.record_screening(Direction::Response, screened.tally);
-                        if let Some(bytes) = replacement {
-                            self.set_http_response_body(0, body_size, &bytes);
-                        }
-                    }
-                    Err(_) => {
-                        self.count_unscreenable("not_json", closed);
-                        return Some(self.refuse_response(body_size, true, closed));
-                    }
-                }
-                Some(Action::Continue)
-            }
-            ResponseScreen::Stream(_) => {
-                let chunk = self
-                    .get_http_response_body(0, body_size)
-                    .unwrap_or_default();
-                let Some(ResponseScreen::Stream(stream)) = self.response_screen.as_mut() else {
-                    return None;
-                };
-                let out = stream.feed(&chunk, end_of_stream);
-                let unscreenable = std::mem::take(&mut stream.unscreenable);
-                let tally = if end_of_stream || stream.blocked.is_some() {
-                    std::mem::take(&mut stream.tally)
-                } else {
-                    Tally::default()
-                };
-                if out != chunk {
-                    self.set_http_response_body(0, body_size, &out);
-                }
-                self.feed_usage(&chunk, end_of_stream);
-                if unscreenable > 0 {
-                    self.count_unscreenable("bad_event", closed);
-                }
-                self.record_screening(Direction::Response, tally);
-                Some(Action::Continue)
-            }
-            ResponseScreen::JsonStream(_) => {
-                let chunk = self
-                    .get_http_response_body(0, body_size)
-                    .unwrap_or_default();
-                let Some(ResponseScreen::JsonStream(stream)) = self.response_screen.as_mut() else {
-                    return None;
-                };
-                let out = stream.feed(&chunk, end_of_stream);
-                let problem = stream.problem.take();
-                let tally = stream.take_tally();
-                if out != chunk {
-                    self.set_http_response_body(0, body_size, &out);
-                }
-                self.feed_usage(&chunk, end_of_stream);
-                if let Some(problem) = problem {
-                    self.count_unscreenable(problem.label(), closed);
-                }
-                self.record_screening(Direction::Response, tally);
-                Some(Action::Continue)
-            }
-            ResponseScreen::Refused => Some(self.refuse_response(body_size, end_of_stream, closed)),
-        }
-    }
-
-    /// Withholds the response body (fail closed) or lets it pass (fail open).
-    fn refuse_response(&mut self, body_size: usize, end_of_stream: bool, closed: bool) -> Action {
-        if !closed {
-            self.response_screen = None;
-            return Action::Continue;
-        }
-        self.response_screen = Some(ResponseScreen::Refused);
-        let replacement = if end_of_stream {
-            LocalReply::unscreenable_output().body().into_bytes()
-        } else {
-            Vec::new()
-        };
-        self.set_http_response_body(0, body_size, &replacement);
-        Action::Continue
-    }
-
-    /// Reads token usage from a response chunk, when arms are counted.
-    fn feed_usage(&mut self, chunk: &[u8], end_of_stream: bool) {
-        let usage = self.usage.as_mut().and_then(|scanner| {
-            scanner.feed(chunk);
-            if end_of_stream {
-                scanner.finish()
-            } else {
                 None
             }
-        });
-        if let (Some(u), Some(plan)) = (usage, self.plan.as_ref()) {
-            let prompt = i64::try_from(u.prompt_tokens).unwrap_or(i64::MAX);
-            let completion = i64::try_from(u.completion_tokens).unwrap_or(i64::MAX);
-            let base = "llm_policy_ab_tokens_total";
-            self.count_arms(plan, base, &[("kind", "prompt")], prompt);
-            self.count_arms(plan, base, &[("kind", "completion")], completion);
+            CircuitAnswer::Fallback {
+                name,
+                value,
+                target,
+            } => {
+                self.host.set_request_header(&name, Some(&value));
+                self.host.clear_route_cache();
+                self.metrics
+                    .circuit_open_requests
+                    .add([&target, "fallback"], 1);
+                None
+            }
+            CircuitAnswer::Reply { reply, target } => {
+                self.metrics
+                    .circuit_open_requests
+                    .add([&target, "rejected"], 1);
+                self.send(ex, &reply);
+                Some(Action::Pause)
+            }
         }
     }
 
-    /// Counts the request's strongest screening outcome per arm and canary track.
-    fn count_screening_per_arm(&self) {
-        let Some(plan) = self.plan.as_ref() else {
-            return;
-        };
-        let strongest = self.request_tally.strongest();
-        let Some(outcome) = strongest.max(self.response_tally.strongest()) else {
-            return;
-        };
-        let action = outcome.label();
-        self.count_arms(
-            plan,
-            "llm_policy_ab_screening_total",
-            &[("action", action)],
-            1,
-        );
-        if let Some(track) = &plan.track {
-            let track = if track.canary { "canary" } else { "stable" };
-            self.metrics.count(
-                "llm_policy_canary_screening_total",
-                &[
-                    ("rule", plan.rule.name.as_str()),
-                    ("track", track),
-                    ("action", action),
-                ],
-                1,
+    /// The one interruption path: the local reply, counted.
+    fn send(&self, ex: &Exchange, reply: &Reply) {
+        let r = &reply.reply;
+        self.metrics.local_replies.add([ex.rule_name(), r.code], 1);
+        let headers: Vec<(&str, &str)> = reply
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        self.host
+            .send_reply(u32::from(r.status), &headers, r.body().as_bytes());
+    }
+
+    /// Writes a body answer back; `Pause` after a local reply.
+    fn act(&self, ex: &Exchange, answer: BodyAnswer) -> Action {
+        self.count_findings(ex, Direction::Request, &answer.findings);
+        if let Some(body) = &answer.rewrite {
+            self.host.set_request_body(0, ex.body_size(), body);
+        }
+        self.metrics
+            .request_bodies
+            .add([ex.rule_name(), answer.outcome, answer.action], 1);
+        match &answer.reply {
+            Some(reply) => {
+                self.send(ex, reply);
+                Action::Pause
+            }
+            None => Action::Continue,
+        }
+    }
+
+    fn count_findings(&self, ex: &Exchange, dir: Direction, tally: &Tally) {
+        for f in ex.findings(tally) {
+            self.metrics.screening_findings.add(
+                [ex.rule_name(), dir.label(), f.kind, f.detector, f.action],
+                i64::from(f.count),
             );
         }
     }
 
-    /// One clock read: (Unix ms now, ms since the request headers).
-    fn clock(&self) -> (u64, u64) {
-        let now = self.get_current_time();
-        let elapsed = self
-            .started
-            .and_then(|start| now.duration_since(start).ok())
-            .map_or(0, |d| d.as_millis() as u64);
-        (shared::unix_ms(now), elapsed)
+    fn count_unscreenable(&self, ex: &Exchange, reason: &str) {
+        let tags = [ex.rule_name(), "response", reason, ex.unscreenable_action()];
+        self.metrics.screening_unscreenable.add(tags, 1);
     }
 
-    /// Picks the canary track (stable while halted on this proxy) and counts it.
-    fn choose_canary(&self, plan: &mut RequestPlan, head: &RequestHead, now_ms: u64) {
-        let Some(cfg) = plan.rule.canary.clone() else {
-            return;
-        };
-        let rule = Rc::clone(&plan.rule);
-        let halted = cfg.halt.is_some() && self.canary.halted(&rule.name, now_ms);
-        plan.choose_canary(head, halted, &mut random_id);
-        let track = match &plan.track {
-            Some(t) if t.canary => "canary",
-            _ => "stable",
-        };
-        self.metrics.count(
-            "llm_policy_canary_requests_total",
-            &[("rule", rule.name.as_str()), ("track", track)],
-            1,
-        );
-    }
-
-    /// Feeds the canary window with a finished request's outcome.
-    fn record_canary(&self, elapsed_ms: u64) {
-        let Some(plan) = self.plan.as_ref() else {
-            return;
-        };
-        let (Some(track), Some(cfg)) = (&plan.track, &plan.rule.canary) else {
-            return;
-        };
-        if cfg.halt.is_none() || self.replied {
-            return;
+    fn count_usage(&self, ex: &Exchange, usage: Usage) {
+        let prompt = i64::try_from(usage.prompt_tokens).unwrap_or(i64::MAX);
+        let completion = i64::try_from(usage.completion_tokens).unwrap_or(i64::MAX);
+        for (exp, arm) in ex.plan.arm_names() {
+            self.metrics.ab_tokens.add([exp, arm, "prompt"], prompt);
         }
-        let failure = self.status.is_none_or(|s| s >= 500);
-        let latency = self.first_byte_ms.unwrap_or(elapsed_ms);
-        self.canary
-            .add(&plan.rule.name, track.canary, failure, latency);
-    }
-
-    fn elapsed_ms(&self) -> u64 {
-        self.clock().1
-    }
-
-    /// Checks the rule's breaker. `Some(action)` when the request is answered
-    /// (or rerouted) here; `None` to go on.
-    fn check_circuit(&mut self, plan: &RequestPlan, now_ms: u64) -> Option<Action> {
-        let cfg = plan.rule.circuit.clone()?;
-        let target = match cfg.per {
-            BreakerKey::Rule => None,
-            BreakerKey::Cluster => self
-                .get_property(vec!["xds", "cluster_name"])
-                .and_then(|b| String::from_utf8(b).ok()),
-        }
-        .unwrap_or_else(|| plan.rule.name.clone());
-        match circuit::admit(&target, now_ms, &cfg, &self.metrics) {
-            Admission::Reject { retry_after_s } => {
-                if let Some(fallback) = &cfg.fallback {
-                    let value = fallback.value.as_deref().unwrap_or("true");
-                    self.set_http_request_header(&fallback.name, Some(value));
-                    self.clear_route_cache();
-                    self.count_circuit(&target, "fallback");
-                    return None;
-                }
-                self.count_circuit(&target, "rejected");
-                let retry_after = retry_after_s.to_string();
-                let extra = [
-                    ("retry-after", retry_after.as_str()),
-                    ("x-llm-circuit", "open"),
-                ];
-                self.send_reply_with(&LocalReply::circuit_open(retry_after_s), &extra);
-                Some(Action::Pause)
-            }
-            admission => {
-                let r = &cfg.retry;
-                if let Some(n) = r.max_retries {
-                    self.set_http_request_header("x-envoy-max-retries", Some(&n.to_string()));
-                }
-                if let Some(on) = &r.retry_on {
-                    self.set_http_request_header("x-envoy-retry-on", Some(on));
-                }
-                if let Some(ms) = r.timeout_ms {
-                    self.set_http_request_header(
-                        "x-envoy-upstream-rq-timeout-ms",
-                        Some(&ms.to_string()),
-                    );
-                }
-                self.circuit = Some((target, admission, cfg));
-                None
-            }
+        for (exp, arm) in ex.plan.arm_names() {
+            self.metrics
+                .ab_tokens
+                .add([exp, arm, "completion"], completion);
         }
     }
 
-    fn count_circuit(&self, target: &str, action: &str) {
-        self.metrics.count(
-            "llm_policy_circuit_open_requests_total",
-            &[("target", target), ("action", action)],
-            1,
-        );
-    }
-
-    fn clear_route_cache(&self) {
-        if let Err(e) = proxy_wasm::hostcalls::call_foreign_function("clear_route_cache", None) {
-            log::debug!("clear_route_cache unavailable: {e:?}");
+    /// Writes a response chunk answer back.
+    fn write_chunk(&self, ex: &Exchange, answer: ChunkAnswer) -> Action {
+        if let Some(bytes) = &answer.replace {
+            self.host.set_response_body(0, answer.span, bytes);
         }
-    }
-
-    fn send_reply(&mut self, reply: &LocalReply) {
-        self.send_reply_with(reply, &[]);
-    }
-
-    fn send_reply_with(&mut self, reply: &LocalReply, extra: &[(&str, &str)]) {
-        self.replied = true;
-        self.metrics.count(
-            "llm_policy_local_replies_total",
-            &[("rule", self.rule_name()), ("code", reply.code)],
-            1,
-        );
-        let body = reply.body();
-        let mut headers = vec![("content-type", "application/json")];
-        headers.extend_from_slice(extra);
-        if let Some(v) = &self.debug_value {
-            headers.push((DEBUG_HEADER, v.as_str()));
+        if let Some(usage) = answer.usage {
+            self.count_usage(ex, usage);
         }
-        self.send_http_response(u32::from(reply.status), headers, Some(body.as_bytes()));
+        if let Some(reason) = answer.unscreenable {
+            self.count_unscreenable(ex, reason);
+        }
+        self.count_findings(ex, Direction::Response, &answer.findings);
+        if answer.pause {
+            Action::Pause
+        } else {
+            Action::Continue
+        }
     }
 
     /// Judges the whole buffered body (at end of stream or at trailers).
-    fn finish_body(&mut self) -> Action {
-        let Some(plan) = self.plan.as_ref() else {
+    fn judge(&self, ex: &mut Exchange) -> Action {
+        let body = self
+            .host
+            .request_body(0, ex.body_size())
+            .unwrap_or_default();
+        let answer = ex.judge_body(&body);
+        self.act(ex, answer)
+    }
+
+    fn reader(&self, ex: &Exchange) -> Reader<'_> {
+        Reader {
+            host: &*self.host,
+            started_ms: ex.started_ms(),
+        }
+    }
+
+    fn request_body_step(&self, ex: Option<&mut Exchange>, step: BodyStep) -> Action {
+        let Some(ex) = ex else {
             return Action::Continue;
         };
-        let body = self
-            .get_http_request_body(0, self.body_size)
-            .unwrap_or_default();
-        let verdict = plan.judge_body(&body);
-        self.act(verdict)
-    }
-}
-
-fn random_id() -> String {
-    format!("r{:016x}", fastrand::u64(..))
-}
-
-fn status_class(status: Option<u16>) -> &'static str {
-    match status.map(|s| s / 100) {
-        Some(2) => "2xx",
-        Some(3) => "3xx",
-        Some(4) => "4xx",
-        Some(5) => "5xx",
-        _ => "other",
+        match step {
+            BodyStep::Pass => Action::Continue,
+            BodyStep::Buffer => Action::Pause,
+            BodyStep::Judge => self.judge(ex),
+            BodyStep::Answer(answer) => self.act(ex, answer),
+        }
     }
 }
 
 impl Context for PolicyHttp {}
 
 impl HttpContext for PolicyHttp {
-    /// Chooses the rule, subject and arms, and writes the routing headers.
-    /// Headers always continue: Envoy turns a paused header callback into
-    /// StopAllIteration, which would also stop the body callbacks. The body
-    /// itself is held (buffered) until judged, so a refusal resets the
-    /// upstream stream before any body byte reaches it.
+    /// Chooses the rule, subject and arms, writes the routing headers, asks
+    /// the breaker. Headers continue unless this worker holds them (see
+    /// [`crate::hold`]): a plain pause would also stop the body callbacks.
     fn on_http_request_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
-        let Some(policy) = self.policy.clone() else {
+        let io = &mut self.io;
+        let Some(policy) = io.policy.clone() else {
             return Action::Continue;
         };
-        let now = self.get_current_time();
-        self.started = Some(now);
-        let now_ms = shared::unix_ms(now);
-        let head = self.read_head(&policy);
-        let mut plan = flow::plan(&policy, &head, !end_of_stream, &mut random_id);
-        self.choose_canary(&mut plan, &head, now_ms);
-        let endpoint = plan.endpoint.map_or("other", |e| e.label());
-        self.metrics.count(
-            "llm_policy_requests_total",
-            &[("rule", plan.rule.name.as_str()), ("endpoint", endpoint)],
-            1,
-        );
-        if plan.rule.debug_headers {
-            self.debug_value = Some(plan.debug_header(&policy.revision));
-        }
-        self.count_arms(&plan, "llm_policy_ab_requests_total", &[], 1);
-        self.write_routing_headers(&plan, &head);
-        if let Some(action) = self.check_circuit(&plan, now_ms) {
-            self.plan = Some(plan);
+        let now_ms = shared::unix_ms(io.host.now());
+        let head = io.read_head(&policy);
+        let ex = self
+            .exchange
+            .insert(io.start(&policy, &head, !end_of_stream, now_ms));
+        io.write_routing_headers(ex, &head);
+        if let Some(action) = io.check_circuit(ex, now_ms) {
             return action;
         }
-        if plan.rewrites_body() {
-            self.set_http_request_header("content-length", None);
+        let answer = ex.request_headers_done();
+        for name in answer.remove {
+            io.host.set_request_header(name, None);
         }
-        if plan.read_body && plan.screener(Direction::Response).is_some() {
-            // Screened outputs must arrive uncompressed.
-            self.set_http_request_header("accept-encoding", None);
-        }
-        let header_problem = plan.header_problem;
-        self.reading_body = plan.read_body;
-        let verdict = header_problem.map(|p| plan.judge_problem(p));
-        self.plan = Some(plan);
-        match verdict {
-            Some(v) => self.act(v),
+        match answer.verdict {
+            Some(verdict) => io.act(ex, verdict),
             // Held until the body is judged: a refused body never reaches the pod.
-            None if self.reading_body && self.hold.enabled() => {
-                self.hold.hold(self.context_id, now_ms);
-                self.headers_held = true;
+            None if answer.reads_body && io.hold.enabled() => {
+                io.hold.hold(io.context_id, now_ms);
+                io.headers_held = true;
                 Action::Pause
             }
             None => Action::Continue,
@@ -666,173 +361,117 @@ impl HttpContext for PolicyHttp {
 
     /// This is a chunk, not the whole body: `body_size` is all bytes buffered so far.
     fn on_http_request_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
-        if self.headers_held {
-            self.hold.body_seen(self.context_id);
+        if self.io.headers_held {
+            self.io.hold.body_seen(self.io.context_id);
         }
-        if !self.reading_body {
-            return Action::Continue;
-        }
-        self.body_size = body_size;
-        let over = self.plan.as_ref().map(|p| p.over_limit(body_size));
-        match over {
-            None => Action::Continue,
-            Some(true) => {
-                let verdict = self
-                    .plan
-                    .as_ref()
-                    .map(|p| p.judge_problem(BodyProblem::TooLarge));
-                verdict.map_or(Action::Continue, |v| self.act(v))
-            }
-            Some(false) if end_of_stream => self.finish_body(),
-            Some(false) => Action::Pause,
-        }
+        let step = match self.exchange.as_mut() {
+            Some(ex) => ex.on_request_body(body_size, end_of_stream),
+            None => return Action::Continue,
+        };
+        self.io.request_body_step(self.exchange.as_mut(), step)
     }
 
     /// HTTP/2 (and chunked HTTP/1.1) bodies may end with trailers instead of an
     /// end-of-stream data frame: the body is complete here.
     fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
-        if self.headers_held {
-            self.hold.body_seen(self.context_id);
+        if self.io.headers_held {
+            self.io.hold.body_seen(self.io.context_id);
         }
-        if self.reading_body {
-            self.finish_body()
-        } else {
-            Action::Continue
-        }
+        let step = match self.exchange.as_ref() {
+            Some(ex) => ex.on_request_trailers(),
+            None => return Action::Continue,
+        };
+        self.io.request_body_step(self.exchange.as_mut(), step)
     }
 
     fn on_http_response_headers(&mut self, _num_headers: usize, end_of_stream: bool) -> Action {
-        self.response.ended = end_of_stream;
-        self.status = self
-            .get_http_response_header(":status")
-            .and_then(|s| s.parse().ok());
-        self.first_byte_ms = Some(self.elapsed_ms());
-        if let Some(v) = &self.debug_value {
-            self.set_http_response_header(DEBUG_HEADER, Some(v.as_str()));
-        }
-        let Some(plan) = self.plan.as_ref() else {
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
             return Action::Continue;
         };
-        if let Some((name, value)) = plan.ab_response_header() {
-            self.set_http_response_header(name, Some(&value));
+        let status = io
+            .host
+            .response_header(":status")
+            .and_then(|s| s.parse().ok());
+        let mut reader = io.reader(ex);
+        let answer = ex.on_response_headers(status, end_of_stream, &mut reader);
+        for (name, value) in &answer.set {
+            io.host.set_response_header(name, Some(value));
         }
-        for cookie in plan.set_cookies() {
-            self.add_http_response_header("set-cookie", &cookie);
+        for cookie in &answer.cookies {
+            io.host.add_response_header("set-cookie", cookie);
         }
-        if !plan.arms.is_empty() {
-            let class = status_class(self.status);
-            self.count_arms(
-                plan,
-                "llm_policy_ab_responses_total",
-                &[("class", class)],
-                1,
-            );
-            self.usage = Some(UsageScanner::sniffing());
+        if let Some(class) = answer.ab_class {
+            for (exp, arm) in ex.plan.arm_names() {
+                io.metrics.ab_responses.add([exp, arm, class], 1);
+            }
         }
-        if !self.replied {
-            self.start_response_screening(end_of_stream);
+        if let Some(reason) = answer.unscreenable {
+            io.count_unscreenable(ex, reason);
+        }
+        for name in answer.remove {
+            io.host.set_response_header(name, None);
         }
         Action::Continue
     }
 
-    /// This is a chunk, not the whole body: usage is read as it passes.
+    /// This is a chunk, not the whole body (unless the core holds it).
     fn on_http_response_body(&mut self, body_size: usize, end_of_stream: bool) -> Action {
-        let timed = self.circuit.as_ref().is_some_and(|(_, _, cfg)| {
-            cfg.first_token_timeout_ms.is_some() || cfg.stream_idle_timeout_ms.is_some()
-        });
-        // The clock is read only when the breaker judges stream timing.
-        self.response.ended |= end_of_stream;
-        if timed {
-            let now = self.elapsed_ms();
-            let w = &mut self.response;
-            if w.first_body_ms.is_none() && body_size > 0 {
-                w.first_body_ms = Some(now);
-            } else if body_size > 0 {
-                w.max_gap_ms = w.max_gap_ms.max(now.saturating_sub(w.last_chunk_ms));
-            }
-            if body_size > 0 {
-                w.last_chunk_ms = now;
-            }
-        }
-        if let Some(action) = self.screen_response_body(body_size, end_of_stream) {
-            return action;
-        }
-        if self.usage.is_none() {
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
             return Action::Continue;
-        }
-        let chunk = self
-            .get_http_response_body(0, body_size)
-            .unwrap_or_default();
-        self.feed_usage(&chunk, end_of_stream);
-        Action::Continue
+        };
+        let mut reader = io.reader(ex);
+        let answer = ex.on_response_body(body_size, end_of_stream, &mut reader);
+        io.write_chunk(ex, answer)
     }
 
     /// A response that ends with trailers (HTTP/2) never sees an end-of-stream
     /// body chunk: a JSON body held for screening is finished here.
     fn on_http_response_trailers(&mut self, _num_trailers: usize) -> Action {
-        self.response.ended = true;
-        if matches!(self.response_screen, Some(ResponseScreen::JsonStream(_))) {
-            // Chunks already went out: only the end is told (closing what is owed).
-            if let Some(action) = self.screen_response_body(0, true) {
-                return action;
-            }
-        }
-        if matches!(self.response_screen, Some(ResponseScreen::Json { .. })) {
-            let size = self
-                .get_http_response_body(0, usize::MAX)
-                .map_or(0, |b| b.len());
-            if let Some(action) = self.screen_response_body(size, true) {
-                return action;
-            }
-        }
-        Action::Continue
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
+            return Action::Continue;
+        };
+        let mut reader = io.reader(ex);
+        let answer = ex.on_response_trailers(&mut reader);
+        io.write_chunk(ex, answer)
     }
 
-    /// Feeds the breaker: the status, or no response at all (reset, timeout).
+    /// The end of the exchange: the breaker, the canary window, per-arm counts.
     fn on_log(&mut self) {
-        if self.headers_held {
-            self.hold.forget(self.context_id);
+        let io = &self.io;
+        if io.headers_held {
+            io.hold.forget(io.context_id);
         }
-        let timed = self.circuit.is_some()
-            || self.plan.as_ref().is_some_and(|p| {
-                !p.arms.is_empty() || p.rule.canary.as_ref().is_some_and(|c| c.halt.is_some())
-            });
-        let (now_ms, elapsed) = if timed { self.clock() } else { (0, 0) };
-        if let Some((target, admission, cfg)) = self.circuit.take() {
-            if self.replied {
-                circuit::release(&target, admission, &self.metrics);
-            } else {
-                // Flags only matter when the exchange did not finish normally.
-                let flags = if self.status.is_none() || !self.response.ended {
-                    self.get_property(vec!["response", "flags"])
-                        .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
-                        .map_or(0, u64::from_le_bytes)
-                } else {
-                    0
-                };
-                let outcome = Outcome {
-                    status: self.status,
-                    flags,
-                    incomplete: self.status.is_some() && !self.response.ended,
-                    first_token_ms: self.response.first_body_ms,
-                    max_gap_ms: self.response.max_gap_ms,
-                };
-                let failure = breaker::is_failure(&outcome, &cfg);
-                circuit::record(&target, now_ms, failure, admission, &cfg, &self.metrics);
-            }
-        }
-        self.record_canary(elapsed);
-        self.count_screening_per_arm();
-        let Some(plan) = self.plan.as_ref() else {
+        let Some(ex) = self.exchange.as_mut() else {
             return;
         };
-        if plan.arms.is_empty() {
-            return;
+        let mut reader = io.reader(ex);
+        let end = ex.finish(&mut reader);
+        let (host, m) = (&*io.host, &*io.metrics);
+        let now_ms = end.outcome.now_ms;
+        match end.breaker {
+            Some(BreakerUpdate::Release(c)) => circuit::release(host, &c.target, c.admission, m),
+            Some(BreakerUpdate::Record(c, failure)) => {
+                circuit::record(host, &c.target, now_ms, failure, c.admission, &c.cfg, m);
+            }
+            None => {}
         }
-        for (exp, arm) in plan.arm_names() {
-            let tags = [("experiment", exp), ("arm", arm)];
-            self.metrics
-                .record("llm_policy_ab_latency_ms", &tags, elapsed);
+        if let Some(s) = end.canary {
+            io.canary
+                .add(ex.rule_name(), s.canary, s.failure, s.latency_ms);
+        }
+        if let Some(action) = end.screening {
+            for (exp, arm) in ex.plan.arm_names() {
+                m.ab_screening.add([exp, arm, action], 1);
+            }
+            if let Some(track) = &ex.plan.track {
+                let track = if track.canary { "canary" } else { "stable" };
+                m.canary_screening.add([ex.rule_name(), track, action], 1);
+            }
+        }
+        if let Some(ms) = end.arm_latency_ms {
+            for (exp, arm) in ex.plan.arm_names() {
+                m.ab_latency.set([exp, arm], ms);
+            }
         }
     }
 }

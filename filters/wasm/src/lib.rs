@@ -1,13 +1,18 @@
-//! The llm-policy proxy-wasm filter. Only this crate calls the host; every
-//! decision is taken by `llm_policy_core`.
+//! The llm-policy proxy-wasm filter. Only this crate calls the host, and
+//! only through [`host::Host`]; every decision is taken by `llm_policy_core`
+//! (the request plan and its [`llm_policy_core::exchange::Exchange`]).
 
 mod canary;
 mod circuit;
+#[cfg(test)]
+mod fake;
 mod hold;
+mod host;
 mod http;
+#[cfg(test)]
+mod http_tests;
 mod metrics;
 mod root;
-mod screening;
 mod shared;
 
 use proxy_wasm::types::LogLevel;

@@ -1,13 +1,18 @@
-//! Envoy stats from the filter: defined on first use, then cached by a hash of
-//! (name, tags), so a request pays a map lookup and one host call per update;
-//! the full stat name is built only the first time.
+//! Envoy stats from the filter, as typed handles over the core's metric
+//! catalogue ([`llm_policy_core::metrics`]): one handle per family, made
+//! once at configuration and shared by every context of the VM. A handle
+//! takes exactly its family's label values, in the catalogue's order; each
+//! label combination is defined on first use, then cached by a hash of its
+//! values, so an update costs a map lookup and one host call (the full stat
+//! name is built only the first time).
 
-use llm_policy_core::metrics::stat_name;
-use proxy_wasm::hostcalls;
+use crate::host::Host;
+use llm_policy_core::metrics::{self as catalogue, stat_name, Family};
 use proxy_wasm::types::MetricType;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 /// FNV-1a: small and fast for short keys; metric keys are not attacker-chosen
 /// beyond label values the policy defines.
@@ -31,62 +36,97 @@ impl Hasher for Fnv {
     }
 }
 
-/// Counters, gauges and histograms shared by the root context and all HTTP
-/// contexts of one VM.
-#[derive(Default)]
-pub struct Metrics {
+/// One family's metrics, with `N` label values per update: the count is
+/// checked at compile time against the catalogue's label names.
+pub struct Handle<const N: usize> {
+    inner: Inner,
+}
+
+/// The label-count-free part (one copy of the code for every family).
+struct Inner {
+    name: &'static str,
+    labels: &'static [&'static str],
+    kind: MetricType,
+    host: Rc<dyn Host>,
     ids: RefCell<HashMap<u64, u32, BuildHasherDefault<Fnv>>>,
 }
 
-fn key(kind: MetricType, base: &str, tags: &[(&str, &str)]) -> u64 {
-    let mut h = Fnv::default();
-    h.write(&[kind as u8]);
-    h.write(base.as_bytes());
-    for (t, v) in tags {
-        h.write(&[0]);
-        h.write(t.as_bytes());
-        h.write(&[1]);
-        h.write(v.as_bytes());
+impl<const N: usize> Handle<N> {
+    fn new(family: &'static Family<N>, host: &Rc<dyn Host>) -> Self {
+        Handle {
+            inner: Inner::new(family.name, &family.labels, family.kind, host),
+        }
     }
-    h.finish()
+
+    /// Adds `delta` (counters). Host errors are logged at debug level and
+    /// never affect traffic.
+    pub fn add(&self, values: [&str; N], delta: i64) {
+        self.inner.add(&values, delta);
+    }
+
+    /// Records one value (histograms) or sets the value (gauges).
+    pub fn set(&self, values: [&str; N], value: u64) {
+        self.inner.set(&values, value);
+    }
 }
 
-impl Metrics {
-    /// Adds `delta` to counter `base` with `tags`. Host errors are logged at
-    /// debug level and never affect traffic.
-    pub fn count(&self, base: &str, tags: &[(&str, &str)], delta: i64) {
-        if let Some(id) = self.id(MetricType::Counter, base, tags) {
-            if let Err(e) = hostcalls::increment_metric(id, delta) {
-                log::debug!("metric {base} not incremented: {e:?}");
+impl Inner {
+    /// Out of line: one copy for the twenty handles made at configuration.
+    #[inline(never)]
+    fn new(
+        name: &'static str,
+        labels: &'static [&'static str],
+        kind: catalogue::Kind,
+        host: &Rc<dyn Host>,
+    ) -> Inner {
+        let kind = match kind {
+            catalogue::Kind::Counter => MetricType::Counter,
+            catalogue::Kind::Gauge => MetricType::Gauge,
+            catalogue::Kind::Histogram => MetricType::Histogram,
+        };
+        Inner {
+            name,
+            labels,
+            kind,
+            host: Rc::clone(host),
+            ids: RefCell::default(),
+        }
+    }
+
+    fn add(&self, values: &[&str], delta: i64) {
+        if let Some(id) = self.id(values) {
+            if let Err(e) = self.host.increment_metric(id, delta) {
+                log::debug!("metric {} not incremented: {e:?}", self.name);
             }
         }
     }
 
-    /// Records one value in histogram `base` with `tags`.
-    pub fn record(&self, base: &str, tags: &[(&str, &str)], value: u64) {
-        if let Some(id) = self.id(MetricType::Histogram, base, tags) {
-            if let Err(e) = hostcalls::record_metric(id, value) {
-                log::debug!("metric {base} not recorded: {e:?}");
+    fn set(&self, values: &[&str], value: u64) {
+        if let Some(id) = self.id(values) {
+            if let Err(e) = self.host.record_metric(id, value) {
+                log::debug!("metric {} not recorded: {e:?}", self.name);
             }
         }
     }
 
-    /// Sets gauge `base` with `tags` to `value`.
-    pub fn gauge(&self, base: &str, tags: &[(&str, &str)], value: u64) {
-        if let Some(id) = self.id(MetricType::Gauge, base, tags) {
-            if let Err(e) = hostcalls::record_metric(id, value) {
-                log::debug!("metric {base} not set: {e:?}");
-            }
+    fn id(&self, values: &[&str]) -> Option<u32> {
+        let mut h = Fnv::default();
+        for v in values {
+            h.write(&[0]);
+            h.write(v.as_bytes());
         }
-    }
-
-    fn id(&self, kind: MetricType, base: &str, tags: &[(&str, &str)]) -> Option<u32> {
-        let k = key(kind, base, tags);
+        let k = h.finish();
         if let Some(id) = self.ids.borrow().get(&k) {
             return Some(*id);
         }
-        let name = stat_name(base, tags);
-        match hostcalls::define_metric(kind, &name) {
+        let tags: Vec<(&str, &str)> = self
+            .labels
+            .iter()
+            .copied()
+            .zip(values.iter().copied())
+            .collect();
+        let name = stat_name(self.name, &tags);
+        match self.host.define_metric(self.kind, &name) {
             Ok(id) => {
                 self.ids.borrow_mut().insert(k, id);
                 Some(id)
@@ -96,5 +136,84 @@ impl Metrics {
                 None
             }
         }
+    }
+}
+
+/// A handle for every family of the catalogue, shared by the root context
+/// and all HTTP contexts of one VM.
+pub struct Metrics {
+    pub requests: Handle<2>,
+    pub request_bodies: Handle<3>,
+    pub local_replies: Handle<2>,
+    pub ab_requests: Handle<2>,
+    pub ab_responses: Handle<3>,
+    pub ab_tokens: Handle<3>,
+    pub ab_latency: Handle<2>,
+    pub ab_screening: Handle<3>,
+    pub circuit_open_requests: Handle<2>,
+    pub circuit_state: Handle<1>,
+    pub circuit_transitions: Handle<2>,
+    pub canary_halts: Handle<2>,
+    pub canary_requests: Handle<2>,
+    pub canary_halted: Handle<1>,
+    pub canary_screening: Handle<3>,
+    pub screening_findings: Handle<5>,
+    pub screening_unscreenable: Handle<4>,
+    pub config_loads: Handle<1>,
+    pub header_hold_stalls: Handle<0>,
+    pub vm_memory: Handle<1>,
+}
+
+impl Metrics {
+    pub fn new(host: &Rc<dyn Host>) -> Metrics {
+        Metrics {
+            requests: Handle::new(&catalogue::REQUESTS, host),
+            request_bodies: Handle::new(&catalogue::REQUEST_BODIES, host),
+            local_replies: Handle::new(&catalogue::LOCAL_REPLIES, host),
+            ab_requests: Handle::new(&catalogue::AB_REQUESTS, host),
+            ab_responses: Handle::new(&catalogue::AB_RESPONSES, host),
+            ab_tokens: Handle::new(&catalogue::AB_TOKENS, host),
+            ab_latency: Handle::new(&catalogue::AB_LATENCY, host),
+            ab_screening: Handle::new(&catalogue::AB_SCREENING, host),
+            circuit_open_requests: Handle::new(&catalogue::CIRCUIT_OPEN_REQUESTS, host),
+            circuit_state: Handle::new(&catalogue::CIRCUIT_STATE, host),
+            circuit_transitions: Handle::new(&catalogue::CIRCUIT_TRANSITIONS, host),
+            canary_halts: Handle::new(&catalogue::CANARY_HALTS, host),
+            canary_requests: Handle::new(&catalogue::CANARY_REQUESTS, host),
+            canary_halted: Handle::new(&catalogue::CANARY_HALTED, host),
+            canary_screening: Handle::new(&catalogue::CANARY_SCREENING, host),
+            screening_findings: Handle::new(&catalogue::SCREENING_FINDINGS, host),
+            screening_unscreenable: Handle::new(&catalogue::SCREENING_UNSCREENABLE, host),
+            config_loads: Handle::new(&catalogue::CONFIG_LOADS, host),
+            header_hold_stalls: Handle::new(&catalogue::HEADER_HOLD_STALLS, host),
+            vm_memory: Handle::new(&catalogue::VM_MEMORY, host),
+        }
+    }
+
+    /// The families with a handle here, for the catalogue-coverage test.
+    #[cfg(test)]
+    pub fn names(&self) -> Vec<&'static str> {
+        vec![
+            self.requests.inner.name,
+            self.request_bodies.inner.name,
+            self.local_replies.inner.name,
+            self.ab_requests.inner.name,
+            self.ab_responses.inner.name,
+            self.ab_tokens.inner.name,
+            self.ab_latency.inner.name,
+            self.ab_screening.inner.name,
+            self.circuit_open_requests.inner.name,
+            self.circuit_state.inner.name,
+            self.circuit_transitions.inner.name,
+            self.canary_halts.inner.name,
+            self.canary_requests.inner.name,
+            self.canary_halted.inner.name,
+            self.canary_screening.inner.name,
+            self.screening_findings.inner.name,
+            self.screening_unscreenable.inner.name,
+            self.config_loads.inner.name,
+            self.header_hold_stalls.inner.name,
+            self.vm_memory.inner.name,
+        ]
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::canary::{CanaryState, TICK_MS};
 use crate::hold::{self, HoldState};
+use crate::host::{Host, ProxyWasm};
 use crate::http::PolicyHttp;
 use crate::metrics::Metrics;
 use crate::shared;
@@ -12,8 +13,8 @@ use proxy_wasm::types::ContextType;
 use std::rc::Rc;
 use std::time::Duration;
 
-#[derive(Default)]
 pub struct PolicyRoot {
+    host: Rc<dyn Host>,
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
     canary: Rc<CanaryState>,
@@ -23,6 +24,27 @@ pub struct PolicyRoot {
     last_canary_tick_ms: u64,
     /// Unix ms of the last `llm_policy_vm_memory_bytes` report.
     last_memory_ms: u64,
+}
+
+impl PolicyRoot {
+    /// The root over `host` (Envoy's, in the filter).
+    pub fn new(host: Rc<dyn Host>) -> PolicyRoot {
+        PolicyRoot {
+            metrics: Rc::new(Metrics::new(&host)),
+            host,
+            policy: None,
+            canary: Rc::default(),
+            hold: Rc::default(),
+            last_canary_tick_ms: 0,
+            last_memory_ms: 0,
+        }
+    }
+}
+
+impl Default for PolicyRoot {
+    fn default() -> Self {
+        PolicyRoot::new(Rc::new(ProxyWasm))
+    }
 }
 
 /// A random label for this VM's memory gauge: each worker runs its own VM.
@@ -64,10 +86,9 @@ impl RootContext for PolicyRoot {
                         ""
                     }
                 );
-                self.metrics
-                    .count("llm_policy_config_loads_total", &[("outcome", "loaded")], 1);
+                self.metrics.config_loads.add(["loaded"], 1);
                 self.canary = Rc::new(CanaryState::for_policy(&policy));
-                self.canary.create_windows();
+                self.canary.create_windows(&*self.host);
                 let holding = HoldState::env_enables(std::env::var(hold::HOLD_ENV).ok().as_deref());
                 if holding != self.hold.enabled() || self.policy.is_none() {
                     log::info!(
@@ -95,11 +116,7 @@ impl RootContext for PolicyRoot {
             }
             Err(e) => {
                 log::error!("policy refused: {e}");
-                self.metrics.count(
-                    "llm_policy_config_loads_total",
-                    &[("outcome", "refused")],
-                    1,
-                );
+                self.metrics.config_loads.add(["refused"], 1);
                 false
             }
         }
@@ -108,6 +125,7 @@ impl RootContext for PolicyRoot {
     /// Without a policy (never configured successfully) requests pass untouched.
     fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
         Some(Box::new(PolicyHttp::new(
+            Rc::clone(&self.host),
             self.policy.clone(),
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
@@ -119,15 +137,13 @@ impl RootContext for PolicyRoot {
     /// Merges the workers' canary outcomes into the shared windows (every
     /// second), and resumes held requests that stalled (see [`hold`]).
     fn on_tick(&mut self) {
-        let now_ms = shared::unix_ms(self.get_current_time());
+        let now_ms = shared::unix_ms(self.host.now());
         if self.hold.enabled() {
-            let report = self.hold.tick(now_ms);
+            let report = self.hold.tick(&*self.host, now_ms);
             if report.resumed > 0 {
-                self.metrics.count(
-                    "llm_policy_header_hold_stalls_total",
-                    &[],
-                    i64::from(report.resumed),
-                );
+                self.metrics
+                    .header_hold_stalls
+                    .add([], i64::from(report.resumed));
             }
             if report.stopped {
                 log::error!(
@@ -139,15 +155,13 @@ impl RootContext for PolicyRoot {
         }
         if now_ms.saturating_sub(self.last_memory_ms) >= TICK_MS {
             self.last_memory_ms = now_ms;
-            self.metrics.gauge(
-                "llm_policy_vm_memory_bytes",
-                &[("vm", vm_label())],
-                linear_memory_bytes(),
-            );
+            self.metrics
+                .vm_memory
+                .set([vm_label()], linear_memory_bytes());
         }
         if self.canary.needs_tick() && now_ms.saturating_sub(self.last_canary_tick_ms) >= TICK_MS {
             self.last_canary_tick_ms = now_ms;
-            self.canary.tick(now_ms, &self.metrics);
+            self.canary.tick(&*self.host, now_ms, &self.metrics);
         }
     }
 

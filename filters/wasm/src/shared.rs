@@ -1,9 +1,9 @@
 //! State shared by all Envoy workers of a VM: proxy-wasm shared data,
 //! updated with compare-and-swap and retried on `CasMismatch`.
 
+use crate::host::Host;
 use llm_policy_core::breaker::Breaker;
 use llm_policy_core::canary::CanaryWindow;
-use proxy_wasm::hostcalls;
 use proxy_wasm::types::Status;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -48,17 +48,17 @@ impl SharedState for CanaryWindow {
 /// admission at request start, long before its first write at the end of the
 /// request. Canary windows are first written by the tick that first reads
 /// them, so the root creates those at configuration, before traffic.
-pub fn create(key: &str) {
-    if let Ok((None, None)) = hostcalls::get_shared_data(key) {
-        if let Err(e) = hostcalls::set_shared_data(key, Some(b""), None) {
+pub fn create(host: &dyn Host, key: &str) {
+    if let Ok((None, None)) = host.get_shared(key) {
+        if let Err(e) = host.set_shared(key, Some(b""), None) {
             log::warn!("shared data {key}: not created: {e:?}");
         }
     }
 }
 
 /// The current value under `key` (a fresh one if absent or unreadable).
-pub fn read<S: SharedState>(key: &str) -> Option<S> {
-    let (bytes, _) = hostcalls::get_shared_data(key).ok()?;
+pub fn read<S: SharedState>(host: &dyn Host, key: &str) -> Option<S> {
+    let (bytes, _) = host.get_shared(key).ok()?;
     Some(S::decode(bytes.as_deref().unwrap_or_default()))
 }
 
@@ -66,13 +66,14 @@ pub fn read<S: SharedState>(key: &str) -> Option<S> {
 /// changed. Returns `(before, after, what change returned)`; `None` when the
 /// host failed or kept refusing the swap (callers fail open).
 pub fn update<S: SharedState, T>(
+    host: &dyn Host,
     key: &str,
     mut change: impl FnMut(&mut S) -> T,
 ) -> Option<(S, S, T)> {
     for _ in 0..CAS_ATTEMPTS {
-        let (bytes, cas) = hostcalls::get_shared_data(key).ok()?;
+        let (bytes, cas) = host.get_shared(key).ok()?;
         if bytes.is_none() && cas.is_none() {
-            create(key);
+            create(host, key);
             continue;
         }
         let before = S::decode(bytes.as_deref().unwrap_or_default());
@@ -81,7 +82,7 @@ pub fn update<S: SharedState, T>(
         if after == before {
             return Some((before, after, out));
         }
-        match hostcalls::set_shared_data(key, Some(&after.encode()), cas) {
+        match host.set_shared(key, Some(&after.encode()), cas) {
             Ok(()) => return Some((before, after, out)),
             Err(Status::CasMismatch) => continue,
             Err(e) => {

@@ -1,0 +1,214 @@
+//! A fake host for the adapter's native tests: headers, bodies, properties,
+//! shared data, metrics and the clock in memory; replies and route-cache
+//! clears recorded.
+
+use crate::host::{Host, SharedValue};
+use llm_policy_core::metrics::stat_name;
+use proxy_wasm::types::{MetricType, Status};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A local reply the adapter sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentReply {
+    pub status: u32,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl SentReply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Default)]
+pub struct FakeHost {
+    pub request_headers: RefCell<Vec<(String, String)>>,
+    pub request_body: RefCell<Vec<u8>>,
+    pub response_headers: RefCell<Vec<(String, String)>>,
+    /// What the host holds of the response body (a chunk, or all of it).
+    pub response_body: RefCell<Vec<u8>>,
+    pub properties: RefCell<HashMap<String, Vec<u8>>>,
+    pub now_ms: Cell<u64>,
+    pub replies: RefCell<Vec<SentReply>>,
+    pub route_cache_clears: Cell<u32>,
+    shared: RefCell<HashMap<String, (Vec<u8>, u32)>>,
+    /// Defined metrics by id: (full stat name, value).
+    metrics: RefCell<Vec<(String, i64)>>,
+    /// Host calls that hand a value back, by name (the costly kind).
+    pub reads: RefCell<Vec<String>>,
+}
+
+fn set(map: &RefCell<Vec<(String, String)>>, name: &str, value: Option<&str>) {
+    let mut map = map.borrow_mut();
+    map.retain(|(n, _)| n != name);
+    if let Some(v) = value {
+        map.push((name.to_string(), v.to_string()));
+    }
+}
+
+fn splice(buf: &RefCell<Vec<u8>>, start: usize, size: usize, with: &[u8]) {
+    let mut buf = buf.borrow_mut();
+    let start = start.min(buf.len());
+    let end = start.saturating_add(size).min(buf.len());
+    buf.splice(start..end, with.iter().copied());
+}
+
+fn slice(buf: &RefCell<Vec<u8>>, start: usize, size: usize) -> Option<Vec<u8>> {
+    let buf = buf.borrow();
+    let start = start.min(buf.len());
+    let end = start.saturating_add(size).min(buf.len());
+    (end > start).then(|| buf[start..end].to_vec())
+}
+
+impl FakeHost {
+    pub fn at(now_ms: u64) -> FakeHost {
+        let host = FakeHost::default();
+        host.now_ms.set(now_ms);
+        host
+    }
+
+    /// A metric's value (0 if never defined); `tags` in catalogue order.
+    pub fn metric(&self, base: &str, tags: &[(&str, &str)]) -> i64 {
+        let name = stat_name(base, tags);
+        self.metrics
+            .borrow()
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .sum()
+    }
+
+    pub fn response_header_value(&self, name: &str) -> Option<String> {
+        self.response_headers
+            .borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn request_header_value(&self, name: &str) -> Option<String> {
+        self.request_headers
+            .borrow()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+impl Host for FakeHost {
+    fn request_headers(&self) -> Vec<(String, String)> {
+        self.reads.borrow_mut().push("request_headers".into());
+        self.request_headers.borrow().clone()
+    }
+    fn set_request_header(&self, name: &str, value: Option<&str>) {
+        set(&self.request_headers, name, value);
+    }
+    fn request_body(&self, start: usize, size: usize) -> Option<Vec<u8>> {
+        self.reads.borrow_mut().push("request_body".into());
+        slice(&self.request_body, start, size)
+    }
+    fn set_request_body(&self, start: usize, size: usize, body: &[u8]) {
+        splice(&self.request_body, start, size, body);
+    }
+    fn response_header(&self, name: &str) -> Option<String> {
+        let value = self.response_header_value(name);
+        if value.is_some() {
+            self.reads
+                .borrow_mut()
+                .push(format!("response_header {name}"));
+        }
+        value
+    }
+    fn set_response_header(&self, name: &str, value: Option<&str>) {
+        set(&self.response_headers, name, value);
+    }
+    fn add_response_header(&self, name: &str, value: &str) {
+        self.response_headers
+            .borrow_mut()
+            .push((name.to_string(), value.to_string()));
+    }
+    fn response_body(&self, start: usize, size: usize) -> Option<Vec<u8>> {
+        self.reads.borrow_mut().push("response_body".into());
+        slice(&self.response_body, start, size)
+    }
+    fn set_response_body(&self, start: usize, size: usize, body: &[u8]) {
+        splice(&self.response_body, start, size, body);
+    }
+    fn property(&self, path: &[&str]) -> Option<Vec<u8>> {
+        let value = self.properties.borrow().get(&path.join(".")).cloned();
+        if value.is_some() {
+            self.reads
+                .borrow_mut()
+                .push(format!("property {}", path.join(".")));
+        }
+        value
+    }
+    fn now(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(self.now_ms.get())
+    }
+    fn send_reply(&self, status: u32, headers: &[(&str, &str)], body: &[u8]) {
+        self.replies.borrow_mut().push(SentReply {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: String::from_utf8_lossy(body).into_owned(),
+        });
+    }
+    fn clear_route_cache(&self) {
+        self.route_cache_clears
+            .set(self.route_cache_clears.get() + 1);
+    }
+    fn resume_request(&self, _context_id: u32) -> bool {
+        true
+    }
+    fn get_shared(&self, key: &str) -> Result<SharedValue, Status> {
+        Ok(match self.shared.borrow().get(key) {
+            Some((v, cas)) => (Some(v.clone()), Some(*cas)),
+            None => (None, None),
+        })
+    }
+    fn set_shared(&self, key: &str, value: Option<&[u8]>, cas: Option<u32>) -> Result<(), Status> {
+        let mut shared = self.shared.borrow_mut();
+        let current = shared.get(key).map(|(_, c)| *c);
+        if cas.is_some() && cas != current {
+            return Err(Status::CasMismatch);
+        }
+        let next = current.map_or(1, |c| c + 1);
+        shared.insert(key.to_string(), (value.unwrap_or_default().to_vec(), next));
+        Ok(())
+    }
+    fn define_metric(&self, _kind: MetricType, name: &str) -> Result<u32, Status> {
+        let mut metrics = self.metrics.borrow_mut();
+        if let Some(i) = metrics.iter().position(|(n, _)| n == name) {
+            return Ok(i as u32);
+        }
+        metrics.push((name.to_string(), 0));
+        Ok((metrics.len() - 1) as u32)
+    }
+    fn increment_metric(&self, id: u32, delta: i64) -> Result<(), Status> {
+        match self.metrics.borrow_mut().get_mut(id as usize) {
+            Some((_, v)) => {
+                *v += delta;
+                Ok(())
+            }
+            None => Err(Status::NotFound),
+        }
+    }
+    fn record_metric(&self, id: u32, value: u64) -> Result<(), Status> {
+        match self.metrics.borrow_mut().get_mut(id as usize) {
+            Some((_, v)) => {
+                *v = value as i64;
+                Ok(())
+            }
+            None => Err(Status::NotFound),
+        }
+    }
+}
