@@ -12,13 +12,15 @@ mod reader;
 mod route_match;
 mod rule;
 mod screening;
+mod subject;
 
 pub use ab::{AbConfig, Arm, Experiment, NoSubject};
 pub use canary::{CanaryConfig, HaltConfig};
 pub use circuit::{BreakerKey, CircuitConfig, RetryHeaders};
 pub use error::PolicyError;
 pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
-pub use rule::{FailureMode, FailureModes, Rule, SubjectSource};
+pub use subject::SubjectSource;
+pub use rule::{FailureMode, FailureModes, Rule};
 pub use screening::{
     EntryConfig, EntrySource, KeySource, RedactStyle, ScreenAction, ScreenEntry, ScreeningConfig,
     MIN_KEY_BYTES,
