@@ -52,6 +52,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The CLI's environment stands in for the Wasm VM's (`*_env` fields).
+pub(crate) fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 fn validate(files: &[String]) -> ExitCode {
     let mut worst = 0u8;
     for file in files {
@@ -60,7 +65,7 @@ fn validate(files: &[String]) -> ExitCode {
                 eprintln!("{file}: cannot read: {e}");
                 worst = 2;
             }
-            Ok(bytes) => match Policy::parse(&bytes) {
+            Ok(bytes) => match Policy::parse_with_env(&bytes, &process_env) {
                 Ok(p) => println!(
                     "{file}: ok (revision {}, {} route rules)",
                     p.revision,
@@ -77,7 +82,8 @@ fn validate(files: &[String]) -> ExitCode {
 }
 
 fn run_explain(policy_file: &str, opts: &[String]) -> ExitCode {
-    let policy = match std::fs::read(policy_file).map(|b| Policy::parse(&b)) {
+    let policy = match std::fs::read(policy_file).map(|b| Policy::parse_with_env(&b, &process_env))
+    {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => {
             println!("{policy_file}: {e}");

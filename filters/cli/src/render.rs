@@ -31,7 +31,8 @@ pub fn policy_from_configmap(yaml: &str) -> Result<Value, String> {
         .pointer("/data/policy.json")
         .and_then(Value::as_str)
         .ok_or("the ConfigMap has no data key policy.json")?;
-    Policy::parse(text.as_bytes()).map_err(|e| format!("policy.json: {e}"))?;
+    Policy::parse_with_env(text.as_bytes(), &crate::process_env)
+        .map_err(|e| format!("policy.json: {e}"))?;
     serde_json::from_str(text).map_err(|e| format!("policy.json: {e}"))
 }
 

@@ -9,6 +9,7 @@ use super::reader::Obj;
 use super::route_match::HeaderMatch;
 use super::screening;
 use super::subject::{parse_subject, SubjectSource};
+use super::EnvLookup;
 use crate::screen::Screener;
 use serde_json::Value;
 use std::rc::Rc;
@@ -82,7 +83,13 @@ impl Rule {
     }
 
     /// A copy of this rule named `name`, with the fields `obj` sets replaced.
-    pub(super) fn overlaid(&self, name: &str, obj: &Obj) -> Result<Rule, PolicyError> {
+    /// `env` looks up the variables that `*_env` fields name.
+    pub(super) fn overlaid(
+        &self,
+        name: &str,
+        obj: &Obj,
+        env: &EnvLookup<'_>,
+    ) -> Result<Rule, PolicyError> {
         let mut rule = self.clone();
         rule.name = name.to_string();
         if let Some(b) = obj.opt_bool("debug_headers")? {
@@ -146,8 +153,7 @@ impl Rule {
                 .map(|s| s.config.clone())
                 .unwrap_or_default();
             let config = screening::parse_screening(&s, base)?;
-            let env = |name: &str| std::env::var(name).ok();
-            let compiled = Screener::compile_over(&config, &env, self.screening.as_deref())
+            let compiled = Screener::compile_over(&config, env, self.screening.as_deref())
                 .map_err(|why| PolicyError::new(&path, why))?;
             rule.screening = Some(Rc::new(compiled));
         }
@@ -163,9 +169,8 @@ impl Rule {
         }
         if let Some(v) = obj.get("trust") {
             let trust = Obj::new(v, &obj.field_path("trust"), &["header"])?;
-            let env = |name: &str| std::env::var(name).ok();
             rule.trust = match trust.get("header") {
-                Some(h) => Some(parse_trust_header(h, &trust.field_path("header"), &env)?),
+                Some(h) => Some(parse_trust_header(h, &trust.field_path("header"), env)?),
                 None => None,
             };
         }
@@ -183,7 +188,7 @@ const MIN_TRUST_TOKEN: usize = 16;
 fn parse_trust_header(
     v: &Value,
     path: &str,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &EnvLookup<'_>,
 ) -> Result<HeaderMatch, PolicyError> {
     let h = Obj::new(v, path, &["name", "value", "value_env"])?;
     let name = h
