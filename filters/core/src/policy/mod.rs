@@ -20,10 +20,6 @@ pub use circuit::{BreakerKey, CircuitConfig, RetryHeaders};
 pub use error::PolicyError;
 pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
 pub use rule::{FailureMode, FailureModes, Rule};
-pub use screening::{
-    EntryConfig, EntrySource, KeySource, RedactStyle, ScreenAction, ScreenEntry, ScreeningConfig,
-    MIN_KEY_BYTES,
-};
 pub use subject::SubjectSource;
 
 use reader::{join, Obj};
@@ -32,10 +28,10 @@ use std::rc::Rc;
 
 /// Parses a `screening` section alone (unit tests of the screening engine).
 #[cfg(test)]
-pub(crate) fn parse_screening_for_tests(json: &str) -> ScreeningConfig {
+pub(crate) fn parse_screening_for_tests(json: &str) -> crate::screen::config::ScreeningConfig {
     let v: Value = serde_json::from_str(json).unwrap_or_default();
     let obj = Obj::new(&v, "screening", screening::FIELDS).unwrap();
-    screening::parse_screening(&obj, ScreeningConfig::default()).unwrap()
+    screening::parse_screening(&obj, Default::default()).unwrap()
 }
 
 /// Looks up an environment variable by name: the edge (the Wasm VM, the CLI)
