@@ -24,12 +24,13 @@ pub enum FailureMode {
 }
 
 /// Failure modes per capability. `screening` governs bodies the filter cannot
-/// read (malformed, over the limit, compressed); `routing` governs header-time
-/// decisions (subject, arms, canary, breaker state).
+/// read (malformed, over the limit, compressed). Routing (experiments,
+/// canary, breaker, trust) always fails open: a breaker or canary whose shared
+/// state cannot be read or updated lets the request through, so
+/// `failure_mode.routing` accepts only `"open"` ([`check_routing_mode`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureModes {
     pub screening: FailureMode,
-    pub routing: FailureMode,
 }
 
 /// The effective settings for requests matched by one route rule.
@@ -71,7 +72,6 @@ impl Rule {
             read_bodies: true,
             failure_mode: FailureModes {
                 screening: FailureMode::Closed,
-                routing: FailureMode::Open,
             },
             subject: Vec::new(),
             ab: Rc::new(AbConfig::default()),
@@ -113,9 +113,7 @@ impl Rule {
             if let Some(m) = parse_mode(&modes, "screening")? {
                 rule.failure_mode.screening = m;
             }
-            if let Some(m) = parse_mode(&modes, "routing")? {
-                rule.failure_mode.routing = m;
-            }
+            check_routing_mode(&modes)?;
         }
         if let Some(v) = obj.get("subject") {
             rule.subject = parse_subject(&Obj::new(v, &obj.field_path("subject"), &["sources"])?)?;
@@ -229,6 +227,20 @@ fn parse_trust_header(
         name: name.to_ascii_lowercase(),
         value: Some(value),
     })
+}
+
+/// `failure_mode.routing`: only `"open"`, what the routing capabilities do
+/// (the adapter lets a request through when shared state cannot be read or
+/// swapped). `"closed"` is refused rather than accepted and ignored.
+fn check_routing_mode(modes: &Obj) -> Result<(), PolicyError> {
+    match modes.opt_enum("routing", &["closed", "open"])? {
+        Some("closed") => Err(PolicyError::new(
+            modes.field_path("routing"),
+            "routing always fails open (a breaker or canary whose shared state cannot be read \
+             or updated lets the request through): only \"open\" is accepted",
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn parse_mode(modes: &Obj, field: &str) -> Result<Option<FailureMode>, PolicyError> {
