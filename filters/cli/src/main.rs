@@ -65,6 +65,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The CLI's environment stands in for the Wasm VM's (`*_env` fields).
+pub(crate) fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 fn validate(files: &[String]) -> ExitCode {
     let mut worst = 0u8;
     for file in files {
@@ -77,7 +82,7 @@ fn validate(files: &[String]) -> ExitCode {
                 println!("{file}: {e}");
                 worst = worst.max(1);
             }
-            Ok(source) => match Policy::parse(source.text.as_bytes()) {
+            Ok(source) => match Policy::parse_with_env(source.text.as_bytes(), &process_env) {
                 Ok(p) => println!(
                     "{}: ok (revision {}, {} route rules)",
                     located(file, &source),
@@ -104,7 +109,7 @@ fn located(file: &str, source: &PolicySource) -> String {
 
 fn run_explain(policy_file: &str, opts: &[String]) -> ExitCode {
     let policy = match read_policy(policy_file) {
-        Ok(source) => match Policy::parse(source.text.as_bytes()) {
+        Ok(source) => match Policy::parse_with_env(source.text.as_bytes(), &process_env) {
             Ok(p) => p,
             Err(e) => {
                 println!("{}: {e}", located(policy_file, &source));

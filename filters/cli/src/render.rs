@@ -51,7 +51,8 @@ pub fn render_output(source: &PolicySource, a: &RenderArgs) -> Result<String, St
         .as_ref()
         .map(|l| format!("{l}: "))
         .unwrap_or_default();
-    Policy::parse(source.text.as_bytes()).map_err(|e| format!("{at}{e}"))?;
+    Policy::parse_with_env(source.text.as_bytes(), &crate::process_env)
+        .map_err(|e| format!("{at}{e}"))?;
     let live = |a: &RenderArgs| -> Result<String, String> {
         let module = Module::from_url(&a.url, a.sha256.as_deref(), a.wasm_cluster.as_deref())?;
         Ok(ecds::ecds_resource(

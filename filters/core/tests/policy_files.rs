@@ -24,13 +24,12 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The examples take their trust token from the VM environment (`value_env`).
-fn example_environment() {
-    std::env::set_var("LLM_POLICY_TRUST_TOKEN", "example-trust-token-0123456789");
+fn example_environment(name: &str) -> Option<String> {
+    (name == "LLM_POLICY_TRUST_TOKEN").then(|| "example-trust-token-0123456789".to_string())
 }
 
 #[test]
 fn default_and_examples_load() {
-    example_environment();
     let dir = policies_dir();
     let mut files = json_files(&dir.join("examples"));
     files.push(dir.join("default.json"));
@@ -40,7 +39,7 @@ fn default_and_examples_load() {
     );
     for file in files {
         let bytes = fs::read(&file).unwrap();
-        if let Err(e) = Policy::parse(&bytes) {
+        if let Err(e) = Policy::parse_with_env(&bytes, &example_environment) {
             panic!("{}: refused: {e}", file.display());
         }
     }

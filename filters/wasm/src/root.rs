@@ -74,7 +74,7 @@ impl RootContext for PolicyRoot {
     /// does not validate is refused (`false`), with one log line naming the field.
     fn on_configure(&mut self, _plugin_configuration_size: usize) -> bool {
         let config = self.get_plugin_configuration().unwrap_or_default();
-        match Policy::parse(&config) {
+        match Policy::parse_with_env(&config, &|name| std::env::var(name).ok()) {
             Ok(policy) => {
                 log::info!(
                     "policy revision {} loaded ({} route rules{})",

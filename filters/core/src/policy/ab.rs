@@ -2,7 +2,7 @@
 
 use super::error::PolicyError;
 use super::reader::Obj;
-use super::rule::{parse_subject_override, SubjectSource};
+use super::subject::{parse_subject_override, SubjectSource};
 use serde_json::Value;
 
 /// What an experiment does for a request without a subject.

@@ -4,7 +4,7 @@
 
 use super::error::PolicyError;
 use super::reader::Obj;
-use super::rule::{parse_subject_override, SubjectSource};
+use super::subject::{parse_subject_override, SubjectSource};
 
 /// When the canary halts (weight 0 on this proxy) for a cool-down.
 #[derive(Debug, Clone, PartialEq)]

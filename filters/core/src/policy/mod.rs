@@ -12,17 +12,15 @@ mod reader;
 mod route_match;
 mod rule;
 mod screening;
+mod subject;
 
 pub use ab::{AbConfig, Arm, Experiment, NoSubject};
 pub use canary::{CanaryConfig, HaltConfig};
 pub use circuit::{BreakerKey, CircuitConfig, RetryHeaders};
 pub use error::PolicyError;
 pub use route_match::{HeaderMatch, HostMatch, MatchInput, RouteMatch};
-pub use rule::{FailureMode, FailureModes, Rule, SubjectSource};
-pub use screening::{
-    EntryConfig, EntrySource, KeySource, RedactStyle, ScreenAction, ScreenEntry, ScreeningConfig,
-    MIN_KEY_BYTES,
-};
+pub use rule::{FailureMode, FailureModes, Rule};
+pub use subject::SubjectSource;
 
 use reader::{join, Obj};
 use serde_json::Value;
@@ -30,10 +28,19 @@ use std::rc::Rc;
 
 /// Parses a `screening` section alone (unit tests of the screening engine).
 #[cfg(test)]
-pub(crate) fn parse_screening_for_tests(json: &str) -> ScreeningConfig {
+pub(crate) fn parse_screening_for_tests(json: &str) -> crate::screen::config::ScreeningConfig {
     let v: Value = serde_json::from_str(json).unwrap_or_default();
     let obj = Obj::new(&v, "screening", screening::FIELDS).unwrap();
-    screening::parse_screening(&obj, ScreeningConfig::default()).unwrap()
+    screening::parse_screening(&obj, Default::default()).unwrap()
+}
+
+/// Looks up an environment variable by name: the edge (the Wasm VM, the CLI)
+/// passes the real environment, tests pass a fixed map.
+pub type EnvLookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+/// The empty environment: no variable is set.
+pub fn no_env(_name: &str) -> Option<String> {
+    None
 }
 
 /// The policy embedded in the filter, used when the plugin configuration is empty.
@@ -90,25 +97,36 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Parses and validates a policy document. An empty (or all-whitespace)
-    /// document means the embedded default.
+    /// Parses and validates a policy document in an empty environment: every
+    /// `*_env` field (`trust.header.value_env`, `screening.redaction.key_env`)
+    /// names a variable that is not set. The filter and the CLI read the real
+    /// environment through [`Policy::parse_with_env`]. An empty (or
+    /// all-whitespace) document means the embedded default.
     pub fn parse(bytes: &[u8]) -> Result<Policy, PolicyError> {
+        Policy::parse_with_env(bytes, &no_env)
+    }
+
+    /// Parses and validates a policy document; `env` looks up the variables
+    /// the `*_env` fields name (the Wasm VM's environment in the filter). The
+    /// core never reads the process environment itself.
+    pub fn parse_with_env(bytes: &[u8], env: &EnvLookup<'_>) -> Result<Policy, PolicyError> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Policy::embedded_default();
         }
         let value: Value = serde_json::from_slice(bytes)
             .map_err(|e| PolicyError::new("", format!("not valid JSON: {e}")))?;
-        Policy::from_value(&value)
+        Policy::from_value(&value, env)
     }
 
-    /// The embedded default policy (`policies/default.json`).
+    /// The embedded default policy (`policies/default.json`); it reads no
+    /// environment variable.
     pub fn embedded_default() -> Result<Policy, PolicyError> {
         let value: Value = serde_json::from_str(DEFAULT_POLICY_JSON)
             .map_err(|e| PolicyError::new("", format!("embedded default is not JSON: {e}")))?;
-        Policy::from_value(&value)
+        Policy::from_value(&value, &no_env)
     }
 
-    fn from_value(value: &Value) -> Result<Policy, PolicyError> {
+    fn from_value(value: &Value, env: &EnvLookup<'_>) -> Result<Policy, PolicyError> {
         let top = Obj::new(value, "", TOP_FIELDS)?;
         match top.get("version") {
             None => return Err(PolicyError::new("version", "required, expected 1")),
@@ -124,7 +142,7 @@ impl Policy {
         }
         let revision = top.opt_nonempty_str("revision")?.unwrap_or("unversioned");
         check_revision(revision)?;
-        let default_rule = Rule::defaults().overlaid("default", &top)?;
+        let default_rule = Rule::defaults().overlaid("default", &top, env)?;
         let mut routes = Vec::new();
         let mut names: Vec<String> = vec!["default".into()];
         for (i, route) in top.opt_array("routes")?.into_iter().flatten().enumerate() {
@@ -148,7 +166,7 @@ impl Policy {
                 Some(m) => RouteMatch::parse(m, &join(&path, "match"))?,
                 None => return Err(PolicyError::new(join(&path, "match"), "required")),
             };
-            routes.push((matcher, Rc::new(default_rule.overlaid(name, &obj)?)));
+            routes.push((matcher, Rc::new(default_rule.overlaid(name, &obj, env)?)));
         }
         let needs_route_name = routes.iter().any(|(m, _)| m.route_name.is_some());
         Ok(Policy {

@@ -8,6 +8,8 @@ use super::error::PolicyError;
 use super::reader::Obj;
 use super::route_match::HeaderMatch;
 use super::screening;
+use super::subject::{parse_subject, SubjectSource};
+use super::EnvLookup;
 use crate::screen::Screener;
 use serde_json::Value;
 use std::rc::Rc;
@@ -22,35 +24,13 @@ pub enum FailureMode {
 }
 
 /// Failure modes per capability. `screening` governs bodies the filter cannot
-/// read (malformed, over the limit, compressed); `routing` governs header-time
-/// decisions (subject, arms, canary, breaker state).
+/// read (malformed, over the limit, compressed). Routing (experiments,
+/// canary, breaker, trust) always fails open: a breaker or canary whose shared
+/// state cannot be read or updated lets the request through, so
+/// `failure_mode.routing` accepts only `"open"` ([`check_routing_mode`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureModes {
     pub screening: FailureMode,
-    pub routing: FailureMode,
-}
-
-/// Where the subject (who is asking) is read from; the first source present wins.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SubjectSource {
-    /// A request header, e.g. `x-user-id` (lower-cased).
-    Header(String),
-    /// A cookie by name.
-    Cookie(String),
-    /// A claim of the bearer JWT in `authorization`. The filter does not verify
-    /// the signature: use it behind Istio `RequestAuthentication`, which does.
-    BearerClaim(String),
-}
-
-impl SubjectSource {
-    /// The kind of source, as reported in debug headers and metrics.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            SubjectSource::Header(_) => "header",
-            SubjectSource::Cookie(_) => "cookie",
-            SubjectSource::BearerClaim(_) => "bearer_claim",
-        }
-    }
 }
 
 /// The effective settings for requests matched by one route rule.
@@ -92,7 +72,6 @@ impl Rule {
             read_bodies: true,
             failure_mode: FailureModes {
                 screening: FailureMode::Closed,
-                routing: FailureMode::Open,
             },
             subject: Vec::new(),
             ab: Rc::new(AbConfig::default()),
@@ -104,7 +83,13 @@ impl Rule {
     }
 
     /// A copy of this rule named `name`, with the fields `obj` sets replaced.
-    pub(super) fn overlaid(&self, name: &str, obj: &Obj) -> Result<Rule, PolicyError> {
+    /// `env` looks up the variables that `*_env` fields name.
+    pub(super) fn overlaid(
+        &self,
+        name: &str,
+        obj: &Obj,
+        env: &EnvLookup<'_>,
+    ) -> Result<Rule, PolicyError> {
         let mut rule = self.clone();
         rule.name = name.to_string();
         if let Some(b) = obj.opt_bool("debug_headers")? {
@@ -128,9 +113,7 @@ impl Rule {
             if let Some(m) = parse_mode(&modes, "screening")? {
                 rule.failure_mode.screening = m;
             }
-            if let Some(m) = parse_mode(&modes, "routing")? {
-                rule.failure_mode.routing = m;
-            }
+            check_routing_mode(&modes)?;
         }
         if let Some(v) = obj.get("subject") {
             rule.subject = parse_subject(&Obj::new(v, &obj.field_path("subject"), &["sources"])?)?;
@@ -168,8 +151,7 @@ impl Rule {
                 .map(|s| s.config.clone())
                 .unwrap_or_default();
             let config = screening::parse_screening(&s, base)?;
-            let env = |name: &str| std::env::var(name).ok();
-            let compiled = Screener::compile_over(&config, &env, self.screening.as_deref())
+            let compiled = Screener::compile_over(&config, env, self.screening.as_deref())
                 .map_err(|why| PolicyError::new(&path, why))?;
             rule.screening = Some(Rc::new(compiled));
         }
@@ -185,9 +167,8 @@ impl Rule {
         }
         if let Some(v) = obj.get("trust") {
             let trust = Obj::new(v, &obj.field_path("trust"), &["header"])?;
-            let env = |name: &str| std::env::var(name).ok();
             rule.trust = match trust.get("header") {
-                Some(h) => Some(parse_trust_header(h, &trust.field_path("header"), &env)?),
+                Some(h) => Some(parse_trust_header(h, &trust.field_path("header"), env)?),
                 None => None,
             };
         }
@@ -205,7 +186,7 @@ const MIN_TRUST_TOKEN: usize = 16;
 fn parse_trust_header(
     v: &Value,
     path: &str,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: &EnvLookup<'_>,
 ) -> Result<HeaderMatch, PolicyError> {
     let h = Obj::new(v, path, &["name", "value", "value_env"])?;
     let name = h
@@ -248,58 +229,26 @@ fn parse_trust_header(
     })
 }
 
+/// `failure_mode.routing`: only `"open"`, what the routing capabilities do
+/// (the adapter lets a request through when shared state cannot be read or
+/// swapped). `"closed"` is refused rather than accepted and ignored.
+fn check_routing_mode(modes: &Obj) -> Result<(), PolicyError> {
+    match modes.opt_enum("routing", &["closed", "open"])? {
+        Some("closed") => Err(PolicyError::new(
+            modes.field_path("routing"),
+            "routing always fails open (a breaker or canary whose shared state cannot be read \
+             or updated lets the request through): only \"open\" is accepted",
+        )),
+        _ => Ok(()),
+    }
+}
+
 fn parse_mode(modes: &Obj, field: &str) -> Result<Option<FailureMode>, PolicyError> {
     Ok(match modes.opt_enum(field, &["closed", "open"])? {
         Some("closed") => Some(FailureMode::Closed),
         Some(_) => Some(FailureMode::Open),
         None => None,
     })
-}
-
-/// An optional `subject` field that overrides the rule's subject sources.
-pub(super) fn parse_subject_override(obj: &Obj) -> Result<Option<Vec<SubjectSource>>, PolicyError> {
-    match obj.get("subject") {
-        Some(s) => Ok(Some(parse_subject(&Obj::new(
-            s,
-            &obj.field_path("subject"),
-            &["sources"],
-        )?)?)),
-        None => Ok(None),
-    }
-}
-
-pub(super) fn parse_subject(subject: &Obj) -> Result<Vec<SubjectSource>, PolicyError> {
-    const KINDS: &[&str] = &["header", "cookie", "bearer_claim"];
-    let mut sources = Vec::new();
-    for (i, v) in subject
-        .opt_array("sources")?
-        .into_iter()
-        .flatten()
-        .enumerate()
-    {
-        let path = format!("{}[{i}]", subject.field_path("sources"));
-        let src = Obj::new(v, &path, KINDS)?;
-        let mut set = KINDS
-            .iter()
-            .filter_map(|k| src.get(k).map(|_| *k))
-            .collect::<Vec<_>>();
-        if set.len() != 1 {
-            return Err(PolicyError::new(
-                path,
-                format!("set exactly one of: {}", KINDS.join(", ")),
-            ));
-        }
-        let kind = set.remove(0);
-        let name = src
-            .opt_nonempty_str(kind)?
-            .ok_or_else(|| PolicyError::new(src.field_path(kind), "must not be empty"))?;
-        sources.push(match kind {
-            "header" => SubjectSource::Header(name.to_ascii_lowercase()),
-            "cookie" => SubjectSource::Cookie(name.to_string()),
-            _ => SubjectSource::BearerClaim(name.to_string()),
-        });
-    }
-    Ok(sources)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The `screening` section: which detectors and categories run, in which
-//! direction, and what each one does (block, redact, flag).
+//! direction, and what each one does (block, redact, flag). This module only
+//! reads the JSON; the types it fills are the screening engine's
+//! ([`crate::screen::config`]).
 //!
 //! A route's section is laid over the inherited one field by field; an entry
 //! of `detectors` or `categories` replaces the inherited entry of that name,
@@ -7,6 +9,10 @@
 
 use super::error::PolicyError;
 use super::reader::{join, Obj};
+use crate::screen::config::{
+    EntryConfig, EntrySource, KeySource, RedactStyle, ScreenAction, ScreenEntry, ScreeningConfig,
+    MIN_KEY_BYTES,
+};
 use crate::screen::pii::{IpClass, IpClasses, PiiKind};
 use serde_json::Value;
 
@@ -27,159 +33,22 @@ const ENTRY_FIELDS: &[&str] = &["action", "request", "response", "style", "monit
 const ACTIONS: &[&str] = &["block", "redact", "flag", "off"];
 const STYLES: &[&str] = &["tag", "mask", "hash"];
 
-/// What a finding does to the text it was found in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ScreenAction {
-    /// Not looked for in this direction.
-    Off,
-    /// Counted and reported in a response header; the text passes.
-    Flag,
-    /// The matched text is replaced (see [`RedactStyle`]).
-    Redact,
-    /// The request (or output) is refused with an OpenAI-shaped error.
-    Block,
-}
-
-impl ScreenAction {
-    fn parse(s: &str) -> ScreenAction {
-        match s {
-            "block" => ScreenAction::Block,
-            "redact" => ScreenAction::Redact,
-            "flag" => ScreenAction::Flag,
-            _ => ScreenAction::Off,
-        }
-    }
-
-    /// The action's label in metrics and headers.
-    pub fn label(self) -> &'static str {
-        match self {
-            ScreenAction::Off => "off",
-            ScreenAction::Flag => "flag",
-            ScreenAction::Redact => "redact",
-            ScreenAction::Block => "block",
-        }
+/// An `action`, `request` or `response` value (one of [`ACTIONS`]).
+fn parse_action(s: &str) -> ScreenAction {
+    match s {
+        "block" => ScreenAction::Block,
+        "redact" => ScreenAction::Redact,
+        "flag" => ScreenAction::Flag,
+        _ => ScreenAction::Off,
     }
 }
 
-/// How redacted text is replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RedactStyle {
-    /// `[EMAIL]`: the detector's tag.
-    Tag,
-    /// `j***@example.com`, `************1111`: the shape stays, most characters go.
-    Mask,
-    /// `[EMAIL_3f9a0c1d2e]`: a keyed hash, the same for the same value, so the
-    /// model can still tell values apart and the filter can restore them.
-    Hash,
-}
-
-impl RedactStyle {
-    fn parse(s: &str) -> RedactStyle {
-        match s {
-            "mask" => RedactStyle::Mask,
-            "hash" => RedactStyle::Hash,
-            _ => RedactStyle::Tag,
-        }
-    }
-}
-
-/// One detector's or category's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntryConfig {
-    pub request: ScreenAction,
-    pub response: ScreenAction,
-    /// Overrides the section's redaction style.
-    pub style: Option<RedactStyle>,
-    /// Report what would happen (metrics, header) without changing traffic.
-    pub monitor: bool,
-}
-
-/// What a screening entry looks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EntrySource {
-    /// A built-in PII detector.
-    Pii(PiiKind),
-    /// A phrase category: built-in phrases (if the name is built in) plus these patterns.
-    Category(Vec<String>),
-    /// A user detector: literal strings (case-insensitive, whole words) and/or a regex.
-    Custom {
-        literals: Vec<String>,
-        regex: Option<String>,
-    },
-}
-
-/// A named detector or category with its settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScreenEntry {
-    pub name: String,
-    pub source: EntrySource,
-    pub config: EntryConfig,
-}
-
-/// Where the key of hash-style redaction comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeySource {
-    Inline(String),
-    /// An environment variable of the Wasm VM (`vm_config.environment_variables`).
-    Env(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScreeningConfig {
-    pub enabled: bool,
-    /// `mode: dry_run`: every action is reported, none is taken.
-    pub dry_run: bool,
-    pub request: bool,
-    pub response: bool,
-    pub style: RedactStyle,
-    pub key: Option<KeySource>,
-    /// Put the original values of hash tokens back into the response.
-    pub restore: bool,
-    pub block_status: u16,
-    pub block_message: String,
-    /// Response header listing flagged findings; `None` turns it off.
-    pub flag_header: Option<String>,
-    pub entries: Vec<ScreenEntry>,
-    /// The classes of IP address the `ip` detector reports
-    /// (`detectors.ip.classes`); [`IpClasses::DEFAULT`] when not set.
-    pub ip_classes: IpClasses,
-}
-
-/// Shortest accepted redaction key, in bytes.
-pub const MIN_KEY_BYTES: usize = 16;
-
-impl Default for ScreeningConfig {
-    fn default() -> Self {
-        ScreeningConfig {
-            enabled: true,
-            dry_run: false,
-            request: true,
-            response: true,
-            style: RedactStyle::Tag,
-            key: None,
-            restore: false,
-            block_status: 400,
-            block_message: "The request was blocked by the content policy.".into(),
-            flag_header: Some("x-llm-screening".into()),
-            entries: Vec::new(),
-            ip_classes: IpClasses::DEFAULT,
-        }
-    }
-}
-
-impl ScreeningConfig {
-    /// The redaction style of an entry.
-    pub fn style_of(&self, entry: &ScreenEntry) -> RedactStyle {
-        entry.config.style.unwrap_or(self.style)
-    }
-
-    /// True when some active entry redacts with hash tokens.
-    pub fn uses_hash(&self) -> bool {
-        self.entries.iter().any(|e| {
-            self.style_of(e) == RedactStyle::Hash
-                && (e.config.request == ScreenAction::Redact
-                    || e.config.response == ScreenAction::Redact)
-        })
+/// A `style` value (one of [`STYLES`]).
+fn parse_style(s: &str) -> RedactStyle {
+    match s {
+        "mask" => RedactStyle::Mask,
+        "hash" => RedactStyle::Hash,
+        _ => RedactStyle::Tag,
     }
 }
 
@@ -208,7 +77,7 @@ pub(super) fn parse_screening(
             &["style", "key", "key_env", "restore"],
         )?;
         if let Some(s) = r.opt_enum("style", STYLES)? {
-            c.style = RedactStyle::parse(s);
+            c.style = parse_style(s);
         }
         if let Some(b) = r.opt_bool("restore")? {
             c.restore = b;
@@ -552,9 +421,9 @@ fn string_list(e: &Obj, field: &str) -> Result<Vec<String>, PolicyError> {
 }
 
 fn parse_entry(e: &Obj) -> Result<EntryConfig, PolicyError> {
-    let both = e.opt_enum("action", ACTIONS)?.map(ScreenAction::parse);
-    let request = e.opt_enum("request", ACTIONS)?.map(ScreenAction::parse);
-    let response = e.opt_enum("response", ACTIONS)?.map(ScreenAction::parse);
+    let both = e.opt_enum("action", ACTIONS)?.map(parse_action);
+    let request = e.opt_enum("request", ACTIONS)?.map(parse_action);
+    let response = e.opt_enum("response", ACTIONS)?.map(parse_action);
     if both.is_none() && request.is_none() && response.is_none() {
         return Err(PolicyError::new(
             e.field_path("action"),
@@ -565,7 +434,7 @@ fn parse_entry(e: &Obj) -> Result<EntryConfig, PolicyError> {
     Ok(EntryConfig {
         request: request.unwrap_or(default),
         response: response.unwrap_or(default),
-        style: e.opt_enum("style", STYLES)?.map(RedactStyle::parse),
+        style: e.opt_enum("style", STYLES)?.map(parse_style),
         monitor: e.opt_bool("monitor")?.unwrap_or(false),
     })
 }

@@ -1,11 +1,13 @@
 //! The compiled screening section: finds matches in a text and decides, per
 //! match, what happens to it.
 
+use super::config::{
+    EntrySource, KeySource, RedactStyle, ScreenAction, ScreeningConfig, MIN_KEY_BYTES,
+};
 use super::phrases::PhraseMatcher;
 use super::pii::{PiiKind, PiiScanner};
 use super::redact::{self, RestoreMap};
 use super::Span;
-use crate::policy::{EntrySource, KeySource, ScreenAction, ScreeningConfig};
 use std::rc::Rc;
 
 /// Which way a text travels.
@@ -68,7 +70,7 @@ pub struct CompiledEntry {
     pub tag: String,
     pub request: ScreenAction,
     pub response: ScreenAction,
-    pub style: crate::policy::RedactStyle,
+    pub style: RedactStyle,
     pub monitor: bool,
 }
 
@@ -163,11 +165,11 @@ impl Screener {
         let key = match &config.key {
             Some(KeySource::Inline(k)) => k.as_bytes().to_vec(),
             Some(KeySource::Env(name)) => match env(name) {
-                Some(k) if k.len() >= crate::policy::MIN_KEY_BYTES => k.into_bytes(),
+                Some(k) if k.len() >= MIN_KEY_BYTES => k.into_bytes(),
                 Some(_) => {
                     return Err(format!(
                         "redaction.key_env: {name} must hold at least {} bytes",
-                        crate::policy::MIN_KEY_BYTES
+                        MIN_KEY_BYTES
                     ))
                 }
                 None if config.uses_hash() => {
@@ -440,9 +442,7 @@ impl Screener {
                         continue;
                     };
                     let with = redact::replacement(e.style, &e.tag, value, &self.key);
-                    if let (Some(map), crate::policy::RedactStyle::Hash) =
-                        (restore.as_deref_mut(), e.style)
-                    {
+                    if let (Some(map), RedactStyle::Hash) = (restore.as_deref_mut(), e.style) {
                         if self.config.restore {
                             map.insert(with.clone(), value);
                         }

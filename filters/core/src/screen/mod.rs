@@ -5,6 +5,7 @@
 
 pub mod body;
 pub mod categories;
+pub mod config;
 pub mod engine;
 mod hold;
 pub mod json_stream;

@@ -7,7 +7,7 @@
 //! MD5's collision weakness does not apply, and reuses the md5 crate the A/B
 //! bucketing already needs.
 
-use crate::policy::RedactStyle;
+use super::config::RedactStyle;
 
 /// Hex digits of the HMAC kept in a token.
 const TOKEN_HEX: usize = 10;

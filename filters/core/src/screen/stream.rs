@@ -86,9 +86,23 @@ enum Field {
     Delta,
 }
 
+/// Whose text a field is: a chat or completions choice, or one content part
+/// of a responses-API output item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// `choices[].index`.
+    Choice(u64),
+    /// A responses-API event's `output_index` and `content_index`.
+    Output {
+        output_index: u64,
+        content_index: u64,
+    },
+}
+
+/// One stream of text the screener holds back and keeps context for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct FieldKey {
-    choice: u64,
+    part: Part,
     field: Field,
 }
 
@@ -231,7 +245,10 @@ impl StreamScreener {
         if delta {
             let index = |f: &str| chunk.get(f).and_then(Value::as_u64).unwrap_or(0);
             let key = FieldKey {
-                choice: (index("output_index") << 16) | (index("content_index") & 0xffff),
+                part: Part::Output {
+                    output_index: index("output_index"),
+                    content_index: index("content_index"),
+                },
                 field: Field::Delta,
             };
             if let Some(Value::String(text)) = chunk.get_mut("delta") {
@@ -354,7 +371,7 @@ impl StreamScreener {
             let mut choice_changed = last && self.bring_back_held(index, choice);
             for (field, text) in fields_of(choice) {
                 let key = FieldKey {
-                    choice: index,
+                    part: Part::Choice(index),
                     field,
                 };
                 let release = self.step(key, text, last);
@@ -377,7 +394,11 @@ impl StreamScreener {
     /// Adds the fields this choice still holds text for, so the final event carries them.
     fn bring_back_held(&self, index: u64, choice: &mut Value) -> bool {
         let mut added = false;
-        for (key, _) in self.held.iter().filter(|(k, _)| k.choice == index) {
+        for (key, _) in self
+            .held
+            .iter()
+            .filter(|(k, _)| k.part == Part::Choice(index))
+        {
             added |= ensure_field(choice, key.field);
         }
         added
@@ -577,17 +598,20 @@ impl StreamScreener {
             let Some(text) = self.step(key, "", true) else {
                 return self.block(out);
             };
-            if key.field == Field::Delta {
-                self.write_delta(key, text, out);
-                continue;
-            }
+            let index = match key.part {
+                Part::Output { .. } => {
+                    self.write_delta(key, text, out);
+                    continue;
+                }
+                Part::Choice(index) => index,
+            };
             let pos = match choices
                 .iter()
-                .position(|c| c.get("index").and_then(Value::as_u64) == Some(key.choice))
+                .position(|c| c.get("index").and_then(Value::as_u64) == Some(index))
             {
                 Some(p) => p,
                 None => {
-                    choices.push(json!({"index": key.choice, "delta": {}, "finish_reason": null}));
+                    choices.push(json!({"index": index, "delta": {}, "finish_reason": null}));
                     choices.len() - 1
                 }
             };

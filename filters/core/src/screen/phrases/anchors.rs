@@ -1,0 +1,324 @@
+//! Anchors: the rare word or word pair of every phrase, in a bit filter
+//! and a map, looked up word by word as [`Words`](super::words::Words)
+//! reads the text; how common a word is comes from [`COMMON_WORDS`].
+
+use super::keys::{mix, pair_key, word_key};
+use super::words::Words;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Anchors: one word, or one pair of adjacent words, of every phrase, in a
+/// set looked up word by word in a text.
+///
+/// Words here are maximal runs of ASCII letters and digits, lowercased. A
+/// run of a phrase is a run of the text wherever the phrase matches as a
+/// whole word (its neighbours in the phrase are in the text too, and at the
+/// phrase's ends the text has no alphanumeric char), and two adjacent runs
+/// of the phrase are adjacent runs of the text. A phrase of several words is
+/// anchored by a pair: pairs of words are far rarer in ordinary text than
+/// single words. The set is a map behind a one-bit-per-key filter: a false
+/// hit of the filter costs a map look-up, an anchor found in a benign text
+/// an automaton run over a few dozen bytes.
+#[derive(Debug, Clone)]
+pub(super) struct Anchors {
+    /// One bit per key of `reach`: rejects most words at once.
+    bits: Box<[u64]>,
+    /// Per anchor key: how far phrases anchored there reach before the
+    /// anchor's start and after its end, in bytes.
+    reach: HashMap<u64, Reach, BuildKeyHasher>,
+    /// Some phrase is a single word: single words are looked up too.
+    single_words: bool,
+}
+
+/// How far a phrase reaches around its anchor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Reach {
+    pub(super) before: usize,
+    pub(super) after: usize,
+}
+
+/// Filter size: 2^17 bits (16 KiB), one bit per key: a few percent of
+/// false hits, each costing one map look-up.
+const ANCHOR_BITS_LOG2: u32 = 17;
+
+/// Hashes anchor keys, already well mixed, as they are.
+#[derive(Debug, Clone, Copy, Default)]
+struct BuildKeyHasher;
+
+impl std::hash::BuildHasher for BuildKeyHasher {
+    type Hasher = KeyHasher;
+
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+/// See [`BuildKeyHasher`].
+#[derive(Debug, Clone, Copy)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = mix(self.0, u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+/// What anchors a phrase: a word or two adjacent words, as byte ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Anchor {
+    Word(Range<usize>),
+    Pair(Range<usize>, Range<usize>),
+}
+
+impl Anchors {
+    /// The anchors of `phrases`; None when some phrase has no ASCII word.
+    pub(super) fn new(phrases: &[String]) -> Option<Anchors> {
+        let commonness = Commonness::new();
+        let mut anchors = Anchors {
+            bits: vec![0; 1 << (ANCHOR_BITS_LOG2 - 6)].into_boxed_slice(),
+            reach: HashMap::default(),
+            single_words: false,
+        };
+        for phrase in phrases {
+            let word = |range: &Range<usize>| word_key(phrase.get(range.clone()).unwrap_or(""));
+            let (key, start, end) = match commonness.anchor_of(phrase)? {
+                Anchor::Word(only) => {
+                    anchors.single_words = true;
+                    (word(&only), only.start, only.end)
+                }
+                Anchor::Pair(first, second) => (
+                    pair_key(word(&first), word(&second)),
+                    first.start,
+                    second.end,
+                ),
+            };
+            anchors.insert(key, start, phrase.len().saturating_sub(end));
+        }
+        Some(anchors)
+    }
+
+    fn insert(&mut self, key: u64, before: usize, after: usize) {
+        set_bit(&mut self.bits, bloom_bit(key));
+        let reach = self.reach.entry(key).or_default();
+        reach.before = reach.before.max(before);
+        reach.after = reach.after.max(after);
+    }
+
+    #[inline]
+    /// How far phrases anchored by `key` reach, if it is an anchor.
+    fn reach(&self, key: u64) -> Option<Reach> {
+        if self.contains(key) {
+            self.reach.get(&key).copied()
+        } else {
+            None
+        }
+    }
+
+    #[inline]
+    fn contains(&self, key: u64) -> bool {
+        get_bit(&self.bits, bloom_bit(key))
+    }
+
+    /// Calls `found(start, end, reach)` for every word or pair of words of
+    /// `text` that is an anchor, in order of their ends. Words are seen as
+    /// in folded text: invisible characters inside a word are skipped,
+    /// full-width letters are letters.
+    ///
+    /// Appends to `spots` where an obfuscated token may be (see
+    /// [`Words`]).
+    pub(super) fn find(
+        &self,
+        text: &str,
+        spots: &mut Vec<usize>,
+        mut found: impl FnMut(usize, usize, Reach),
+    ) {
+        // Key and start of the previous word.
+        let mut previous: Option<(u64, usize)> = None;
+        let mut words = Words::new(text);
+        words.spots = std::mem::take(spots);
+        while let Some(word) = words.next_word() {
+            let key = word.key;
+            if self.single_words {
+                if let Some(reach) = self.reach(key) {
+                    found(word.start, word.end, reach);
+                }
+            }
+            if let Some((previous_key, previous_start)) = previous {
+                if let Some(reach) = self.reach(pair_key(previous_key, key)) {
+                    found(previous_start, word.end, reach);
+                }
+            }
+            previous = Some((key, word.start));
+        }
+        *spots = words.spots;
+    }
+}
+
+/// How common words are: their rank in [`COMMON_WORDS`].
+struct Commonness {
+    ranks: HashMap<&'static str, usize>,
+}
+
+impl Commonness {
+    fn new() -> Commonness {
+        Commonness {
+            ranks: COMMON_WORDS
+                .split(' ')
+                .enumerate()
+                .map(|(rank, word)| (word, rank))
+                .collect(),
+        }
+    }
+
+    /// 0 for a rare word; the more common, the higher.
+    fn of(&self, word: &str) -> usize {
+        self.ranks
+            .get(word)
+            .map_or(0, |rank| self.ranks.len() - rank)
+    }
+
+    /// The anchor of `phrase`: the word or pair of adjacent words least
+    /// likely in ordinary text: the least common words together, then the
+    /// longest. A single word competes when it is rare (not in
+    /// [`COMMON_WORDS`]) and at least [`SINGLE_ANCHOR_LEN`] long:
+    /// "shoplift" anchors "how do i shoplift" better than "how do" or "i
+    /// shoplift" would. None without any ASCII word.
+    fn anchor_of(&self, phrase: &str) -> Option<Anchor> {
+        let words = ascii_words(phrase);
+        if let [only] = &words[..] {
+            return Some(Anchor::Word(only.clone()));
+        }
+        let word = |range: &Range<usize>| phrase.get(range.clone()).unwrap_or("");
+        // Ranks stand in for log frequencies: their sum for the frequency of
+        // a pair.
+        let score = |anchor: &[Range<usize>]| {
+            let common: usize = anchor.iter().map(|range| self.of(word(range))).sum();
+            let len: usize = anchor.iter().map(Range::len).sum();
+            (common, std::cmp::Reverse(len))
+        };
+        let rare_singles = words.chunks(1).filter(|single| {
+            single
+                .iter()
+                .all(|r| r.len() >= SINGLE_ANCHOR_LEN && self.of(word(r)) == 0)
+        });
+        match words
+            .windows(2)
+            .chain(rare_singles)
+            .min_by_key(|anchor| score(anchor))?
+        {
+            [first, second] => Some(Anchor::Pair(first.clone(), second.clone())),
+            [only] => Some(Anchor::Word(only.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// Shortest rare word that anchors a phrase of several words alone.
+const SINGLE_ANCHOR_LEN: usize = 5;
+
+/// The byte ranges of the maximal runs of ASCII letters and digits.
+fn ascii_words(s: &str) -> Vec<Range<usize>> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (at, byte) in s.bytes().enumerate() {
+        match (byte.is_ascii_alphanumeric(), start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                words.push(from..at);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = start {
+        words.push(from..s.len());
+    }
+    words
+}
+
+/// The filter bit of a key.
+#[inline]
+fn bloom_bit(key: u64) -> usize {
+    (key >> (64 - ANCHOR_BITS_LOG2)) as usize
+}
+
+#[inline(always)]
+fn get_bit(bits: &[u64], bit: usize) -> bool {
+    bits.get(bit >> 6)
+        .is_some_and(|word| word >> (bit & 63) & 1 == 1)
+}
+
+fn set_bit(bits: &mut [u64], bit: usize) {
+    if let Some(word) = bits.get_mut(bit >> 6) {
+        *word |= 1 << (bit & 63);
+    }
+}
+
+/// Common English words, most common first (the phrases' own vocabulary
+/// and function words): anchors avoid them.
+const COMMON_WORDS: &str =
+    "the to and of a in i is for that you it on with this was be as are have at he not by from \
+    my or we an your all so his they me if one can will just like about up out what has when \
+    more do no were who had their there her which time get been would she new people how some \
+    also them now its our than good only after first him into know see make over any then \
+    could back these us want go well said way most very where should may here need really did \
+    work being day too going before off why made take got many never those life say world down \
+    s best such man home look something use every 4 am better find 5 help old does own under \
+    game give house school again each without end must show feel ever family keep might put \
+    money free someone away left number lot play company let real called set getting care \
+    system anything nothing person today everything full live making point read told tell stop \
+    call came job line order run says everyone trying black d car story working least t social \
+    given become body death food office almost known m research taking else saying class human \
+    question woman police 15 buy reason soon turn among check myself yourself act asked child \
+    fire phone building gonna plan front ready bring baby father process word self words cut \
+    instead mother thinking wants re wife killed miss account parents above died security \
+    share won dead online test break wish answer policy bank church longer original received \
+    role tried exactly questions rate stand tax feeling model step mom brother cannot natural \
+    send style language attack decided entire kill release written die starting version \
+    writing forget rules v ways pass risk build card dark note piece wanna wrote response \
+    tonight write cold create store tomorrow anti beat gas pressure station text beginning \
+    completely content credit husband message nearly previous kid link earlier numbers quick \
+    sell computer safety gun train dad letter lines named nobody pre sister anymore hurt \
+    insurance seriously successful weekend cash secret details caught doctor drink facebook \
+    machine planning carry cars effective fully killing purpose rates shop teacher avoid drug \
+    mass mission coffee murder prior traffic everybody notes partner runs worry count fresh \
+    previously pull agent apply dude enter ex selling grade method monday somebody window \
+    dollars produce shooting tells background bridge drugs length alive boss cards knowing \
+    request buying driver file guide paying weapons dont evil web core exist medicine nuclear \
+    shoot steps stress assistant initial kick mail accident bringing cheap duty policies \
+    remove proof im jump email ending girlfriend illegal methods device route squad teach \
+    testing guns internal ll apartment cook fake identity task taxes truck causes display meat \
+    mode crisis suicide usual cutting humans hundreds id laughing stands bomb don hang \
+    statistics switch threat boyfriend devices register typical favor replace sentence \
+    chemical drivers sleeping ve agents dirty updated doors hide messages print weapon burn \
+    hidden respond tries bills engaged license campus dan exact semi burning reply rid hunt \
+    repeat smell wanting auto ignore format harm limits 3d bound element moral processes \
+    cooking formula passes asks awareness badly savings thread output reveal welfare wire \
+    ghost kit studying crack steal stolen crystal string refuse pen valid currency fraud \
+    instructions programming automatic engage strip rob terrorist kills texts commit instagram \
+    pretend component painful suspended biological checks favour restrictions enable phrase \
+    physically mall judgment prevention requests boundaries guidelines pipe shelter signature \
+    bitcoin fastest spy ai directions laptop recipe serial cancelled developers employer \
+    lightning nail developer dose missions ethics nerve contents rifle imposed scratch bombs \
+    torture wallet install instruction sentences theft convert enabled hurting neighbor cliff \
+    fatal lifted bombing intend leak dump poison ethical miserable motorcycle ar stan hack \
+    limitations passport pills workplace abandon extract activated void behave kindness \
+    prescription slice refusing whatsoever atomic cocaine construct expose manufacture \
+    organize explosive commands walmart grind wifi dodge pistol translate easiest heroin \
+    massacre confidential migrants cocktail landlord mosque committing filters node illegally \
+    marker zip judgement lethal prompt strips yourselves censorship freed threads uranium \
+    disclose poisoning synthesis refusal bot creators homemade insulin roommate constraints \
+    tutorial explosives euros forge identities kits nodes sims stab supermarket warnings \
+    activate bypass claude corpse minecraft cheapest considerations preceding null vest bleed \
+    choke forged murdering slack fallout firearm mustard neighbour persona drown shelters \
+    disregard erase morals simplest";

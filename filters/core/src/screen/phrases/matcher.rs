@@ -1,0 +1,655 @@
+//! [`PhraseMatcher`]: the Aho-Corasick automaton over the folded phrases,
+//! run over the windows around anchors (or the whole folded text), whole-word
+//! checks, per-group leftmost-longest choice, exceptions, and the search at
+//! obfuscation spots.
+
+use super::anchors::Anchors;
+use super::obfuscation::{
+    next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary,
+};
+use super::pattern::{expand, is_exception, vocabulary_words};
+use super::window::{fold_back, fold_forward, window_around};
+use super::words::{has_ascii_letter_near, spots_by_char, symbol_spots};
+use crate::screen::text::{fold_char, is_invisible, is_plain, Folded, FoldedChar};
+use crate::screen::Span;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// Most distinct phrases one matcher holds (all groups together).
+pub const MAX_PHRASES: usize = 65_536;
+
+/// Finds the phrases of several groups in a text, in one pass.
+#[derive(Debug, Clone)]
+pub struct PhraseMatcher {
+    /// Over the distinct folded phrases, ASCII case-insensitive, reporting
+    /// overlapping matches (whole-word and per-group choices come after).
+    pub(super) automaton: Option<AhoCorasick>,
+    /// Per automaton pattern id.
+    phrases: Vec<PhraseInfo>,
+    /// The distinct folded phrases, sorted: prefix look-ups for streams.
+    pub(super) sorted: Vec<String>,
+    max_phrase_len: usize,
+    /// One word of every phrase; None when some phrase has no ASCII word
+    /// (then every text is searched whole).
+    pub(super) anchors: Option<Anchors>,
+    /// Every ASCII word of every phrase: what obfuscated tokens may read as.
+    vocabulary: Vocabulary,
+}
+
+/// What the matcher knows of one distinct phrase.
+#[derive(Debug, Clone)]
+pub(super) struct PhraseInfo {
+    /// The groups that list it, and whether as an exception.
+    groups: Vec<(u16, bool)>,
+    /// It starts with an alphanumeric char: needs a word boundary before.
+    word_start: bool,
+    /// It ends with an alphanumeric char: needs a word boundary after.
+    word_end: bool,
+}
+
+/// A whole-word match of a group, in the searched text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Candidate {
+    group: u16,
+    start: usize,
+    /// Reversed end, so that sorting puts the longest first.
+    neg_end: std::cmp::Reverse<usize>,
+    /// A match of an exception pattern.
+    exception: bool,
+}
+
+impl Candidate {
+    fn end(&self) -> usize {
+        self.neg_end.0
+    }
+}
+
+impl PhraseMatcher {
+    /// `lists[i]` = (group id chosen by the caller, phrase patterns). A
+    /// phrase listed by several groups is reported for each. Err names the
+    /// list index and the pattern on a bad pattern.
+    pub fn new(lists: &[(u16, Vec<String>)]) -> Result<PhraseMatcher, String> {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut literals: Vec<String> = Vec::new();
+        let mut phrases: Vec<PhraseInfo> = Vec::new();
+        for (index, (group, patterns)) in lists.iter().enumerate() {
+            for pattern in patterns {
+                let entry = (*group, is_exception(pattern));
+                let expanded = expand(pattern)
+                    .map_err(|why| format!("group {index}, pattern {pattern:?}: {why}"))?;
+                for literal in expanded {
+                    let id = *ids.entry(literal.clone()).or_insert_with(|| {
+                        phrases.push(PhraseInfo::new(&literal));
+                        literals.push(literal);
+                        literals.len() - 1
+                    });
+                    if let Some(info) = phrases.get_mut(id) {
+                        if !info.groups.contains(&entry) {
+                            info.groups.push(entry);
+                        }
+                    }
+                }
+                if literals.len() > MAX_PHRASES {
+                    return Err(format!("more than {MAX_PHRASES} distinct phrases in all"));
+                }
+            }
+        }
+        let automaton = if literals.is_empty() {
+            None
+        } else {
+            Some(build_automaton(&literals)?)
+        };
+        let max_phrase_len = literals.iter().map(String::len).max().unwrap_or(0);
+        let anchors = Anchors::new(&literals);
+        let vocabulary = Vocabulary::new(
+            literals
+                .iter()
+                .flat_map(|literal| literal.split(' ').flat_map(vocabulary_words)),
+        );
+        literals.sort_unstable();
+        Ok(PhraseMatcher {
+            automaton,
+            phrases,
+            sorted: literals,
+            max_phrase_len,
+            anchors,
+            vocabulary,
+        })
+    }
+
+    /// Appends (group id, original span) for every whole-word match:
+    /// leftmost-longest and without overlaps within a group, by start.
+    pub fn scan(&self, text: &str, out: &mut Vec<(u16, Span)>) {
+        let Some(automaton) = &self.automaton else {
+            return;
+        };
+        let mut candidates = Vec::new();
+        let mut spots = Vec::new();
+        if !self.search_original(automaton, text, &mut spots, &mut candidates) {
+            candidates.clear();
+            spots.clear();
+            self.search_folded(automaton, &Folded::new(text), &mut candidates);
+            spots_by_char(text, &mut spots);
+        }
+        symbol_spots(text, &mut spots);
+        if !spots.is_empty() {
+            spots.sort_unstable();
+            spots.dedup();
+            self.search_obfuscated(automaton, text, &spots, &mut candidates);
+        }
+        let first = out.len();
+        push_chosen(&mut candidates, out);
+        if let Some(appended) = out.get_mut(first..) {
+            appended.sort_unstable_by_key(|(group, span)| {
+                (span.start, std::cmp::Reverse(span.end), *group)
+            });
+        }
+    }
+
+    /// Candidates in `text`: anchors are looked up in the text as it is
+    /// (folding char by char where it is not ASCII), and only the windows
+    /// around them are folded, when they need it. False, having found
+    /// nothing, when the whole text must be folded instead: some phrase has
+    /// no anchor and the text is not plain, or a run of whitespace or
+    /// invisible characters is too long to walk over for every anchor.
+    fn search_original(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        spots: &mut Vec<usize>,
+        candidates: &mut Vec<Candidate>,
+    ) -> bool {
+        let Some(anchors) = &self.anchors else {
+            if !is_plain(text) {
+                return false;
+            }
+            let whole_word = |info: &PhraseInfo, start, end| info.whole_word_span(text, start, end);
+            self.collect(automaton, text, 0..text.len(), whole_word, candidates);
+            spots_by_char(text, spots);
+            return true;
+        };
+        let mut windows = Vec::new();
+        let mut too_long = false;
+        anchors.find(text, spots, |start, end, reach| {
+            if too_long {
+                return;
+            }
+            match (
+                fold_back(text, start, reach.before),
+                fold_forward(text, end, reach.after),
+            ) {
+                (Some(from), Some(to)) => merge_window(&mut windows, from..to),
+                _ => too_long = true,
+            }
+        });
+        if too_long {
+            return false;
+        }
+        for window in windows {
+            self.collect_window(automaton, text, window, candidates);
+        }
+        true
+    }
+
+    /// Candidates in the window `range` of `text`: searched as it is when
+    /// plain, folded first otherwise. Word boundaries are checked in `text`.
+    fn collect_window(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        range: Range<usize>,
+        candidates: &mut Vec<Candidate>,
+    ) {
+        let Some(window) = text.get(range.clone()) else {
+            return;
+        };
+        if is_plain(window) {
+            let whole_word = |info: &PhraseInfo, start, end| info.whole_word_span(text, start, end);
+            self.collect(automaton, text, range, whole_word, candidates);
+            return;
+        }
+        let folded = Folded::new(window);
+        let whole_word = |info: &PhraseInfo, start, end| {
+            let span = folded.original_span(start, end);
+            info.whole_word_span(text, range.start + span.start, range.start + span.end)
+        };
+        self.collect(
+            automaton,
+            &folded.text,
+            0..folded.text.len(),
+            whole_word,
+            candidates,
+        );
+    }
+
+    /// Candidates in folded text, around its anchors (or everywhere when
+    /// some phrase has none).
+    fn search_folded(
+        &self,
+        automaton: &AhoCorasick,
+        folded: &Folded,
+        candidates: &mut Vec<Candidate>,
+    ) {
+        let haystack = folded.text.as_str();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            info.is_whole_word(haystack, start, end)
+                .then(|| folded.original_span(start, end))
+        };
+        let Some(anchors) = &self.anchors else {
+            self.collect(
+                automaton,
+                haystack,
+                0..haystack.len(),
+                whole_word,
+                candidates,
+            );
+            return;
+        };
+        let mut windows = Vec::new();
+        anchors.find(haystack, &mut Vec::new(), |start, end, reach| {
+            merge_window(&mut windows, window_around(haystack, start, end, reach));
+        });
+        for window in windows {
+            self.collect(automaton, haystack, window, whole_word, candidates);
+        }
+    }
+
+    /// Candidates found only once obfuscated tokens are read as phrase
+    /// words (see [`obfuscation`]): the tokens at `spots` (byte offsets of
+    /// `text` where [`Words`] saw something a token could hide behind) are
+    /// read, and the text around each token that reads as phrase words is
+    /// folded with the reading in its place and searched whole. A match
+    /// counts only when it covers a reading and its original text has an
+    /// ASCII letter (so Russian or Greek prose, whose letters look Latin,
+    /// never matches as a whole).
+    pub(super) fn search_obfuscated(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        spots: &[usize],
+        candidates: &mut Vec<Candidate>,
+    ) {
+        if spots.is_empty() || self.vocabulary.is_empty() {
+            return;
+        }
+        let mut readings: Vec<Reading> = Vec::new();
+        let mut scratch = Scratch::default();
+        let mut token = Token::default();
+        let mut read_until = 0;
+        for &spot in spots {
+            // A match needs an ASCII letter: spots with none near them (in
+            // Russian or Greek prose) are not read.
+            if spot < read_until || !has_ascii_letter_near(text, spot, spot + 1) {
+                continue;
+            }
+            let mut at = token_start_before(text, spot).max(read_until);
+            while next_token_into(text, at, &mut token) {
+                at = token.end;
+                if token.end <= spot {
+                    continue;
+                }
+                if token.start() <= spot {
+                    read_until = token.end;
+                    if token.has_letter() {
+                        readings.extend(read(&token, &self.vocabulary, &mut scratch));
+                    }
+                } else {
+                    // The spot was no token char, nor is anything up to
+                    // this token.
+                    read_until = token.start();
+                }
+                break;
+            }
+            read_until = read_until.max(spot + 1);
+        }
+        if readings.is_empty() {
+            return;
+        }
+        // A match needs an ASCII letter: readings with none near them (in
+        // Russian or Greek prose) open no window.
+        readings.retain(|reading| has_ascii_letter_near(text, reading.start, reading.end));
+        let reach = 2 * self.max_phrase_len + 8;
+        let mut windows: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+        for (index, reading) in readings.iter().enumerate() {
+            let mut from = reading.start.saturating_sub(reach);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = reading.end.saturating_add(reach).min(text.len());
+            while !text.is_char_boundary(to) {
+                to += 1;
+            }
+            match windows.last_mut() {
+                Some((window, held)) if from <= window.end => {
+                    window.end = window.end.max(to);
+                    held.end = index + 1;
+                }
+                _ => windows.push((from..to, index..index + 1)),
+            }
+        }
+        for (window, held) in windows {
+            let held = readings.get(held).unwrap_or(&[]);
+            self.collect_read_window(automaton, text, window, held, &mut scratch, candidates);
+        }
+    }
+
+    /// Candidates in the window `range` of `text`, folded with `readings`
+    /// (inside the window, in order) in place of their tokens.
+    fn collect_read_window(
+        &self,
+        automaton: &AhoCorasick,
+        text: &str,
+        range: Range<usize>,
+        readings: &[Reading],
+        scratch: &mut Scratch,
+        candidates: &mut Vec<Candidate>,
+    ) {
+        // Every token of the window is read, spotted or not (a look-alike
+        // symbol is no letter to the word reader), and the window grows to
+        // whole tokens.
+        let mut range = token_start_before(text, range.start)..range.end;
+        let mut all_readings = Vec::with_capacity(readings.len());
+        let mut at = range.start;
+        let mut token = Token::default();
+        while next_token_into(text, at, &mut token) {
+            if token.start() >= range.end {
+                break;
+            }
+            at = token.end;
+            range.end = range.end.max(token.end);
+            match readings.iter().find(|r| r.start == token.start()) {
+                Some(reading) => all_readings.push(reading.clone()),
+                // Digits and symbols alone (`70`, `@`) are read here, next
+                // to a reading, and not split (`5.0` stays).
+                None if token.may_read() && (token.has_letter() || token.has_no_split_glue()) => {
+                    all_readings.extend(read(&token, &self.vocabulary, scratch));
+                }
+                None => {}
+            }
+        }
+        let readings = all_readings.as_slice();
+        let Some(window) = text.get(range.clone()) else {
+            return;
+        };
+        let base = range.start;
+        let mut folded = Folded::empty(window.len());
+        let mut after_space = false;
+        let mut at = 0;
+        for reading in readings {
+            let start = reading.start.saturating_sub(base).max(at);
+            folded.push_folding(window, at..start, &mut after_space);
+            for &(byte, original, len) in &reading.bytes {
+                folded.push_mapped(byte, original.saturating_sub(base), len);
+            }
+            after_space = false;
+            at = reading.end.saturating_sub(base).max(start);
+        }
+        folded.push_folding(window, at..window.len(), &mut after_space);
+        let folded = folded.finish();
+        let haystack = folded.text.as_str();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            if !info.is_whole_word(haystack, start, end) {
+                return None;
+            }
+            let span = folded.original_span(start, end);
+            let span = Span::new(base + span.start, base + span.end);
+            let edge_ok = (start > 0 || info.clear_before(text, span.start))
+                && (end < haystack.len() || info.clear_after(text, span.end));
+            let covers_reading = readings
+                .iter()
+                .any(|r| r.start < span.end && span.start < r.end);
+            let has_latin = text
+                .get(span.start..span.end)
+                .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()));
+            (edge_ok && covers_reading && has_latin).then_some(span)
+        };
+        self.collect(
+            automaton,
+            haystack,
+            0..haystack.len(),
+            whole_word,
+            candidates,
+        );
+    }
+
+    /// Candidates for the matches in `haystack[range]` that `whole_word`
+    /// accepts and maps to an original span.
+    pub(super) fn collect(
+        &self,
+        automaton: &AhoCorasick,
+        haystack: &str,
+        range: Range<usize>,
+        whole_word: impl Fn(&PhraseInfo, usize, usize) -> Option<Span>,
+        candidates: &mut Vec<Candidate>,
+    ) {
+        let input = Input::new(haystack).range(range);
+        let Ok(matches) = automaton.try_find_overlapping_iter(input) else {
+            return;
+        };
+        for m in matches {
+            let Some(info) = self.phrases.get(m.pattern().as_usize()) else {
+                continue;
+            };
+            let Some(span) = whole_word(info, m.start(), m.end()) else {
+                continue;
+            };
+            candidates.extend(info.groups.iter().map(|&(group, exception)| Candidate {
+                group,
+                start: span.start,
+                neg_end: std::cmp::Reverse(span.end),
+                exception,
+            }));
+        }
+    }
+
+    /// For streaming: `text` is the tail of a stream so far. The byte offset
+    /// in `text` (a char boundary at a word start) of the earliest suffix
+    /// that, folded, is a proper prefix of some phrase and so could still
+    /// become a match when more text arrives; None if no suffix could.
+    ///
+    /// Looks at most at the last [`PhraseMatcher::max_phrase_len`] folded
+    /// bytes. The start of `text` counts as a word start. A phrase complete
+    /// at the very end of `text` is reported by [`PhraseMatcher::scan`]
+    /// already; it is held back here only when a longer phrase extends it.
+    pub fn partial_tail(&self, text: &str) -> Option<usize> {
+        if self.is_empty() {
+            return None;
+        }
+        let window_start = tail_window_start(text, self.max_phrase_len);
+        let window = text.get(window_start..)?;
+        let folded = Folded::new(window);
+        let tail = folded.text.as_str();
+        let candidates = tail.char_indices().map(|(at, _)| at);
+        for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
+            let can_start = at > 0 || window_start == 0;
+            let suffix = tail.get(at..).unwrap_or("");
+            if can_start && is_word_start(tail, at) && self.is_proper_prefix(suffix) {
+                return Some(window_start + folded.original_offset(at));
+            }
+        }
+        None
+    }
+
+    /// Some phrase starts with `s` and is longer.
+    fn is_proper_prefix(&self, s: &str) -> bool {
+        let from = self.sorted.partition_point(|phrase| phrase.as_str() < s);
+        self.sorted
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take(2)
+            .any(|phrase| phrase.len() > s.len() && phrase.starts_with(s))
+    }
+
+    /// Longest phrase, in folded bytes.
+    pub fn max_phrase_len(&self) -> usize {
+        self.max_phrase_len
+    }
+
+    /// True when the matcher has no phrase at all.
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+}
+
+/// The automaton over folded phrases, reporting overlapping matches. A
+/// contiguous NFA: it runs over the few bytes around anchors only, where a
+/// DFA's speed would not show, and it is several times smaller and faster
+/// to build (a DFA of the built-in lists takes over 100 MB).
+fn build_automaton(literals: &[String]) -> Result<AhoCorasick, String> {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(literals)
+        .map_err(|e| format!("phrase lists too large: {e}"))
+}
+
+impl PhraseInfo {
+    fn new(literal: &str) -> PhraseInfo {
+        PhraseInfo {
+            groups: Vec::new(),
+            word_start: literal.chars().next().is_some_and(char::is_alphanumeric),
+            word_end: literal
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric),
+        }
+    }
+
+    /// The span `start..end` when it is a whole word of `text`.
+    fn whole_word_span(&self, text: &str, start: usize, end: usize) -> Option<Span> {
+        self.is_whole_word(text, start, end)
+            .then(|| Span::new(start, end))
+    }
+
+    /// The match `start..end` of this phrase in `haystack` is a whole word:
+    /// no alphanumeric char touches it, invisible characters aside.
+    pub(super) fn is_whole_word(&self, haystack: &str, start: usize, end: usize) -> bool {
+        self.clear_before(haystack, start) && self.clear_after(haystack, end)
+    }
+
+    /// A match starting at `start` has the word boundary it needs there.
+    fn clear_before(&self, haystack: &str, start: usize) -> bool {
+        let before = || {
+            let before = haystack.get(..start)?;
+            before.chars().rev().find(|&c| !is_invisible(c))
+        };
+        !self.word_start || !before().is_some_and(char::is_alphanumeric)
+    }
+
+    /// A match ending at `end` has the word boundary it needs there.
+    fn clear_after(&self, haystack: &str, end: usize) -> bool {
+        let after = || haystack.get(end..)?.chars().find(|&c| !is_invisible(c));
+        !self.word_end || !after().is_some_and(char::is_alphanumeric)
+    }
+}
+
+/// Per group, leftmost-longest non-overlapping candidates that overlap no
+/// exception of their group, appended to `out`.
+pub(super) fn push_chosen(candidates: &mut [Candidate], out: &mut Vec<(u16, Span)>) {
+    candidates.sort_unstable();
+    for group in candidates.chunk_by(|a, b| a.group == b.group) {
+        let exceptions = Exceptions::new(group);
+        let mut last_end = None;
+        for candidate in group.iter().filter(|c| !c.exception) {
+            let overlaps_last = last_end.is_some_and(|end| candidate.start < end);
+            if overlaps_last || exceptions.overlap(candidate.start, candidate.end()) {
+                continue;
+            }
+            out.push((candidate.group, Span::new(candidate.start, candidate.end())));
+            last_end = Some(candidate.end());
+        }
+    }
+}
+
+/// The exception matches of one group, for overlap queries.
+struct Exceptions {
+    /// Starts, ascending.
+    starts: Vec<usize>,
+    /// `max_ends[i]`: the largest end among the first `i + 1` exceptions.
+    max_ends: Vec<usize>,
+}
+
+impl Exceptions {
+    /// From a group's candidates sorted by start.
+    fn new(group: &[Candidate]) -> Exceptions {
+        let mut exceptions = Exceptions {
+            starts: Vec::new(),
+            max_ends: Vec::new(),
+        };
+        for candidate in group.iter().filter(|c| c.exception) {
+            let max_end = exceptions
+                .max_ends
+                .last()
+                .map_or(0, |&m| m.max(candidate.end()));
+            exceptions.starts.push(candidate.start);
+            exceptions.max_ends.push(max_end.max(candidate.end()));
+        }
+        exceptions
+    }
+
+    /// Some exception overlaps `start..end`: it starts before `end` and
+    /// ends after `start`.
+    fn overlap(&self, start: usize, end: usize) -> bool {
+        let starting_before_end = self.starts.partition_point(|&s| s < end);
+        starting_before_end
+            .checked_sub(1)
+            .and_then(|last| self.max_ends.get(last))
+            .is_some_and(|&max_end| max_end > start)
+    }
+}
+
+/// Adds `window` to `windows`, merged with the last one when they overlap.
+fn merge_window(windows: &mut Vec<Range<usize>>, window: Range<usize>) {
+    match windows.last_mut() {
+        Some(last) if window.start <= last.end && last.start <= window.end => {
+            last.start = last.start.min(window.start);
+            last.end = last.end.max(window.end);
+        }
+        _ => windows.push(window),
+    }
+}
+
+/// A phrase could start at folded byte `at`: not whitespace, and not in the
+/// middle of a word.
+fn is_word_start(folded: &str, at: usize) -> bool {
+    let Some(c) = folded.get(at..).and_then(|s| s.chars().next()) else {
+        return false;
+    };
+    if c == ' ' {
+        return false;
+    }
+    !c.is_alphanumeric()
+        || !folded
+            .get(..at)
+            .and_then(|s| s.chars().next_back())
+            .is_some_and(char::is_alphanumeric)
+}
+
+/// Offset in `text` from which the suffix folds to at least `max_len`
+/// bytes (0 if the whole text folds to fewer).
+fn tail_window_start(text: &str, max_len: usize) -> usize {
+    let mut folded = 0;
+    // Whether the first char to the right that folding keeps is whitespace:
+    // then a whitespace char here joins its run and adds nothing.
+    let mut right_is_space = false;
+    for (at, c) in text.char_indices().rev() {
+        match fold_char(c) {
+            FoldedChar::Removed => {}
+            FoldedChar::Space => {
+                folded += usize::from(!right_is_space);
+                right_is_space = true;
+            }
+            FoldedChar::Char(kept) => {
+                folded += kept.len_utf8();
+                right_is_space = false;
+            }
+        }
+        if folded >= max_len {
+            return at;
+        }
+    }
+    0
+}

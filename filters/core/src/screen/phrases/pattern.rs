@@ -1,0 +1,244 @@
+//! Phrase patterns: the parser that expands a pattern (words, `(a|b)`
+//! groups, optional groups, escapes, `!` exceptions) into its folded
+//! literal phrases. The rules are in the [module docs](super).
+
+use crate::screen::text::Folded;
+
+/// Most literal phrases one pattern may expand to.
+pub const MAX_EXPANSION: usize = 4096;
+
+/// Deepest nesting of groups in a pattern.
+pub const MAX_NESTING: usize = 16;
+
+/// Expands a phrase pattern into its literal phrases, folded (lowercase,
+/// whitespace collapsed, ends trimmed), without duplicates, in pattern
+/// order. An exception's leading `!` is not part of its phrases (see
+/// [`is_exception`]). Err names the problem.
+pub fn expand(pattern: &str) -> Result<Vec<String>, String> {
+    let body = exception_body(pattern).unwrap_or(pattern);
+    if body.trim().is_empty() {
+        return Err("empty pattern".into());
+    }
+    // Offsets in messages count from the start of `pattern`.
+    let mut parser = Parser {
+        pattern,
+        at: pattern.len() - body.len(),
+    };
+    let alternatives = parser.alternation(0)?;
+    if parser.peek().is_some() {
+        return Err(format!("unmatched ')' at byte {}", parser.at));
+    }
+    if alternatives.has_empty {
+        return Err("empty alternative: a '|' with nothing on one side".into());
+    }
+    fold_phrases(alternatives.phrases)
+}
+
+/// True when `pattern` is an exception: it starts with `!`.
+pub fn is_exception(pattern: &str) -> bool {
+    exception_body(pattern).is_some()
+}
+
+/// The pattern after an exception's `!`.
+fn exception_body(pattern: &str) -> Option<&str> {
+    pattern.trim_start().strip_prefix('!')
+}
+
+/// `literal` written as a pattern that expands to exactly that phrase
+/// (and is not an exception).
+pub fn escape(literal: &str) -> String {
+    let mut escaped = String::with_capacity(literal.len());
+    for (at, c) in literal.chars().enumerate() {
+        if matches!(c, '(' | ')' | '|' | '?' | '\\') || (at == 0 && c == '!') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// Folds, trims and deduplicates expanded phrases; refuses empty ones.
+fn fold_phrases(raw: Vec<String>) -> Result<Vec<String>, String> {
+    let mut phrases: Vec<String> = Vec::with_capacity(raw.len());
+    for phrase in raw {
+        let folded = fold_phrase(&phrase);
+        if folded.is_empty() {
+            return Err("the pattern can expand to an empty phrase".into());
+        }
+        if !phrases.contains(&folded) {
+            phrases.push(folded);
+        }
+    }
+    Ok(phrases)
+}
+
+/// Folds a phrase like text, trims it, and drops a space before `,` `.`
+/// `:` `;` `!` `?` (a pattern writes `(and|,) say` with a space before the
+/// group; text writes `above, say`).
+fn fold_phrase(phrase: &str) -> String {
+    let folded = Folded::new(phrase).text;
+    let trimmed = folded.trim_matches(' ');
+    let mut out = String::with_capacity(trimmed.len());
+    let mut chars = trimmed.chars().peekable();
+    while let Some(c) = chars.next() {
+        let before_mark = chars
+            .peek()
+            .is_some_and(|next| matches!(next, ',' | '.' | ':' | ';' | '!' | '?'));
+        if c == ' ' && before_mark && !out.is_empty() {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What one word of a phrase adds to the obfuscation vocabulary: the word
+/// itself when it is ASCII with a letter or digit (punctuation and all:
+/// `pre-prompt`, `character,`, `everything!!!`), and its parts between
+/// hyphens and without punctuation at its ends (`pre`, `prompt`,
+/// `character`), when those are letters, digits and apostrophes.
+pub(super) fn vocabulary_words(word: &str) -> impl Iterator<Item = &str> {
+    let whole = (word.bytes().all(|b| b.is_ascii_graphic())
+        && word.bytes().any(|b| b.is_ascii_alphanumeric()))
+    .then_some(word);
+    let trimmed = word.trim_matches(|c: char| c.is_ascii_punctuation() && c != '\'');
+    whole.into_iter().chain(trimmed.split('-').filter(|part| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'\'')
+    }))
+}
+
+/// The alternatives of a group (or of the whole pattern).
+struct Alternatives {
+    phrases: Vec<String>,
+    /// Some alternative is empty (or blank): allowed only in optional groups.
+    has_empty: bool,
+}
+
+/// Recursive-descent expansion of one pattern.
+struct Parser<'a> {
+    pattern: &'a str,
+    /// Byte offset of the next char.
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<char> {
+        self.pattern.get(self.at..)?.chars().next()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.at += c.len_utf8();
+        Some(c)
+    }
+
+    /// `sequence ('|' sequence)*`, up to a `)` or the end.
+    fn alternation(&mut self, depth: usize) -> Result<Alternatives, String> {
+        let mut alternatives = Alternatives {
+            phrases: Vec::new(),
+            has_empty: false,
+        };
+        loop {
+            let (phrases, blank) = self.sequence(depth)?;
+            alternatives.has_empty |= blank;
+            if alternatives.phrases.len() + phrases.len() > MAX_EXPANSION {
+                return Err(too_many());
+            }
+            alternatives.phrases.extend(phrases);
+            if self.peek() != Some('|') {
+                return Ok(alternatives);
+            }
+            self.bump();
+        }
+    }
+
+    /// Literal chars and groups up to a `|`, a `)` or the end; and whether
+    /// it was blank (no group, nothing but whitespace).
+    fn sequence(&mut self, depth: usize) -> Result<(Vec<String>, bool), String> {
+        let mut phrases = vec![String::new()];
+        let mut blank = true;
+        while let Some(c) = self.peek() {
+            match c {
+                '|' | ')' => break,
+                '(' => {
+                    let open = self.at;
+                    self.bump();
+                    let group = self.group(open, depth + 1)?;
+                    phrases = product(&phrases, &group)?;
+                    blank = false;
+                }
+                '\\' => {
+                    self.bump();
+                    let Some(escaped) = self.bump() else {
+                        return Err("the pattern ends with a lone '\\'".into());
+                    };
+                    append(&mut phrases, escaped);
+                    blank &= escaped.is_whitespace();
+                }
+                _ => {
+                    self.bump();
+                    append(&mut phrases, c);
+                    blank &= c.is_whitespace();
+                }
+            }
+        }
+        Ok((phrases, blank))
+    }
+
+    /// The rest of a group opened at byte `open`: alternatives, `)`, and an
+    /// optional `?`.
+    fn group(&mut self, open: usize, depth: usize) -> Result<Vec<String>, String> {
+        if depth > MAX_NESTING {
+            return Err(format!("groups nested deeper than {MAX_NESTING}"));
+        }
+        let inner = self.alternation(depth)?;
+        if self.bump() != Some(')') {
+            return Err(format!("unclosed '(' at byte {open}"));
+        }
+        let optional = self.peek() == Some('?');
+        if optional {
+            self.bump();
+        }
+        if inner.has_empty && !optional {
+            return Err(format!(
+                "empty alternative in the group at byte {open} (write `(...)?` for an optional group)"
+            ));
+        }
+        let mut phrases = inner.phrases;
+        if optional {
+            if phrases.len() >= MAX_EXPANSION {
+                return Err(too_many());
+            }
+            phrases.push(String::new());
+        }
+        Ok(phrases)
+    }
+}
+
+fn too_many() -> String {
+    format!("expands to more than {MAX_EXPANSION} phrases")
+}
+
+fn append(phrases: &mut [String], c: char) {
+    for phrase in phrases {
+        phrase.push(c);
+    }
+}
+
+/// Every `a` followed by every `b`.
+fn product(prefixes: &[String], suffixes: &[String]) -> Result<Vec<String>, String> {
+    let count = prefixes.len().saturating_mul(suffixes.len());
+    if count > MAX_EXPANSION {
+        return Err(too_many());
+    }
+    let mut phrases = Vec::with_capacity(count);
+    for prefix in prefixes {
+        for suffix in suffixes {
+            phrases.push(format!("{prefix}{suffix}"));
+        }
+    }
+    Ok(phrases)
+}
