@@ -7,6 +7,7 @@ pub mod canary;
 pub mod flow;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod guard;
 pub mod json_splice;
 pub mod json_strict;
 pub mod metrics;
