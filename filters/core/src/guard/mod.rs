@@ -10,7 +10,9 @@
 
 pub mod cache;
 pub mod protocol;
+pub mod round;
 pub mod spec;
+pub mod texts;
 pub mod verdict;
 
 pub use protocol::{parse_reply, request_body, Assessment, EntitySpan, Query, ReplyError};
