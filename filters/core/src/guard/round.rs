@@ -542,7 +542,7 @@ mod tests {
             } else {
                 Err(failure)
             };
-            r.complete(0, reply.clone(), &guards, &texts, &mut caches, 0);
+            r.complete(0, reply, &guards, &texts, &mut caches, 0);
             r.complete(1, reply, &guards, &texts, &mut caches, 0);
             let v = r.verdict(&guards);
             assert_eq!(v.guards[0].failures, vec![failure]);
