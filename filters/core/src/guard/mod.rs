@@ -14,6 +14,7 @@ pub mod round;
 pub mod spec;
 pub mod texts;
 pub mod verdict;
+pub mod windows;
 
 pub use protocol::{parse_reply, request_body, Assessment, EntitySpan, Query, ReplyError};
 pub use spec::{ApiKey, GuardSpec, Protocol, Role, StreamMode};
