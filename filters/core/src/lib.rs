@@ -8,6 +8,7 @@ pub mod exchange;
 pub mod flow;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod guard;
 pub mod json_splice;
 pub mod json_strict;
 pub mod metrics;

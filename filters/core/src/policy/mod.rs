@@ -8,6 +8,7 @@ mod ab;
 mod canary;
 mod circuit;
 mod error;
+mod guards;
 mod reader;
 mod route_match;
 mod rule;

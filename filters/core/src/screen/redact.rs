@@ -65,7 +65,7 @@ pub fn mask(value: &str) -> String {
         .collect()
 }
 
-fn hmac_md5(key: &[u8], msg: &[u8]) -> [u8; 16] {
+pub(crate) fn hmac_md5(key: &[u8], msg: &[u8]) -> [u8; 16] {
     const BLOCK: usize = 64;
     let mut k = [0u8; BLOCK];
     if key.len() > BLOCK {
