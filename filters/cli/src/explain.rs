@@ -40,10 +40,17 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
     ];
     for c in &p.arms {
         let exp = &p.rule.ab.experiments[c.experiment];
-        let bucket_note = p
+        let bucket_note = c
             .subject
             .as_ref()
-            .map(|s| format!(", bucket {} of 100", bucket(&exp.id, &s.id)))
+            .map(|s| {
+                format!(
+                    ", subject {:?} from {}, bucket {} of 100",
+                    s.id,
+                    s.source,
+                    bucket(&exp.id, &s.id)
+                )
+            })
             .unwrap_or_default();
         out.push(format!(
             "experiment {}: arm {} ({:?}{bucket_note})",
@@ -52,10 +59,17 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
     }
     if let (Some(t), Some(cfg)) = (&p.track, &p.rule.canary) {
         let share = f64::from(cfg.weight_ppm) / 10_000.0;
-        let pos = p
+        let pos = t
             .subject
             .as_ref()
-            .map(|s| format!(", position {} of 1000000", canary_bucket(&s.id)))
+            .map(|s| {
+                format!(
+                    ", subject {:?} from {}, position {} of 1000000",
+                    s.id,
+                    s.source,
+                    canary_bucket(&s.id)
+                )
+            })
             .unwrap_or_default();
         out.push(format!(
             "canary: {} ({:?}; share {share}%{pos}{})",
@@ -246,13 +260,20 @@ mod tests {
     use super::*;
 
     fn explain_json(policy: &str) -> Vec<String> {
+        explain_with(policy, &[])
+    }
+
+    fn explain_with(policy: &str, headers: &[(&str, &str)]) -> Vec<String> {
         let policy = Policy::parse(policy.as_bytes()).unwrap();
         let head = RequestHead {
             method: "POST".into(),
             path: "/v1/chat/completions".into(),
             authority: "llm".into(),
             route_name: None,
-            headers: Vec::new(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
         };
         let req = ExplainRequest {
             head,
@@ -299,5 +320,42 @@ mod tests {
         assert!(!out
             .iter()
             .any(|l| l.starts_with("circuit breaker when open")));
+    }
+
+    #[test]
+    fn each_choice_names_the_subject_it_was_bucketed_by() {
+        let policy = r#"{"version":1,
+            "subject":{"sources":[{"header":"x-user-id"}]},
+            "ab":{"experiments":[
+              {"id":"by-user","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]},
+              {"id":"by-team","subject":{"sources":[{"header":"x-team"}]},
+               "arms":[{"name":"a","weight":50},{"name":"b","weight":50}]},
+              {"id":"by-cookie","subject":{"sources":[{"header":"x-none"}]},"no_subject":"random_sticky",
+               "arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]},
+            "canary":{"weight_percent":5,"subject":{"sources":[{"header":"x-none"}]},
+                      "no_subject":"random_sticky"}}"#;
+        let out = explain_with(
+            policy,
+            &[
+                ("x-user-id", "u-1"),
+                ("x-team", "search"),
+                ("cookie", "llm-ab-by-cookie=c-9; llm-canary=k-7"),
+            ],
+        );
+        let line = |prefix: &str| {
+            out.iter()
+                .find(|l| l.starts_with(prefix))
+                .cloned()
+                .unwrap_or_else(|| panic!("no {prefix} in {out:#?}"))
+        };
+        assert!(line("experiment by-user").contains(r#"subject "u-1" from header, bucket"#));
+        assert!(
+            line("experiment by-team").contains(r#"subject "search" from header, bucket"#),
+            "the experiment's own subject, not the rule's: {out:#?}"
+        );
+        assert!(
+            line("experiment by-cookie").contains(r#"subject "c-9" from sticky_cookie, bucket"#)
+        );
+        assert!(line("canary").contains(r#"subject "k-7" from sticky_cookie, position"#));
     }
 }

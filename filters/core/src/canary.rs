@@ -24,6 +24,9 @@ pub struct TrackChoice {
     pub how: TrackHow,
     /// `(cookie, value)` to set for a new random-sticky identity.
     pub set_cookie: Option<(String, String)>,
+    /// The subject it was placed by (`Sticky` only; the caller fills it in,
+    /// see `flow::RequestPlan::choose_canary`).
+    pub subject: Option<crate::subject::Subject>,
 }
 
 /// The subject's position in millionths: `md5("canary:{subject}") mod 1e6`.
@@ -47,6 +50,7 @@ pub fn choose_track(
         canary,
         how,
         set_cookie: None,
+        subject: None,
     };
     match forced.map(str::trim) {
         Some(v) if v.eq_ignore_ascii_case("true") => return choice(true, TrackHow::Forced),
@@ -65,6 +69,7 @@ pub fn choose_track(
                 canary: canary_bucket(&id) < cfg.weight_ppm,
                 how: TrackHow::NewCookie,
                 set_cookie: Some((cookie.clone(), id)),
+                subject: None,
             }
         }
     }

@@ -50,6 +50,10 @@ pub struct ArmChoice {
     pub how: Assigned,
     /// `(cookie name, value)` to set in the response for random-sticky experiments.
     pub set_cookie: Option<(String, String)>,
+    /// The subject it was bucketed by: the experiment's own `subject`
+    /// sources, else the rule's subject, else its sticky cookie (source
+    /// `sticky_cookie`). None when forced, or a new random identity.
+    pub subject: Option<Subject>,
 }
 
 /// What request screening found, for metrics and for the response.
@@ -138,12 +142,19 @@ fn section_subject(
     rule_subject: Option<&Subject>,
     own_sources: Option<&[crate::policy::SubjectSource]>,
     sticky_cookie: Option<&str>,
-) -> Option<String> {
-    let id = match own_sources {
-        Some(sources) => subject::resolve(sources, head).map(|s| s.id),
-        None => rule_subject.map(|s| s.id.clone()),
+) -> Option<Subject> {
+    let found = match own_sources {
+        Some(sources) => subject::resolve(sources, head),
+        None => rule_subject.cloned(),
     };
-    id.or_else(|| sticky_cookie.and_then(|c| subject::cookie(head, c)))
+    found.or_else(|| {
+        sticky_cookie
+            .and_then(|c| subject::cookie(head, c))
+            .map(|id| Subject {
+                source: "sticky_cookie",
+                id,
+            })
+    })
 }
 
 fn choose_arms(
@@ -159,13 +170,21 @@ fn choose_arms(
             crate::policy::NoSubject::RandomSticky { cookie } => Some(cookie.as_str()),
             crate::policy::NoSubject::Control => None,
         };
-        let subject_id = section_subject(head, rule_subject, exp.subject.as_deref(), cookie_name);
+        let subject = section_subject(head, rule_subject, exp.subject.as_deref(), cookie_name);
         let forced = if trusted {
             head.header(&exp.header)
         } else {
             None
         };
-        let a = ab::assign(exp, subject_id.as_deref(), forced, random_id);
+        let a = ab::assign(
+            exp,
+            subject.as_ref().map(|s| s.id.as_str()),
+            forced,
+            random_id,
+        );
+        let used = matches!(a.how, Assigned::Bucket)
+            .then_some(subject)
+            .flatten();
         choices.push(ArmChoice {
             experiment: i,
             arm: a.arm,
@@ -174,6 +193,7 @@ fn choose_arms(
                 .set_cookie
                 .zip(cookie_name)
                 .map(|(v, n)| (n.to_string(), v)),
+            subject: used,
         });
     }
     choices
@@ -265,7 +285,7 @@ impl RequestPlan {
         let Some(cfg) = self.rule.canary.clone() else {
             return;
         };
-        let subject_id = section_subject(
+        let subject = section_subject(
             head,
             self.subject.as_ref(),
             cfg.subject.as_deref(),
@@ -276,13 +296,17 @@ impl RequestPlan {
         } else {
             None
         };
-        self.track = Some(canary_track::choose_track(
+        let mut track = canary_track::choose_track(
             &cfg,
-            subject_id.as_deref(),
+            subject.as_ref().map(|s| s.id.as_str()),
             forced,
             halted,
             random_id,
-        ));
+        );
+        if track.how == canary_track::TrackHow::Sticky {
+            track.subject = subject;
+        }
+        self.track = Some(track);
     }
 
     /// True when the body may be rewritten (arm edits, redaction):

@@ -7,6 +7,9 @@
 //!  "rules": [{"label": "violence", "min_score": 0.7, "action": "block"}]}
 //! ```
 
+// Parsed but not yet read by the screening section (wiring lands with the adapter).
+#![allow(dead_code)]
+
 use super::error::PolicyError;
 use super::reader::{join, Obj};
 use crate::guard::verdict::{ANY, FLAGGED};
