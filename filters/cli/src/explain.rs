@@ -108,7 +108,11 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
                 p.judge_body(body)
             };
             out.push(match verdict {
-                BodyVerdict::Forward(r, rewritten, report) => format!(
+                BodyVerdict::Forward {
+                    request: r,
+                    rewritten,
+                    report,
+                } => format!(
                     "body: read ({} text fields, {} bytes, model {:?}, stream {}){}{}",
                     r.text_fields,
                     r.text_bytes,

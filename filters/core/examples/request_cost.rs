@@ -37,7 +37,7 @@ fn main() {
     let mut forwarded = 0usize;
     for _ in 0..requests {
         let p = plan(&policy, &head, true, &mut || String::from("r0"));
-        if let BodyVerdict::Forward(..) = p.judge_body(&body) {
+        if let BodyVerdict::Forward { .. } = p.judge_body(&body) {
             forwarded += 1;
         }
     }

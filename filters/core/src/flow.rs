@@ -67,8 +67,12 @@ pub struct ScreenReport {
 /// What to do with a request body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BodyVerdict {
-    /// Read and accepted: forward it, replaced by the rewritten body if `Some`.
-    Forward(OpenAiRequest, Option<Vec<u8>>, ScreenReport),
+    /// Read and accepted: forward it, replaced by `rewritten` if `Some`.
+    Forward {
+        request: OpenAiRequest,
+        rewritten: Option<Vec<u8>>,
+        report: ScreenReport,
+    },
     /// Screening blocked it: answer with this reply.
     Blocked(LocalReply, Tally),
     /// Unreadable, and the rule fails open for screening: forward it unread.
@@ -266,7 +270,11 @@ impl RequestPlan {
         } else {
             None
         };
-        BodyVerdict::Forward(req, rewritten, report)
+        BodyVerdict::Forward {
+            request: req,
+            rewritten,
+            report,
+        }
     }
 
     /// The rule's screener, if it screens `dir`.
@@ -525,7 +533,7 @@ mod tests {
         );
         assert!(matches!(
             open.judge_body(br#"{"messages":[]}"#),
-            BodyVerdict::Forward(..)
+            BodyVerdict::Forward { .. }
         ));
     }
 
@@ -622,7 +630,10 @@ mod tests {
         );
         assert!(plan.rewrites_body());
         match plan.judge_body(br#"{"model":"m","messages":[{"role":"user","content":"q"}]}"#) {
-            BodyVerdict::Forward(_, Some(body), _) => {
+            BodyVerdict::Forward {
+                rewritten: Some(body),
+                ..
+            } => {
                 let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
                 assert_eq!(v["model"], "big");
             }
@@ -750,7 +761,11 @@ mod tests {
         let body = br#"{"model":"m","seed":12345678901234567890123,"temperature":0.70,
             "top_p":1.0,"n":1e0,"logit_bias":{"50256":-100},"max_tokens":18446744073709551616,
             "messages":[{"role":"user","content":"mail jane@example.com"}]}"#;
-        let BodyVerdict::Forward(_, Some(rewritten), _) = plan.judge_body(body) else {
+        let BodyVerdict::Forward {
+            rewritten: Some(rewritten),
+            ..
+        } = plan.judge_body(body)
+        else {
             panic!("expected a rewrite");
         };
         let text = String::from_utf8(rewritten).unwrap();

@@ -69,7 +69,11 @@ pub fn request_codec(data: &[u8]) {
                 route_name: None,
             };
             let plan = flow::plan(policy, &head, true, &mut || "r".into());
-            if let BodyVerdict::Forward(_, Some(rewritten), _) = plan.judge_body(data) {
+            if let BodyVerdict::Forward {
+                rewritten: Some(rewritten),
+                ..
+            } = plan.judge_body(data)
+            {
                 let before = json_strict::from_slice(data);
                 let after: Result<Value, _> = serde_json::from_slice(&rewritten);
                 assert!(

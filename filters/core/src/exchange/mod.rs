@@ -355,7 +355,9 @@ impl Exchange {
             findings: Tally::default(),
         };
         match verdict {
-            BodyVerdict::Forward(_, rewritten, report) => {
+            BodyVerdict::Forward {
+                rewritten, report, ..
+            } => {
                 self.request_tally.merge(&report.tally);
                 out.findings = report.tally;
                 self.restore = report.restore.map(Rc::new);

@@ -129,7 +129,9 @@ pub fn through_prompt(policy: &Policy, text: &str) -> Seen {
     });
     let bytes = serde_json::to_vec(&body).unwrap_or_else(|e| panic!("request body: {e}"));
     match p.judge_body(&bytes) {
-        BodyVerdict::Forward(_, rewritten, report) => {
+        BodyVerdict::Forward {
+            rewritten, report, ..
+        } => {
             let seen = match rewritten {
                 None => text.to_string(),
                 Some(new) => {
