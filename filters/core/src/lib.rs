@@ -18,5 +18,6 @@ pub mod reply;
 pub mod request;
 mod robustness;
 pub mod screen;
+mod sse;
 pub mod subject;
 pub mod usage;

@@ -441,6 +441,8 @@ impl<'a> Walk<'a> {
     }
 }
 
+pub(crate) mod chunk;
+
 #[cfg(test)]
 mod tests {
     use super::*;

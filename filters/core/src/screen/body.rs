@@ -2,7 +2,7 @@
 
 use super::engine::{Direction, Screener, Tally, TextVerdict};
 use super::redact::RestoreMap;
-use super::stream::clear_logprobs;
+use crate::openai::chunk::clear_logprobs;
 use crate::openai::{visit_output_texts, visit_prompt_texts, BodyProblem, Endpoint};
 use serde_json::Value;
 

@@ -173,7 +173,7 @@ impl Commonness {
     fn new() -> Commonness {
         Commonness {
             ranks: COMMON_WORDS
-                .split(' ')
+                .lines()
                 .enumerate()
                 .map(|(rank, word)| (word, rank))
                 .collect(),
@@ -265,60 +265,6 @@ fn set_bit(bits: &mut [u64], bit: usize) {
 }
 
 /// Common English words, most common first (the phrases' own vocabulary
-/// and function words): anchors avoid them.
-const COMMON_WORDS: &str =
-    "the to and of a in i is for that you it on with this was be as are have at he not by from \
-    my or we an your all so his they me if one can will just like about up out what has when \
-    more do no were who had their there her which time get been would she new people how some \
-    also them now its our than good only after first him into know see make over any then \
-    could back these us want go well said way most very where should may here need really did \
-    work being day too going before off why made take got many never those life say world down \
-    s best such man home look something use every 4 am better find 5 help old does own under \
-    game give house school again each without end must show feel ever family keep might put \
-    money free someone away left number lot play company let real called set getting care \
-    system anything nothing person today everything full live making point read told tell stop \
-    call came job line order run says everyone trying black d car story working least t social \
-    given become body death food office almost known m research taking else saying class human \
-    question woman police 15 buy reason soon turn among check myself yourself act asked child \
-    fire phone building gonna plan front ready bring baby father process word self words cut \
-    instead mother thinking wants re wife killed miss account parents above died security \
-    share won dead online test break wish answer policy bank church longer original received \
-    role tried exactly questions rate stand tax feeling model step mom brother cannot natural \
-    send style language attack decided entire kill release written die starting version \
-    writing forget rules v ways pass risk build card dark note piece wanna wrote response \
-    tonight write cold create store tomorrow anti beat gas pressure station text beginning \
-    completely content credit husband message nearly previous kid link earlier numbers quick \
-    sell computer safety gun train dad letter lines named nobody pre sister anymore hurt \
-    insurance seriously successful weekend cash secret details caught doctor drink facebook \
-    machine planning carry cars effective fully killing purpose rates shop teacher avoid drug \
-    mass mission coffee murder prior traffic everybody notes partner runs worry count fresh \
-    previously pull agent apply dude enter ex selling grade method monday somebody window \
-    dollars produce shooting tells background bridge drugs length alive boss cards knowing \
-    request buying driver file guide paying weapons dont evil web core exist medicine nuclear \
-    shoot steps stress assistant initial kick mail accident bringing cheap duty policies \
-    remove proof im jump email ending girlfriend illegal methods device route squad teach \
-    testing guns internal ll apartment cook fake identity task taxes truck causes display meat \
-    mode crisis suicide usual cutting humans hundreds id laughing stands bomb don hang \
-    statistics switch threat boyfriend devices register typical favor replace sentence \
-    chemical drivers sleeping ve agents dirty updated doors hide messages print weapon burn \
-    hidden respond tries bills engaged license campus dan exact semi burning reply rid hunt \
-    repeat smell wanting auto ignore format harm limits 3d bound element moral processes \
-    cooking formula passes asks awareness badly savings thread output reveal welfare wire \
-    ghost kit studying crack steal stolen crystal string refuse pen valid currency fraud \
-    instructions programming automatic engage strip rob terrorist kills texts commit instagram \
-    pretend component painful suspended biological checks favour restrictions enable phrase \
-    physically mall judgment prevention requests boundaries guidelines pipe shelter signature \
-    bitcoin fastest spy ai directions laptop recipe serial cancelled developers employer \
-    lightning nail developer dose missions ethics nerve contents rifle imposed scratch bombs \
-    torture wallet install instruction sentences theft convert enabled hurting neighbor cliff \
-    fatal lifted bombing intend leak dump poison ethical miserable motorcycle ar stan hack \
-    limitations passport pills workplace abandon extract activated void behave kindness \
-    prescription slice refusing whatsoever atomic cocaine construct expose manufacture \
-    organize explosive commands walmart grind wifi dodge pistol translate easiest heroin \
-    massacre confidential migrants cocktail landlord mosque committing filters node illegally \
-    marker zip judgement lethal prompt strips yourselves censorship freed threads uranium \
-    disclose poisoning synthesis refusal bot creators homemade insulin roommate constraints \
-    tutorial explosives euros forge identities kits nodes sims stab supermarket warnings \
-    activate bypass claude corpse minecraft cheapest considerations preceding null vest bleed \
-    choke forged murdering slack fallout firearm mustard neighbour persona drown shelters \
-    disregard erase morals simplest";
+/// and function words), one per line in `data/common_words.txt`: anchors
+/// avoid them.
+const COMMON_WORDS: &str = include_str!("../../../data/common_words.txt");
