@@ -11,6 +11,7 @@
 //! exchange is made. Every local reply goes through [`Exchange::reply`]:
 //! one interruption path, which marks the exchange as answered here.
 
+pub mod guards;
 pub mod outcome;
 pub mod response;
 
@@ -149,6 +150,10 @@ pub struct Exchange {
     watch: StreamWatch,
     screen: Option<ResponseScreen>,
     usage: Option<UsageScanner>,
+    /// The request's guard round, while it is in flight.
+    guard_check: Option<guards::GuardCheck>,
+    /// Flag-header items the guards added (`guard:<name>:<label>=flag`).
+    guard_flags: Vec<String>,
 }
 
 impl Exchange {
@@ -171,6 +176,8 @@ impl Exchange {
             watch: StreamWatch::default(),
             screen: None,
             usage: None,
+            guard_check: None,
+            guard_flags: Vec::new(),
             plan,
         }
     }
@@ -388,7 +395,17 @@ impl Exchange {
     pub fn flag_header(&self) -> Option<(String, String)> {
         let screener = self.plan.rule.screening.as_deref()?;
         let name = screener.config.flag_header.clone()?;
-        let value = flag_header_value(screener, &self.request_tally)?;
+        let builtin = flag_header_value(screener, &self.request_tally);
+        let guards = self.guard_flag_items();
+        let value = match (builtin, guards.is_empty()) {
+            (None, true) => return None,
+            (Some(b), true) => b,
+            (b, false) => {
+                let mut parts: Vec<String> = b.into_iter().collect();
+                parts.extend(guards.iter().cloned());
+                parts.join(", ")
+            }
+        };
         Some((name, value))
     }
 
