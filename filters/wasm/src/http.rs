@@ -7,16 +7,19 @@ use crate::hold::HoldState;
 use crate::host::Host;
 use crate::metrics::Metrics;
 use crate::shared;
+use llm_policy_core::exchange::guards::{GuardDecision, GuardStart};
 use llm_policy_core::exchange::outcome::{BreakerUpdate, LogHost};
 use llm_policy_core::exchange::response::{BodyHost, ChunkAnswer, ResponseHost};
 use llm_policy_core::exchange::{BodyAnswer, BodyStep, CircuitAnswer, Exchange, Reply};
 use llm_policy_core::flow;
+use llm_policy_core::guard::round::{CallFailure, GuardCaches};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
 use llm_policy_core::screen::{Direction, Tally};
 use llm_policy_core::usage::Usage;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 pub struct PolicyHttp {
@@ -37,6 +40,20 @@ struct Io {
     context_id: u32,
     /// The request headers are held (returned `Pause`) until the body verdict.
     headers_held: bool,
+    /// This worker's guard verdict caches.
+    guard_caches: Rc<RefCell<GuardCaches>>,
+    /// Guard calls in flight.
+    pending: RefCell<Vec<PendingCall>>,
+}
+
+/// A guard call dispatched and not answered yet.
+#[derive(Debug, Clone, Copy)]
+struct PendingCall {
+    token: u32,
+    /// The call's index in the exchange's round.
+    index: usize,
+    sent_ms: u64,
+    timeout_ms: u32,
 }
 
 /// The host as the core's phase readers see it.
@@ -92,6 +109,7 @@ impl PolicyHttp {
         metrics: Rc<Metrics>,
         canary: Rc<CanaryState>,
         hold: Rc<HoldState>,
+        guard_caches: Rc<RefCell<GuardCaches>>,
         context_id: u32,
     ) -> Self {
         PolicyHttp {
@@ -103,6 +121,8 @@ impl PolicyHttp {
                 hold,
                 context_id,
                 headers_held: false,
+                guard_caches,
+                pending: RefCell::new(Vec::new()),
             },
             exchange: None,
         }
@@ -293,14 +313,128 @@ impl Io {
         }
     }
 
-    /// Judges the whole buffered body (at end of stream or at trailers).
+    /// Judges the whole buffered body (at end of stream or at trailers);
+    /// a body the built-in screening forwards goes to the rule's guards
+    /// first, held until the last answer (see [`Io::guard_response`]).
     fn judge(&self, ex: &mut Exchange) -> Action {
         let body = self
             .host
             .request_body(0, ex.body_size())
             .unwrap_or_default();
         let answer = ex.judge_body(&body);
-        self.act(ex, answer)
+        if answer.reply.is_some() || !ex.has_request_guards() {
+            return self.act(ex, answer);
+        }
+        let now_ms = shared::unix_ms(self.host.now());
+        let start = ex.start_guards(&body, answer, &mut self.guard_caches.borrow_mut(), now_ms);
+        let calls = match start {
+            GuardStart::Skip(answer) => return self.act(ex, answer),
+            GuardStart::Decided(decision) => return self.guards_decided(ex, decision),
+            GuardStart::Calls(calls) => calls,
+        };
+        for (index, call) in calls.iter().enumerate() {
+            let headers: Vec<(&str, &str)> = call
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            match self
+                .host
+                .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
+            {
+                Ok(token) => self.pending.borrow_mut().push(PendingCall {
+                    token,
+                    index,
+                    sent_ms: now_ms,
+                    timeout_ms: call.timeout_ms,
+                }),
+                Err(e) => {
+                    log::warn!(
+                        "guard call to cluster {} not dispatched: {e:?}",
+                        call.cluster
+                    );
+                    let failed = Err(CallFailure::Connection);
+                    let caches = &mut self.guard_caches.borrow_mut();
+                    if let Some(decision) = ex.guard_answered(index, failed, caches, now_ms) {
+                        return self.guards_decided(ex, decision);
+                    }
+                }
+            }
+        }
+        Action::Pause
+    }
+
+    /// A guard call's answer (`num_headers == 0`: Envoy's timeout or reset);
+    /// `Some(action)` once the round is decided.
+    fn guard_response(
+        &self,
+        ex: &mut Exchange,
+        token: u32,
+        num_headers: usize,
+        body_size: usize,
+    ) -> Option<Action> {
+        let call = {
+            let mut pending = self.pending.borrow_mut();
+            let at = pending.iter().position(|p| p.token == token)?;
+            pending.remove(at)
+        };
+        let now_ms = shared::unix_ms(self.host.now());
+        let elapsed = now_ms.saturating_sub(call.sent_ms);
+        let reply: Result<Vec<u8>, CallFailure> = if num_headers == 0 {
+            // Envoy reports both a timeout and a failed connection without
+            // headers: the clock tells them apart.
+            if elapsed + 2 >= u64::from(call.timeout_ms) {
+                Err(CallFailure::Timeout)
+            } else {
+                Err(CallFailure::Connection)
+            }
+        } else {
+            let headers = self.host.call_response_headers();
+            let status = headers
+                .iter()
+                .find(|(n, _)| n == ":status")
+                .and_then(|(_, v)| v.parse::<u16>().ok());
+            match status {
+                Some(200..=299) => Ok(self.host.call_response_body(body_size).unwrap_or_default()),
+                Some(s) => Err(CallFailure::Status(s)),
+                None => Err(CallFailure::Malformed),
+            }
+        };
+        if let Some(spec) = ex.guard_of_call(call.index) {
+            self.metrics
+                .guard_latency
+                .set([spec.name.as_str()], elapsed);
+            if let Err(f) = &reply {
+                log::info!("guard {} call failed: {}", spec.name, f.label());
+            }
+        }
+        let reply = reply.as_deref().map_err(|f| *f);
+        let caches = &mut self.guard_caches.borrow_mut();
+        let decision = ex.guard_answered(call.index, reply, caches, now_ms)?;
+        Some(self.guards_decided(ex, decision))
+    }
+
+    /// Counts what the guards did and writes their decision back.
+    fn guards_decided(&self, ex: &Exchange, d: GuardDecision) -> Action {
+        let (m, rule, dir) = (&self.metrics, ex.rule_name(), "request");
+        for (guard, o) in &d.outcomes {
+            let g = guard.as_str();
+            if o.calls > 0 {
+                m.guard_calls.add([rule, g, dir], o.calls as i64);
+            }
+            if o.cache_hits > 0 {
+                m.guard_cache_hits.add([rule, g, dir], o.cache_hits as i64);
+            }
+            for f in &o.failures {
+                m.guard_failures.add([rule, g, dir, f.label()], 1);
+            }
+            for (label, action) in &o.labels {
+                m.guard_verdicts
+                    .add([rule, g, dir, label.as_str(), action.name()], 1);
+            }
+        }
+        m.guard_decisions.add([rule, dir, d.decision], 1);
+        self.act(ex, d.answer)
     }
 
     fn reader(&self, ex: &Exchange) -> Reader<'_> {
@@ -323,7 +457,26 @@ impl Io {
     }
 }
 
-impl Context for PolicyHttp {}
+impl Context for PolicyHttp {
+    /// A guard model's answer: the last one decides and resumes the request
+    /// (or answers it).
+    fn on_http_call_response(
+        &mut self,
+        token_id: u32,
+        num_headers: usize,
+        body_size: usize,
+        _num_trailers: usize,
+    ) {
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
+            return;
+        };
+        if io.guard_response(ex, token_id, num_headers, body_size) == Some(Action::Continue)
+            && !io.host.resume_request(io.context_id)
+        {
+            log::warn!("request not resumed after its guards answered");
+        }
+    }
+}
 
 impl HttpContext for PolicyHttp {
     /// Chooses the rule, subject and arms, writes the routing headers, asks
@@ -466,6 +619,16 @@ impl HttpContext for PolicyHttp {
             if let Some(track) = &ex.plan.track {
                 let track = if track.canary { "canary" } else { "stable" };
                 m.canary_screening.add([ex.rule_name(), track, action], 1);
+            }
+        }
+        if let Some(decision) = ex.guard_decision().filter(|d| *d != "passed") {
+            let action = format!("guard_{decision}");
+            for (exp, arm) in ex.plan.arm_names() {
+                m.ab_screening.add([exp, arm, &action], 1);
+            }
+            if let Some(track) = &ex.plan.track {
+                let track = if track.canary { "canary" } else { "stable" };
+                m.canary_screening.add([ex.rule_name(), track, &action], 1);
             }
         }
         if let Some(ms) = end.arm_latency_ms {

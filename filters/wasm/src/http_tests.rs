@@ -46,6 +46,9 @@ impl Proxy {
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
             Rc::clone(&self.hold),
+            Rc::new(std::cell::RefCell::new(
+                llm_policy_core::guard::round::GuardCaches::new([3; 16]),
+            )),
             1,
         )
     }
@@ -403,4 +406,178 @@ fn every_catalogue_family_has_a_handle() {
         .map(|f| f.name)
         .collect();
     assert_eq!(names, catalogue);
+}
+
+const GUARDED: &str = r#"{"version":1,"screening":{
+    "detectors":{"email":{"action":"redact"}},
+    "guards":[{"name":"mod","protocol":"openai_moderation","cluster":"guard","timeout_ms":300}]}}"#;
+
+impl Proxy {
+    /// Delivers the answer to call `token`: `None` for Envoy's no-headers
+    /// callback (timeout or reset) after `after_ms`.
+    fn guard_answers(
+        &self,
+        http: &mut PolicyHttp,
+        token: u32,
+        reply: Option<(u16, &str)>,
+        after_ms: u64,
+    ) {
+        use proxy_wasm::traits::Context;
+        self.host.now_ms.set(T0 + after_ms);
+        let (headers, body) = match reply {
+            Some((status, body)) => (
+                vec![(":status".to_string(), status.to_string())],
+                body.as_bytes().to_vec(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let n = headers.len();
+        let size = body.len();
+        *self.host.call_response.borrow_mut() = (headers, body);
+        http.on_http_call_response(token, n, size, 0);
+    }
+}
+
+#[test]
+fn a_guarded_body_is_held_until_the_guard_answers_and_a_block_is_a_local_reply() {
+    let proxy = Proxy::new(GUARDED);
+    let mut http = proxy.request(&[], &chat("write to a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Pause, "held for the guard");
+    let calls = proxy.host.calls.borrow().clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].cluster, "guard");
+    assert_eq!(calls[0].timeout_ms, 300);
+    assert!(String::from_utf8_lossy(&calls[0].body).contains("write to [EMAIL]"));
+    assert!(proxy.host.replies.borrow().is_empty());
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"results":[{"flagged":true}]}"#)),
+        12,
+    );
+    let replies = proxy.host.replies.borrow();
+    let [reply] = replies.as_slice() else {
+        panic!("one reply expected, got {replies:?}");
+    };
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("content_policy_violation"));
+    assert_eq!(
+        reply.header("x-llm-screening"),
+        Some("email=redact, guard:mod:flagged=block")
+    );
+    let tags = [
+        ("rule", "default"),
+        ("guard", "mod"),
+        ("direction", "request"),
+    ];
+    assert_eq!(proxy.host.metric("llm_policy_guard_calls_total", &tags), 1);
+    assert_eq!(
+        proxy
+            .host
+            .metric("llm_policy_guard_latency_ms", &[("guard", "mod")]),
+        12
+    );
+    assert_eq!(
+        proxy.host.metric(
+            "llm_policy_guard_decisions_total",
+            &[
+                ("rule", "default"),
+                ("direction", "request"),
+                ("decision", "blocked")
+            ]
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_passing_verdict_writes_the_builtin_rewrite_and_resumes() {
+    let proxy = Proxy::new(GUARDED);
+    let mut http = proxy.request(&[], &chat("write to a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Pause);
+    assert!(String::from_utf8_lossy(&proxy.host.request_body.borrow()).contains("a@example.com"));
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"results":[{"flagged":false}]}"#)),
+        5,
+    );
+    assert!(proxy.host.replies.borrow().is_empty());
+    assert!(String::from_utf8_lossy(&proxy.host.request_body.borrow()).contains("[EMAIL]"));
+}
+
+#[test]
+fn envoys_callback_without_headers_is_a_timeout_or_a_connection_failure_by_the_clock() {
+    for (after_ms, kind) in [(300, "timeout"), (3, "connection")] {
+        let proxy = Proxy::new(GUARDED);
+        let mut http = proxy.request(&[], &chat("hello"));
+        assert_eq!(proxy.send(&mut http), Action::Pause);
+        proxy.guard_answers(&mut http, 1, None, after_ms);
+        let tags = [
+            ("rule", "default"),
+            ("guard", "mod"),
+            ("direction", "request"),
+            ("kind", kind),
+        ];
+        assert_eq!(
+            proxy.host.metric("llm_policy_guard_failures_total", &tags),
+            1,
+            "{kind}"
+        );
+        let replies = proxy.host.replies.borrow();
+        assert_eq!(replies.len(), 1, "fails closed by default");
+        assert_eq!(replies[0].status, 503);
+        assert!(replies[0].body.contains("guard_unavailable"));
+    }
+}
+
+#[test]
+fn a_call_that_cannot_be_dispatched_is_a_connection_failure_and_5xx_a_status_failure() {
+    let proxy = Proxy::new(&GUARDED.replace(
+        r#""timeout_ms":300"#,
+        r#""timeout_ms":300,"failure_mode":"open""#,
+    ));
+    proxy
+        .host
+        .dispatch_error
+        .set(Some(proxy_wasm::types::Status::BadArgument));
+    let mut http = proxy.request(&[], &chat("hello"));
+    assert_eq!(
+        proxy.send(&mut http),
+        Action::Continue,
+        "fails open at once"
+    );
+    proxy.host.dispatch_error.set(None);
+    let mut http = proxy.request(&[], &chat("hello"));
+    assert_eq!(proxy.send(&mut http), Action::Pause);
+    proxy.guard_answers(&mut http, 1, Some((503, "busy")), 4);
+    let tags = |kind| {
+        [
+            ("rule", "default"),
+            ("guard", "mod"),
+            ("direction", "request"),
+            ("kind", kind),
+        ]
+    };
+    assert_eq!(
+        proxy
+            .host
+            .metric("llm_policy_guard_failures_total", &tags("connection")),
+        1
+    );
+    assert_eq!(
+        proxy
+            .host
+            .metric("llm_policy_guard_failures_total", &tags("status_5xx")),
+        1
+    );
+    assert!(proxy.host.replies.borrow().is_empty());
+}
+
+#[test]
+fn a_rule_without_guards_dispatches_nothing() {
+    let proxy = Proxy::new(SCREENING);
+    let mut http = proxy.request(&[], &chat("write to a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Continue);
+    assert!(proxy.host.calls.borrow().is_empty());
 }

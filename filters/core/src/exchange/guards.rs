@@ -66,6 +66,10 @@ pub struct GuardDecision {
     pub answer: BodyAnswer,
     /// Per guard (name), what the round made of it, for metrics.
     pub outcomes: Vec<(String, GuardOutcome)>,
+    /// `decision` label of `llm_policy_guard_decisions_total`: passed,
+    /// flagged, redacted, blocked, unavailable, failed_open (or would_block,
+    /// would_redact under dry_run).
+    pub decision: &'static str,
 }
 
 impl Exchange {
@@ -177,6 +181,12 @@ impl Exchange {
         let dry_run = screener.config.dry_run;
         let name = |g: usize| guards.get(g).map_or("?", |s| s.name.as_str());
         let mut answer = check.answer;
+        let failed = verdict.guards.iter().any(|o| !o.failures.is_empty());
+        let mut decision = match (verdict.flags.is_empty(), failed) {
+            (_, true) => "failed_open",
+            (false, false) => "flagged",
+            (true, false) => "passed",
+        };
         for (g, label) in &verdict.flags {
             self.guard_flags
                 .push(format!("guard:{}:{}=flag", name(*g), header_safe(label)));
@@ -184,6 +194,7 @@ impl Exchange {
         if let Some((g, failure)) = verdict.unavailable {
             self.guard_flags
                 .push(format!("guard:{}:{}=unavailable", name(g), failure.label()));
+            decision = "unavailable";
             if !dry_run {
                 answer.outcome = "guard_unavailable";
                 answer.action = "rejected";
@@ -192,6 +203,7 @@ impl Exchange {
             }
         } else if let Some((g, labels)) = &verdict.blocked_by {
             let action = if dry_run { "would_block" } else { "block" };
+            decision = if dry_run { "would_block" } else { "blocked" };
             let labels = if labels.is_empty() {
                 vec!["flagged".to_string()]
             } else {
@@ -213,6 +225,7 @@ impl Exchange {
             }
         } else if !verdict.redact.is_empty() {
             if dry_run {
+                decision = "would_redact";
                 self.guard_flags.push("guard:redact=would_redact".into());
             } else {
                 let mut restore = (screener.config.restore
@@ -228,6 +241,7 @@ impl Exchange {
                 ) {
                     answer.rewrite = Some(body);
                     answer.action = "rewritten";
+                    decision = "redacted";
                     if let Some(map) = restore.filter(|m| !m.is_empty()) {
                         self.restore = Some(Rc::new(map));
                     }
@@ -240,7 +254,17 @@ impl Exchange {
             .enumerate()
             .map(|(g, o)| (name(g).to_string(), o))
             .collect();
-        Some(GuardDecision { answer, outcomes })
+        self.guard_decision = Some(decision);
+        Some(GuardDecision {
+            answer,
+            outcomes,
+            decision,
+        })
+    }
+
+    /// The request guards' decision, once taken (for per-arm and per-track counts).
+    pub fn guard_decision(&self) -> Option<&'static str> {
+        self.guard_decision
     }
 
     /// Items the guards add to the flag header.

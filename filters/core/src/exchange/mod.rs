@@ -154,6 +154,7 @@ pub struct Exchange {
     guard_check: Option<guards::GuardCheck>,
     /// Flag-header items the guards added (`guard:<name>:<label>=flag`).
     guard_flags: Vec<String>,
+    guard_decision: Option<&'static str>,
 }
 
 impl Exchange {
@@ -178,6 +179,7 @@ impl Exchange {
             usage: None,
             guard_check: None,
             guard_flags: Vec::new(),
+            guard_decision: None,
             plan,
         }
     }
