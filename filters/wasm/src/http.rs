@@ -98,6 +98,26 @@ impl LogHost for Reader<'_> {
     }
 }
 
+/// A non-2xx call response: Envoy answers a call that timed out with its own
+/// `504` and one whose connection failed or was reset with its own `503`
+/// (no upstream header such as `x-envoy-upstream-service-time` on either);
+/// anything else is the guard's status.
+fn failure_of_status(
+    status: u16,
+    headers: &[(String, String)],
+    elapsed_ms: u64,
+    timeout_ms: u32,
+) -> CallFailure {
+    let from_upstream = headers
+        .iter()
+        .any(|(n, _)| n == "x-envoy-upstream-service-time");
+    match status {
+        504 if !from_upstream && elapsed_ms + 2 >= u64::from(timeout_ms) => CallFailure::Timeout,
+        503 if !from_upstream => CallFailure::Connection,
+        s => CallFailure::Status(s),
+    }
+}
+
 fn random_id() -> String {
     format!("r{:016x}", fastrand::u64(..))
 }
@@ -396,7 +416,7 @@ impl Io {
                 .and_then(|(_, v)| v.parse::<u16>().ok());
             match status {
                 Some(200..=299) => Ok(self.host.call_response_body(body_size).unwrap_or_default()),
-                Some(s) => Err(CallFailure::Status(s)),
+                Some(s) => Err(failure_of_status(s, &headers, elapsed, call.timeout_ms)),
                 None => Err(CallFailure::Malformed),
             }
         };

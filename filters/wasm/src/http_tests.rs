@@ -425,8 +425,12 @@ impl Proxy {
         use proxy_wasm::traits::Context;
         self.host.now_ms.set(T0 + after_ms);
         let (headers, body) = match reply {
+            // From the guard: Envoy's router adds its upstream timing header.
             Some((status, body)) => (
-                vec![(":status".to_string(), status.to_string())],
+                vec![
+                    (":status".to_string(), status.to_string()),
+                    ("x-envoy-upstream-service-time".to_string(), "1".to_string()),
+                ],
                 body.as_bytes().to_vec(),
             ),
             None => (Vec::new(), Vec::new()),
@@ -580,4 +584,31 @@ fn a_rule_without_guards_dispatches_nothing() {
     let mut http = proxy.request(&[], &chat("write to a@example.com"));
     assert_eq!(proxy.send(&mut http), Action::Continue);
     assert!(proxy.host.calls.borrow().is_empty());
+}
+
+#[test]
+fn envoys_own_504_and_503_are_a_timeout_and_a_connection_failure() {
+    use proxy_wasm::traits::Context;
+    for (status, after_ms, kind) in [(504, 300, "timeout"), (503, 2, "connection")] {
+        let proxy = Proxy::new(GUARDED);
+        let mut http = proxy.request(&[], &chat("hello"));
+        assert_eq!(proxy.send(&mut http), Action::Pause);
+        proxy.host.now_ms.set(T0 + after_ms);
+        *proxy.host.call_response.borrow_mut() = (
+            vec![(":status".to_string(), status.to_string())],
+            b"upstream request timeout".to_vec(),
+        );
+        http.on_http_call_response(1, 1, 24, 0);
+        let tags = [
+            ("rule", "default"),
+            ("guard", "mod"),
+            ("direction", "request"),
+            ("kind", kind),
+        ];
+        assert_eq!(
+            proxy.host.metric("llm_policy_guard_failures_total", &tags),
+            1,
+            "{kind}"
+        );
+    }
 }
