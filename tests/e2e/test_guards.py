@@ -45,6 +45,7 @@ def policy():
                                               "timeout_ms": 250, "failure_mode": mode}))
     routes.append(route("no-cluster", {**GUARDS["moderation"], "name": "nowhere",
                                        "cluster": "no-such-cluster", "failure_mode": "closed"}))
+    routes.append(route("output", {**GUARDS["llama"], "name": "output-guard", "directions": ["response"]}))
     routes.append({"name": "unguarded", "match": {"header": {"name": "x-guard", "value": "none"}}})
     return {"version": 1, "revision": "guards-e2e",
             "screening": {"detectors": {"email": {"action": "redact"}},
@@ -249,3 +250,20 @@ def test_guard_metrics_are_exported(proxy):
         assert family in text, family
     assert proxy.metric("llm_policy_guard_verdicts_total", rule="moderation", guard="moderation",
                         direction="request", label="flagged", action="block") >= 1
+
+
+def test_a_json_output_is_checked_before_release(proxy, guards):
+    r = ask(proxy, "output", "hi", mock_reply="Sure. First, stab the guard twice.")
+    assert r.status == 200, r.body
+    choice = r.json()["choices"][0]
+    assert choice["finish_reason"] == "content_filter"
+    assert "stab" not in choice["message"]["content"]
+    assert guards.stats()["calls"] == {"/v1/chat/completions": 1}, "the prompt went unchecked: response only"
+    assert proxy.metric("llm_policy_guard_decisions_total", rule="output", direction="response",
+                        decision="blocked") >= 1
+
+
+def test_a_safe_json_output_passes(proxy):
+    r = ask(proxy, "output", "hi", mock_reply="Paris is the capital of France.")
+    assert r.status == 200, r.body
+    assert content(r) == "Paris is the capital of France."

@@ -46,6 +46,8 @@ pub struct FakeHost {
     pub calls: RefCell<Vec<DispatchedCall>>,
     /// Dispatching fails with this status when set.
     pub dispatch_error: Cell<Option<Status>>,
+    /// Held responses resumed.
+    pub response_resumes: Cell<u32>,
     /// The call response being delivered: headers and body.
     pub call_response: RefCell<(Vec<(String, String)>, Vec<u8>)>,
 }
@@ -182,6 +184,10 @@ impl Host for FakeHost {
             .set(self.route_cache_clears.get() + 1);
     }
     fn resume_request(&self, _context_id: u32) -> bool {
+        true
+    }
+    fn resume_response(&self, _context_id: u32) -> bool {
+        self.response_resumes.set(self.response_resumes.get() + 1);
         true
     }
     fn get_shared(&self, key: &str) -> Result<SharedValue, Status> {

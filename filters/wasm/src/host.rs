@@ -34,6 +34,8 @@ pub trait Host {
     fn clear_route_cache(&self);
     /// Resumes the held request of `context_id`; false on a host error.
     fn resume_request(&self, context_id: u32) -> bool;
+    /// Resumes the held response of `context_id`; false on a host error.
+    fn resume_response(&self, context_id: u32) -> bool;
     fn get_shared(&self, key: &str) -> Result<SharedValue, Status>;
     fn set_shared(&self, key: &str, value: Option<&[u8]>, cas: Option<u32>) -> Result<(), Status>;
     fn define_metric(&self, kind: MetricType, name: &str) -> Result<u32, Status>;
@@ -121,6 +123,10 @@ impl Host for ProxyWasm {
     fn resume_request(&self, context_id: u32) -> bool {
         hostcalls::set_effective_context(context_id).is_ok()
             && hostcalls::resume_http_request().is_ok()
+    }
+    fn resume_response(&self, context_id: u32) -> bool {
+        hostcalls::set_effective_context(context_id).is_ok()
+            && hostcalls::resume_http_response().is_ok()
     }
     fn get_shared(&self, key: &str) -> Result<SharedValue, Status> {
         hostcalls::get_shared_data(key)

@@ -8,6 +8,7 @@ use crate::host::Host;
 use crate::metrics::Metrics;
 use crate::shared;
 use llm_policy_core::exchange::guards::{GuardDecision, GuardStart};
+use llm_policy_core::exchange::guards_output::{OutputDecision, OutputStart};
 use llm_policy_core::exchange::outcome::{BreakerUpdate, LogHost};
 use llm_policy_core::exchange::response::{BodyHost, ChunkAnswer, ResponseHost};
 use llm_policy_core::exchange::{BodyAnswer, BodyStep, CircuitAnswer, Exchange, Reply};
@@ -54,6 +55,8 @@ struct PendingCall {
     index: usize,
     sent_ms: u64,
     timeout_ms: u32,
+    /// A call of the output round (else of the prompt round).
+    output: bool,
 }
 
 /// The host as the core's phase readers see it.
@@ -315,7 +318,7 @@ impl Io {
     }
 
     /// Writes a response chunk answer back.
-    fn write_chunk(&self, ex: &Exchange, answer: ChunkAnswer) -> Action {
+    fn write_chunk(&self, ex: &mut Exchange, answer: ChunkAnswer) -> Action {
         if let Some(bytes) = &answer.replace {
             self.host.set_response_body(0, answer.span, bytes);
         }
@@ -326,6 +329,9 @@ impl Io {
             self.count_unscreenable(ex, reason);
         }
         self.count_findings(ex, Direction::Response, &answer.findings);
+        if answer.check_output {
+            return self.check_output(ex);
+        }
         if answer.pause {
             Action::Pause
         } else {
@@ -343,6 +349,9 @@ impl Io {
             .unwrap_or_default();
         let answer = ex.judge_body(&body);
         if answer.reply.is_some() || !ex.has_request_guards() {
+            if answer.reply.is_none() && ex.has_response_guards() {
+                ex.keep_prompt_for_output_guards(answer.rewrite.as_deref().unwrap_or(&body));
+            }
             return self.act(ex, answer);
         }
         let now_ms = shared::unix_ms(self.host.now());
@@ -367,6 +376,7 @@ impl Io {
                     index,
                     sent_ms: now_ms,
                     timeout_ms: call.timeout_ms,
+                    output: false,
                 }),
                 Err(e) => {
                     log::warn!(
@@ -420,7 +430,12 @@ impl Io {
                 None => Err(CallFailure::Malformed),
             }
         };
-        if let Some(spec) = ex.guard_of_call(call.index) {
+        let spec = if call.output {
+            ex.output_guard_of_call(call.index)
+        } else {
+            ex.guard_of_call(call.index)
+        };
+        if let Some(spec) = spec {
             self.metrics
                 .guard_latency
                 .set([spec.name.as_str()], elapsed);
@@ -430,14 +445,81 @@ impl Io {
         }
         let reply = reply.as_deref().map_err(|f| *f);
         let caches = &mut self.guard_caches.borrow_mut();
+        if call.output {
+            let decision = ex.output_guard_answered(call.index, reply, caches, now_ms)?;
+            self.output_decided(ex, decision);
+            if !self.host.resume_response(self.context_id) {
+                log::warn!("response not resumed after its guards answered");
+            }
+            return None;
+        }
         let decision = ex.guard_answered(call.index, reply, caches, now_ms)?;
         Some(self.guards_decided(ex, decision))
     }
 
-    /// Counts what the guards did and writes their decision back.
-    fn guards_decided(&self, ex: &Exchange, d: GuardDecision) -> Action {
-        let (m, rule, dir) = (&self.metrics, ex.rule_name(), "request");
-        for (guard, o) in &d.outcomes {
+    /// A complete output is held for the response guards: the calls go out
+    /// (`Pause` until the last answer) or the cache decides now.
+    fn check_output(&self, ex: &mut Exchange) -> Action {
+        let now_ms = shared::unix_ms(self.host.now());
+        let start = ex.start_output_guards(&mut self.guard_caches.borrow_mut(), now_ms);
+        let calls = match start {
+            OutputStart::Decided(d) => {
+                self.output_decided(ex, d);
+                return Action::Continue;
+            }
+            OutputStart::Calls(calls) => calls,
+        };
+        for (index, call) in calls.iter().enumerate() {
+            let headers: Vec<(&str, &str)> = call
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            match self
+                .host
+                .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
+            {
+                Ok(token) => self.pending.borrow_mut().push(PendingCall {
+                    token,
+                    index,
+                    sent_ms: now_ms,
+                    timeout_ms: call.timeout_ms,
+                    output: true,
+                }),
+                Err(e) => {
+                    log::warn!(
+                        "guard call to cluster {} not dispatched: {e:?}",
+                        call.cluster
+                    );
+                    let failed = Err(CallFailure::Connection);
+                    let caches = &mut self.guard_caches.borrow_mut();
+                    if let Some(d) = ex.output_guard_answered(index, failed, caches, now_ms) {
+                        self.output_decided(ex, d);
+                        return Action::Continue;
+                    }
+                }
+            }
+        }
+        Action::Pause
+    }
+
+    /// Counts what the output guards did and writes the held body back.
+    fn output_decided(&self, ex: &Exchange, d: OutputDecision) {
+        self.count_guards(ex, "response", &d.outcomes, d.decision);
+        if let Some(bytes) = &d.replace {
+            self.host.set_response_body(0, d.span, bytes);
+        }
+    }
+
+    fn count_guards(
+        &self,
+        ex: &Exchange,
+        dir: &str,
+        outcomes: &[(String, llm_policy_core::guard::round::GuardOutcome)],
+        decision: &str,
+    ) {
+        let (m, rule) = (&self.metrics, ex.rule_name());
+        for (guard, o) in outcomes {
             let g = guard.as_str();
             if o.calls > 0 {
                 m.guard_calls.add([rule, g, dir], o.calls as i64);
@@ -453,7 +535,22 @@ impl Io {
                     .add([rule, g, dir, label.as_str(), action.name()], 1);
             }
         }
-        m.guard_decisions.add([rule, dir, d.decision], 1);
+        m.guard_decisions.add([rule, dir, decision], 1);
+    }
+
+    /// Counts what the guards did and writes their decision back.
+    fn guards_decided(&self, ex: &mut Exchange, d: GuardDecision) -> Action {
+        self.count_guards(ex, "request", &d.outcomes, d.decision);
+        if d.answer.reply.is_none() && ex.has_response_guards() {
+            let body = match &d.answer.rewrite {
+                Some(b) => b.clone(),
+                None => self
+                    .host
+                    .request_body(0, ex.body_size())
+                    .unwrap_or_default(),
+            };
+            ex.keep_prompt_for_output_guards(&body);
+        }
         self.act(ex, d.answer)
     }
 
@@ -641,7 +738,8 @@ impl HttpContext for PolicyHttp {
                 m.canary_screening.add([ex.rule_name(), track, action], 1);
             }
         }
-        if let Some(decision) = ex.guard_decision().filter(|d| *d != "passed") {
+        let decisions = [ex.guard_decision(), ex.output_guard_decision()];
+        for decision in decisions.into_iter().flatten().filter(|d| *d != "passed") {
             let action = format!("guard_{decision}");
             for (exp, arm) in ex.plan.arm_names() {
                 m.ab_screening.add([exp, arm, &action], 1);

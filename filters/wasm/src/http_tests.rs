@@ -612,3 +612,55 @@ fn envoys_own_504_and_503_are_a_timeout_and_a_connection_failure() {
         );
     }
 }
+
+const OUTPUT_GUARDED: &str = r#"{"version":1,"screening":{
+    "detectors":{"email":{"action":"redact"}},
+    "guards":[{"name":"out","protocol":"llama_guard","cluster":"guard","directions":["response"]}]}}"#;
+
+#[test]
+fn a_json_output_is_held_for_the_response_guard_and_a_block_filters_it() {
+    let proxy = Proxy::new(OUTPUT_GUARDED);
+    let mut http = proxy.request(&[], &chat("tell me a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Continue, "no request guard");
+    assert!(proxy.host.calls.borrow().is_empty());
+    proxy.respond_headers(&mut http, 200, "application/json");
+    let (action, _) = proxy.chunk(&mut http, &completion("how to stab"), true);
+    assert_eq!(action, Action::Pause, "held for the guard");
+    let calls = proxy.host.calls.borrow().clone();
+    assert_eq!(calls.len(), 1);
+    let sent = String::from_utf8_lossy(&calls[0].body).into_owned();
+    assert!(
+        sent.contains("tell me [EMAIL]") && sent.contains("how to stab"),
+        "{sent}"
+    );
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"choices":[{"message":{"content":"unsafe\nS1"}}]}"#)),
+        8,
+    );
+    assert_eq!(proxy.host.response_resumes.get(), 1);
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(
+        out.contains("content_filter") && !out.contains("how to stab"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_safe_json_output_is_released_with_the_builtin_rewrite() {
+    let proxy = Proxy::new(OUTPUT_GUARDED);
+    let mut http = proxy.request(&[], &chat("hi"));
+    assert_eq!(proxy.send(&mut http), Action::Continue);
+    proxy.respond_headers(&mut http, 200, "application/json");
+    let (action, _) = proxy.chunk(&mut http, &completion("mail b@example.com"), true);
+    assert_eq!(action, Action::Pause);
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"choices":[{"message":{"content":"safe"}}]}"#)),
+        8,
+    );
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(out.contains("mail [EMAIL]"), "{out}");
+}

@@ -12,6 +12,7 @@
 //! one interruption path, which marks the exchange as answered here.
 
 pub mod guards;
+pub mod guards_output;
 pub mod outcome;
 pub mod response;
 
@@ -155,6 +156,11 @@ pub struct Exchange {
     /// Flag-header items the guards added (`guard:<name>:<label>=flag`).
     guard_flags: Vec<String>,
     guard_decision: Option<&'static str>,
+    /// The last user message, for output guards.
+    guard_prompt: Option<String>,
+    /// An output held for its guards.
+    output_check: Option<guards_output::OutputCheck>,
+    output_decision: Option<&'static str>,
 }
 
 impl Exchange {
@@ -180,6 +186,9 @@ impl Exchange {
             guard_check: None,
             guard_flags: Vec::new(),
             guard_decision: None,
+            guard_prompt: None,
+            output_check: None,
+            output_decision: None,
             plan,
         }
     }

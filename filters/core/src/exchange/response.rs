@@ -110,6 +110,9 @@ pub struct ChunkAnswer {
     pub unscreenable: Option<&'static str>,
     /// Token usage, once the response ended with one.
     pub usage: Option<Usage>,
+    /// The complete output is held for the rule's response guards: call
+    /// [`Exchange::start_output_guards`] (`pause` is set, nothing replaced yet).
+    pub check_output: bool,
 }
 
 fn status_class(status: Option<u16>) -> &'static str {
@@ -164,7 +167,7 @@ impl Exchange {
         !self.replied
             && !end_of_stream
             && self.plan.endpoint != Some(Endpoint::Embeddings)
-            && self.plan.screener(Direction::Response).is_some()
+            && (self.plan.screener(Direction::Response).is_some() || self.has_response_guards())
             && matches!(status, Some(200..=299))
     }
 
@@ -334,7 +337,14 @@ impl Exchange {
                 match screen_response_bytes(&screener, &body, self.restore.as_deref()) {
                     Ok((replacement, screened)) => {
                         self.record_response(&screened.tally, &mut out);
-                        out.replace = replacement;
+                        if screened.blocked.is_none()
+                            && self.hold_for_output_guards(&body, replacement.clone(), body_size)
+                        {
+                            out.check_output = true;
+                            out.pause = true;
+                        } else {
+                            out.replace = replacement;
+                        }
                     }
                     Err(_) => {
                         out.unscreenable = Some("not_json");
