@@ -55,8 +55,17 @@ struct PendingCall {
     index: usize,
     sent_ms: u64,
     timeout_ms: u32,
-    /// A call of the output round (else of the prompt round).
-    output: bool,
+    kind: CallKind,
+}
+
+/// Which round a guard call belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallKind {
+    Prompt,
+    /// A held JSON output.
+    Output,
+    /// A window of a streamed output.
+    Window(usize),
 }
 
 /// The host as the core's phase readers see it.
@@ -332,7 +341,10 @@ impl Io {
         if answer.check_output {
             return self.check_output(ex);
         }
-        if answer.pause {
+        let released = answer.stream_windows && self.stream_windows(ex);
+        // A final chunk held for window verdicts goes at once if the cache had them all.
+        let released = released || (answer.pause && self.release_stream(ex));
+        if answer.pause && !released {
             Action::Pause
         } else {
             Action::Continue
@@ -376,7 +388,7 @@ impl Io {
                     index,
                     sent_ms: now_ms,
                     timeout_ms: call.timeout_ms,
-                    output: false,
+                    kind: CallKind::Prompt,
                 }),
                 Err(e) => {
                     log::warn!(
@@ -430,22 +442,28 @@ impl Io {
                 None => Err(CallFailure::Malformed),
             }
         };
-        let spec = if call.output {
-            ex.output_guard_of_call(call.index)
-        } else {
-            ex.guard_of_call(call.index)
+        let name = match call.kind {
+            CallKind::Prompt => ex.guard_of_call(call.index).map(|g| g.name.as_str()),
+            CallKind::Output => ex.output_guard_of_call(call.index).map(|g| g.name.as_str()),
+            CallKind::Window(w) => ex.window_guard_of_call(w, call.index),
         };
-        if let Some(spec) = spec {
-            self.metrics
-                .guard_latency
-                .set([spec.name.as_str()], elapsed);
+        if let Some(name) = name {
+            self.metrics.guard_latency.set([name], elapsed);
             if let Err(f) = &reply {
-                log::info!("guard {} call failed: {}", spec.name, f.label());
+                log::info!("guard {name} call failed: {}", f.label());
             }
         }
         let reply = reply.as_deref().map_err(|f| *f);
         let caches = &mut self.guard_caches.borrow_mut();
-        if call.output {
+        if let CallKind::Window(w) = call.kind {
+            let decision = ex.window_guard_answered(w, call.index, reply, caches, now_ms)?;
+            self.count_guards(ex, "response", &decision.outcomes, decision.decision);
+            if self.release_stream(ex) && !self.host.resume_response(self.context_id) {
+                log::warn!("response not resumed after its guards answered");
+            }
+            return None;
+        }
+        if call.kind == CallKind::Output {
             let decision = ex.output_guard_answered(call.index, reply, caches, now_ms)?;
             self.output_decided(ex, decision);
             if !self.host.resume_response(self.context_id) {
@@ -484,7 +502,7 @@ impl Io {
                     index,
                     sent_ms: now_ms,
                     timeout_ms: call.timeout_ms,
-                    output: true,
+                    kind: CallKind::Output,
                 }),
                 Err(e) => {
                     log::warn!(
@@ -501,6 +519,64 @@ impl Io {
             }
         }
         Action::Pause
+    }
+
+    /// Starts the rounds of the stream windows cut so far (calls go out,
+    /// the stream goes on); `true` when a held final chunk was released.
+    fn stream_windows(&self, ex: &mut Exchange) -> bool {
+        let now_ms = shared::unix_ms(self.host.now());
+        let (rounds, decided) = ex.start_stream_guards(&mut self.guard_caches.borrow_mut(), now_ms);
+        for d in &decided {
+            self.count_guards(ex, "response", &d.outcomes, d.decision);
+        }
+        for (window, calls) in rounds {
+            for (index, call) in calls.iter().enumerate() {
+                let headers: Vec<(&str, &str)> = call
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                match self
+                    .host
+                    .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
+                {
+                    Ok(token) => self.pending.borrow_mut().push(PendingCall {
+                        token,
+                        index,
+                        sent_ms: now_ms,
+                        timeout_ms: call.timeout_ms,
+                        kind: CallKind::Window(window),
+                    }),
+                    Err(e) => {
+                        log::warn!(
+                            "guard call to cluster {} not dispatched: {e:?}",
+                            call.cluster
+                        );
+                        let failed = Err(CallFailure::Connection);
+                        let caches = &mut self.guard_caches.borrow_mut();
+                        if let Some(d) =
+                            ex.window_guard_answered(window, index, failed, caches, now_ms)
+                        {
+                            self.count_guards(ex, "response", &d.outcomes, d.decision);
+                        }
+                    }
+                }
+            }
+        }
+        self.release_stream(ex)
+    }
+
+    /// Writes the held final chunk of a stream once every window is judged;
+    /// `true` when it was released.
+    fn release_stream(&self, ex: &mut Exchange) -> bool {
+        let Some(release) = ex.stream_release() else {
+            return false;
+        };
+        if let Some(bytes) = &release.replace {
+            self.host
+                .set_response_body(release.start, release.size, bytes);
+        }
+        true
     }
 
     /// Counts what the output guards did and writes the held body back.

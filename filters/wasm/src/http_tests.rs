@@ -664,3 +664,95 @@ fn a_safe_json_output_is_released_with_the_builtin_rewrite() {
     let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
     assert!(out.contains("mail [EMAIL]"), "{out}");
 }
+
+fn stream_guarded(mode: &str) -> String {
+    format!(
+        r#"{{"version":1,"screening":{{
+        "guards":[{{"name":"out","protocol":"llama_guard","cluster":"guard","directions":["response"],
+                   "stream":{{"mode":"{mode}","window_chars":64}}}}]}}}}"#
+    )
+}
+
+const UNSAFE: &str = r#"{"choices":[{"message":{"content":"unsafe\nS1"}}]}"#;
+const SAFE: &str = r#"{"choices":[{"message":{"content":"safe"}}]}"#;
+
+#[test]
+fn a_streamed_window_is_judged_as_it_streams_and_an_unsafe_one_ends_the_stream() {
+    let proxy = Proxy::new(&stream_guarded("window"));
+    let mut http = proxy.request(&[], &chat("hi"));
+    proxy.send(&mut http);
+    proxy.respond_headers(&mut http, 200, "text/event-stream");
+    let words = "a".repeat(40);
+    let (action, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert_eq!(action, Action::Continue);
+    assert!(out.contains(&words), "window mode streams on");
+    assert!(proxy.host.calls.borrow().is_empty(), "no window yet");
+    let (_, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert!(out.contains(&words));
+    assert_eq!(
+        proxy.host.calls.borrow().len(),
+        1,
+        "the first window went out"
+    );
+    proxy.guard_answers(&mut http, 1, Some((200, UNSAFE)), 20);
+    let (_, out) = proxy.chunk(&mut http, &sse("more"), false);
+    assert!(
+        out.contains("content_policy_violation") && out.ends_with("data: [DONE]\n\n"),
+        "{out}"
+    );
+    assert!(!out.contains("more"));
+    let (action, out) = proxy.chunk(&mut http, "data: [DONE]\n\n", true);
+    assert_eq!(
+        (action, out.as_str()),
+        (Action::Continue, ""),
+        "nothing after the cut"
+    );
+}
+
+#[test]
+fn the_final_chunk_waits_for_outstanding_windows() {
+    let proxy = Proxy::new(&stream_guarded("window"));
+    let mut http = proxy.request(&[], &chat("hi"));
+    proxy.send(&mut http);
+    proxy.respond_headers(&mut http, 200, "text/event-stream");
+    proxy.chunk(&mut http, &sse("short answer"), false);
+    let (action, _) = proxy.chunk(&mut http, "data: [DONE]\n\n", true);
+    assert_eq!(action, Action::Pause, "the last window is judged first");
+    assert_eq!(proxy.host.calls.borrow().len(), 1);
+    proxy.guard_answers(&mut http, 1, Some((200, UNSAFE)), 20);
+    assert_eq!(proxy.host.response_resumes.get(), 1);
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(
+        out.contains("content_policy_violation") && out.ends_with("data: [DONE]\n\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn strict_mode_holds_each_window_until_its_verdict() {
+    let proxy = Proxy::new(&stream_guarded("strict"));
+    let mut http = proxy.request(&[], &chat("hi"));
+    proxy.send(&mut http);
+    proxy.respond_headers(&mut http, 200, "text/event-stream");
+    let words = "b".repeat(40);
+    let (_, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert!(!out.contains(&words), "held: {out}");
+    let (_, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert!(!out.contains(&words), "held until the verdict: {out}");
+    proxy.guard_answers(&mut http, 1, Some((200, SAFE)), 20);
+    let (_, out) = proxy.chunk(&mut http, &sse("tail"), false);
+    assert_eq!(
+        out.matches(&words).count(),
+        2,
+        "released after a safe verdict: {out}"
+    );
+    assert!(!out.contains("tail"), "the unjudged rest stays held");
+    let (action, _) = proxy.chunk(&mut http, "data: [DONE]\n\n", true);
+    assert_eq!(action, Action::Pause);
+    proxy.guard_answers(&mut http, 2, Some((200, SAFE)), 30);
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(
+        out.contains("tail") && out.ends_with("data: [DONE]\n\n"),
+        "{out}"
+    );
+}

@@ -13,6 +13,7 @@
 
 pub mod guards;
 pub mod guards_output;
+pub mod guards_stream;
 pub mod outcome;
 pub mod response;
 
@@ -161,6 +162,8 @@ pub struct Exchange {
     /// An output held for its guards.
     output_check: Option<guards_output::OutputCheck>,
     output_decision: Option<&'static str>,
+    /// A streamed output's windows and their rounds.
+    stream_guard: Option<guards_stream::StreamGuard>,
 }
 
 impl Exchange {
@@ -189,6 +192,7 @@ impl Exchange {
             guard_prompt: None,
             output_check: None,
             output_decision: None,
+            stream_guard: None,
             plan,
         }
     }

@@ -113,6 +113,9 @@ pub struct ChunkAnswer {
     /// The complete output is held for the rule's response guards: call
     /// [`Exchange::start_output_guards`] (`pause` is set, nothing replaced yet).
     pub check_output: bool,
+    /// Stream windows are ready for the response guards: call
+    /// [`Exchange::start_stream_guards`].
+    pub stream_windows: bool,
 }
 
 fn status_class(status: Option<u16>) -> &'static str {
@@ -237,6 +240,7 @@ impl Exchange {
                 let Some(screener) = self.plan.rule.screening.clone() else {
                     return out;
                 };
+                self.stream_guard = self.new_stream_guard();
                 ResponseScreen::Stream(Box::new(StreamScreener::new(
                     screener,
                     self.restore.clone(),
@@ -356,10 +360,19 @@ impl Exchange {
                 let chunk = host.body(0, body_size);
                 let sent = stream.feed(&chunk, end_of_stream);
                 let unscreenable = std::mem::take(&mut stream.unscreenable);
-                let tally = if end_of_stream || stream.blocked.is_some() {
+                let blocked = stream.blocked.is_some();
+                let tally = if end_of_stream || blocked {
                     std::mem::take(&mut stream.tally)
                 } else {
                     Tally::default()
+                };
+                let sent = if self.stream_guard.is_some() {
+                    let (sent, hold) = self.guard_stream_chunk(sent, end_of_stream, blocked);
+                    out.pause = hold;
+                    out.stream_windows = self.stream_windows_ready();
+                    sent
+                } else {
+                    sent
                 };
                 if sent != chunk {
                     out.replace = Some(sent);
