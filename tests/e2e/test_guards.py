@@ -4,6 +4,7 @@
 (chosen by the `x-guard` header) has one guard; the mock echoes the prompt,
 so what it answers is what the model received."""
 import json
+import time
 
 import openai
 import pytest
@@ -46,6 +47,10 @@ def policy():
     routes.append(route("no-cluster", {**GUARDS["moderation"], "name": "nowhere",
                                        "cluster": "no-such-cluster", "failure_mode": "closed"}))
     routes.append(route("output", {**GUARDS["llama"], "name": "output-guard", "directions": ["response"]}))
+    for mode in ("window", "strict"):
+        routes.append(route(f"stream-{mode}", {**GUARDS["llama"], "name": f"stream-{mode}",
+                                               "directions": ["response"],
+                                               "stream": {"mode": mode, "window_chars": 64}}))
     routes.append({"name": "unguarded", "match": {"header": {"name": "x-guard", "value": "none"}}})
     return {"version": 1, "revision": "guards-e2e",
             "screening": {"detectors": {"email": {"action": "redact"}},
@@ -267,3 +272,77 @@ def test_a_safe_json_output_passes(proxy):
     r = ask(proxy, "output", "hi", mock_reply="Paris is the capital of France.")
     assert r.status == 200, r.body
     assert content(r) == "Paris is the capital of France."
+
+
+FILLER = "The weather is mild and the river runs slowly past the town. "
+HARMFUL = FILLER * 3 + "Then you stab the guard twice. " + FILLER * 8 + "THE END."
+
+
+def stream_text(body):
+    text, events = "", []
+    for event in (e for e in body.decode().split("\n\n") if e.strip()):
+        data = event.removeprefix("data: ")
+        if data == "[DONE]":
+            events.append("[DONE]")
+            continue
+        obj = json.loads(data)
+        events.append(obj)
+        for choice in obj.get("choices", []):
+            text += choice.get("delta", {}).get("content") or ""
+    return text, events
+
+
+def stream(proxy, guard, reply, delay_ms=5):
+    return request(proxy.url, "POST", CHAT, chat("hi", stream=True, mock_reply=reply, mock_token_chars=4),
+                   headers={"x-guard": guard, "x-mock-token-delay-ms": str(delay_ms)})
+
+
+def test_window_mode_cuts_an_unsafe_stream_with_the_builtin_error_event(proxy):
+    r = stream(proxy, "stream-window", HARMFUL)
+    text, events = stream_text(r.body)
+    assert events[-1] == "[DONE]" and events[-2]["error"]["code"] == "content_policy_violation", events[-3:]
+    assert "THE END" not in text, "cut before the end"
+    # What reached the client before the verdict: at most the window being filled
+    # (64 chars + 64 overlap) and what streamed during the guard's latency.
+    assert len(text) < len(FILLER) * 3 + 31 + 64 + 64 + 120, len(text)
+    assert proxy.metric("llm_policy_guard_decisions_total", rule="stream-window", direction="response",
+                        decision="blocked") >= 1
+
+
+def test_a_safe_stream_passes_whole_in_window_mode(proxy, guards):
+    reply = " ".join(f"Sentence number {i} tells a new story." for i in range(8))
+    t0 = time.monotonic()
+    r = stream(proxy, "stream-window", reply)
+    text, events = stream_text(r.body)
+    assert text == reply and events[-1] == "[DONE]"
+    assert guards.stats()["calls"]["/v1/chat/completions"] == -(-len(reply) // 64), "one call per window"
+    assert time.monotonic() - t0 < 5
+
+
+def test_strict_mode_never_releases_text_judged_unsafe(proxy):
+    r = stream(proxy, "stream-strict", HARMFUL)
+    text, events = stream_text(r.body)
+    assert "stab" not in text and "THE END" not in text, text
+    assert events[-1] == "[DONE]" and events[-2]["error"]["code"] == "content_policy_violation"
+
+
+def test_strict_mode_releases_a_safe_stream_whole(proxy):
+    reply = FILLER * 3
+    r = stream(proxy, "stream-strict", reply)
+    text, events = stream_text(r.body)
+    assert text == reply and events[-1] == "[DONE]"
+
+
+def test_the_openai_sdk_raises_on_a_stream_cut_by_a_guard(proxy):
+    client = openai.OpenAI(base_url=proxy.url + "/v1", api_key="x", max_retries=0,
+                           default_headers={"x-guard": "stream-window", "x-mock-token-delay-ms": "5"})
+    s = client.chat.completions.create(
+        model="llm", messages=[{"role": "user", "content": "hi"}], stream=True,
+        extra_body={"mock_reply": HARMFUL, "mock_token_chars": 4})
+    received = ""
+    with pytest.raises(openai.APIError) as cut:
+        for chunk in s:
+            if chunk.choices:
+                received += chunk.choices[0].delta.content or ""
+    assert "content policy" in str(cut.value)
+    assert "THE END" not in received
