@@ -79,6 +79,11 @@ Try:
   curl -s localhost:{listen}/v1/chat/completions -d '{{"model":"llm","messages":[{{"role":"user",
        "content":"Book a table for Maria Garcia in Paris"}}]}}'
   curl -s localhost:{guard_port}/mock/stats
+  # ... and a streamed answer the llama_guard guard judges unsafe is cut mid-stream
+  # with the same error event as a built-in block
+  curl -sN localhost:{listen}/v1/chat/completions -H 'x-mock-token-delay-ms: 10' -d '{{"model":"llm",
+       "stream":true,"mock_token_chars":6,"messages":[{{"role":"user","content":"a story"}}],"mock_reply":
+       "The river runs past the old mill and the town wakes up late. Bakers open first, then the market. To get in, stab the guard twice. The rest of the day is quiet and nothing else happens."}}'
 
   # a body the filter cannot read is refused with an OpenAI-shaped error
   curl -si localhost:{listen}/v1/chat/completions -d '{{"model":"llm","messages":['
