@@ -49,8 +49,11 @@ pub struct FakeHost {
     /// Held responses resumed.
     pub response_resumes: Cell<u32>,
     /// The call response being delivered: headers and body.
-    pub call_response: RefCell<(Vec<(String, String)>, Vec<u8>)>,
+    pub call_response: RefCell<CallResponse>,
 }
+
+/// A call response: headers and body.
+pub type CallResponse = (Vec<(String, String)>, Vec<u8>);
 
 /// A call the adapter dispatched.
 #[derive(Debug, Clone, PartialEq, Eq)]
