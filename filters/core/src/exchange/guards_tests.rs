@@ -192,3 +192,23 @@ fn the_api_key_comes_from_the_vm_environment_and_a_route_replaces_the_list() {
         .headers
         .contains(&(":authority".to_string(), "guard".to_string())));
 }
+
+#[test]
+fn a_rule_with_only_output_guards_asks_for_uncompressed_outputs_and_holds_them() {
+    let p = policy(
+        r#"{"version":1,"screening":{"guards":[{"name":"lg","protocol":"llama_guard",
+        "cluster":"guard","directions":["response"]}]}}"#,
+    );
+    let mut ex = exchange(&p);
+    assert!(!ex.has_request_guards() && ex.has_response_guards());
+    assert!(ex
+        .request_headers_done()
+        .remove
+        .contains(&"accept-encoding"));
+    assert_eq!(
+        ex.response_kind(Some(200), false, Some("application/json"), None),
+        super::super::response::ResponseKind::Json {
+            limit: p.default_rule.max_body_bytes
+        }
+    );
+}

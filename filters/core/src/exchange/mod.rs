@@ -321,7 +321,9 @@ impl Exchange {
         if plan.rewrites_body() {
             remove.push("content-length");
         }
-        if plan.read_body && plan.screener(Direction::Response).is_some() {
+        if plan.read_body
+            && (plan.screener(Direction::Response).is_some() || self.has_response_guards())
+        {
             remove.push("accept-encoding");
         }
         self.reading_body = plan.read_body;
