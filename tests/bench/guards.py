@@ -50,6 +50,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--requests", type=int, default=300)
     p.add_argument("--guard-ms", type=int, default=5)
+    p.add_argument("--aa", action="store_true",
+                   help="both Envoys without the guard: the noise floor of the comparison")
     args = p.parse_args()
     work = tempfile.mkdtemp(prefix="bench-guards-")
     pods = {n: MockPod(work, n, f"llm-{n}") for n in ("stable", "canary", "fallback")}
@@ -58,7 +60,8 @@ def main():
     try:
         guards.post("/mock/faults", {"delay_ms": args.guard_ms})
         values = {"GUARD_PORT": str(guards.port)}
-        envoys = [Envoy(work, pods, policy(g), values=values) for g in (False, True)]
+        kinds = (False, False) if args.aa else (False, True)
+        envoys = [Envoy(work, pods, policy(g), values=values) for g in kinds]
         conns = [http.client.HTTPConnection("127.0.0.1", e.port, timeout=10) for e in envoys]
         direct = http.client.HTTPConnection("127.0.0.1", guards.port, timeout=10)
         chat = {"post": [[], []], "get": [[], []], "guard": []}
@@ -66,13 +69,17 @@ def main():
             body = {"model": "llm", "messages": [{"role": "user", "content": f"hello number {i}"}]}
             for k, conn in enumerate(conns):
                 post = timed(conn, "POST", "/v1/chat/completions", body)
-                get = timed(conn, "GET", "/v1/models")
                 if i >= 20:  # warm-up
                     chat["post"][k].append(post)
-                    chat["get"][k].append(get)
             own = timed(direct, "POST", "/v1/moderations", {"input": [f"hello number {i}"]})
             if i >= 20:
                 chat["guard"].append(own)
+        # Header-only requests on their own (no guarded request just before).
+        for i in range(args.requests + 20):
+            for k, conn in enumerate(conns):
+                get = timed(conn, "GET", "/v1/models")
+                if i >= 20:
+                    chat["get"][k].append(get)
         med = statistics.median
         plain, guarded = med(chat["post"][0]), med(chat["post"][1])
         own = med(chat["guard"])
