@@ -212,3 +212,19 @@ fn a_rule_with_only_output_guards_asks_for_uncompressed_outputs_and_holds_them()
         }
     );
 }
+
+#[test]
+fn dry_run_reports_a_guard_block_and_changes_nothing() {
+    let p = policy(&MODERATION.replace(r#""screening":{"#, r#""screening":{"mode":"dry_run","#));
+    let mut ex = exchange(&p);
+    let mut caches = GuardCaches::new([7; 16]);
+    let GuardStart::Calls(_) = start(&mut ex, BODY, &mut caches) else {
+        panic!("calls expected");
+    };
+    let reply = br#"{"results":[{"flagged":true}]}"#;
+    let d = ex.guard_answered(0, Ok(reply), &mut caches, 6).unwrap();
+    assert!(d.answer.reply.is_none() && d.answer.rewrite.is_none());
+    assert_eq!(d.decision, "would_block");
+    let flags = ex.flag_header().map(|(_, v)| v).unwrap_or_default();
+    assert!(flags.contains("guard:mod:flagged=would_block"), "{flags}");
+}
