@@ -93,9 +93,10 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
             } else {
                 p.judge_body(body)
             };
-            if let BodyVerdict::Forward(_, rewritten, _) = &verdict {
-                let forwarded = rewritten.as_deref().unwrap_or(body);
-                guard_lines(&p, forwarded, &mut out);
+            // The guards see the body as the built-in screening forwards it.
+            let forwarded = Exchange::new(p.clone(), &policy.revision, 0).judge_body(body);
+            if forwarded.reply.is_none() && !p.over_limit(body.len()) {
+                guard_lines(&p, forwarded.rewrite.as_deref().unwrap_or(body), &mut out);
             }
             out.push(match verdict {
                 BodyVerdict::Forward(r, rewritten, report) => format!(
