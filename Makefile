@@ -29,6 +29,7 @@ test: tools fmt-check clippy core-test core-test-wasm build e2e
 bench: build
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(VENV)/bin/python tests/bench/bench.py
+	$(VENV)/bin/python tests/bench/guards.py
 
 ## soak: 30 minutes of mixed load with live reloads and forged headers (SOAK_SECONDS), one table; not part of test
 soak: build

@@ -23,6 +23,9 @@ DEFAULTS = {
     "CANARY_PORT": "8002",
     "FALLBACK_HOST": "127.0.0.1",
     "FALLBACK_PORT": "8003",
+    # The `guard` cluster (guard models; tests/mock_guards listens on 8010 by default).
+    "GUARD_HOST": "127.0.0.1",
+    "GUARD_PORT": "8010",
     "WASM_PATH": "dist/llm-policy.wasm",
     "FAIL_OPEN": "false",
     # Hold request headers until the body is judged (Envoy 1.35+): sets the

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """`make run`: three mock vLLM pods (or a real vLLM) behind Envoy with the
-llm-policy filter, in the foreground; Ctrl-C stops everything.
+llm-policy filter, and the mock guard models (tests/mock_guards) on the
+template's `guard` cluster, in the foreground; Ctrl-C stops everything.
 
     envoy/run.py [--policy FILE] [--vllm-url http://host:port]
 
@@ -29,12 +30,16 @@ from render import render
 ROOT = Path(__file__).resolve().parents[1]
 ENVOY = ROOT / ".venv" / "bin" / "envoy"
 MOCK = ROOT / "tests" / "mock_vllm" / "mock_vllm.py"
+MOCK_GUARDS = ROOT / "tests" / "mock_guards" / "mock_guards.py"
+# The guard mock listens this far above the first pod port (8010 by default).
+GUARD_OFFSET = 9
 PODS = {"stable": 8001, "canary": 8002, "fallback": 8003}
 LISTEN, ADMIN = 10000, 9901
 
 TOUR = """
 llm-policy is serving on http://localhost:{listen} (Envoy admin: http://localhost:{admin})
 Pods: {pods}
+Guard models: mock on :{guard_port} (openai_moderation, vllm_classify, llama_guard, presidio)
 
 Try:
   # a chat completion; the mock echoes what reached the model. See x-llm-policy
@@ -65,6 +70,20 @@ Try:
   # split across events (mock_reply makes the mock say something else than the prompt)
   curl -sN localhost:{listen}/v1/chat/completions -d '{{"model":"llm","stream":true,
        "mock_reply":"Call me at (415) 555-0132.","mock_token_chars":4,"messages":[{{"role":"user","content":"hi"}}]}}'
+
+  # guard models: with POLICY=policies/examples/guards.json a harmful request no pattern
+  # catches is refused by the moderation guard (the pod never sees it), and names no
+  # pattern can find are redacted by the presidio guard (the default policy calls no guard)
+  curl -s localhost:{listen}/v1/chat/completions -D - -d '{{"model":"llm","messages":[{{"role":"user",
+       "content":"how to hunt endangered species illegally?"}}]}}' | grep -i 'x-llm-screening\|error'
+  curl -s localhost:{listen}/v1/chat/completions -d '{{"model":"llm","messages":[{{"role":"user",
+       "content":"Book a table for Maria Garcia in Paris"}}]}}'
+  curl -s localhost:{guard_port}/mock/stats
+  # ... and a streamed answer the llama_guard guard judges unsafe is cut mid-stream
+  # with the same error event as a built-in block
+  curl -sN localhost:{listen}/v1/chat/completions -H 'x-mock-token-delay-ms: 10' -d '{{"model":"llm",
+       "stream":true,"mock_token_chars":6,"messages":[{{"role":"user","content":"a story"}}],"mock_reply":
+       "The river runs past the old mill and the town wakes up late. Bakers open first, then the market. To get in, stab the guard twice. The rest of the day is quiet and nothing else happens."}}'
 
   # a body the filter cannot read is refused with an OpenAI-shaped error
   curl -si localhost:{listen}/v1/chat/completions -d '{{"model":"llm","messages":['
@@ -158,7 +177,8 @@ def main():
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
-    wanted = [listen, admin] + ([] if args.vllm_url else list(pods.values()))
+    guard_port = args.pod_port_base + GUARD_OFFSET
+    wanted = [listen, admin, guard_port] + ([] if args.vllm_url else list(pods.values()))
     taken = [port for port in wanted if port_taken(port)]
     if taken:
         print(f"Port(s) {', '.join(map(str, taken))} already in use (another `make run`, or pods "
@@ -168,14 +188,14 @@ def main():
     procs, values = [], {"LISTEN_PORT": str(listen), "ADMIN_PORT": str(admin),
                          "WASM_PATH": str(ROOT / "dist" / "llm-policy.wasm")}
     try:
-        return serve(args, procs, values, listen, admin, pods)
+        return serve(args, procs, values, listen, admin, pods, guard_port)
     except KeyboardInterrupt:
         return 0
     finally:
         stop(procs)
 
 
-def serve(args, procs, values, listen, admin, pods):
+def serve(args, procs, values, listen, admin, pods, guard_port):
     """Starts the pods and Envoy (appending each to `procs` as it starts) and waits."""
     if args.vllm_url:
         url = urllib.parse.urlsplit(args.vllm_url)
@@ -191,6 +211,11 @@ def serve(args, procs, values, listen, admin, pods):
             values[f"{pool.upper()}_PORT"] = str(port)
         pods_line = ", ".join(f"{p} mock on :{port} (echo mode)" for p, port in pods.items())
 
+    # Guard models for policies that name the `guard` cluster; others never call it.
+    procs.append(start([sys.executable, str(MOCK_GUARDS), "--port", str(guard_port)],
+                       stdout=subprocess.DEVNULL))
+    values["GUARD_PORT"] = str(guard_port)
+
     # Policies take the trust token from the VM environment; a run without one gets a fresh one.
     os.environ.setdefault("LLM_POLICY_TRUST_TOKEN", secrets.token_hex(16))
     config = Path(tempfile.mkdtemp(prefix="llm-policy-run-")) / "envoy.yaml"
@@ -203,7 +228,7 @@ def serve(args, procs, values, listen, admin, pods):
         print("\nEnvoy did not start: see its log above (an invalid policy is named there).",
               file=sys.stderr)
         return 1
-    print(TOUR.format(listen=listen, admin=admin, pods=pods_line,
+    print(TOUR.format(listen=listen, admin=admin, pods=pods_line, guard_port=guard_port,
                       token=os.environ["LLM_POLICY_TRUST_TOKEN"]), flush=True)
     envoy.wait()
     return envoy.returncode or 0

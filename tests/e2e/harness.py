@@ -17,6 +17,7 @@ ENVOY_BIN = Path(os.environ.get("ENVOY_BIN", ROOT / ".venv" / "bin" / "envoy"))
 WASM = Path(os.environ.get("LLM_POLICY_WASM", ROOT / "dist" / "llm-policy.wasm"))
 CLI = Path(os.environ.get("LLM_POLICY_CLI", ROOT / "target" / "release" / "llm-policy"))
 MOCK = ROOT / "tests" / "mock_vllm" / "mock_vllm.py"
+MOCK_GUARDS = ROOT / "tests" / "mock_guards" / "mock_guards.py"
 sys.path.insert(0, str(ROOT / "envoy"))
 from render import render  # noqa: E402
 
@@ -91,6 +92,27 @@ class MockPod:
 
     def stop(self):
         self.process.stop()
+
+
+class MockGuards(MockPod):
+    """The mock guard models (tests/mock_guards): the four protocols on one port."""
+
+    def __init__(self, workdir, name="guards"):  # noqa: PLW0231 (own process line)
+        self.name = name
+        ready = Path(workdir) / f"{name}.port"
+        self.process = Process(
+            [sys.executable, str(MOCK_GUARDS), "--port", "0", "--ready-file", str(ready)],
+            Path(workdir) / f"mock-{name}.log",
+        )
+        text = wait_until(lambda: ready.exists() and ready.read_text().strip(), 15,
+                          f"mock {name} to listen")
+        self.port = int(text)
+
+    def stats(self):
+        return self.get("/mock/stats")
+
+    def reset(self):
+        self.post("/mock/reset-stats", {})
 
 
 class Envoy:

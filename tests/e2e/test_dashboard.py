@@ -7,7 +7,7 @@ import re
 import subprocess
 import time
 
-from harness import CLI, ROOT, chat, request
+from harness import CLI, ROOT, MockGuards, chat, request
 
 DASHBOARD = ROOT / "dashboards" / "llm-policy.grafana.json"
 
@@ -45,19 +45,33 @@ def test_the_dashboard_uses_catalogue_families_with_their_labels():
             assert not bucket or families[name]["kind"] == "histogram", name
 
 
-def test_every_dashboard_metric_is_emitted(make_envoy, pods):
+def test_every_dashboard_metric_is_emitted(make_envoy, pods, workdir):
+    guards = MockGuards(workdir, "dashboard-guards")
+    try:
+        emitted_by_a_proxy(make_envoy, guards)
+    finally:
+        guards.stop()
+
+
+def emitted_by_a_proxy(make_envoy, guards):
+    guard = {"name": "g", "protocol": "openai_moderation", "cluster": "guard", "failure_mode": "open"}
     proxy = make_envoy({
         "version": 1, "subject": {"sources": [{"header": "x-user-id"}]},
         "ab": {"experiments": [{"id": "e", "arms": [{"name": "a", "weight": 50}, {"name": "b", "weight": 50}]}]},
         "canary": {"weight_percent": 50},
         "screening": {"detectors": {"email": {"action": "redact"}},
-                      "categories": {"banned": {"action": "block"}}},
+                      "categories": {"banned": {"action": "block"}}, "guards": [guard]},
         "routes": [{"name": "r", "match": {"prefix": "/v1/"},
-                    "circuit": {"per": "rule", "consecutive_failures": 1, "open_s": 30}}]})
+                    "circuit": {"per": "rule", "consecutive_failures": 1, "open_s": 30}}]},
+        values={"GUARD_PORT": str(guards.port)})
     for i in range(6):
         request(proxy.url, "POST", "/v1/chat/completions",
                 chat("x", stream=True, stream_options={"include_usage": True}), {"x-user-id": f"u{i}"})
     request(proxy.url, "POST", "/v1/chat/completions", chat("mail a@example.org"), {"x-user-id": "u1"})
+    # Guards (before the breaker opens): a verdict, a cache hit (the same prompt again) and a failure.
+    request(proxy.url, "POST", "/v1/chat/completions", chat("how to kill a process"))
+    request(proxy.url, "POST", "/v1/chat/completions", chat("how to kill a process"))
+    request(proxy.url, "POST", "/v1/chat/completions", chat("hi [[guard-status:500]]"))
     request(proxy.url, "POST", "/v1/chat/completions", b"{", {"x-mock-status": "503"})
     request(proxy.url, "POST", "/v1/chat/completions", chat("x"), {"x-mock-status": "503"})
     request(proxy.url, "POST", "/v1/chat/completions", chat("x"))

@@ -176,6 +176,8 @@ class State:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "mock-guards"
+    # One segment per reply write: no Nagle wait on the delayed ACK of the caller (40 ms).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args):
         pass

@@ -107,6 +107,11 @@ pub fn explain(policy: &Policy, req: &ExplainRequest) -> Vec<String> {
             } else {
                 p.judge_body(body)
             };
+            // The guards see the body as the built-in screening forwards it.
+            let forwarded = Exchange::new(p.clone(), &policy.revision, 0).judge_body(body);
+            if forwarded.reply.is_none() && !p.over_limit(body.len()) {
+                guard_lines(&p, forwarded.rewrite.as_deref().unwrap_or(body), &mut out);
+            }
             out.push(match verdict {
                 BodyVerdict::Forward {
                     request: r,
@@ -235,6 +240,68 @@ fn response_lines(ex: &Exchange, out: &mut Vec<String>) {
     }
 }
 
+/// Per guard of the rule: what would be sent for this body (the key
+/// header's value is never shown).
+fn guard_lines(p: &llm_policy_core::flow::RequestPlan, body: &[u8], out: &mut Vec<String>) {
+    use llm_policy_core::guard::round::{GuardCaches, Round, Side};
+    use llm_policy_core::guard::texts::prompt_texts;
+    let (Some(screener), Some(endpoint)) = (p.rule.screening.as_deref(), p.endpoint) else {
+        return;
+    };
+    let guards = &screener.config.guards;
+    if !screener.config.has_guards(true) {
+        if !guards.is_empty() {
+            out.push("guards: none check prompts on this rule".to_string());
+        }
+        return;
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return;
+    };
+    let texts = prompt_texts(endpoint, &value);
+    let mut caches = GuardCaches::new([0; 16]);
+    let round = Round::start(
+        guards,
+        Side::Prompt,
+        &texts,
+        None,
+        &screener.guard_keys,
+        &mut caches,
+        0,
+    );
+    for (g, spec) in guards.iter().enumerate() {
+        if !spec.request {
+            out.push(format!("guard {}: checks outputs only", spec.name));
+            continue;
+        }
+        let calls: Vec<_> = round.calls().iter().filter(|c| c.guard == g).collect();
+        let roles: Vec<&str> = calls
+            .iter()
+            .flat_map(|c| c.texts.iter())
+            .filter_map(|&i| texts.get(i))
+            .map(|t| t.role.name())
+            .collect();
+        let key = spec
+            .api_key
+            .as_ref()
+            .map(|k| format!(", header {} from ${}", k.header, k.value_env))
+            .unwrap_or_default();
+        out.push(format!(
+            "guard {} ({}): {} call(s) POST {} to cluster {} (authority {}, timeout {} ms{key}) asking about {} message(s) [{}]; fails {}",
+            spec.name,
+            spec.protocol.name(),
+            calls.len(),
+            spec.path,
+            spec.cluster,
+            spec.authority,
+            spec.timeout_ms,
+            roles.len(),
+            roles.join(", "),
+            if spec.fail_open { "open" } else { "closed" },
+        ));
+    }
+}
+
 /// `; screening: email → redact ×2, banned → flag` (detector names, never the text).
 fn screening_line(p: &llm_policy_core::flow::RequestPlan, tally: &Tally) -> String {
     let Some(screener) = p.rule.screening.as_deref() else {
@@ -262,6 +329,38 @@ fn screening_line(p: &llm_policy_core::flow::RequestPlan, tally: &Tally) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn explain_shows_what_each_guard_would_be_sent() {
+        let policy = Policy::parse(
+            br#"{"version":1,"screening":{"guards":[
+                {"name":"mod","protocol":"openai_moderation","cluster":"guard","roles":["user","tool"]},
+                {"name":"out","protocol":"llama_guard","cluster":"lg","directions":["response"]}]}}"#,
+        )
+        .unwrap();
+        let req = ExplainRequest {
+            head: RequestHead {
+                method: "POST".into(),
+                path: "/v1/chat/completions".into(),
+                authority: "llm".into(),
+                route_name: None,
+                headers: Vec::new(),
+            },
+            body: Some(
+                br#"{"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":"u"},{"role":"tool","content":"t"}]}"#
+                    .to_vec(),
+            ),
+            canary_halted: false,
+        };
+        let out = explain(&policy, &req);
+        assert!(
+            out.iter().any(|l| l
+                == "guard mod (openai_moderation): 1 call(s) POST /v1/moderations to cluster guard \
+                    (authority guard, timeout 1000 ms) asking about 2 message(s) [user, tool]; fails closed"),
+            "{out:#?}"
+        );
+        assert!(out.iter().any(|l| l == "guard out: checks outputs only"));
+    }
 
     fn explain_json(policy: &str) -> Vec<String> {
         explain_with(policy, &[])

@@ -99,6 +99,18 @@ catalogue! {
         "Screening findings per detector, direction and outcome.";
     SCREENING_UNSCREENABLE: Counter "llm_policy_screening_unscreenable_total" ["rule", "direction", "reason", "action"]
         "Outputs that could not be screened: withheld (fail closed) or passed (fail open).";
+    GUARD_CALLS: Counter "llm_policy_guard_calls_total" ["rule", "guard", "direction"]
+        "Calls made to a guard model (after the verdict cache).";
+    GUARD_CACHE_HITS: Counter "llm_policy_guard_cache_hits_total" ["rule", "guard", "direction"]
+        "Messages a guard's cached verdict answered without a call.";
+    GUARD_LATENCY: Histogram "llm_policy_guard_latency_ms" ["guard"]
+        "Milliseconds from dispatching a guard call to its answer (or failure).";
+    GUARD_VERDICTS: Counter "llm_policy_guard_verdicts_total" ["rule", "guard", "direction", "label", "action"]
+        "Guard labels that applied, per action their rule gave (block, redact, flag, monitor).";
+    GUARD_FAILURES: Counter "llm_policy_guard_failures_total" ["rule", "guard", "direction", "kind"]
+        "Guard calls without a usable verdict: timeout, connection, status_5xx, status_4xx, malformed.";
+    GUARD_DECISIONS: Counter "llm_policy_guard_decisions_total" ["rule", "direction", "decision"]
+        "Guarded texts by the round's decision: passed, flagged, redacted, blocked, unavailable (refused), failed_open.";
     CONFIG_LOADS: Counter "llm_policy_config_loads_total" ["outcome"]
         "Policy loads: loaded or refused.";
     HEADER_HOLD_STALLS: Counter "llm_policy_header_hold_stalls_total" []
@@ -207,6 +219,9 @@ mod tests {
                 "track",
                 "direction",
                 "detector",
+                "guard",
+                "label",
+                "decision",
                 "vm"
             ]
         );

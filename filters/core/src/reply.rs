@@ -75,6 +75,18 @@ impl LocalReply {
         }
     }
 
+    /// A fail-closed guard model could not answer (timeout, connection
+    /// failure, non-2xx status or a malformed reply).
+    pub fn guard_unavailable() -> LocalReply {
+        LocalReply {
+            status: 503,
+            error_type: "server_error",
+            code: "guard_unavailable",
+            message: "A guard model the content policy requires could not check the request; retry later."
+                .to_string(),
+        }
+    }
+
     /// A model output the rule refuses to pass unscreened. Sent as the body or
     /// as an SSE error event: the response status is already on its way.
     pub fn unscreenable_output() -> LocalReply {

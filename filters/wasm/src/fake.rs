@@ -42,6 +42,26 @@ pub struct FakeHost {
     metrics: RefCell<Vec<(String, i64)>>,
     /// Host calls that hand a value back, by name (the costly kind).
     pub reads: RefCell<Vec<String>>,
+    /// HTTP calls dispatched (guard models), in order; the token is the index + 1.
+    pub calls: RefCell<Vec<DispatchedCall>>,
+    /// Dispatching fails with this status when set.
+    pub dispatch_error: Cell<Option<Status>>,
+    /// Held responses resumed.
+    pub response_resumes: Cell<u32>,
+    /// The call response being delivered: headers and body.
+    pub call_response: RefCell<CallResponse>,
+}
+
+/// A call response: headers and body.
+pub type CallResponse = (Vec<(String, String)>, Vec<u8>);
+
+/// A call the adapter dispatched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DispatchedCall {
+    pub cluster: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub timeout_ms: u32,
 }
 
 fn set(map: &RefCell<Vec<(String, String)>>, name: &str, value: Option<&str>) {
@@ -169,6 +189,10 @@ impl Host for FakeHost {
     fn resume_request(&self, _context_id: u32) -> bool {
         true
     }
+    fn resume_response(&self, _context_id: u32) -> bool {
+        self.response_resumes.set(self.response_resumes.get() + 1);
+        true
+    }
     fn get_shared(&self, key: &str) -> Result<SharedValue, Status> {
         Ok(match self.shared.borrow().get(key) {
             Some((v, cas)) => (Some(v.clone()), Some(*cas)),
@@ -210,5 +234,34 @@ impl Host for FakeHost {
             }
             None => Err(Status::NotFound),
         }
+    }
+    fn dispatch_call(
+        &self,
+        cluster: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        timeout_ms: u32,
+    ) -> Result<u32, Status> {
+        if let Some(e) = self.dispatch_error.get() {
+            return Err(e);
+        }
+        let mut calls = self.calls.borrow_mut();
+        calls.push(DispatchedCall {
+            cluster: cluster.to_string(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.to_vec(),
+            timeout_ms,
+        });
+        Ok(calls.len() as u32)
+    }
+    fn call_response_headers(&self) -> Vec<(String, String)> {
+        self.call_response.borrow().0.clone()
+    }
+    fn call_response_body(&self, size: usize) -> Option<Vec<u8>> {
+        let body = &self.call_response.borrow().1;
+        (!body.is_empty()).then(|| body.iter().take(size).copied().collect())
     }
 }

@@ -8,7 +8,7 @@
 
 use proxy_wasm::hostcalls;
 use proxy_wasm::types::{BufferType, MapType, MetricType, Status};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// Shared data: `(value, compare-and-swap token)`.
 pub type SharedValue = (Option<Vec<u8>>, Option<u32>);
@@ -34,11 +34,26 @@ pub trait Host {
     fn clear_route_cache(&self);
     /// Resumes the held request of `context_id`; false on a host error.
     fn resume_request(&self, context_id: u32) -> bool;
+    /// Resumes the held response of `context_id`; false on a host error.
+    fn resume_response(&self, context_id: u32) -> bool;
     fn get_shared(&self, key: &str) -> Result<SharedValue, Status>;
     fn set_shared(&self, key: &str, value: Option<&[u8]>, cas: Option<u32>) -> Result<(), Status>;
     fn define_metric(&self, kind: MetricType, name: &str) -> Result<u32, Status>;
     fn increment_metric(&self, id: u32, delta: i64) -> Result<(), Status>;
     fn record_metric(&self, id: u32, value: u64) -> Result<(), Status>;
+    /// An HTTP call to an Envoy cluster (a guard model): its token, which
+    /// `on_http_call_response` gets back.
+    fn dispatch_call(
+        &self,
+        cluster: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        timeout_ms: u32,
+    ) -> Result<u32, Status>;
+    /// The headers of the call response being delivered (none on timeout or reset).
+    fn call_response_headers(&self) -> Vec<(String, String)>;
+    /// The body of the call response being delivered.
+    fn call_response_body(&self, size: usize) -> Option<Vec<u8>>;
 }
 
 /// Envoy through the proxy-wasm ABI (the current context is the host's).
@@ -109,6 +124,10 @@ impl Host for ProxyWasm {
         hostcalls::set_effective_context(context_id).is_ok()
             && hostcalls::resume_http_request().is_ok()
     }
+    fn resume_response(&self, context_id: u32) -> bool {
+        hostcalls::set_effective_context(context_id).is_ok()
+            && hostcalls::resume_http_response().is_ok()
+    }
     fn get_shared(&self, key: &str) -> Result<SharedValue, Status> {
         hostcalls::get_shared_data(key)
     }
@@ -123,5 +142,28 @@ impl Host for ProxyWasm {
     }
     fn record_metric(&self, id: u32, value: u64) -> Result<(), Status> {
         hostcalls::record_metric(id, value)
+    }
+    fn dispatch_call(
+        &self,
+        cluster: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+        timeout_ms: u32,
+    ) -> Result<u32, Status> {
+        hostcalls::dispatch_http_call(
+            cluster,
+            headers.to_vec(),
+            Some(body),
+            Vec::new(),
+            Duration::from_millis(u64::from(timeout_ms)),
+        )
+    }
+    fn call_response_headers(&self) -> Vec<(String, String)> {
+        hostcalls::get_map(MapType::HttpCallResponseHeaders).unwrap_or_default()
+    }
+    fn call_response_body(&self, size: usize) -> Option<Vec<u8>> {
+        hostcalls::get_buffer(BufferType::HttpCallResponseBody, 0, size)
+            .ok()
+            .flatten()
     }
 }

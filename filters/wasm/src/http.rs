@@ -7,16 +7,20 @@ use crate::hold::HoldState;
 use crate::host::Host;
 use crate::metrics::Metrics;
 use crate::shared;
+use llm_policy_core::exchange::guards::{GuardDecision, GuardStart};
+use llm_policy_core::exchange::guards_output::{OutputDecision, OutputStart};
 use llm_policy_core::exchange::outcome::{BreakerUpdate, LogHost};
 use llm_policy_core::exchange::response::{BodyHost, ChunkAnswer, ResponseHost};
 use llm_policy_core::exchange::{BodyAnswer, BodyStep, CircuitAnswer, Exchange, Reply};
 use llm_policy_core::flow;
+use llm_policy_core::guard::round::{CallFailure, GuardCaches};
 use llm_policy_core::policy::Policy;
 use llm_policy_core::request::RequestHead;
 use llm_policy_core::screen::{Direction, Tally};
 use llm_policy_core::usage::Usage;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 pub struct PolicyHttp {
@@ -37,6 +41,31 @@ struct Io {
     context_id: u32,
     /// The request headers are held (returned `Pause`) until the body verdict.
     headers_held: bool,
+    /// This worker's guard verdict caches.
+    guard_caches: Rc<RefCell<GuardCaches>>,
+    /// Guard calls in flight.
+    pending: RefCell<Vec<PendingCall>>,
+}
+
+/// A guard call dispatched and not answered yet.
+#[derive(Debug, Clone, Copy)]
+struct PendingCall {
+    token: u32,
+    /// The call's index in the exchange's round.
+    index: usize,
+    sent_ms: u64,
+    timeout_ms: u32,
+    kind: CallKind,
+}
+
+/// Which round a guard call belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallKind {
+    Prompt,
+    /// A held JSON output.
+    Output,
+    /// A window of a streamed output.
+    Window(usize),
 }
 
 /// The host as the core's phase readers see it.
@@ -81,6 +110,26 @@ impl LogHost for Reader<'_> {
     }
 }
 
+/// A non-2xx call response: Envoy answers a call that timed out with its own
+/// `504` and one whose connection failed or was reset with its own `503`
+/// (no upstream header such as `x-envoy-upstream-service-time` on either);
+/// anything else is the guard's status.
+fn failure_of_status(
+    status: u16,
+    headers: &[(String, String)],
+    elapsed_ms: u64,
+    timeout_ms: u32,
+) -> CallFailure {
+    let from_upstream = headers
+        .iter()
+        .any(|(n, _)| n == "x-envoy-upstream-service-time");
+    match status {
+        504 if !from_upstream && elapsed_ms + 2 >= u64::from(timeout_ms) => CallFailure::Timeout,
+        503 if !from_upstream => CallFailure::Connection,
+        s => CallFailure::Status(s),
+    }
+}
+
 fn random_id() -> String {
     format!("r{:016x}", fastrand::u64(..))
 }
@@ -92,6 +141,7 @@ impl PolicyHttp {
         metrics: Rc<Metrics>,
         canary: Rc<CanaryState>,
         hold: Rc<HoldState>,
+        guard_caches: Rc<RefCell<GuardCaches>>,
         context_id: u32,
     ) -> Self {
         PolicyHttp {
@@ -103,6 +153,8 @@ impl PolicyHttp {
                 hold,
                 context_id,
                 headers_held: false,
+                guard_caches,
+                pending: RefCell::new(Vec::new()),
             },
             exchange: None,
         }
@@ -275,7 +327,7 @@ impl Io {
     }
 
     /// Writes a response chunk answer back.
-    fn write_chunk(&self, ex: &Exchange, answer: ChunkAnswer) -> Action {
+    fn write_chunk(&self, ex: &mut Exchange, answer: ChunkAnswer) -> Action {
         if let Some(bytes) = &answer.replace {
             self.host.set_response_body(0, answer.span, bytes);
         }
@@ -286,21 +338,296 @@ impl Io {
             self.count_unscreenable(ex, reason);
         }
         self.count_findings(ex, Direction::Response, &answer.findings);
-        if answer.pause {
+        if answer.check_output {
+            return self.check_output(ex);
+        }
+        let released = answer.stream_windows && self.stream_windows(ex);
+        // A final chunk held for window verdicts goes at once if the cache had them all.
+        let released = released || (answer.pause && self.release_stream(ex));
+        if answer.pause && !released {
             Action::Pause
         } else {
             Action::Continue
         }
     }
 
-    /// Judges the whole buffered body (at end of stream or at trailers).
+    /// Judges the whole buffered body (at end of stream or at trailers);
+    /// a body the built-in screening forwards goes to the rule's guards
+    /// first, held until the last answer (see [`Io::guard_response`]).
     fn judge(&self, ex: &mut Exchange) -> Action {
         let body = self
             .host
             .request_body(0, ex.body_size())
             .unwrap_or_default();
         let answer = ex.judge_body(&body);
-        self.act(ex, answer)
+        if answer.reply.is_some() || !ex.has_request_guards() {
+            if answer.reply.is_none() && ex.has_response_guards() {
+                ex.keep_prompt_for_output_guards(answer.rewrite.as_deref().unwrap_or(&body));
+            }
+            return self.act(ex, answer);
+        }
+        let now_ms = shared::unix_ms(self.host.now());
+        let start = ex.start_guards(&body, answer, &mut self.guard_caches.borrow_mut(), now_ms);
+        let calls = match start {
+            GuardStart::Skip(answer) => return self.act(ex, answer),
+            GuardStart::Decided(decision) => return self.guards_decided(ex, decision),
+            GuardStart::Calls(calls) => calls,
+        };
+        for (index, call) in calls.iter().enumerate() {
+            let headers: Vec<(&str, &str)> = call
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            match self
+                .host
+                .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
+            {
+                Ok(token) => self.pending.borrow_mut().push(PendingCall {
+                    token,
+                    index,
+                    sent_ms: now_ms,
+                    timeout_ms: call.timeout_ms,
+                    kind: CallKind::Prompt,
+                }),
+                Err(e) => {
+                    log::warn!(
+                        "guard call to cluster {} not dispatched: {e:?}",
+                        call.cluster
+                    );
+                    let failed = Err(CallFailure::Connection);
+                    let caches = &mut self.guard_caches.borrow_mut();
+                    if let Some(decision) = ex.guard_answered(index, failed, caches, now_ms) {
+                        return self.guards_decided(ex, decision);
+                    }
+                }
+            }
+        }
+        Action::Pause
+    }
+
+    /// A guard call's answer (`num_headers == 0`: Envoy's timeout or reset);
+    /// `Some(action)` once the round is decided.
+    fn guard_response(
+        &self,
+        ex: &mut Exchange,
+        token: u32,
+        num_headers: usize,
+        body_size: usize,
+    ) -> Option<Action> {
+        let call = {
+            let mut pending = self.pending.borrow_mut();
+            let at = pending.iter().position(|p| p.token == token)?;
+            pending.remove(at)
+        };
+        let now_ms = shared::unix_ms(self.host.now());
+        let elapsed = now_ms.saturating_sub(call.sent_ms);
+        let reply: Result<Vec<u8>, CallFailure> = if num_headers == 0 {
+            // Envoy reports both a timeout and a failed connection without
+            // headers: the clock tells them apart.
+            if elapsed + 2 >= u64::from(call.timeout_ms) {
+                Err(CallFailure::Timeout)
+            } else {
+                Err(CallFailure::Connection)
+            }
+        } else {
+            let headers = self.host.call_response_headers();
+            let status = headers
+                .iter()
+                .find(|(n, _)| n == ":status")
+                .and_then(|(_, v)| v.parse::<u16>().ok());
+            match status {
+                Some(200..=299) => Ok(self.host.call_response_body(body_size).unwrap_or_default()),
+                Some(s) => Err(failure_of_status(s, &headers, elapsed, call.timeout_ms)),
+                None => Err(CallFailure::Malformed),
+            }
+        };
+        let name = match call.kind {
+            CallKind::Prompt => ex.guard_of_call(call.index).map(|g| g.name.as_str()),
+            CallKind::Output => ex.output_guard_of_call(call.index).map(|g| g.name.as_str()),
+            CallKind::Window(w) => ex.window_guard_of_call(w, call.index),
+        };
+        if let Some(name) = name {
+            self.metrics.guard_latency.set([name], elapsed);
+            if let Err(f) = &reply {
+                log::info!("guard {name} call failed: {}", f.label());
+            }
+        }
+        let reply = reply.as_deref().map_err(|f| *f);
+        let caches = &mut self.guard_caches.borrow_mut();
+        if let CallKind::Window(w) = call.kind {
+            let decision = ex.window_guard_answered(w, call.index, reply, caches, now_ms)?;
+            self.count_guards(ex, "response", &decision.outcomes, decision.decision);
+            if self.release_stream(ex) && !self.host.resume_response(self.context_id) {
+                log::warn!("response not resumed after its guards answered");
+            }
+            return None;
+        }
+        if call.kind == CallKind::Output {
+            let decision = ex.output_guard_answered(call.index, reply, caches, now_ms)?;
+            self.output_decided(ex, decision);
+            if !self.host.resume_response(self.context_id) {
+                log::warn!("response not resumed after its guards answered");
+            }
+            return None;
+        }
+        let decision = ex.guard_answered(call.index, reply, caches, now_ms)?;
+        Some(self.guards_decided(ex, decision))
+    }
+
+    /// A complete output is held for the response guards: the calls go out
+    /// (`Pause` until the last answer) or the cache decides now.
+    fn check_output(&self, ex: &mut Exchange) -> Action {
+        let now_ms = shared::unix_ms(self.host.now());
+        let start = ex.start_output_guards(&mut self.guard_caches.borrow_mut(), now_ms);
+        let calls = match start {
+            OutputStart::Decided(d) => {
+                self.output_decided(ex, d);
+                return Action::Continue;
+            }
+            OutputStart::Calls(calls) => calls,
+        };
+        for (index, call) in calls.iter().enumerate() {
+            let headers: Vec<(&str, &str)> = call
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            match self
+                .host
+                .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
+            {
+                Ok(token) => self.pending.borrow_mut().push(PendingCall {
+                    token,
+                    index,
+                    sent_ms: now_ms,
+                    timeout_ms: call.timeout_ms,
+                    kind: CallKind::Output,
+                }),
+                Err(e) => {
+                    log::warn!(
+                        "guard call to cluster {} not dispatched: {e:?}",
+                        call.cluster
+                    );
+                    let failed = Err(CallFailure::Connection);
+                    let caches = &mut self.guard_caches.borrow_mut();
+                    if let Some(d) = ex.output_guard_answered(index, failed, caches, now_ms) {
+                        self.output_decided(ex, d);
+                        return Action::Continue;
+                    }
+                }
+            }
+        }
+        Action::Pause
+    }
+
+    /// Starts the rounds of the stream windows cut so far (calls go out,
+    /// the stream goes on); `true` when a held final chunk was released.
+    fn stream_windows(&self, ex: &mut Exchange) -> bool {
+        let now_ms = shared::unix_ms(self.host.now());
+        let (rounds, decided) = ex.start_stream_guards(&mut self.guard_caches.borrow_mut(), now_ms);
+        for d in &decided {
+            self.count_guards(ex, "response", &d.outcomes, d.decision);
+        }
+        for (window, calls) in rounds {
+            for (index, call) in calls.iter().enumerate() {
+                let headers: Vec<(&str, &str)> = call
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                match self
+                    .host
+                    .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
+                {
+                    Ok(token) => self.pending.borrow_mut().push(PendingCall {
+                        token,
+                        index,
+                        sent_ms: now_ms,
+                        timeout_ms: call.timeout_ms,
+                        kind: CallKind::Window(window),
+                    }),
+                    Err(e) => {
+                        log::warn!(
+                            "guard call to cluster {} not dispatched: {e:?}",
+                            call.cluster
+                        );
+                        let failed = Err(CallFailure::Connection);
+                        let caches = &mut self.guard_caches.borrow_mut();
+                        if let Some(d) =
+                            ex.window_guard_answered(window, index, failed, caches, now_ms)
+                        {
+                            self.count_guards(ex, "response", &d.outcomes, d.decision);
+                        }
+                    }
+                }
+            }
+        }
+        self.release_stream(ex)
+    }
+
+    /// Writes the held final chunk of a stream once every window is judged;
+    /// `true` when it was released.
+    fn release_stream(&self, ex: &mut Exchange) -> bool {
+        let Some(release) = ex.stream_release() else {
+            return false;
+        };
+        if let Some(bytes) = &release.replace {
+            self.host
+                .set_response_body(release.start, release.size, bytes);
+        }
+        true
+    }
+
+    /// Counts what the output guards did and writes the held body back.
+    fn output_decided(&self, ex: &Exchange, d: OutputDecision) {
+        self.count_guards(ex, "response", &d.outcomes, d.decision);
+        if let Some(bytes) = &d.replace {
+            self.host.set_response_body(0, d.span, bytes);
+        }
+    }
+
+    fn count_guards(
+        &self,
+        ex: &Exchange,
+        dir: &str,
+        outcomes: &[(String, llm_policy_core::guard::round::GuardOutcome)],
+        decision: &str,
+    ) {
+        let (m, rule) = (&self.metrics, ex.rule_name());
+        for (guard, o) in outcomes {
+            let g = guard.as_str();
+            if o.calls > 0 {
+                m.guard_calls.add([rule, g, dir], o.calls as i64);
+            }
+            if o.cache_hits > 0 {
+                m.guard_cache_hits.add([rule, g, dir], o.cache_hits as i64);
+            }
+            for f in &o.failures {
+                m.guard_failures.add([rule, g, dir, f.label()], 1);
+            }
+            for (label, action) in &o.labels {
+                m.guard_verdicts
+                    .add([rule, g, dir, label.as_str(), action.name()], 1);
+            }
+        }
+        m.guard_decisions.add([rule, dir, decision], 1);
+    }
+
+    /// Counts what the guards did and writes their decision back.
+    fn guards_decided(&self, ex: &mut Exchange, d: GuardDecision) -> Action {
+        self.count_guards(ex, "request", &d.outcomes, d.decision);
+        if d.answer.reply.is_none() && ex.has_response_guards() {
+            let body = match &d.answer.rewrite {
+                Some(b) => b.clone(),
+                None => self
+                    .host
+                    .request_body(0, ex.body_size())
+                    .unwrap_or_default(),
+            };
+            ex.keep_prompt_for_output_guards(&body);
+        }
+        self.act(ex, d.answer)
     }
 
     fn reader(&self, ex: &Exchange) -> Reader<'_> {
@@ -323,7 +650,26 @@ impl Io {
     }
 }
 
-impl Context for PolicyHttp {}
+impl Context for PolicyHttp {
+    /// A guard model's answer: the last one decides and resumes the request
+    /// (or answers it).
+    fn on_http_call_response(
+        &mut self,
+        token_id: u32,
+        num_headers: usize,
+        body_size: usize,
+        _num_trailers: usize,
+    ) {
+        let (io, Some(ex)) = (&self.io, self.exchange.as_mut()) else {
+            return;
+        };
+        if io.guard_response(ex, token_id, num_headers, body_size) == Some(Action::Continue)
+            && !io.host.resume_request(io.context_id)
+        {
+            log::warn!("request not resumed after its guards answered");
+        }
+    }
+}
 
 impl HttpContext for PolicyHttp {
     /// Chooses the rule, subject and arms, writes the routing headers, asks
@@ -466,6 +812,17 @@ impl HttpContext for PolicyHttp {
             if let Some(track) = &ex.plan.track {
                 let track = if track.canary { "canary" } else { "stable" };
                 m.canary_screening.add([ex.rule_name(), track, action], 1);
+            }
+        }
+        let decisions = [ex.guard_decision(), ex.output_guard_decision()];
+        for decision in decisions.into_iter().flatten().filter(|d| *d != "passed") {
+            let action = format!("guard_{decision}");
+            for (exp, arm) in ex.plan.arm_names() {
+                m.ab_screening.add([exp, arm, &action], 1);
+            }
+            if let Some(track) = &ex.plan.track {
+                let track = if track.canary { "canary" } else { "stable" };
+                m.canary_screening.add([ex.rule_name(), track, &action], 1);
             }
         }
         if let Some(ms) = end.arm_latency_ms {

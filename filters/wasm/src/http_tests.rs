@@ -46,6 +46,9 @@ impl Proxy {
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
             Rc::clone(&self.hold),
+            Rc::new(std::cell::RefCell::new(
+                llm_policy_core::guard::round::GuardCaches::new([3; 16]),
+            )),
             1,
         )
     }
@@ -403,4 +406,353 @@ fn every_catalogue_family_has_a_handle() {
         .map(|f| f.name)
         .collect();
     assert_eq!(names, catalogue);
+}
+
+const GUARDED: &str = r#"{"version":1,"screening":{
+    "detectors":{"email":{"action":"redact"}},
+    "guards":[{"name":"mod","protocol":"openai_moderation","cluster":"guard","timeout_ms":300}]}}"#;
+
+impl Proxy {
+    /// Delivers the answer to call `token`: `None` for Envoy's no-headers
+    /// callback (timeout or reset) after `after_ms`.
+    fn guard_answers(
+        &self,
+        http: &mut PolicyHttp,
+        token: u32,
+        reply: Option<(u16, &str)>,
+        after_ms: u64,
+    ) {
+        use proxy_wasm::traits::Context;
+        self.host.now_ms.set(T0 + after_ms);
+        let (headers, body) = match reply {
+            // From the guard: Envoy's router adds its upstream timing header.
+            Some((status, body)) => (
+                vec![
+                    (":status".to_string(), status.to_string()),
+                    ("x-envoy-upstream-service-time".to_string(), "1".to_string()),
+                ],
+                body.as_bytes().to_vec(),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
+        let n = headers.len();
+        let size = body.len();
+        *self.host.call_response.borrow_mut() = (headers, body);
+        http.on_http_call_response(token, n, size, 0);
+    }
+}
+
+#[test]
+fn a_guarded_body_is_held_until_the_guard_answers_and_a_block_is_a_local_reply() {
+    let proxy = Proxy::new(GUARDED);
+    let mut http = proxy.request(&[], &chat("write to a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Pause, "held for the guard");
+    let calls = proxy.host.calls.borrow().clone();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].cluster, "guard");
+    assert_eq!(calls[0].timeout_ms, 300);
+    assert!(String::from_utf8_lossy(&calls[0].body).contains("write to [EMAIL]"));
+    assert!(proxy.host.replies.borrow().is_empty());
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"results":[{"flagged":true}]}"#)),
+        12,
+    );
+    let replies = proxy.host.replies.borrow();
+    let [reply] = replies.as_slice() else {
+        panic!("one reply expected, got {replies:?}");
+    };
+    assert_eq!(reply.status, 400);
+    assert!(reply.body.contains("content_policy_violation"));
+    assert_eq!(
+        reply.header("x-llm-screening"),
+        Some("email=redact, guard:mod:flagged=block")
+    );
+    let tags = [
+        ("rule", "default"),
+        ("guard", "mod"),
+        ("direction", "request"),
+    ];
+    assert_eq!(proxy.host.metric("llm_policy_guard_calls_total", &tags), 1);
+    assert_eq!(
+        proxy
+            .host
+            .metric("llm_policy_guard_latency_ms", &[("guard", "mod")]),
+        12
+    );
+    assert_eq!(
+        proxy.host.metric(
+            "llm_policy_guard_decisions_total",
+            &[
+                ("rule", "default"),
+                ("direction", "request"),
+                ("decision", "blocked")
+            ]
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_passing_verdict_writes_the_builtin_rewrite_and_resumes() {
+    let proxy = Proxy::new(GUARDED);
+    let mut http = proxy.request(&[], &chat("write to a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Pause);
+    assert!(String::from_utf8_lossy(&proxy.host.request_body.borrow()).contains("a@example.com"));
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"results":[{"flagged":false}]}"#)),
+        5,
+    );
+    assert!(proxy.host.replies.borrow().is_empty());
+    assert!(String::from_utf8_lossy(&proxy.host.request_body.borrow()).contains("[EMAIL]"));
+}
+
+#[test]
+fn envoys_callback_without_headers_is_a_timeout_or_a_connection_failure_by_the_clock() {
+    for (after_ms, kind) in [(300, "timeout"), (3, "connection")] {
+        let proxy = Proxy::new(GUARDED);
+        let mut http = proxy.request(&[], &chat("hello"));
+        assert_eq!(proxy.send(&mut http), Action::Pause);
+        proxy.guard_answers(&mut http, 1, None, after_ms);
+        let tags = [
+            ("rule", "default"),
+            ("guard", "mod"),
+            ("direction", "request"),
+            ("kind", kind),
+        ];
+        assert_eq!(
+            proxy.host.metric("llm_policy_guard_failures_total", &tags),
+            1,
+            "{kind}"
+        );
+        let replies = proxy.host.replies.borrow();
+        assert_eq!(replies.len(), 1, "fails closed by default");
+        assert_eq!(replies[0].status, 503);
+        assert!(replies[0].body.contains("guard_unavailable"));
+    }
+}
+
+#[test]
+fn a_call_that_cannot_be_dispatched_is_a_connection_failure_and_5xx_a_status_failure() {
+    let proxy = Proxy::new(&GUARDED.replace(
+        r#""timeout_ms":300"#,
+        r#""timeout_ms":300,"failure_mode":"open""#,
+    ));
+    proxy
+        .host
+        .dispatch_error
+        .set(Some(proxy_wasm::types::Status::BadArgument));
+    let mut http = proxy.request(&[], &chat("hello"));
+    assert_eq!(
+        proxy.send(&mut http),
+        Action::Continue,
+        "fails open at once"
+    );
+    proxy.host.dispatch_error.set(None);
+    let mut http = proxy.request(&[], &chat("hello"));
+    assert_eq!(proxy.send(&mut http), Action::Pause);
+    proxy.guard_answers(&mut http, 1, Some((503, "busy")), 4);
+    let tags = |kind| {
+        [
+            ("rule", "default"),
+            ("guard", "mod"),
+            ("direction", "request"),
+            ("kind", kind),
+        ]
+    };
+    assert_eq!(
+        proxy
+            .host
+            .metric("llm_policy_guard_failures_total", &tags("connection")),
+        1
+    );
+    assert_eq!(
+        proxy
+            .host
+            .metric("llm_policy_guard_failures_total", &tags("status_5xx")),
+        1
+    );
+    assert!(proxy.host.replies.borrow().is_empty());
+}
+
+#[test]
+fn a_rule_without_guards_dispatches_nothing() {
+    let proxy = Proxy::new(SCREENING);
+    let mut http = proxy.request(&[], &chat("write to a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Continue);
+    assert!(proxy.host.calls.borrow().is_empty());
+}
+
+#[test]
+fn envoys_own_504_and_503_are_a_timeout_and_a_connection_failure() {
+    use proxy_wasm::traits::Context;
+    for (status, after_ms, kind) in [(504, 300, "timeout"), (503, 2, "connection")] {
+        let proxy = Proxy::new(GUARDED);
+        let mut http = proxy.request(&[], &chat("hello"));
+        assert_eq!(proxy.send(&mut http), Action::Pause);
+        proxy.host.now_ms.set(T0 + after_ms);
+        *proxy.host.call_response.borrow_mut() = (
+            vec![(":status".to_string(), status.to_string())],
+            b"upstream request timeout".to_vec(),
+        );
+        http.on_http_call_response(1, 1, 24, 0);
+        let tags = [
+            ("rule", "default"),
+            ("guard", "mod"),
+            ("direction", "request"),
+            ("kind", kind),
+        ];
+        assert_eq!(
+            proxy.host.metric("llm_policy_guard_failures_total", &tags),
+            1,
+            "{kind}"
+        );
+    }
+}
+
+const OUTPUT_GUARDED: &str = r#"{"version":1,"screening":{
+    "detectors":{"email":{"action":"redact"}},
+    "guards":[{"name":"out","protocol":"llama_guard","cluster":"guard","directions":["response"]}]}}"#;
+
+#[test]
+fn a_json_output_is_held_for_the_response_guard_and_a_block_filters_it() {
+    let proxy = Proxy::new(OUTPUT_GUARDED);
+    let mut http = proxy.request(&[], &chat("tell me a@example.com"));
+    assert_eq!(proxy.send(&mut http), Action::Continue, "no request guard");
+    assert!(proxy.host.calls.borrow().is_empty());
+    proxy.respond_headers(&mut http, 200, "application/json");
+    let (action, _) = proxy.chunk(&mut http, &completion("how to stab"), true);
+    assert_eq!(action, Action::Pause, "held for the guard");
+    let calls = proxy.host.calls.borrow().clone();
+    assert_eq!(calls.len(), 1);
+    let sent = String::from_utf8_lossy(&calls[0].body).into_owned();
+    assert!(
+        sent.contains("tell me [EMAIL]") && sent.contains("how to stab"),
+        "{sent}"
+    );
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"choices":[{"message":{"content":"unsafe\nS1"}}]}"#)),
+        8,
+    );
+    assert_eq!(proxy.host.response_resumes.get(), 1);
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(
+        out.contains("content_filter") && !out.contains("how to stab"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_safe_json_output_is_released_with_the_builtin_rewrite() {
+    let proxy = Proxy::new(OUTPUT_GUARDED);
+    let mut http = proxy.request(&[], &chat("hi"));
+    assert_eq!(proxy.send(&mut http), Action::Continue);
+    proxy.respond_headers(&mut http, 200, "application/json");
+    let (action, _) = proxy.chunk(&mut http, &completion("mail b@example.com"), true);
+    assert_eq!(action, Action::Pause);
+    proxy.guard_answers(
+        &mut http,
+        1,
+        Some((200, r#"{"choices":[{"message":{"content":"safe"}}]}"#)),
+        8,
+    );
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(out.contains("mail [EMAIL]"), "{out}");
+}
+
+fn stream_guarded(mode: &str) -> String {
+    format!(
+        r#"{{"version":1,"screening":{{
+        "guards":[{{"name":"out","protocol":"llama_guard","cluster":"guard","directions":["response"],
+                   "stream":{{"mode":"{mode}","window_chars":64}}}}]}}}}"#
+    )
+}
+
+const UNSAFE: &str = r#"{"choices":[{"message":{"content":"unsafe\nS1"}}]}"#;
+const SAFE: &str = r#"{"choices":[{"message":{"content":"safe"}}]}"#;
+
+#[test]
+fn a_streamed_window_is_judged_as_it_streams_and_an_unsafe_one_ends_the_stream() {
+    let proxy = Proxy::new(&stream_guarded("window"));
+    let mut http = proxy.request(&[], &chat("hi"));
+    proxy.send(&mut http);
+    proxy.respond_headers(&mut http, 200, "text/event-stream");
+    let words = "a".repeat(40);
+    let (action, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert_eq!(action, Action::Continue);
+    assert!(out.contains(&words), "window mode streams on");
+    assert!(proxy.host.calls.borrow().is_empty(), "no window yet");
+    let (_, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert!(out.contains(&words));
+    assert_eq!(
+        proxy.host.calls.borrow().len(),
+        1,
+        "the first window went out"
+    );
+    proxy.guard_answers(&mut http, 1, Some((200, UNSAFE)), 20);
+    let (_, out) = proxy.chunk(&mut http, &sse("more"), false);
+    assert!(
+        out.contains("content_policy_violation") && out.ends_with("data: [DONE]\n\n"),
+        "{out}"
+    );
+    assert!(!out.contains("more"));
+    let (action, out) = proxy.chunk(&mut http, "data: [DONE]\n\n", true);
+    assert_eq!(
+        (action, out.as_str()),
+        (Action::Continue, ""),
+        "nothing after the cut"
+    );
+}
+
+#[test]
+fn the_final_chunk_waits_for_outstanding_windows() {
+    let proxy = Proxy::new(&stream_guarded("window"));
+    let mut http = proxy.request(&[], &chat("hi"));
+    proxy.send(&mut http);
+    proxy.respond_headers(&mut http, 200, "text/event-stream");
+    proxy.chunk(&mut http, &sse("short answer"), false);
+    let (action, _) = proxy.chunk(&mut http, "data: [DONE]\n\n", true);
+    assert_eq!(action, Action::Pause, "the last window is judged first");
+    assert_eq!(proxy.host.calls.borrow().len(), 1);
+    proxy.guard_answers(&mut http, 1, Some((200, UNSAFE)), 20);
+    assert_eq!(proxy.host.response_resumes.get(), 1);
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(
+        out.contains("content_policy_violation") && out.ends_with("data: [DONE]\n\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn strict_mode_holds_each_window_until_its_verdict() {
+    let proxy = Proxy::new(&stream_guarded("strict"));
+    let mut http = proxy.request(&[], &chat("hi"));
+    proxy.send(&mut http);
+    proxy.respond_headers(&mut http, 200, "text/event-stream");
+    let words = "b".repeat(40);
+    let (_, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert!(!out.contains(&words), "held: {out}");
+    let (_, out) = proxy.chunk(&mut http, &sse(&words), false);
+    assert!(!out.contains(&words), "held until the verdict: {out}");
+    proxy.guard_answers(&mut http, 1, Some((200, SAFE)), 20);
+    let (_, out) = proxy.chunk(&mut http, &sse("tail"), false);
+    assert_eq!(
+        out.matches(&words).count(),
+        2,
+        "released after a safe verdict: {out}"
+    );
+    assert!(!out.contains("tail"), "the unjudged rest stays held");
+    let (action, _) = proxy.chunk(&mut http, "data: [DONE]\n\n", true);
+    assert_eq!(action, Action::Pause);
+    proxy.guard_answers(&mut http, 2, Some((200, SAFE)), 30);
+    let out = String::from_utf8_lossy(&proxy.host.response_body.borrow()).into_owned();
+    assert!(
+        out.contains("tail") && out.ends_with("data: [DONE]\n\n"),
+        "{out}"
+    );
 }

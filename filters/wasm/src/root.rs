@@ -7,9 +7,11 @@ use crate::host::{Host, ProxyWasm};
 use crate::http::PolicyHttp;
 use crate::metrics::Metrics;
 use crate::shared;
+use llm_policy_core::guard::round::GuardCaches;
 use llm_policy_core::policy::Policy;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::ContextType;
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -24,6 +26,17 @@ pub struct PolicyRoot {
     last_canary_tick_ms: u64,
     /// Unix ms of the last `llm_policy_vm_memory_bytes` report.
     last_memory_ms: u64,
+    /// Guard verdicts of this worker, keyed by a secret drawn per VM.
+    guard_caches: Rc<RefCell<GuardCaches>>,
+}
+
+/// 16 random bytes: the key of this VM's guard verdict caches.
+fn cache_key() -> [u8; 16] {
+    let mut key = [0u8; 16];
+    for b in &mut key {
+        *b = fastrand::u8(..);
+    }
+    key
 }
 
 impl PolicyRoot {
@@ -37,6 +50,7 @@ impl PolicyRoot {
             hold: Rc::default(),
             last_canary_tick_ms: 0,
             last_memory_ms: 0,
+            guard_caches: Rc::new(RefCell::new(GuardCaches::new(cache_key()))),
         }
     }
 }
@@ -130,6 +144,7 @@ impl RootContext for PolicyRoot {
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
             Rc::clone(&self.hold),
+            Rc::clone(&self.guard_caches),
             context_id,
         )))
     }

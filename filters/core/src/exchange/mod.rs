@@ -11,6 +11,9 @@
 //! exchange is made. Every local reply goes through [`Exchange::reply`]:
 //! one interruption path, which marks the exchange as answered here.
 
+pub mod guards;
+pub mod guards_output;
+pub mod guards_stream;
 pub mod outcome;
 pub mod response;
 
@@ -149,6 +152,18 @@ pub struct Exchange {
     watch: StreamWatch,
     screen: Option<ResponseScreen>,
     usage: Option<UsageScanner>,
+    /// The request's guard round, while it is in flight.
+    guard_check: Option<guards::GuardCheck>,
+    /// Flag-header items the guards added (`guard:<name>:<label>=flag`).
+    guard_flags: Vec<String>,
+    guard_decision: Option<&'static str>,
+    /// The last user message, for output guards.
+    guard_prompt: Option<String>,
+    /// An output held for its guards.
+    output_check: Option<guards_output::OutputCheck>,
+    output_decision: Option<&'static str>,
+    /// A streamed output's windows and their rounds.
+    stream_guard: Option<guards_stream::StreamGuard>,
 }
 
 impl Exchange {
@@ -171,6 +186,13 @@ impl Exchange {
             watch: StreamWatch::default(),
             screen: None,
             usage: None,
+            guard_check: None,
+            guard_flags: Vec::new(),
+            guard_decision: None,
+            guard_prompt: None,
+            output_check: None,
+            output_decision: None,
+            stream_guard: None,
             plan,
         }
     }
@@ -299,7 +321,9 @@ impl Exchange {
         if plan.rewrites_body() {
             remove.push("content-length");
         }
-        if plan.read_body && plan.screener(Direction::Response).is_some() {
+        if plan.read_body
+            && (plan.screener(Direction::Response).is_some() || self.has_response_guards())
+        {
             remove.push("accept-encoding");
         }
         self.reading_body = plan.read_body;
@@ -390,7 +414,17 @@ impl Exchange {
     pub fn flag_header(&self) -> Option<(String, String)> {
         let screener = self.plan.rule.screening.as_deref()?;
         let name = screener.config.flag_header.clone()?;
-        let value = flag_header_value(screener, &self.request_tally)?;
+        let builtin = flag_header_value(screener, &self.request_tally);
+        let guards = self.guard_flag_items();
+        let value = match (builtin, guards.is_empty()) {
+            (None, true) => return None,
+            (Some(b), true) => b,
+            (b, false) => {
+                let mut parts: Vec<String> = b.into_iter().collect();
+                parts.extend(guards.iter().cloned());
+                parts.join(", ")
+            }
+        };
         Some((name, value))
     }
 

@@ -110,6 +110,12 @@ pub struct ChunkAnswer {
     pub unscreenable: Option<&'static str>,
     /// Token usage, once the response ended with one.
     pub usage: Option<Usage>,
+    /// The complete output is held for the rule's response guards: call
+    /// [`Exchange::start_output_guards`] (`pause` is set, nothing replaced yet).
+    pub check_output: bool,
+    /// Stream windows are ready for the response guards: call
+    /// [`Exchange::start_stream_guards`].
+    pub stream_windows: bool,
 }
 
 fn status_class(status: Option<u16>) -> &'static str {
@@ -164,7 +170,7 @@ impl Exchange {
         !self.replied
             && !end_of_stream
             && self.plan.endpoint != Some(Endpoint::Embeddings)
-            && self.plan.screener(Direction::Response).is_some()
+            && (self.plan.screener(Direction::Response).is_some() || self.has_response_guards())
             && matches!(status, Some(200..=299))
     }
 
@@ -234,6 +240,7 @@ impl Exchange {
                 let Some(screener) = self.plan.rule.screening.clone() else {
                     return out;
                 };
+                self.stream_guard = self.new_stream_guard();
                 ResponseScreen::Stream(Box::new(StreamScreener::new(
                     screener,
                     self.restore.clone(),
@@ -334,7 +341,14 @@ impl Exchange {
                 match screen_response_bytes(&screener, &body, self.restore.as_deref()) {
                     Ok((replacement, screened)) => {
                         self.record_response(&screened.tally, &mut out);
-                        out.replace = replacement;
+                        if screened.blocked.is_none()
+                            && self.hold_for_output_guards(&body, replacement.clone(), body_size)
+                        {
+                            out.check_output = true;
+                            out.pause = true;
+                        } else {
+                            out.replace = replacement;
+                        }
                     }
                     Err(_) => {
                         out.unscreenable = Some("not_json");
@@ -346,10 +360,19 @@ impl Exchange {
                 let chunk = host.body(0, body_size);
                 let sent = stream.feed(&chunk, end_of_stream);
                 let unscreenable = std::mem::take(&mut stream.unscreenable);
-                let tally = if end_of_stream || stream.blocked.is_some() {
+                let blocked = stream.blocked.is_some();
+                let tally = if end_of_stream || blocked {
                     std::mem::take(&mut stream.tally)
                 } else {
                     Tally::default()
+                };
+                let sent = if self.stream_guard.is_some() {
+                    let (sent, hold) = self.guard_stream_chunk(sent, end_of_stream, blocked);
+                    out.pause = hold;
+                    out.stream_windows = self.stream_windows_ready();
+                    sent
+                } else {
+                    sent
                 };
                 if sent != chunk {
                     out.replace = Some(sent);

@@ -62,11 +62,21 @@ pub struct Call {
     pub texts: Vec<usize>,
 }
 
-/// Per-VM verdict caches, one per guard name.
+/// Per-VM verdict caches, one per guard: its name and everything that
+/// shapes its assessments (protocol and its labels, language and entities,
+/// cluster, path, model), so a reloaded policy that points a name at another
+/// model does not reuse the old model's verdicts.
 #[derive(Default)]
 pub struct GuardCaches {
     key: [u8; 16],
     by_guard: HashMap<String, VerdictCache>,
+}
+
+fn cache_identity(spec: &GuardSpec) -> String {
+    format!(
+        "{}\u{0}{:?}\u{0}{}\u{0}{}\u{0}{:?}",
+        spec.name, spec.protocol, spec.cluster, spec.path, spec.model
+    )
 }
 
 impl GuardCaches {
@@ -81,7 +91,7 @@ impl GuardCaches {
     fn of(&mut self, spec: &GuardSpec) -> &mut VerdictCache {
         let key = self.key;
         self.by_guard
-            .entry(spec.name.clone())
+            .entry(cache_identity(spec))
             .or_insert_with(|| VerdictCache::new(key, spec.cache_entries, spec.cache_ttl_ms))
     }
 }
@@ -486,6 +496,36 @@ mod tests {
             20,
         );
         assert!(again.calls().is_empty() && again.is_done());
+    }
+
+    #[test]
+    fn a_guard_pointed_at_another_model_does_not_reuse_verdicts() {
+        let mut caches = GuardCaches::new([1; 16]);
+        let texts = [text(Role::User, "hi")];
+        let first = [moderation()];
+        let mut r = Round::start(&first, Side::Prompt, &texts, None, &[None], &mut caches, 0);
+        r.complete(
+            0,
+            Ok(&moderation_reply(&[false])),
+            &first,
+            &texts,
+            &mut caches,
+            0,
+        );
+        let mut other = moderation();
+        other.model = Some("another-model".into());
+        let again = Round::start(
+            &[other],
+            Side::Prompt,
+            &texts,
+            None,
+            &[None],
+            &mut caches,
+            1,
+        );
+        assert_eq!(again.calls().len(), 1);
+        let same = Round::start(&first, Side::Prompt, &texts, None, &[None], &mut caches, 1);
+        assert!(same.calls().is_empty());
     }
 
     #[test]

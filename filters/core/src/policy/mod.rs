@@ -32,7 +32,7 @@ use std::rc::Rc;
 pub(crate) fn parse_screening_for_tests(json: &str) -> crate::screen::config::ScreeningConfig {
     let v: Value = serde_json::from_str(json).unwrap_or_default();
     let obj = Obj::new(&v, "screening", screening::FIELDS).unwrap();
-    screening::parse_screening(&obj, Default::default()).unwrap()
+    screening::parse_screening(&obj, Default::default(), true).unwrap()
 }
 
 /// Looks up an environment variable by name: the edge (the Wasm VM, the CLI)

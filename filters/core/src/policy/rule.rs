@@ -150,15 +150,15 @@ impl Rule {
                 .as_ref()
                 .map(|s| s.config.clone())
                 .unwrap_or_default();
-            let config = screening::parse_screening(&s, base)?;
+            let closed = rule.failure_mode.screening == FailureMode::Closed;
+            let config = screening::parse_screening(&s, base, closed)?;
             let compiled = Screener::compile_over(&config, env, self.screening.as_deref())
                 .map_err(|why| PolicyError::new(&path, why))?;
             rule.screening = Some(Rc::new(compiled));
         }
-        let screens_bodies = rule
-            .screening
-            .as_ref()
-            .is_some_and(|s| s.config.enabled && !s.entries.is_empty());
+        let screens_bodies = rule.screening.as_ref().is_some_and(|s| {
+            s.config.enabled && (!s.entries.is_empty() || !s.config.guards.is_empty())
+        });
         if screens_bodies && !rule.read_bodies {
             return Err(PolicyError::new(
                 obj.field_path("read_bodies"),

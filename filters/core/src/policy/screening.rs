@@ -27,6 +27,7 @@ pub(super) const FIELDS: &[&str] = &[
     "detectors",
     "categories",
     "custom",
+    "guards",
 ];
 
 const ENTRY_FIELDS: &[&str] = &["action", "request", "response", "style", "monitor"];
@@ -53,9 +54,13 @@ fn parse_style(s: &str) -> RedactStyle {
 }
 
 /// Lays the fields `obj` sets over `base`.
+/// `fail_closed`: the rule's `failure_mode.screening`, the default
+/// `failure_mode` of the guards this section declares. `guards` replaces the
+/// inherited list.
 pub(super) fn parse_screening(
     obj: &Obj,
     base: ScreeningConfig,
+    fail_closed: bool,
 ) -> Result<ScreeningConfig, PolicyError> {
     let mut c = base;
     if let Some(b) = obj.opt_bool("enabled")? {
@@ -134,6 +139,9 @@ pub(super) fn parse_screening(
             }
             c.entries.push(entry);
         }
+    }
+    if let Some(v) = obj.get("guards") {
+        c.guards = super::guards::parse_guards(v, &obj.field_path("guards"), fail_closed)?;
     }
     check_restore(&c, obj)?;
     Ok(c)

@@ -80,7 +80,7 @@ pub fn screen_response(
 /// Once an output's text changed, its token log-probabilities would give
 /// the original away: chat and completions `choices[].logprobs` become
 /// `null`, responses-API `output[].content[].logprobs` become `[]`.
-fn clear_output_logprobs(body: &mut Value) {
+pub(crate) fn clear_output_logprobs(body: &mut Value) {
     let Some(obj) = body.as_object_mut() else {
         return;
     };
@@ -114,7 +114,7 @@ fn settle(verdict: TextVerdict, text: &mut String, out: &mut BodyScreen) {
 }
 
 /// Replaces every output with `message`, `finish_reason: content_filter`.
-fn mark_filtered(body: &mut Value, message: &str) {
+pub(crate) fn mark_filtered(body: &mut Value, message: &str) {
     let _ = visit_output_texts(body, &mut |text| {
         text.clear();
     });

@@ -3,6 +3,7 @@
 //! parser (`policy::screening`) fills these from a policy's `screening`
 //! section; nothing here reads JSON.
 
+use crate::guard::{GuardAction, GuardSpec, Protocol};
 use crate::screen::pii::{IpClasses, PiiKind};
 
 /// What a finding does to the text it was found in.
@@ -83,7 +84,7 @@ pub enum KeySource {
     Env(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScreeningConfig {
     pub enabled: bool,
     /// `mode: dry_run`: every action is reported, none is taken.
@@ -102,6 +103,8 @@ pub struct ScreeningConfig {
     /// The classes of IP address the `ip` detector reports
     /// (`detectors.ip.classes`); [`IpClasses::DEFAULT`] when not set.
     pub ip_classes: IpClasses,
+    /// Guard models asked after the built-in detectors (`screening.guards`).
+    pub guards: Vec<GuardSpec>,
 }
 
 /// Shortest accepted redaction key, in bytes.
@@ -122,6 +125,7 @@ impl Default for ScreeningConfig {
             flag_header: Some("x-llm-screening".into()),
             entries: Vec::new(),
             ip_classes: IpClasses::DEFAULT,
+            guards: Vec::new(),
         }
     }
 }
@@ -132,12 +136,32 @@ impl ScreeningConfig {
         entry.config.style.unwrap_or(self.style)
     }
 
-    /// True when some active entry redacts with hash tokens.
+    /// True when some active entry (or a guard that redacts, in the
+    /// section's style) redacts with hash tokens.
     pub fn uses_hash(&self) -> bool {
-        self.entries.iter().any(|e| {
+        let entries = self.entries.iter().any(|e| {
             self.style_of(e) == RedactStyle::Hash
                 && (e.config.request == ScreenAction::Redact
                     || e.config.response == ScreenAction::Redact)
-        })
+        });
+        entries || (self.style == RedactStyle::Hash && self.guards.iter().any(redacts))
     }
+
+    /// True when the section has guards that check `request` (prompts) or
+    /// outputs, and screening is on in that direction.
+    pub fn has_guards(&self, request: bool) -> bool {
+        let on = if request { self.request } else { self.response };
+        self.enabled
+            && on
+            && self
+                .guards
+                .iter()
+                .any(|g| if request { g.request } else { g.response })
+    }
+}
+
+/// True when a guard finds spans to redact (a presidio guard with a redact rule).
+fn redacts(g: &GuardSpec) -> bool {
+    matches!(g.protocol, Protocol::Presidio { .. })
+        && g.rules.iter().any(|r| r.action == GuardAction::Redact)
 }

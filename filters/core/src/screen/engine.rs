@@ -137,6 +137,31 @@ pub struct Screener {
     regexes: Vec<CustomRegex>,
     /// [`PiiScanner::max_match_len`] of the enabled kinds but secrets.
     pii_short_len: usize,
+    /// Per guard of `config.guards`: the value of its API-key header, read
+    /// from the environment at compile time.
+    pub guard_keys: Vec<Option<String>>,
+}
+
+/// Each guard's API-key value (`api_key.value_env`), from the VM environment.
+fn guard_keys(
+    config: &ScreeningConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Option<String>>, String> {
+    config
+        .guards
+        .iter()
+        .enumerate()
+        .map(|(i, g)| match &g.api_key {
+            None => Ok(None),
+            Some(k) => match env(&k.value_env) {
+                Some(v) if !v.is_empty() => Ok(Some(v)),
+                _ => Err(format!(
+                    "guards[{i}].api_key.value_env: environment variable {} is not set in the Wasm VM",
+                    k.value_env
+                )),
+            },
+        })
+        .collect()
 }
 
 /// `ｅｙＪ` in UTF-8.
@@ -250,7 +275,9 @@ impl Screener {
             Some(b) if b.phrase_lists == phrase_lists => b.phrases.clone(),
             _ => Some(super::matcher_cache::shared(&phrase_lists)?),
         };
+        let guard_keys = guard_keys(config, env)?;
         Ok(Screener {
+            guard_keys,
             config: config.clone(),
             entries,
             key,
@@ -261,6 +288,12 @@ impl Screener {
             regexes,
             pii_short_len,
         })
+    }
+
+    /// The text that replaces `value` redacted in this section's style,
+    /// tagged `tag` (a guard's entity type).
+    pub fn redact_with(&self, tag: &str, value: &str) -> String {
+        redact::replacement(self.config.style, tag, value, &self.key)
     }
 
     /// True when this screener looks at `dir` at all.
