@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FUZZ = ROOT / "fuzz"
 WORK = FUZZ / "target" / "work"
 TARGETS = ["policy_parser", "request_codec", "json_response", "sse_stream", "usage_scanner",
-           "phrase_compiler", "json_splice"]
+           "phrase_compiler", "json_splice", "guard_reply"]
 RUSTFLAGS = " ".join([
     "-Cpasses=sancov-module",
     "-Cllvm-args=-sanitizer-coverage-level=4",
@@ -85,6 +85,16 @@ def seeds(target):
                                                                "completion_tokens": 4}}))
             out.append(b"\x03\x05\x01\x07" + "".join(f"data: {e}\n\n" for e in events).encode()
                        + b"data: [DONE]\n\n")
+    elif target == "guard_reply":
+        out = [b"\x00" + json.dumps({"results": [
+                   {"flagged": False, "categories": {"violence": False}, "category_scores": {"violence": 0.01}},
+                   {"flagged": True, "categories": {"violence": True}, "category_scores": {"violence": 0.93}}]}).encode(),
+               b"\x01" + json.dumps({"object": "list", "data": [
+                   {"index": 0, "label": "SAFE", "probs": [0.98, 0.02], "num_classes": 2},
+                   {"index": 1, "label": "INJECTION", "probs": [0.02, 0.98], "num_classes": 2}]}).encode(),
+               b"\x02" + json.dumps({"choices": [{"message": {"content": "unsafe\nS1,S10"}}]}).encode(),
+               b"\x03" + json.dumps([{"entity_type": "PERSON", "start": 0, "end": 10, "score": 0.85},
+                                      {"entity_type": "LOCATION", "start": 20, "end": 24, "score": 0.85}]).encode()]
     elif target == "phrase_compiler":
         out = [b"ignore (all )?(previous|prior) instructions\n!never reveal\n" + t.encode()
                for t in texts()]
