@@ -64,7 +64,8 @@ STANDARD_ENV = ("LLM_POLICY_REDACTION_KEY", "LLM_POLICY_TRUST_TOKEN")
 
 def env_keys(policy_text):
     """STANDARD_ENV and any other variable the policy names (trust.header.value_env,
-    screening.redaction.key_env, top level and per route), sorted."""
+    screening.redaction.key_env, screening.guards[].api_key.value_env, top level and
+    per route), sorted."""
     names = set(STANDARD_ENV)
     try:
         policy = json.loads(policy_text)
@@ -79,6 +80,12 @@ def env_keys(policy_text):
                     node = node.get(k) if isinstance(node, dict) else None
                 if isinstance(node, str):
                     names.add(node)
+            screening = s.get("screening")
+            guards = screening.get("guards") if isinstance(screening, dict) else None
+            for g in guards if isinstance(guards, list) else []:
+                key = g.get("api_key") if isinstance(g, dict) else None
+                if isinstance(key, dict) and isinstance(key.get("value_env"), str):
+                    names.add(key["value_env"])
     return sorted(names)
 
 

@@ -73,3 +73,36 @@ def test_envoyfilter_holds_headers_with_both_settings_or_neither():
         "typed_config"]["config"]
     assert config["allow_on_headers_stop_iteration"] is False
     assert "key_values" not in config["vm_config"]["environment_variables"]
+
+
+def test_a_guards_api_key_variable_is_passed_to_the_vm(tmp_path):
+    """The policy is refused in a VM without the guard's key variable, so every rendered
+    install path must pass it through (WasmPlugin vmConfig.env, ECDS host_env_keys)."""
+    policy = {"version": 1, "screening": {"guards": [
+        {"name": "moderation", "protocol": "openai_moderation", "cluster": "guard",
+         "api_key": {"value_env": "MY_GUARD_KEY"}}]},
+        "routes": [{"name": "r", "match": {"prefix": "/v1/"}, "screening": {"guards": [
+            {"name": "pii", "protocol": "presidio", "cluster": "presidio",
+             "api_key": {"header": "x-api-key", "value_env": "ROUTE_GUARD_KEY", "prefix": ""}}]}}]}
+    path = tmp_path / "guarded.json"
+    path.write_text(json.dumps(policy))
+    env = {**EXAMPLE_ENV, "MY_GUARD_KEY": "g" * 24, "ROUTE_GUARD_KEY": "r" * 24}
+    out = subprocess.run(
+        [str(CLI), "render", "--policy", str(path), "--kind", "wasmplugin", "--name", "x",
+         "--url", "oci://registry.example.com/llm-policy:0.1.0"],
+        capture_output=True, text=True, check=True, env=env)
+    vm_env = yaml.safe_load(out.stdout)["spec"]["vmConfig"]["env"]
+    assert {"name": "MY_GUARD_KEY", "valueFrom": "HOST"} in vm_env
+    assert {"name": "ROUTE_GUARD_KEY", "valueFrom": "HOST"} in vm_env
+    cli = subprocess.run(
+        [str(CLI), "render", "--policy", str(path), "--kind", "ecds", "--name", "x",
+         "--url", "file:///etc/llm-policy/llm-policy.wasm"],
+        capture_output=True, text=True, check=True, env=env).stdout
+    script = subprocess.run(
+        ["python3", str(ROOT / "envoy" / "render.py"), "ecds", "--policy", str(path),
+         "WASM_PATH=/etc/llm-policy/llm-policy.wasm"],
+        capture_output=True, text=True, check=True, env=env).stdout
+    for text in (cli, script):
+        keys = yaml.safe_load(text)["resources"][0]["typed_config"]["config"]["vm_config"][
+            "environment_variables"]["host_env_keys"]
+        assert "MY_GUARD_KEY" in keys and "ROUTE_GUARD_KEY" in keys, keys

@@ -163,9 +163,10 @@ pub fn render(policy: Value, a: &RenderArgs) -> Result<Value, String> {
 }
 
 /// The environment variables the policy reads in the Wasm VM
-/// (`trust.header.value_env`, `screening.redaction.key_env`, top level and
-/// per route), sorted: the proxy passes them through from its own
-/// environment (set them on the proxy from a Secret).
+/// (`trust.header.value_env`, `screening.redaction.key_env`,
+/// `screening.guards[].api_key.value_env`, top level and per route), sorted:
+/// the proxy passes them through from its own environment (set them on the
+/// proxy from a Secret).
 pub fn host_env_keys(policy: &Value) -> Vec<String> {
     let mut sections = vec![policy];
     if let Some(routes) = policy.get("routes").and_then(Value::as_array) {
@@ -174,10 +175,18 @@ pub fn host_env_keys(policy: &Value) -> Vec<String> {
     let mut keys: Vec<String> = sections
         .iter()
         .flat_map(|s| {
+            let guards = s
+                .pointer("/screening/guards")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|g| g.pointer("/api_key/value_env"));
             [
                 s.pointer("/trust/header/value_env"),
                 s.pointer("/screening/redaction/key_env"),
             ]
+            .into_iter()
+            .chain(guards)
         })
         .flatten()
         .filter_map(Value::as_str)
