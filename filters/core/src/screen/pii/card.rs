@@ -29,6 +29,13 @@
 //! [`context::WINDOW`] bytes before the number for the two last rows: a
 //! Luhn-valid 12-digit or 9-led 16-digit run is as likely an order number.
 //!
+//! An unbroken 13-digit run (the length of an MSISDN phone number and an
+//! EAN-13 code) is not a card when a phone word starts within the window
+//! before it or the word right before names an identifier (`EAN`, `GTIN`,
+//! `UPC`, `barcode`, `order`, …), unless a card word starts within the
+//! window too: `whatsapp me on 6287438466408` is a phone number,
+//! `card 4222222222222` a card.
+//!
 //! Not matched: numbers inside a longer digit or letter run
 //! (`ID4111111111111111`, 20+ digits), numbers continued by `-digit` or
 //! `.digit`, numbers right after `+` (phones), Luhn-invalid numbers, numbers
@@ -138,6 +145,23 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
     }
 }
 
+/// Whether an unbroken run of [`SHARED_LENGTH`] digits is named as
+/// something else right before it: a phone number (a phone word within
+/// [`context::WINDOW`] bytes) or an identifier such as a product code (the
+/// word right before is `EAN`, `GTIN`, `order`, …), with no card word
+/// within the window. MSISDN-style phone numbers and EAN-13 codes have 13
+/// digits and pass Luhn as often as any number (one in ten); a 13-digit
+/// card (old Visa, Maestro) is rare, and written after a card word.
+fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
+    digits == SHARED_LENGTH
+        && (context::id_word_before(bytes, start)
+            || context::before_value(bytes, start, &context::PHONE))
+        && !context::before_value(bytes, start, &context::CARD)
+}
+
+/// The digit count phone numbers and product codes share with cards.
+const SHARED_LENGTH: usize = 13;
+
 /// A card number starting at `start` (a digit): the end of the match.
 pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
     // not the tail of a longer grouped number (`1234 5678 9012 3456`)
@@ -148,8 +172,10 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
     let first_end = digit_run_end(bytes, start);
     let first = bytes.get(start..first_end)?;
     if first.len() >= MIN_DIGITS {
-        return (numeric_end_ok(bytes, first_end) && is_card_number(bytes, start, first))
-            .then_some(first_end);
+        return (numeric_end_ok(bytes, first_end)
+            && is_card_number(bytes, start, first)
+            && !named_otherwise(bytes, start, first.len()))
+        .then_some(first_end);
     }
     if first.len() != 4 {
         return None;
@@ -302,6 +328,31 @@ mod tests {
             &maestro[8..]
         );
         assert!(find(&grouped).is_some());
+    }
+
+    #[test]
+    fn thirteen_digits_named_as_a_phone_or_a_code_are_not_cards() {
+        let visa13 = with_luhn("4222222222225");
+        let maestro13 = with_luhn("6401871513990");
+        for n in [&visa13, &maestro13] {
+            for ctx in [
+                "whatsapp me on ",
+                "Contact number: ",
+                "my phone number is ",
+                "EAN ",
+                "GTIN: ",
+            ] {
+                let text = format!("{ctx}{n}.");
+                assert_eq!(find(&text), None, "{text}");
+            }
+            for ctx in ["card ", "", "my Visa (phone orders only): ", "use "] {
+                let text = format!("{ctx}{n}.");
+                assert_eq!(find(&text), Some(n.as_str()), "{text}");
+            }
+        }
+        // 16 digits after a phone word are still a card
+        let visa16 = with_luhn("4111111111111110");
+        assert_eq!(find(&format!("call me, {visa16}")), Some(visa16.as_str()));
     }
 
     #[test]

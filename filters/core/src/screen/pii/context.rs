@@ -182,6 +182,10 @@ const ID_WORDS: &[&[u8]] = &[
     b"imsi",
     b"iccid",
     b"meid",
+    b"ean",
+    b"gtin",
+    b"upc",
+    b"barcode",
 ];
 
 /// Whether the word right before `start` (over `:`, `#`, `.`, spaces and
