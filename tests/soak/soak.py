@@ -16,6 +16,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -231,6 +232,23 @@ class Soak:
     # -- run -----------------------------------------------------------------------
     def run(self):
         os.environ.setdefault("LLM_POLICY_TRUST_TOKEN", TOKEN)
+        # SIGTERM (a CI timeout, `timeout`, Ctrl-C's cousin) unwinds through the
+        # `finally` below, so the mock pods and Envoy are stopped, not orphaned
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        try:
+            return self.measure()
+        finally:
+            self.teardown()
+
+    def teardown(self):
+        """Stops Envoy and the pods; safe to call twice and before they exist."""
+        envoy = getattr(self, "envoy", None)
+        if envoy is not None:
+            envoy.stop()
+        for pod in getattr(self, "pods", {}).values():
+            pod.stop()
+
+    def measure(self):
         self.start()
         started = time.monotonic()
         threads = [threading.Thread(target=self.worker, args=(s,), daemon=True)
@@ -251,9 +269,7 @@ class Soak:
             t.join(timeout=30)
         reload_thread.join(timeout=30)
         rss_end, vm_end = self.rss_kb(), self.vm_memory()
-        self.envoy.stop()
-        for pod in self.pods.values():
-            pod.stop()
+        self.teardown()
         return self.report(rss_start or rss_end, rss_end, vm_start or vm_end, vm_end, samples)
 
     def report(self, rss_start, rss_end, vm_start, vm_end, samples):
