@@ -61,6 +61,21 @@ def wait_until(predicate, timeout, what):
     raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
 
 
+def file_server(workdir, directory, name):
+    """A plain HTTP server for `directory` on a free port, in its own process
+    group (how fleets host a module for Envoy's `remote` code source).
+    Returns (port, Process); the caller stops the process."""
+    ready = Path(workdir) / f"{name}.port"
+    script = ("import http.server,functools,sys;"
+              "h=functools.partial(http.server.SimpleHTTPRequestHandler,directory=sys.argv[1]);"
+              "s=http.server.ThreadingHTTPServer(('127.0.0.1',0),h);"
+              "open(sys.argv[2],'w').write(str(s.server_address[1]));s.serve_forever()")
+    proc = Process([sys.executable, "-c", script, str(directory), str(ready)],
+                   Path(workdir) / f"{name}.log")
+    port = int(wait_until(lambda: ready.exists() and ready.read_text(), 10, name))
+    return port, proc
+
+
 class MockPod:
     """One mock vLLM instance (echo mode)."""
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness import CLI, ROOT, WASM, Envoy, Process, chat, request, wait_until
+from harness import CLI, ROOT, WASM, Envoy, chat, file_server, request, wait_until
 
 sys.path.insert(0, str(ROOT / "envoy"))
 from render import render, to_yaml  # noqa: E402
@@ -82,14 +82,7 @@ class KubeletProjection:
 @pytest.fixture(scope="module")
 def wasm_server(workdir):
     """A plain HTTP server for dist/ (the module host behind `remote`)."""
-    ready = Path(workdir) / "live-wasm-server.port"
-    script = ("import http.server,functools,sys;"
-              "h=functools.partial(http.server.SimpleHTTPRequestHandler,directory=sys.argv[1]);"
-              "s=http.server.ThreadingHTTPServer(('127.0.0.1',0),h);"
-              "open(sys.argv[2],'w').write(str(s.server_address[1]));s.serve_forever()")
-    proc = Process([sys.executable, "-c", script, str(WASM.parent), str(ready)],
-                   Path(workdir) / "live-wasm-server.log")
-    port = int(wait_until(lambda: ready.exists() and ready.read_text(), 10, "wasm server"))
+    port, proc = file_server(workdir, WASM.parent, "live-wasm-server")
     yield port, proc
     proc.stop()
 

@@ -3,25 +3,16 @@ pinned by sha256. The right checksum loads the module; a wrong one is
 refused and, with the filter failing closed, traffic is refused too rather
 than passing unfiltered."""
 import hashlib
-import sys
-from pathlib import Path
 
 import pytest
 
-from harness import WASM, Envoy, Process, chat, request, wait_until
+from harness import WASM, Envoy, chat, file_server, request
 
 
 @pytest.fixture(scope="module")
 def wasm_server(workdir):
     """A plain HTTP server for dist/ on a free port, in its own process group."""
-    ready = Path(workdir) / "wasm-server.port"
-    script = ("import http.server,functools,sys;"
-              "h=functools.partial(http.server.SimpleHTTPRequestHandler,directory=sys.argv[1]);"
-              "s=http.server.ThreadingHTTPServer(('127.0.0.1',0),h);"
-              "open(sys.argv[2],'w').write(str(s.server_address[1]));s.serve_forever()")
-    proc = Process([sys.executable, "-c", script, str(WASM.parent), str(ready)],
-                   Path(workdir) / "wasm-server.log")
-    port = int(wait_until(lambda: ready.exists() and ready.read_text(), 10, "wasm server"))
+    port, proc = file_server(workdir, WASM.parent, "wasm-server")
     yield port, proc
     proc.stop()
 
