@@ -223,7 +223,8 @@ def print_tables(result, plan, token_delay_ms=SSE_TOKEN_DELAY_MS):
         events = max((e for _, e in by_config.values()), default=0) or SSE_EVENTS
         per_event = size == SSE
         print(f"\nwhole-Envoy instructions, {size_title(size, plan, token_delay_ms)}")
-        head = f"{'config':<13}{'instructions / request':>24}{'over the empty filter':>23}"
+        unit = "instructions / stream" if per_event else "instructions / request"
+        head = f"{'config':<13}{unit:>24}{'over the empty filter':>23}"
         if per_event:
             head += f"{'per event':>11}{'over empty / event':>20}"
         print(head + "   target over the empty filter")
@@ -296,7 +297,8 @@ def main():
         return 1
     started = time.monotonic()
     print("counts per size (warm-up, measured): "
-          + ", ".join(f"{s} {plan[s][0]}/{plan[s][1]}" for s in args.sizes), flush=True)
+          + ", ".join(f"{s} {plan[s][0]}/{plan[s][1]}" for s in args.sizes)
+          + f"; stream events {args.token_delay_ms} ms apart", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-instructions-") as workdir:
         upstream = mock = None
         try:
