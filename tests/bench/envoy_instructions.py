@@ -58,7 +58,7 @@ QUICK_PLAN = {"1024": (100, 100), "16384": (50, 50), "65536": (20, 20), SSE: (5,
 # unpaced): each event reaches the Envoy under test as its own read, as from
 # a real model (tokens tens of ms apart), instead of several coalesced
 # because callgrind makes Envoy slower than the mock (at 3 ms the empty
-# filter counted 15% less per stream than at 10 or 20 ms).
+# filter counted 15% less per stream than at 10 ms).
 SSE_TOKEN_DELAY_MS = 15
 IDLE_S = 3
 CONFIG_NAMES = ("no-filter", "empty-wasm", "header-only", "llm-policy")
@@ -138,7 +138,8 @@ def counted(outdir, pid, action):
 
 def count_envoy(workdir, pods, name, kwargs, work):
     """One Envoy under callgrind; `work` is [(size, body, headers, warm-up,
-    measured)]. Returns {size: (instructions per request, SSE events)}.
+    measured)]. Returns ({size: (instructions per request, SSE events)},
+    idle instructions per second).
 
     Two things that do not depend on the requests are kept out of the count:
     the periodic stats flush (every 5 s, about 0.6 M instructions: Envoy runs
@@ -146,7 +147,9 @@ def count_envoy(workdir, pods, name, kwargs, work):
     an Envoy waiting (timers, watchdog: about 80 k instructions a second),
     measured per Envoy in IDLE_S seconds without requests and subtracted in
     proportion to each window's wall time. Without both, a count grew with
-    the machine's load and a stream's pacing."""
+    the machine's load and a stream's pacing. The idle rate includes the
+    filter's root tick (once a second with a canary: its windows and the
+    memory gauge), so it is printed too: work moved to the tick shows there."""
     outdir = Path(tempfile.mkdtemp(prefix=f"callgrind-{name}-", dir=workdir))
     command = ["valgrind", "--tool=callgrind", "--smc-check=all-non-file", "--instr-atstart=no",
                f"--callgrind-out-file={outdir}/cg.%p", str(envoy_binary()),
@@ -172,7 +175,7 @@ def count_envoy(workdir, pods, name, kwargs, work):
         print(f"  {name:<12} {size:>7}: {result[size][0]:>13,.0f} instructions / request"
               f" ({warmup} warm-up, {measured} measured in {seconds:.1f} s; idle {rate:,.0f}/s subtracted:"
               f" {rate * seconds / measured:,.0f} / request)", flush=True)
-    return result
+    return result, rate
 
 
 def have_valgrind():
@@ -194,14 +197,16 @@ def run(workdir, chat_pods, stream_pods, names, sizes, plan, token_delay_ms=SSE_
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [pool.submit(count_envoy, workdir, pods, name, every[name], work)
                    for name, pods, work in jobs]
-        counted = [(name, f.result()) for (name, _, _), f in zip(jobs, futures)]
+        done = [(name, work, f.result()) for (name, _, work), f in zip(jobs, futures)]
     result = {s: {} for s in sizes}
+    idle = {}
     for name in names:
-        for job_name, by_size in counted:
+        for job_name, work, (by_size, rate) in done:
             if job_name == name:
+                idle.setdefault(name, {})["stream" if work is stream else "chat"] = rate
                 for s, value in by_size.items():
                     result[s][name] = value
-    return result
+    return result, idle
 
 
 def size_title(size, plan, token_delay_ms):
@@ -212,6 +217,14 @@ def size_title(size, plan, token_delay_ms):
                 f" ({warmup} warm-up, {measured} measured streams on one keep-alive connection)")
     return (f"{int(size) // 1024} KB chat ({warmup} warm-up, {measured} measured requests"
             f" on one keep-alive connection)")
+
+
+def print_idle(idle):
+    """The idle rate each Envoy had subtracted (chat Envoy, stream Envoy)."""
+    print("\nidle work subtracted, instructions / s without requests (chat Envoy / stream Envoy;"
+          " includes the filter's root tick):")
+    for name, rates in idle.items():
+        print(f"  {name:<13}" + " / ".join(f"{rates[k]:,.0f}" for k in ("chat", "stream") if k in rates))
 
 
 def print_tables(result, plan, token_delay_ms=SSE_TOKEN_DELAY_MS):
@@ -260,7 +273,7 @@ def measure(workdir, pods, configs_, body):
         futures = {name: pool.submit(count_envoy, workdir, pods, name, kw,
                                      [("body", body, HEADERS, WARMUP, REQUESTS)])
                    for name, kw in configs_.items()}
-        result = {name: f.result()["body"][0] for name, f in futures.items()}
+        result = {name: f.result()[0]["body"][0] for name, f in futures.items()}
     base, floor = result.get("no-filter"), result.get("empty-wasm")
     print(f"\nwhole-Envoy instructions per request ({len(body):,}-byte body, callgrind,"
           f" {REQUESTS} requests after {WARMUP} warm-up; repeatable to about 1%)")
@@ -306,7 +319,7 @@ def main():
             upstream = Envoy(workdir, dict.fromkeys(("stable", "canary", "fallback"), unused),
                              template="bench-upstream.yaml")
             mock = MockPod(workdir, "stable", "llm-stable")
-            result = run(workdir, dict.fromkeys(("stable", "canary", "fallback"), upstream),
+            result, idle = run(workdir, dict.fromkeys(("stable", "canary", "fallback"), upstream),
                          dict.fromkeys(("stable", "canary", "fallback"), mock),
                          args.configs, args.sizes, plan, args.token_delay_ms)
         finally:
@@ -314,6 +327,7 @@ def main():
                 if process is not None:
                     process.stop()
     print_tables(result, plan, args.token_delay_ms)
+    print_idle(idle)
     OUT.mkdir(parents=True, exist_ok=True)
     out = {size: {name: round(n) for name, (n, _) in by_config.items()} for size, by_config in result.items()}
     (OUT / "instructions.json").write_text(json.dumps(out, indent=2) + "\n")
