@@ -186,8 +186,9 @@ def have_valgrind():
 
 
 def run(workdir, chat_pods, stream_pods, names, sizes, plan, token_delay_ms=SSE_TOKEN_DELAY_MS):
-    """{size: {config: (instructions per request, events)}}: one Envoy per
-    config and upstream, the costliest first, two at a time."""
+    """({size: {config: (instructions per request, events)}}, {config:
+    {"chat"|"stream": idle instructions per second}}): one Envoy per config
+    and upstream, the costliest first, two at a time."""
     chat = [(s, chat_body(int(s)), HEADERS, *plan[s]) for s in sizes if s != SSE]
     stream_headers = {**HEADERS, "x-mock-token-delay-ms": str(token_delay_ms)}
     stream = [(SSE, sse_body(), stream_headers, *plan[SSE])] if SSE in sizes else []
