@@ -16,7 +16,7 @@ WASM   := dist/llm-policy.wasm
 POLICY ?=
 VLLM_URL ?=
 
-.PHONY: run test test-envoy-oldest bench fuzz soak build tools fmt-check clippy core-test core-test-wasm e2e validate clean
+.PHONY: run test test-envoy-oldest bench bench-instructions bench-memory fuzz soak build tools fmt-check clippy core-test core-test-wasm e2e validate clean
 
 ## run: build, start three mock vLLM pods and Envoy with the filter (POLICY=file, VLLM_URL=url)
 run: build
@@ -25,11 +25,22 @@ run: build
 ## test: fmt, clippy (native and wasm32), core tests (native and under Node), wasm build, e2e through Envoy
 test: tools fmt-check clippy core-test core-test-wasm build e2e
 
-## bench: overhead vs a no-filter Envoy and an empty wasm filter, interleaved rounds
+## bench: overhead vs a no-filter Envoy and an empty wasm filter, interleaved rounds; memory; instructions
 bench: build
 	command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(VENV)/bin/python tests/bench/bench.py
+	$(VENV)/bin/python tests/bench/memory.py
 	$(VENV)/bin/python tests/bench/guards.py
+	$(VENV)/bin/python tests/bench/envoy_instructions.py
+
+## bench-instructions: whole-Envoy callgrind instructions per request (1/16/64 KB, sse-500), issue 15's targets
+bench-instructions: build
+	command -v valgrind >/dev/null || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
+	$(VENV)/bin/python tests/bench/envoy_instructions.py
+
+## bench-memory: Envoy RSS per config at --concurrency 1, 2, 4 after 200 requests (about a minute)
+bench-memory: build
+	$(VENV)/bin/python tests/bench/memory.py
 
 ## soak: 30 minutes of mixed load with live reloads and forged headers (SOAK_SECONDS), one table; not part of test
 soak: build

@@ -3,7 +3,10 @@
 Envoys (no filter, an empty wasm filter, llm-policy) in interleaved rounds,
 all in front of one fast bench upstream; then the core's instructions per
 request under callgrind, and the default policy's screening throughput
-natively and in V8 (Node's WASI). Writes target/bench/results.json.
+natively and in V8 (Node's WASI), each with the issues' targets
+(targets.py). Writes target/bench/results.json. The whole-Envoy callgrind
+counts are envoy_instructions.py and Envoy's memory is memory.py (`make
+bench` runs all three).
 
     .venv/bin/python tests/bench/bench.py [--rounds N] [--duration S]
         [--sizes 1024,16384,65536] [--quick]
@@ -25,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from harness import WASM, Envoy, request  # noqa: E402
 import envoy_instructions  # noqa: E402
+import targets  # noqa: E402
 import ttft  # noqa: E402
+from bodies import chat_body  # noqa: E402
 
 LUA = Path(__file__).resolve().parent / "post.lua"
 OUT = ROOT / "target" / "bench"
@@ -38,9 +43,6 @@ FILTERS = ("llm-policy", "header-only")
 TESTED = CONFIGS[1:]
 CONNECTIONS = 8
 WARMUP_S = 1
-FILLER = ("The operators reviewed the deployment plan before the evening release, "
-          "and the model answered every question about routing, quotas and latency. ")
-TARGET = 0.95
 
 
 def parse_args():
@@ -62,16 +64,6 @@ def parse_args():
 def size_label(size):
     """1024 -> '1 KB'; sizes that are not whole KiB in bytes."""
     return f"{size // 1024} KB" if size % 1024 == 0 else f"{size} B"
-
-
-def chat_body(size):
-    """A chat-completion JSON body of exactly `size` bytes (English-ish filler)."""
-    head, tail = '{"model":"llm","messages":[{"role":"user","content":"', '"}]}'
-    room = size - len(head) - len(tail)
-    if room < 0:
-        raise ValueError(f"body size {size} is below the {len(head) + len(tail)}-byte minimum")
-    text = (FILLER * (room // len(FILLER) + 1))[:room]
-    return (head + text + tail).encode()
 
 
 def start_envoys(workdir, envoys):
@@ -267,20 +259,21 @@ def print_tables(summary):
 
 
 def target_line(summary, unloaded):
-    """The issues' targets at 1 KB: issue 2 (default policy >= 0.95 of no-filter
-    throughput) and issue 4 (header-only policy >= 0.95 of no-filter throughput,
-    saturated, and < 30 µs added p50, one request at a time)."""
+    """The wall-clock targets at 1 KB: issue 2 (default policy throughput),
+    issue 4 (header-only throughput, saturated, and added p50, one request at
+    a time), issue 15 (unloaded added p50 of both policies, reported)."""
     if 1024 not in summary:
         return "targets: not measured (1024 not in --sizes)"
-    d = summary[1024]["llm-policy"]["throughput_ratio"]["median"]
-    h = summary[1024]["header-only"]["throughput_ratio"]["median"]
-    hp = unloaded["header-only"]["added_p50_us"]["median"]
-    verdict = lambda ok: "PASS" if ok else "MISS"  # noqa: E731
-    return (f"target (issue 2): default policy ≥ {TARGET} of no-filter throughput at 1 KB:"
-            f" measured {d:.2f} → {verdict(d >= TARGET)}\n"
-            f"target (issue 4): header-only policy ≥ {TARGET} of no-filter throughput and"
-            f" < 30 µs added p50 (unloaded) at 1 KB: measured {h:.2f}, {hp:+.0f} µs →"
-            f" {verdict(h >= TARGET and hp < 30)}")
+    ratio = lambda name: summary[1024][name]["throughput_ratio"]["median"]  # noqa: E731
+    p50 = lambda name: unloaded[name]["added_p50_us"]["median"]  # noqa: E731
+    floor = f" (empty filter {p50('empty-wasm'):+.0f} µs)"
+    return "\n".join([
+        targets.line("throughput.1024.llm-policy", ratio("llm-policy")),
+        targets.line("throughput.1024.header-only", ratio("header-only")),
+        targets.line("unloaded_p50.header-only.issue4", p50("header-only")),
+        targets.line("unloaded_p50.header-only", p50("header-only"), floor),
+        targets.line("unloaded_p50.llm-policy", p50("llm-policy"), floor),
+    ])
 
 
 def screening_throughput():
@@ -307,27 +300,24 @@ def screening_throughput():
 
 
 def screening_target_line(summary, throughput, first_token):
-    """Issue 3: screening >= 200 MB/s native and >= 50 MB/s in wasm; default
-    policy >= 0.85 of no-filter throughput at 16 KB; < 2 ms p99 added at 64 KB."""
-    verdict = lambda ok: "PASS" if ok else "MISS"  # noqa: E731
-    lines = []
+    """Issues 3 and 15: screening MB/s natively and in V8; default policy
+    throughput vs no-filter at 16 KB and added p99 at 64 KB; time to first
+    token."""
     native = throughput["native"]["mb_per_s"]
     wasm = throughput.get("wasm_v8", {}).get("mb_per_s")
-    lines.append(f"target (issue 3): screening ≥ 200 MB/s native, ≥ 50 MB/s in wasm: measured"
-                 f" {native:.0f} / {wasm if wasm is None else round(wasm)} MB/s →"
-                 f" {verdict(native >= 200 and wasm is not None and wasm >= 50)}")
+    lines = [targets.line("screening.native.issue3", native), targets.line("screening.wasm_v8.issue3", wasm),
+             targets.line("screening.native", native), targets.line("screening.wasm_v8", wasm)]
     if 16384 in summary:
         r = summary[16384]["llm-policy"]["throughput_ratio"]["median"]
-        lines.append(f"target (issue 3): default policy ≥ 0.85 of no-filter throughput at 16 KB:"
-                     f" measured {r:.2f} → {verdict(r >= 0.85)}")
+        lines += [targets.line("throughput.16384.llm-policy.issue3", r),
+                  targets.line("throughput.16384.llm-policy", r)]
     if 65536 in summary:
         p99 = summary[65536]["llm-policy"]["added_p99_us"]["median"]
-        lines.append(f"target (issue 3): default policy < 2 ms p99 added at 64 KB:"
-                     f" measured {p99:+.0f} µs → {verdict(p99 < 2000)}")
+        lines += [targets.line("added_p99.65536.llm-policy.issue3", p99),
+                  targets.line("added_p99.65536.llm-policy", p99)]
     added = first_token["added_ms"]
-    lines.append(f"target (issue 3): time to first token within 1 ms of no-filter: first event"
-                 f" {added['first_event_ms']:+.2f} ms, first content {added['first_content_ms']:+.2f} ms →"
-                 f" {verdict(added['first_content_ms'] < 1)}")
+    lines.append(targets.line("ttft.first_content", added["first_content_ms"],
+                              f" (first event {added['first_event_ms']:+.2f} ms)"))
     return "\n".join(lines)
 
 
@@ -355,7 +345,10 @@ def core_instructions(sizes, workdir):
     for size in sizes:
         ir1, ir1001 = (callgrind_total(exe, n, size, workdir) for n in (1, 1001))
         result[size] = (ir1001 - ir1) / 1000
-        print(f"{size_label(size):<7}{result[size]:>12,.0f}")
+        print(f"{size_label(size):<7}{result[size]:>12,.0f}{result[size] / size:>8.1f} per byte")
+    if 65536 in result:
+        print(targets.line("core_per_byte.65536", result[65536] / 65536,
+                           f" ({result[65536]:,.0f} per request)"))
     return result
 
 
@@ -386,13 +379,6 @@ def main():
             summary = summarize(runs, args.sizes)
             print_tables(summary)
             unloaded = unloaded_latency(args, envoys, workdir)
-            pods = dict.fromkeys(("stable", "canary", "fallback"), envoys["upstream"])
-            counted = envoy_instructions.measure(workdir, pods, {
-                "no-filter": {"template": "no-filter.yaml"},
-                "empty-wasm": {"wasm": EMPTY_WASM},
-                "header-only": {"wasm": WASM, "policy": HEADER_ONLY_POLICY.read_text()},
-                "llm-policy": {"wasm": WASM},
-            }, chat_body(1024))
         finally:
             for envoy in reversed(list(envoys.values())):
                 envoy.stop()
@@ -415,7 +401,6 @@ def main():
         "llm_policy_requests_total": {"before": before, "after": after, "ok": filter_ran},
         "core_instructions_per_request": instructions and {str(k): v for k, v in instructions.items()},
         "unloaded_1kb": unloaded,
-        "envoy_instructions_per_request_1kb": counted,
         "target": target_line(summary, unloaded),
         "screening_throughput": throughput,
         "time_to_first_token": first_token,
