@@ -45,6 +45,7 @@ impl Proxy {
             Some(Rc::clone(&self.policy)),
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
+            Rc::default(),
             Rc::clone(&self.hold),
             Rc::new(std::cell::RefCell::new(
                 llm_policy_core::guard::round::GuardCaches::new([3; 16]),
