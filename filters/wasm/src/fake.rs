@@ -42,6 +42,9 @@ pub struct FakeHost {
     metrics: RefCell<Vec<(String, i64)>>,
     /// Host calls that hand a value back, by name (the costly kind).
     pub reads: RefCell<Vec<String>>,
+    /// Run before [`FakeHost::metric`] reads: the test's root tick (it
+    /// flushes the counters the VM keeps, see [`crate::metrics`]).
+    pub before_metric_read: RefCell<Option<Box<dyn Fn()>>>,
     /// Every host call, by its proxy-wasm ABI name (see [`HostCall`]).
     pub host_calls: RefCell<Vec<HostCall>>,
     /// HTTP calls dispatched (guard models), in order; the token is the index + 1.
@@ -124,8 +127,23 @@ impl FakeHost {
         host
     }
 
+    /// Flushes `metrics` before every [`FakeHost::metric`] read, as a
+    /// scrape one tick after the requests would see them.
+    pub fn flush_before_reads(&self, metrics: &std::rc::Rc<crate::metrics::Metrics>) {
+        let metrics = std::rc::Rc::downgrade(metrics);
+        *self.before_metric_read.borrow_mut() = Some(Box::new(move || {
+            if let Some(m) = metrics.upgrade() {
+                m.flush();
+            }
+        }));
+    }
+
     /// A metric's value (0 if never defined); `tags` in catalogue order.
     pub fn metric(&self, base: &str, tags: &[(&str, &str)]) -> i64 {
+        if let Some(tick) = &*self.before_metric_read.borrow() {
+            tick();
+            self.host_calls.borrow_mut().clear();
+        }
         let name = stat_name(base, tags);
         self.metrics
             .borrow()

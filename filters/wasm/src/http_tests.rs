@@ -29,8 +29,10 @@ impl Proxy {
         };
         let host = Rc::new(FakeHost::at(T0));
         let dyn_host: Rc<dyn Host> = host.clone();
+        let metrics = Rc::new(Metrics::new(&dyn_host));
+        host.flush_before_reads(&metrics);
         Proxy {
-            metrics: Rc::new(Metrics::new(&dyn_host)),
+            metrics,
             canary: Rc::new(CanaryState::for_policy(&policy)),
             hold: Rc::new(HoldState::new(false)),
             host,

@@ -85,15 +85,13 @@ fn linear_memory_bytes() -> u64 {
     }
 }
 
-/// True when some rule has a circuit breaker: the tick refreshes the
-/// workers' copies (see [`crate::circuit`]).
-fn has_breaker(policy: &Policy) -> bool {
-    std::iter::once(&policy.default_rule)
-        .chain(policy.routes.iter().map(|(_, r)| r))
-        .any(|r| r.circuit.is_some())
+impl Context for PolicyRoot {
+    /// The VM is going away: the counts kept since the last tick go now.
+    fn on_done(&mut self) -> bool {
+        self.metrics.flush();
+        true
+    }
 }
-
-impl Context for PolicyRoot {}
 
 impl RootContext for PolicyRoot {
     /// An empty configuration means the embedded default policy. A policy that
@@ -129,20 +127,17 @@ impl RootContext for PolicyRoot {
                     );
                 }
                 self.hold = Rc::new(HoldState::new(holding));
-                let period = if holding {
-                    hold::TICK_MS
-                } else if self.canary.needs_tick() || has_breaker(&policy) {
-                    TICK_MS
-                } else {
-                    0
-                };
+                // Always a tick: it flushes the counters (see [`crate::metrics`]).
+                let period = if holding { hold::TICK_MS } else { TICK_MS };
                 self.set_tick_period(Duration::from_millis(period));
                 self.policy = Some(Rc::new(policy));
+                self.metrics.flush();
                 true
             }
             Err(e) => {
                 log::error!("policy refused: {e}");
                 self.metrics.config_loads.add(["refused"], 1);
+                self.metrics.flush();
                 false
             }
         }
@@ -162,9 +157,9 @@ impl RootContext for PolicyRoot {
         )))
     }
 
-    /// Merges the workers' canary outcomes into the shared windows and
-    /// refreshes the breaker copies (every second); resumes held requests
-    /// that stalled (see [`hold`]).
+    /// Flushes the counters; merges the workers' canary outcomes into the
+    /// shared windows and refreshes the breaker copies (every second);
+    /// resumes held requests that stalled (see [`hold`]).
     fn on_tick(&mut self) {
         let now_ms = shared::unix_ms(self.host.now());
         if self.hold.enabled() {
@@ -195,6 +190,7 @@ impl RootContext for PolicyRoot {
             }
             self.breakers.refresh(&*self.host);
         }
+        self.metrics.flush();
     }
 
     fn get_type(&self) -> Option<ContextType> {
