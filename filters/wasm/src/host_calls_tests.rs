@@ -5,6 +5,15 @@
 //! value costs Envoy a call back into the VM to allocate it (~11k
 //! instructions), one that returns nothing ~1.2k: these budgets are the
 //! per-request fixed cost. Run with `--nocapture` to see the table.
+//!
+//! Per request (value / none), main 3139dd9 → now: header-only 3 / 18 →
+//! 3 / 9 (no shared-data read: breaker and canary halt come from the
+//! worker's copies; no increment_metric: counters flush on the tick);
+//! default 5 / 21 → 5 / 13. Whole-Envoy callgrind at 1 KB, one run:
+//! empty filter 219,880; header-only 359,963 → 343,874; default 541,528 →
+//! 519,794. The value calls left: request headers, `:status`, the response
+//! chunk the usage counter reads (header-only: ~17k of its cost, the body
+//! path's), and in the default also the request body and `content-type`.
 
 use crate::canary::CanaryState;
 use crate::circuit::Breakers;
