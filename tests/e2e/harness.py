@@ -13,6 +13,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# The filter's counters reach Envoy's stats at most one filter tick (1 s)
+# after the request (gauges and histograms at once).
+COUNTER_FLUSH_S = 1.2
 ENVOY_BIN = Path(os.environ.get("ENVOY_BIN", ROOT / ".venv" / "bin" / "envoy"))
 WASM = Path(os.environ.get("LLM_POLICY_WASM", ROOT / "dist" / "llm-policy.wasm"))
 CLI = Path(os.environ.get("LLM_POLICY_CLI", ROOT / "target" / "release" / "llm-policy"))
@@ -198,13 +201,20 @@ class Envoy:
         return self.process.proc.wait(timeout=timeout)
 
     def prometheus(self):
+        """Every stat, once the filter's counters are flushed (its 1 s tick)."""
+        time.sleep(COUNTER_FLUSH_S)
+        return self._scrape()
+
+    def _scrape(self):
         with urllib.request.urlopen(self.admin + "/stats/prometheus", timeout=5) as r:
             return r.read().decode()
 
     def metric(self, name, **labels):
         """The value of one Prometheus sample, 0 when absent."""
         want = ",".join(f'{k}="{v}"' for k, v in labels.items())
-        for line in self.prometheus().splitlines():
+        if name.endswith("_total"):  # a counter: flushed on the filter's tick
+            time.sleep(COUNTER_FLUSH_S)
+        for line in self._scrape().splitlines():
             if line.startswith(name + "{"):
                 sample, value = line.rsplit(" ", 1)
                 got = sample[len(name) + 1:-1]

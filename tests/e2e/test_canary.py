@@ -82,6 +82,7 @@ def test_failing_canary_halts_on_this_proxy_then_resumes(make_envoy, failing_can
         ok = request(proxy.url, "POST", CHAT, chat("x"), {"x-user-id": s})
         assert ok.status == 200 and ok.header("x-served-by") == "stable"
     wait_for_halt(proxy, "error_rate")
+    halted_at = time.monotonic()
     time.sleep(0.1)
     assert proxy.metric("llm_policy_canary_halts_total", rule="default", reason="error_rate") == 1
     assert "canary of rule default halted on this proxy for 6 s: error rate" in proxy.process.log()
@@ -92,7 +93,6 @@ def test_failing_canary_halts_on_this_proxy_then_resumes(make_envoy, failing_can
     assert proxy.metric("llm_policy_canary_halted", rule="default") == 1
 
     failing_canary.post("/mock/faults", {})
-    halted_at = time.monotonic()
     while True:  # the cool-down is 6 s
         resumed = request(proxy.url, "POST", CHAT, chat("back"), {"x-user-id": canary_users[0]})
         if resumed.header("x-served-by") == "canary":

@@ -156,8 +156,10 @@ impl Breaker {
         };
     }
 
-    /// Closed with nothing counted: behaves exactly like a fresh breaker.
-    fn is_idle(&self) -> bool {
+    /// Closed with nothing counted: behaves exactly like a fresh breaker
+    /// (admits without changing, and a success leaves it unchanged when the
+    /// breaker has no rate trigger).
+    pub fn is_idle(&self) -> bool {
         self.state == State::Closed
             && self.consecutive == 0
             && self.window_requests == 0

@@ -2,7 +2,7 @@
 //! the host, asks the core's [`Exchange`], and writes back what it answers.
 
 use crate::canary::CanaryState;
-use crate::circuit;
+use crate::circuit::Breakers;
 use crate::hold::HoldState;
 use crate::host::Host;
 use crate::metrics::Metrics;
@@ -37,6 +37,8 @@ struct Io {
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
     canary: Rc<CanaryState>,
+    /// This worker's copies of the circuit breakers.
+    breakers: Rc<Breakers>,
     /// Whether this worker holds request headers until the body is judged.
     hold: Rc<HoldState>,
     context_id: u32,
@@ -116,11 +118,14 @@ fn random_id() -> String {
 }
 
 impl PolicyHttp {
+    /// One request's context over its worker's shared state.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         host: Rc<dyn Host>,
         policy: Option<Rc<Policy>>,
         metrics: Rc<Metrics>,
         canary: Rc<CanaryState>,
+        breakers: Rc<Breakers>,
         hold: Rc<HoldState>,
         guard_caches: Rc<RefCell<GuardCaches>>,
         context_id: u32,
@@ -131,6 +136,7 @@ impl PolicyHttp {
                 policy,
                 metrics,
                 canary,
+                breakers,
                 hold,
                 context_id,
                 headers_held: false,
@@ -174,8 +180,7 @@ impl Io {
     fn start(&self, policy: &Policy, head: &RequestHead, has_body: bool, now_ms: u64) -> Exchange {
         let mut plan = flow::plan(policy, head, has_body, &mut random_id);
         if let Some(cfg) = plan.rule.canary.clone() {
-            let halted =
-                cfg.halt.is_some() && self.canary.halted(&*self.host, &plan.rule.name, now_ms);
+            let halted = cfg.halt.is_some() && self.canary.halted(&plan.rule.name, now_ms);
             plan.choose_canary(head, halted, &mut random_id);
         }
         let m = &self.metrics;
@@ -219,7 +224,9 @@ impl Io {
             None
         };
         let target = ex.circuit_target(cluster);
-        let admission = circuit::admit(&*self.host, &target, now_ms, &cfg, &self.metrics);
+        let admission = self
+            .breakers
+            .admit(&*self.host, &target, now_ms, &cfg, &self.metrics);
         match ex.admitted(target, admission) {
             CircuitAnswer::Proceed(headers) => {
                 for (name, value) in headers {
@@ -552,9 +559,10 @@ impl HttpContext for PolicyHttp {
         let (host, m) = (&*io.host, &*io.metrics);
         let now_ms = end.outcome.now_ms;
         match end.breaker {
-            Some(BreakerUpdate::Release(c)) => circuit::release(host, &c.target, c.admission, m),
+            Some(BreakerUpdate::Release(c)) => io.breakers.release(host, &c.target, c.admission, m),
             Some(BreakerUpdate::Record(c, failure)) => {
-                circuit::record(host, &c.target, now_ms, failure, c.admission, &c.cfg, m);
+                let b = &io.breakers;
+                b.record(host, &c.target, now_ms, failure, c.admission, &c.cfg, m);
             }
             None => {}
         }

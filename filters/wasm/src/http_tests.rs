@@ -29,8 +29,10 @@ impl Proxy {
         };
         let host = Rc::new(FakeHost::at(T0));
         let dyn_host: Rc<dyn Host> = host.clone();
+        let metrics = Rc::new(Metrics::new(&dyn_host));
+        host.flush_before_reads(&metrics);
         Proxy {
-            metrics: Rc::new(Metrics::new(&dyn_host)),
+            metrics,
             canary: Rc::new(CanaryState::for_policy(&policy)),
             hold: Rc::new(HoldState::new(false)),
             host,
@@ -45,6 +47,7 @@ impl Proxy {
             Some(Rc::clone(&self.policy)),
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
+            Rc::default(),
             Rc::clone(&self.hold),
             Rc::new(std::cell::RefCell::new(
                 llm_policy_core::guard::round::GuardCaches::new([3; 16]),

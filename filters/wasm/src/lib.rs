@@ -8,6 +8,8 @@ mod circuit;
 mod fake;
 mod hold;
 mod host;
+#[cfg(test)]
+mod host_calls_tests;
 mod http;
 #[cfg(test)]
 mod http_tests;

@@ -3,8 +3,14 @@
 //! once at configuration and shared by every context of the VM. A handle
 //! takes exactly its family's label values, in the catalogue's order; each
 //! label combination is defined on first use, then cached by a hash of its
-//! values, so an update costs a map lookup and one host call (the full stat
-//! name is built only the first time).
+//! values (the full stat name is built only the first time).
+//!
+//! Counters are accumulated in the VM (one per worker) and flushed to Envoy
+//! by [`Metrics::flush`] on the root tick ([`crate::canary::TICK_MS`], or the
+//! faster header-hold tick), one host call per counter that changed: a
+//! request costs a map lookup per count, no host call. Staleness: a count
+//! reaches Envoy's stats (and a Prometheus scrape) at most one tick late.
+//! Gauges and histograms are written at once.
 
 use crate::host::Host;
 use llm_policy_core::metrics::{self as catalogue, stat_name, Family};
@@ -48,7 +54,16 @@ struct Inner {
     labels: &'static [&'static str],
     kind: MetricType,
     host: Rc<dyn Host>,
-    ids: RefCell<HashMap<u64, u32, BuildHasherDefault<Fnv>>>,
+    /// Label-values hash → index in `slots`.
+    ids: RefCell<HashMap<u64, usize, BuildHasherDefault<Fnv>>>,
+    /// Every label combination defined: Envoy's id and the count not flushed yet.
+    slots: RefCell<Vec<Slot>>,
+}
+
+#[derive(Clone, Copy)]
+struct Slot {
+    id: u32,
+    pending: i64,
 }
 
 impl<const N: usize> Handle<N> {
@@ -90,34 +105,57 @@ impl Inner {
             kind,
             host: Rc::clone(host),
             ids: RefCell::default(),
+            slots: RefCell::default(),
         }
     }
 
+    /// Counters: kept until [`Inner::flush`]; other kinds: written at once.
     fn add(&self, values: &[&str], delta: i64) {
-        if let Some(id) = self.id(values) {
-            if let Err(e) = self.host.increment_metric(id, delta) {
-                log::debug!("metric {} not incremented: {e:?}", self.name);
-            }
+        let Some(slot) = self.slot(values) else {
+            return;
+        };
+        if self.kind != MetricType::Counter {
+            self.increment(slot.id, delta);
+            return;
+        }
+        if let Some(s) = self.slots.borrow_mut().get_mut(slot.index) {
+            s.pending = s.pending.saturating_add(delta);
         }
     }
 
     fn set(&self, values: &[&str], value: u64) {
-        if let Some(id) = self.id(values) {
-            if let Err(e) = self.host.record_metric(id, value) {
+        if let Some(slot) = self.slot(values) {
+            if let Err(e) = self.host.record_metric(slot.id, value) {
                 log::debug!("metric {} not recorded: {e:?}", self.name);
             }
         }
     }
 
-    fn id(&self, values: &[&str]) -> Option<u32> {
+    fn increment(&self, id: u32, delta: i64) {
+        if let Err(e) = self.host.increment_metric(id, delta) {
+            log::debug!("metric {} not incremented: {e:?}", self.name);
+        }
+    }
+
+    /// Writes every count kept since the last flush (one host call each).
+    fn flush(&self) {
+        let mut slots = self.slots.borrow_mut();
+        for s in slots.iter_mut().filter(|s| s.pending != 0) {
+            self.increment(s.id, s.pending);
+            s.pending = 0;
+        }
+    }
+
+    fn slot(&self, values: &[&str]) -> Option<SlotRef> {
         let mut h = Fnv::default();
         for v in values {
             h.write(&[0]);
             h.write(v.as_bytes());
         }
         let k = h.finish();
-        if let Some(id) = self.ids.borrow().get(&k) {
-            return Some(*id);
+        if let Some(index) = self.ids.borrow().get(&k) {
+            let id = self.slots.borrow().get(*index)?.id;
+            return Some(SlotRef { index: *index, id });
         }
         let tags: Vec<(&str, &str)> = self
             .labels
@@ -128,8 +166,11 @@ impl Inner {
         let name = stat_name(self.name, &tags);
         match self.host.define_metric(self.kind, &name) {
             Ok(id) => {
-                self.ids.borrow_mut().insert(k, id);
-                Some(id)
+                let mut slots = self.slots.borrow_mut();
+                let index = slots.len();
+                slots.push(Slot { id, pending: 0 });
+                self.ids.borrow_mut().insert(k, index);
+                Some(SlotRef { index, id })
             }
             Err(e) => {
                 log::debug!("metric {name} not defined: {e:?}");
@@ -137,6 +178,13 @@ impl Inner {
             }
         }
     }
+}
+
+/// A defined label combination: its index in `slots` and Envoy's id.
+#[derive(Clone, Copy)]
+struct SlotRef {
+    index: usize,
+    id: u32,
 }
 
 /// A handle for every family of the catalogue, shared by the root context
@@ -202,36 +250,101 @@ impl Metrics {
         }
     }
 
+    /// Every family's handle.
+    fn all(&self) -> [&Inner; 26] {
+        [
+            &self.requests.inner,
+            &self.request_bodies.inner,
+            &self.local_replies.inner,
+            &self.ab_requests.inner,
+            &self.ab_responses.inner,
+            &self.ab_tokens.inner,
+            &self.ab_latency.inner,
+            &self.ab_screening.inner,
+            &self.circuit_open_requests.inner,
+            &self.circuit_state.inner,
+            &self.circuit_transitions.inner,
+            &self.canary_halts.inner,
+            &self.canary_requests.inner,
+            &self.canary_halted.inner,
+            &self.canary_screening.inner,
+            &self.screening_findings.inner,
+            &self.screening_unscreenable.inner,
+            &self.guard_calls.inner,
+            &self.guard_cache_hits.inner,
+            &self.guard_latency.inner,
+            &self.guard_verdicts.inner,
+            &self.guard_failures.inner,
+            &self.guard_decisions.inner,
+            &self.config_loads.inner,
+            &self.header_hold_stalls.inner,
+            &self.vm_memory.inner,
+        ]
+    }
+
+    /// Writes the counts kept since the last flush (the root tick).
+    pub fn flush(&self) {
+        for inner in self.all() {
+            inner.flush();
+        }
+    }
+
     /// The families with a handle here, for the catalogue-coverage test.
     #[cfg(test)]
     pub fn names(&self) -> Vec<&'static str> {
-        vec![
-            self.requests.inner.name,
-            self.request_bodies.inner.name,
-            self.local_replies.inner.name,
-            self.ab_requests.inner.name,
-            self.ab_responses.inner.name,
-            self.ab_tokens.inner.name,
-            self.ab_latency.inner.name,
-            self.ab_screening.inner.name,
-            self.circuit_open_requests.inner.name,
-            self.circuit_state.inner.name,
-            self.circuit_transitions.inner.name,
-            self.canary_halts.inner.name,
-            self.canary_requests.inner.name,
-            self.canary_halted.inner.name,
-            self.canary_screening.inner.name,
-            self.screening_findings.inner.name,
-            self.screening_unscreenable.inner.name,
-            self.guard_calls.inner.name,
-            self.guard_cache_hits.inner.name,
-            self.guard_latency.inner.name,
-            self.guard_verdicts.inner.name,
-            self.guard_failures.inner.name,
-            self.guard_decisions.inner.name,
-            self.config_loads.inner.name,
-            self.header_hold_stalls.inner.name,
-            self.vm_memory.inner.name,
-        ]
+        self.all().iter().map(|i| i.name).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::FakeHost;
+
+    fn calls(host: &FakeHost, name: &str) -> usize {
+        host.take_call_counts()
+            .iter()
+            .filter(|(c, _)| c.name == name)
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    #[test]
+    fn counts_reach_the_host_on_the_flush_in_one_call_per_counter() {
+        let host = Rc::new(FakeHost::default());
+        let dyn_host: Rc<dyn Host> = host.clone();
+        let m = Metrics::new(&dyn_host);
+        let tags = [("rule", "r"), ("endpoint", "chat")];
+        for _ in 0..5 {
+            m.requests.add(["r", "chat"], 1);
+        }
+        assert_eq!(calls(&host, "increment_metric"), 0, "none per request");
+        assert_eq!(
+            host.metric("llm_policy_requests_total", &tags),
+            0,
+            "not before the tick"
+        );
+        m.flush();
+        assert_eq!(calls(&host, "increment_metric"), 1);
+        assert_eq!(host.metric("llm_policy_requests_total", &tags), 5);
+        m.flush();
+        assert_eq!(
+            calls(&host, "increment_metric"),
+            0,
+            "nothing new, nothing written"
+        );
+        assert_eq!(host.metric("llm_policy_requests_total", &tags), 5);
+    }
+
+    #[test]
+    fn gauges_and_histograms_are_written_at_once() {
+        let host = Rc::new(FakeHost::default());
+        let dyn_host: Rc<dyn Host> = host.clone();
+        let m = Metrics::new(&dyn_host);
+        m.circuit_state.set(["t"], 1);
+        assert_eq!(
+            host.metric("llm_policy_circuit_state", &[("target", "t")]),
+            1
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! HTTP context a shared reference to it.
 
 use crate::canary::{CanaryState, TICK_MS};
+use crate::circuit::Breakers;
 use crate::hold::{self, HoldState};
 use crate::host::{Host, ProxyWasm};
 use crate::http::PolicyHttp;
@@ -20,6 +21,8 @@ pub struct PolicyRoot {
     policy: Option<Rc<Policy>>,
     metrics: Rc<Metrics>,
     canary: Rc<CanaryState>,
+    /// This worker's copies of the circuit breakers, refreshed on the tick.
+    breakers: Rc<Breakers>,
     /// Whether request headers are held until the body is judged (see [`hold`]).
     hold: Rc<HoldState>,
     /// Unix ms of the last canary tick, when ticks come faster for holding.
@@ -47,6 +50,7 @@ impl PolicyRoot {
             host,
             policy: None,
             canary: Rc::default(),
+            breakers: Rc::default(),
             hold: Rc::default(),
             last_canary_tick_ms: 0,
             last_memory_ms: 0,
@@ -81,7 +85,13 @@ fn linear_memory_bytes() -> u64 {
     }
 }
 
-impl Context for PolicyRoot {}
+impl Context for PolicyRoot {
+    /// The VM is going away: the counts kept since the last tick go now.
+    fn on_done(&mut self) -> bool {
+        self.metrics.flush();
+        true
+    }
+}
 
 impl RootContext for PolicyRoot {
     /// An empty configuration means the embedded default policy. A policy that
@@ -117,20 +127,17 @@ impl RootContext for PolicyRoot {
                     );
                 }
                 self.hold = Rc::new(HoldState::new(holding));
-                let period = if holding {
-                    hold::TICK_MS
-                } else if self.canary.needs_tick() {
-                    TICK_MS
-                } else {
-                    0
-                };
+                // Always a tick: it flushes the counters (see [`crate::metrics`]).
+                let period = if holding { hold::TICK_MS } else { TICK_MS };
                 self.set_tick_period(Duration::from_millis(period));
                 self.policy = Some(Rc::new(policy));
+                self.metrics.flush();
                 true
             }
             Err(e) => {
                 log::error!("policy refused: {e}");
                 self.metrics.config_loads.add(["refused"], 1);
+                self.metrics.flush();
                 false
             }
         }
@@ -143,14 +150,16 @@ impl RootContext for PolicyRoot {
             self.policy.clone(),
             Rc::clone(&self.metrics),
             Rc::clone(&self.canary),
+            Rc::clone(&self.breakers),
             Rc::clone(&self.hold),
             Rc::clone(&self.guard_caches),
             context_id,
         )))
     }
 
-    /// Merges the workers' canary outcomes into the shared windows (every
-    /// second), and resumes held requests that stalled (see [`hold`]).
+    /// Flushes the counters; merges the workers' canary outcomes into the
+    /// shared windows and refreshes the breaker copies (every second);
+    /// resumes held requests that stalled (see [`hold`]).
     fn on_tick(&mut self) {
         let now_ms = shared::unix_ms(self.host.now());
         if self.hold.enabled() {
@@ -174,10 +183,14 @@ impl RootContext for PolicyRoot {
                 .vm_memory
                 .set([vm_label()], linear_memory_bytes());
         }
-        if self.canary.needs_tick() && now_ms.saturating_sub(self.last_canary_tick_ms) >= TICK_MS {
+        if now_ms.saturating_sub(self.last_canary_tick_ms) >= TICK_MS {
             self.last_canary_tick_ms = now_ms;
-            self.canary.tick(&*self.host, now_ms, &self.metrics);
+            if self.canary.needs_tick() {
+                self.canary.tick(&*self.host, now_ms, &self.metrics);
+            }
+            self.breakers.refresh(&*self.host);
         }
+        self.metrics.flush();
     }
 
     fn get_type(&self) -> Option<ContextType> {

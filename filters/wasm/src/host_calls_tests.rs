@@ -1,0 +1,169 @@
+//! Host calls per request, by kind, for the bench's two policies (issue 15):
+//! the header-only policy (experiment, canary, breaker) and the embedded
+//! default, each through one whole 1 KB chat exchange like the callgrind
+//! bench's (`x-user-id`, a JSON completion). A host call that returns a
+//! value costs Envoy a call back into the VM to allocate it (~11k
+//! instructions), one that returns nothing ~1.2k: these budgets are the
+//! per-request fixed cost. Run with `--nocapture` to see the table.
+//!
+//! Per request (value / none), main 3139dd9 → now: header-only 3 / 18 →
+//! 3 / 9 (no shared-data read: breaker and canary halt come from the
+//! worker's copies; no increment_metric: counters flush on the tick);
+//! default 5 / 21 → 5 / 13. Whole-Envoy callgrind at 1 KB, one run:
+//! empty filter 219,880; header-only 359,963 → 343,874; default 541,528 →
+//! 519,794. The value calls left: request headers, `:status`, the response
+//! chunk the usage counter reads (header-only: ~17k of its cost, the body
+//! path's), and in the default also the request body and `content-type`.
+
+use crate::canary::CanaryState;
+use crate::circuit::Breakers;
+use crate::fake::{FakeHost, HostCall};
+use crate::hold::HoldState;
+use crate::host::Host;
+use crate::http::PolicyHttp;
+use crate::metrics::Metrics;
+use llm_policy_core::guard::round::GuardCaches;
+use llm_policy_core::policy::Policy;
+use proxy_wasm::traits::{Context, HttpContext};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+const T0: u64 = 1_700_000_000_000;
+const HEADER_ONLY: &str = include_str!("../../../tests/bench/header-only.json");
+
+/// The bench's 1 KB chat body.
+fn chat_1k() -> String {
+    let text: String = "The quarterly report shows that revenue grew. "
+        .repeat(23)
+        .chars()
+        .take(1000)
+        .collect();
+    format!(r#"{{"model":"llm","messages":[{{"role":"user","content":"{text}"}}]}}"#)
+}
+
+const COMPLETION: &str = r#"{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"The report is fine."},"finish_reason":"stop"}],"usage":{"prompt_tokens":7,"completion_tokens":3,"total_tokens":10}}"#;
+
+/// One exchange's host calls by kind, after `warm` exchanges (metric
+/// definitions and shared keys are made on first use).
+fn calls_per_request(policy: &Policy) -> Vec<(HostCall, usize)> {
+    let host = Rc::new(FakeHost::at(T0));
+    host.properties
+        .borrow_mut()
+        .insert("response.flags".into(), 0u64.to_le_bytes().to_vec());
+    let dyn_host: Rc<dyn Host> = host.clone();
+    let metrics = Rc::new(Metrics::new(&dyn_host));
+    let canary = Rc::new(CanaryState::for_policy(policy));
+    canary.create_windows(&*dyn_host);
+    let policy = Rc::new(policy.clone());
+    let hold = Rc::new(HoldState::new(false));
+    let breakers = Rc::new(Breakers::default());
+    let caches = Rc::new(RefCell::new(GuardCaches::new([3; 16])));
+    let body = chat_1k();
+    for _ in 0..3 {
+        *host.request_headers.borrow_mut() = vec![
+            (":method".into(), "POST".into()),
+            (":path".into(), "/v1/chat/completions".into()),
+            (":authority".into(), "127.0.0.1".into()),
+            (":scheme".into(), "http".into()),
+            ("content-type".into(), "application/json".into()),
+            ("content-length".into(), body.len().to_string()),
+            ("x-user-id".into(), "bench-user".into()),
+            ("x-forwarded-proto".into(), "http".into()),
+            (
+                "x-request-id".into(),
+                "8c0d7c4e-0a7b-4e0e-9a50-6b6f1c3f2d11".into(),
+            ),
+        ];
+        *host.request_body.borrow_mut() = body.clone().into_bytes();
+        host.response_headers.borrow_mut().clear();
+        host.take_call_counts();
+        let mut http = PolicyHttp::new(
+            dyn_host.clone(),
+            Some(Rc::clone(&policy)),
+            Rc::clone(&metrics),
+            Rc::clone(&canary),
+            Rc::clone(&breakers),
+            Rc::clone(&hold),
+            Rc::clone(&caches),
+            2,
+        );
+        http.on_http_request_headers(9, false);
+        http.on_http_request_body(body.len(), true);
+        *host.response_headers.borrow_mut() = vec![
+            (":status".into(), "200".into()),
+            ("content-type".into(), "application/json".into()),
+            ("content-length".into(), COMPLETION.len().to_string()),
+            ("date".into(), "Tue, 01 Dec 2026 14:00:00 GMT".into()),
+            ("server".into(), "envoy".into()),
+            ("x-envoy-upstream-service-time".into(), "1".into()),
+        ];
+        http.on_http_response_headers(6, false);
+        *host.response_body.borrow_mut() = COMPLETION.as_bytes().to_vec();
+        http.on_http_response_body(COMPLETION.len(), true);
+        http.on_log();
+        http.on_done();
+    }
+    host.take_call_counts()
+}
+
+fn table(name: &str, counts: &[(HostCall, usize)]) -> (usize, usize) {
+    println!("{name}: host calls per request");
+    let (mut valued, mut void) = (0, 0);
+    for (call, n) in counts {
+        let kind = if call.returned_value {
+            "value"
+        } else {
+            "no value"
+        };
+        println!("  {n:>2} × {:<44} {kind}", call.name);
+        if call.returned_value {
+            valued += n;
+        } else {
+            void += n;
+        }
+    }
+    println!("  = {valued} returning a value, {void} returning none");
+    (valued, void)
+}
+
+fn parse(json: &str) -> Policy {
+    match Policy::parse(json.as_bytes()) {
+        Ok(p) => p,
+        Err(e) => panic!("policy refused: {e}"),
+    }
+}
+
+fn count(counts: &[(HostCall, usize)], name: &str) -> usize {
+    counts
+        .iter()
+        .filter(|(c, _)| c.name == name)
+        .map(|(_, n)| n)
+        .sum()
+}
+
+#[test]
+fn header_only_policy_host_calls_per_request() {
+    let counts = calls_per_request(&parse(HEADER_ONLY));
+    let (valued, _) = table("header-only", &counts);
+    // The request headers, `:status`, and the response chunk the usage
+    // counter reads (the body path's).
+    assert_eq!(valued, 3, "{counts:?}");
+    assert_eq!(
+        count(&counts, "get_shared_data"),
+        0,
+        "breaker and canary halt come from the worker's copies"
+    );
+}
+
+#[test]
+fn default_policy_host_calls_per_request() {
+    let counts = calls_per_request(&parse(""));
+    let (valued, _) = table("default", &counts);
+    // Request headers and body, `:status` and `content-type`, the response body.
+    assert_eq!(valued, 5, "{counts:?}");
+    assert_eq!(
+        count(&counts, "get_shared_data"),
+        0,
+        "the canary halt is the worker's copy"
+    );
+}
