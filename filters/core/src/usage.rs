@@ -37,8 +37,11 @@ pub struct UsageAsk {
 impl UsageAsk {
     /// True when `body` (the whole request body) may ask for stream usage.
     pub fn in_body(body: &[u8]) -> bool {
-        memchr::memmem::find(body, ASK_KEY).is_some()
-            || memchr::memmem::find(body, b"\\u").is_some()
+        // One pass over the two bytes a marker can be checked from.
+        memchr::memchr2_iter(b'_', b'\\', body).any(|i| match body.get(i) {
+            Some(b'\\') => body.get(i + 1) == Some(&b'u'),
+            _ => i >= 7 && body.get(i - 7..i + 6) == Some(ASK_KEY),
+        })
     }
 
     /// Takes the next request body chunk.
