@@ -53,7 +53,7 @@ pub(crate) fn scan(data: &str) -> Option<ScannedChunk<'_>> {
         src: data,
         i: 0,
     };
-    if c.s.iter().any(|b| matches!(b, b'\n' | b'\r')) {
+    if memchr::memchr2(b'\n', b'\r', c.s).is_some() {
         return None;
     }
     let mut out = ScannedChunk::default();

@@ -543,20 +543,10 @@ impl StreamScreener {
             }
             self.held.push((key, std::mem::take(&mut rest)));
         }
-        let pending = if base == 0 {
-            let pending = text.clone();
-            if !last {
-                self.keep_context(key, text);
-            }
-            pending
-        } else {
-            let pending = text.split_off(base);
-            if !last {
-                text.push_str(&pending);
-                self.keep_context(key, text);
-            }
-            pending
-        };
+        let pending = text.get(base..).unwrap_or_default().to_string();
+        if !last {
+            self.keep_context(key, text);
+        }
         let mut text = match self.screener.apply(
             &pending,
             &released,
