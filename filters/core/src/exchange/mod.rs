@@ -395,7 +395,10 @@ impl Exchange {
 
     /// Judges the complete buffered `body`.
     pub fn judge_body(&mut self, body: &[u8]) -> BodyAnswer {
-        self.stream_usage_asked = UsageAsk::in_body(body);
+        // Usage is only counted per arm: without arms the body is not searched.
+        if !self.plan.arms.is_empty() {
+            self.stream_usage_asked = UsageAsk::in_body(body);
+        }
         let verdict = self.plan.judge_body(body);
         self.answer(verdict)
     }
