@@ -395,11 +395,13 @@ impl Exchange {
 
     /// Judges the complete buffered `body`.
     pub fn judge_body(&mut self, body: &[u8]) -> BodyAnswer {
-        // Usage is only counted per arm: without arms the body is not searched.
-        if !self.plan.arms.is_empty() {
-            self.stream_usage_asked = UsageAsk::in_body(body);
-        }
         let verdict = self.plan.judge_body(body);
+        // Usage is only counted per arm, and only a streamed request's body
+        // is searched for asking it (a completion always carries usage).
+        if let (false, BodyVerdict::Forward { request, .. }) = (self.plan.arms.is_empty(), &verdict)
+        {
+            self.stream_usage_asked = request.stream && UsageAsk::in_body(body);
+        }
         self.answer(verdict)
     }
 

@@ -451,3 +451,35 @@ fn an_event_stream_is_read_for_usage_only_when_the_request_may_have_asked() {
     let answer = ex.on_response_body(host.body.len(), true, &mut host);
     assert!(answer.usage.is_some());
 }
+
+#[test]
+fn a_judged_streamed_request_tells_whether_its_stream_carries_usage() {
+    let p = policy(
+        r#"{"version":1,"subject":{"sources":[{"header":"x-user-id"}]},
+        "ab":{"experiments":[{"id":"e","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]}}"#,
+    );
+    let events: [&[u8]; 2] = [
+        b"data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\n",
+        b"data: [DONE]\n\n",
+    ];
+    let asked = br#"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#;
+    let plain = br#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+    for (body, want_usage, want_reads) in [(&asked[..], true, 2), (&plain[..], false, 1)] {
+        let mut ex = exchange(&p, &[("x-user-id", "u")]);
+        assert!(ex.request_headers_done().reads_body);
+        assert_eq!(ex.on_request_body(body.len(), true), BodyStep::Judge);
+        assert!(ex.judge_body(body).reply.is_none());
+        let mut host = Fake::default();
+        ex.on_response_headers(Some(200), false, &mut host);
+        let mut usage = None;
+        for (i, e) in events.iter().enumerate() {
+            host.body = e.to_vec();
+            usage = ex
+                .on_response_body(e.len(), i == 1, &mut host)
+                .usage
+                .or(usage);
+        }
+        assert_eq!(usage.is_some(), want_usage);
+        assert_eq!(host.body_reads, want_reads, "chunks read");
+    }
+}
