@@ -442,6 +442,7 @@ impl<'a> Walk<'a> {
 }
 
 pub(crate) mod chunk;
+pub(crate) mod chunk_scan;
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,12 @@
 //! Token usage from responses, read as the body streams past (never held):
 //! the `usage` object of a JSON completion, or of the final SSE chunk.
+//!
+//! An event stream carries usage only when the request asked for it
+//! (`stream_options.include_usage`), so a stream is read for usage only
+//! when the request body may have asked ([`UsageAsk`]); a server that adds
+//! usage to streams nobody asked for (vLLM's
+//! `--enable-force-include-usage`) is not counted then. A JSON completion
+//! always carries usage and is always read.
 
 /// Prompt and completion tokens reported by the model server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -12,6 +19,58 @@ pub struct Usage {
 const MAX_JSON_COPY: usize = 4 << 20;
 /// Longest SSE line kept while waiting for its end.
 const MAX_SSE_LINE: usize = 1 << 20;
+
+/// The key a request names to ask for usage in its stream.
+const ASK_KEY: &[u8] = b"include_usage";
+
+/// Whether a request body may ask for usage in its event stream, read as
+/// its chunks pass: true once it holds `include_usage`, or any `\u` escape
+/// (a key may be spelled with escapes), anywhere. A false positive only
+/// costs reading the stream; the body is not parsed.
+#[derive(Debug, Default, Clone)]
+pub struct UsageAsk {
+    /// The end of the previous chunk, for a marker cut between chunks.
+    tail: Vec<u8>,
+    asked: bool,
+}
+
+impl UsageAsk {
+    /// True when `body` (the whole request body) may ask for stream usage.
+    pub fn in_body(body: &[u8]) -> bool {
+        // One pass over the two bytes a marker can be checked from.
+        memchr::memchr2_iter(b'_', b'\\', body).any(|i| match body.get(i) {
+            Some(b'\\') => body.get(i + 1) == Some(&b'u'),
+            _ => i >= 7 && body.get(i - 7..i + 6) == Some(ASK_KEY),
+        })
+    }
+
+    /// Takes the next request body chunk.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if self.asked {
+            return;
+        }
+        let keep = ASK_KEY.len() - 1;
+        let old = self.tail.len();
+        let head = chunk.get(..chunk.len().min(ASK_KEY.len())).unwrap_or(chunk);
+        self.tail.extend_from_slice(head);
+        self.asked = UsageAsk::in_body(&self.tail) || UsageAsk::in_body(chunk);
+        if chunk.len() >= keep {
+            self.tail.clear();
+            self.tail
+                .extend_from_slice(chunk.get(chunk.len() - keep..).unwrap_or_default());
+        } else {
+            // the old tail and the whole (short) chunk: keep their last bytes
+            let end = old + chunk.len();
+            self.tail.truncate(end);
+            self.tail.drain(..end.saturating_sub(keep));
+        }
+    }
+
+    /// True once a chunk seen may ask for stream usage.
+    pub fn asked(&self) -> bool {
+        self.asked
+    }
+}
 
 /// Feeds on response chunks; this is a chunk, not the whole body.
 #[derive(Debug, Default)]
@@ -40,6 +99,18 @@ impl UsageScanner {
         UsageScanner::default()
     }
 
+    /// Tells JSON from SSE by `chunk`'s first byte, if still undecided;
+    /// true when the body is an event stream. Reads nothing else.
+    pub fn sniff(&mut self, chunk: &[u8]) -> bool {
+        if self.sse.is_none() {
+            self.sse = chunk
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .map(|b| *b != b'{');
+        }
+        self.is_sse()
+    }
+
     /// True when this scanner reads an SSE stream (false while undecided).
     pub fn is_sse(&self) -> bool {
         self.sse == Some(true)
@@ -49,12 +120,7 @@ impl UsageScanner {
         if self.overflow {
             return;
         }
-        if self.sse.is_none() {
-            self.sse = chunk
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .map(|b| *b != b'{');
-        }
+        self.sniff(chunk);
         self.buf.extend_from_slice(chunk);
         if self.sse != Some(true) {
             self.overflow = self.buf.len() > MAX_JSON_COPY;
@@ -63,20 +129,24 @@ impl UsageScanner {
             }
             return;
         }
-        let Some(last_nl) = self.buf.iter().rposition(|b| *b == b'\n') else {
+        let Some(last_nl) = memchr::memrchr(b'\n', &self.buf) else {
             if self.buf.len() > MAX_SSE_LINE {
                 self.buf.clear();
             }
             return;
         };
-        let complete: Vec<u8> = self.buf.drain(..=last_nl).collect();
-        for line in complete.split(|b| *b == b'\n') {
-            if let Some(data) = line.strip_prefix(b"data:") {
-                if let Some(u) = usage_of(data) {
-                    self.found = Some(u);
+        let complete = self.buf.get(..=last_nl).unwrap_or_default();
+        // Only lines that name `"usage"` are read (one search over the chunk).
+        if memchr::memmem::find(complete, USAGE_KEY).is_some() {
+            for line in complete.split(|b| *b == b'\n') {
+                if let Some(data) = line.strip_prefix(b"data:") {
+                    if let Some(u) = usage_of(data) {
+                        self.found = Some(u);
+                    }
                 }
             }
         }
+        self.buf.drain(..=last_nl);
     }
 
     /// The usage seen, once the body has ended.
@@ -94,11 +164,14 @@ impl UsageScanner {
 /// A small scanner rather than a JSON tree: this runs on every response of
 /// an experiment, and building a map for two numbers cost more than the rest
 /// of the response path.
+/// The key of the usage object.
+const USAGE_KEY: &[u8] = b"\"usage\"";
+
 fn usage_of(json: &[u8]) -> Option<Usage> {
-    const KEY: &[u8] = b"\"usage\"";
+    const KEY: &[u8] = USAGE_KEY;
     let mut end = json.len();
     let value_start = loop {
-        let at = json[..end].windows(KEY.len()).rposition(|w| w == KEY)?;
+        let at = memchr::memmem::rfind(json.get(..end)?, KEY)?;
         let rest = &json[at + KEY.len()..];
         let colon = rest.iter().position(|b| !b.is_ascii_whitespace());
         if let Some(i) = colon.filter(|i| rest[*i] == b':') {
@@ -227,6 +300,26 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_request_asks_for_stream_usage_wherever_its_chunks_cut() {
+        let asked = br#"{"model":"m","stream":true,"stream_options":{"include_usage":true}}"#;
+        let escaped = br#"{"stream":true,"stream_options":{"include\u005fusage":true}}"#;
+        let plain =
+            br#"{"model":"m","stream":true,"messages":[{"role":"user","content":"use it"}]}"#;
+        for (body, want) in [
+            (&asked[..], true),
+            (&escaped[..], true),
+            (&plain[..], false),
+        ] {
+            assert_eq!(UsageAsk::in_body(body), want);
+            for size in [1, 2, 5, 12, 13, 14, body.len()] {
+                let mut ask = UsageAsk::default();
+                body.chunks(size).for_each(|c| ask.feed(c));
+                assert_eq!(ask.asked(), want, "{size}");
+            }
+        }
+    }
 
     #[test]
     fn json_usage_across_chunks() {

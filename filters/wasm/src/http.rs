@@ -406,7 +406,7 @@ impl Io {
             return Action::Continue;
         };
         match step {
-            BodyStep::Pass => Action::Continue,
+            BodyStep::Pass | BodyStep::Peek => Action::Continue,
             BodyStep::Buffer => Action::Pause,
             BodyStep::Judge => self.judge(ex),
             BodyStep::Answer(answer) => self.act(ex, answer),
@@ -475,7 +475,13 @@ impl HttpContext for PolicyHttp {
             self.io.hold.body_seen(self.io.context_id);
         }
         let step = match self.exchange.as_mut() {
-            Some(ex) => ex.on_request_body(body_size, end_of_stream),
+            Some(ex) => match ex.on_request_body(body_size, end_of_stream) {
+                BodyStep::Peek => {
+                    let chunk = self.io.host.request_body(0, body_size).unwrap_or_default();
+                    ex.peek_request_body(&chunk, end_of_stream)
+                }
+                step => step,
+            },
             None => return Action::Continue,
         };
         self.io.request_body_step(self.exchange.as_mut(), step)
@@ -487,7 +493,7 @@ impl HttpContext for PolicyHttp {
         if self.io.headers_held {
             self.io.hold.body_seen(self.io.context_id);
         }
-        let step = match self.exchange.as_ref() {
+        let step = match self.exchange.as_mut() {
             Some(ex) => ex.on_request_trailers(),
             None => return Action::Continue,
         };

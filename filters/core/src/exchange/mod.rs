@@ -26,7 +26,7 @@ use crate::request::RequestHead;
 use crate::screen::engine::Outcome as ScreenOutcome;
 use crate::screen::redact::RestoreMap;
 use crate::screen::{Direction, Screener, Tally};
-use crate::usage::UsageScanner;
+use crate::usage::{UsageAsk, UsageScanner};
 use response::{ResponseScreen, StreamWatch};
 use std::rc::Rc;
 
@@ -102,6 +102,9 @@ pub enum BodyStep {
     Judge,
     /// Judged without reading it (too large).
     Answer(BodyAnswer),
+    /// Not held, but read in passing: read this chunk and give it to
+    /// [`Exchange::peek_request_body`] (whether it asks for stream usage).
+    Peek,
 }
 
 /// What to do with a judged request body.
@@ -152,6 +155,13 @@ pub struct Exchange {
     watch: StreamWatch,
     screen: Option<ResponseScreen>,
     usage: Option<UsageScanner>,
+    /// Whether the request body asks for usage in its stream, read as an
+    /// unread body passes (arms counted, body not judged).
+    usage_ask: Option<UsageAsk>,
+    /// The request may have asked for usage in its stream (true until a
+    /// whole body is seen without asking): an event stream is read for
+    /// usage only then.
+    stream_usage_asked: bool,
     /// The request's guard round, while it is in flight.
     guard_check: Option<guards::GuardCheck>,
     /// Flag-header items the guards added (`guard:<name>:<label>=flag`).
@@ -186,6 +196,8 @@ impl Exchange {
             watch: StreamWatch::default(),
             screen: None,
             usage: None,
+            usage_ask: None,
+            stream_usage_asked: true,
             guard_check: None,
             guard_flags: Vec::new(),
             guard_decision: None,
@@ -327,6 +339,9 @@ impl Exchange {
             remove.push("accept-encoding");
         }
         self.reading_body = plan.read_body;
+        if !plan.read_body && !plan.arms.is_empty() {
+            self.usage_ask = Some(UsageAsk::default());
+        }
         let verdict = plan.header_problem.map(|p| plan.judge_problem(p));
         let verdict = verdict.map(|v| self.answer(v));
         HeadersAnswer {
@@ -339,7 +354,11 @@ impl Exchange {
     /// A request body callback: `body_size` is every byte buffered so far.
     pub fn on_request_body(&mut self, body_size: usize, end_of_stream: bool) -> BodyStep {
         if !self.reading_body {
-            return BodyStep::Pass;
+            return match self.usage_ask {
+                Some(_) if body_size > 0 => BodyStep::Peek,
+                Some(_) if end_of_stream => self.peek_request_body(&[], true),
+                _ => BodyStep::Pass,
+            };
         }
         self.body_size = body_size;
         if self.plan.over_limit(body_size) {
@@ -353,17 +372,36 @@ impl Exchange {
     }
 
     /// Request trailers: a body being read is complete here (HTTP/2).
-    pub fn on_request_trailers(&self) -> BodyStep {
+    pub fn on_request_trailers(&mut self) -> BodyStep {
         if self.reading_body {
             BodyStep::Judge
         } else {
-            BodyStep::Pass
+            self.peek_request_body(&[], true)
         }
+    }
+
+    /// An unread request body chunk (after [`BodyStep::Peek`]): whether the
+    /// request asks for usage in its stream. Always [`BodyStep::Pass`].
+    pub fn peek_request_body(&mut self, chunk: &[u8], end_of_stream: bool) -> BodyStep {
+        if let Some(ask) = self.usage_ask.as_mut() {
+            ask.feed(chunk);
+            if end_of_stream {
+                self.stream_usage_asked = ask.asked();
+                self.usage_ask = None;
+            }
+        }
+        BodyStep::Pass
     }
 
     /// Judges the complete buffered `body`.
     pub fn judge_body(&mut self, body: &[u8]) -> BodyAnswer {
         let verdict = self.plan.judge_body(body);
+        // Usage is only counted per arm, and only a streamed request's body
+        // is searched for asking it (a completion always carries usage).
+        if let (false, BodyVerdict::Forward { request, .. }) = (self.plan.arms.is_empty(), &verdict)
+        {
+            self.stream_usage_asked = request.stream && UsageAsk::in_body(body);
+        }
         self.answer(verdict)
     }
 

@@ -422,9 +422,14 @@ impl Exchange {
         });
     }
 
-    /// Reads token usage from a response chunk, when arms are counted.
+    /// Reads token usage from a response chunk, when arms are counted; an
+    /// event stream the request did not ask usage for is not read further.
     fn feed_usage(&mut self, chunk: &[u8], end_of_stream: bool) -> Option<Usage> {
         let scanner = self.usage.as_mut()?;
+        if !self.stream_usage_asked && scanner.sniff(chunk) {
+            self.usage = None;
+            return None;
+        }
         scanner.feed(chunk);
         if end_of_stream {
             scanner.finish()

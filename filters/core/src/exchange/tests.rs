@@ -16,6 +16,7 @@ struct Fake {
     elapsed: u64,
     flags: u64,
     reads: Vec<String>,
+    body_reads: usize,
 }
 
 impl ResponseHost for Fake {
@@ -33,6 +34,7 @@ impl ResponseHost for Fake {
 
 impl BodyHost for Fake {
     fn body(&mut self, start: usize, size: usize) -> Vec<u8> {
+        self.body_reads += 1;
         let end = start.saturating_add(size).min(self.body.len());
         self.body.get(start..end).unwrap_or_default().to_vec()
     }
@@ -403,4 +405,81 @@ fn request_findings_set_the_flag_header_on_the_response() {
         .contains(&("x-llm-screening".to_string(), "email=redact".to_string())));
     let end = ex.finish(&mut Fake::default());
     assert_eq!(end.screening, Some("redact"));
+}
+
+#[test]
+fn an_event_stream_is_read_for_usage_only_when_the_request_may_have_asked() {
+    let p = policy(
+        r#"{"version":1,"read_bodies":false,"subject":{"sources":[{"header":"x-user-id"}]},
+        "ab":{"experiments":[{"id":"e","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]}}"#,
+    );
+    let events: [&[u8]; 3] = [
+        b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}]}\n\n",
+        b"data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\n",
+        b"data: [DONE]\n\n",
+    ];
+    let asked = br#"{"stream":true,"stream_options":{"include_usage":true}}"#;
+    let plain = br#"{"stream":true,"messages":[]}"#;
+    for (body, want_usage, want_reads) in [(&asked[..], true, 3), (&plain[..], false, 1)] {
+        let mut ex = exchange(&p, &[("x-user-id", "u")]);
+        assert!(ex.request_headers_done().verdict.is_none());
+        let (a, b) = body.split_at(20);
+        assert_eq!(ex.on_request_body(a.len(), false), BodyStep::Peek);
+        assert_eq!(ex.peek_request_body(a, false), BodyStep::Pass);
+        assert_eq!(ex.on_request_body(b.len(), true), BodyStep::Peek);
+        assert_eq!(ex.peek_request_body(b, true), BodyStep::Pass);
+        let mut host = Fake::default();
+        ex.on_response_headers(Some(200), false, &mut host);
+        let mut usage = None;
+        for (i, e) in events.iter().enumerate() {
+            host.body = e.to_vec();
+            usage = ex
+                .on_response_body(e.len(), i == 2, &mut host)
+                .usage
+                .or(usage);
+        }
+        assert_eq!(usage.is_some(), want_usage);
+        assert_eq!(host.body_reads, want_reads, "chunks read");
+    }
+    // A JSON completion always carries usage: read whatever the request said.
+    let mut ex = exchange(&p, &[("x-user-id", "u")]);
+    ex.request_headers_done();
+    ex.peek_request_body(plain, true);
+    let mut host = Fake::default();
+    ex.on_response_headers(Some(200), false, &mut host);
+    host.body = br#"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}"#.to_vec();
+    let answer = ex.on_response_body(host.body.len(), true, &mut host);
+    assert!(answer.usage.is_some());
+}
+
+#[test]
+fn a_judged_streamed_request_tells_whether_its_stream_carries_usage() {
+    let p = policy(
+        r#"{"version":1,"subject":{"sources":[{"header":"x-user-id"}]},
+        "ab":{"experiments":[{"id":"e","arms":[{"name":"a","weight":50},{"name":"b","weight":50}]}]}}"#,
+    );
+    let events: [&[u8]; 2] = [
+        b"data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}\n\n",
+        b"data: [DONE]\n\n",
+    ];
+    let asked = br#"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"#;
+    let plain = br#"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"#;
+    for (body, want_usage, want_reads) in [(&asked[..], true, 2), (&plain[..], false, 1)] {
+        let mut ex = exchange(&p, &[("x-user-id", "u")]);
+        assert!(ex.request_headers_done().reads_body);
+        assert_eq!(ex.on_request_body(body.len(), true), BodyStep::Judge);
+        assert!(ex.judge_body(body).reply.is_none());
+        let mut host = Fake::default();
+        ex.on_response_headers(Some(200), false, &mut host);
+        let mut usage = None;
+        for (i, e) in events.iter().enumerate() {
+            host.body = e.to_vec();
+            usage = ex
+                .on_response_body(e.len(), i == 1, &mut host)
+                .usage
+                .or(usage);
+        }
+        assert_eq!(usage.is_some(), want_usage);
+        assert_eq!(host.body_reads, want_reads, "chunks read");
+    }
 }

@@ -59,9 +59,11 @@ use super::Span;
 use crate::openai::chunk::{
     chunk_is_readable, clear_logprobs, ensure_field, fields_of, set_field, Field,
 };
+use crate::openai::chunk_scan::{json_string, scan, splice, ScannedChunk};
 use crate::reply::LocalReply;
 use crate::sse::{end_with_error, event_end, split_event, write_event};
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// Bytes that must follow a match before it is judged in a stream: a
@@ -155,18 +157,29 @@ impl StreamScreener {
 
     /// Takes the next chunk of the body; returns the bytes to send in its place.
     pub fn feed(&mut self, chunk: &[u8], end_of_stream: bool) -> Vec<u8> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(chunk.len() + 64);
         if self.ended {
             return out;
         }
-        self.buf.extend_from_slice(chunk);
-        while let Some(end) = event_end(&self.buf) {
-            let event: Vec<u8> = self.buf.drain(..end).collect();
-            self.event(&event, &mut out);
+        // Events are read from the chunk itself; only an event cut by the
+        // chunk's end is copied, to wait for the rest.
+        let joined;
+        let mut rest: &[u8] = if self.buf.is_empty() {
+            chunk
+        } else {
+            self.buf.extend_from_slice(chunk);
+            joined = std::mem::take(&mut self.buf);
+            &joined
+        };
+        while let Some(end) = event_end(rest) {
+            let (event, after) = rest.split_at(end);
+            self.event(event, &mut out);
+            rest = after;
             if self.ended {
                 return out;
             }
         }
+        self.buf.extend_from_slice(rest);
         if self.buf.len() > MAX_EVENT_BYTES {
             let event = std::mem::take(&mut self.buf);
             self.unscreenable(&event, &mut out);
@@ -185,6 +198,14 @@ impl StreamScreener {
         let Ok(text) = std::str::from_utf8(raw) else {
             return self.unscreenable(raw, out);
         };
+        // The common chunk once the template is kept: read in place.
+        if self.template.is_some() {
+            if let Some(data) = single_data_line(text) {
+                if let Some(chunk) = scan(data) {
+                    return self.scanned_event(data, chunk, raw, out);
+                }
+            }
+        }
         let (others, data) = split_event(text);
         let Some(data) = data else {
             out.extend_from_slice(raw);
@@ -216,6 +237,60 @@ impl StreamScreener {
             write_event(out, &others, &Value::Object(chunk));
         } else {
             out.extend_from_slice(raw);
+        }
+    }
+
+    /// A chunk read in place (see [`crate::openai::chunk_scan`]): the same
+    /// steps as [`StreamScreener::screen_chunk`] for its one choice, which
+    /// is not its last; when a text changed, the event is written as its
+    /// own bytes with the changed strings (and `logprobs`) replaced.
+    fn scanned_event(
+        &mut self,
+        data: &str,
+        chunk: ScannedChunk<'_>,
+        raw: &[u8],
+        out: &mut Vec<u8>,
+    ) {
+        let Some(index) = chunk.index else {
+            out.extend_from_slice(raw);
+            return;
+        };
+        let mut edits: Vec<(std::ops::Range<usize>, Cow<'_, str>)> = Vec::new();
+        for f in chunk.fields {
+            let key = FieldKey {
+                part: Part::Choice(index),
+                field: f.field,
+            };
+            let release = self.step(key, &f.text, false);
+            if self.ended {
+                return self.block(out);
+            }
+            if release.as_deref() != Some(f.text.as_ref()) {
+                edits.push((
+                    f.token,
+                    Cow::Owned(json_string(&release.unwrap_or_default())),
+                ));
+            }
+        }
+        if edits.is_empty() {
+            out.extend_from_slice(raw);
+            return;
+        }
+        if let Some(lp) = chunk.logprobs {
+            let empty = if data.get(lp.clone()).is_some_and(|v| v.starts_with('[')) {
+                "[]"
+            } else {
+                "null"
+            };
+            edits.push((lp, Cow::Borrowed(empty)));
+        }
+        match splice(data, &mut edits) {
+            Some(bytes) => {
+                out.extend_from_slice(b"data: ");
+                out.extend_from_slice(&bytes);
+                out.extend_from_slice(b"\n\n");
+            }
+            None => self.unscreenable(raw, out),
         }
     }
 
@@ -468,20 +543,10 @@ impl StreamScreener {
             }
             self.held.push((key, std::mem::take(&mut rest)));
         }
-        let pending = if base == 0 {
-            let pending = text.clone();
-            if !last {
-                self.keep_context(key, text);
-            }
-            pending
-        } else {
-            let pending = text.split_off(base);
-            if !last {
-                text.push_str(&pending);
-                self.keep_context(key, text);
-            }
-            pending
-        };
+        let pending = text.get(base..).unwrap_or_default().to_string();
+        if !last {
+            self.keep_context(key, text);
+        }
         let mut text = match self.screener.apply(
             &pending,
             &released,
@@ -651,6 +716,14 @@ impl StreamScreener {
     }
 }
 
+/// The payload of an event that is one `data:` line and nothing else.
+fn single_data_line(event: &str) -> Option<&str> {
+    let rest = event.strip_prefix("data:")?;
+    let rest = rest.strip_prefix(' ').unwrap_or(rest);
+    let (line, end) = rest.split_at(rest.find('\n')?);
+    matches!(end, "\n\n" | "\n\r\n").then_some(line.strip_suffix('\r').unwrap_or(line))
+}
+
 /// A finding that is a private-key block longer than the hold-back bound
 /// and still without its footer.
 fn is_long_open_key(pending: &str, f: &Finding) -> bool {
@@ -690,6 +763,28 @@ mod tests {
 
     /// Feeds `pieces` as separate events (each split in two chunks) and
     /// returns the client's text and the raw output.
+    #[test]
+    fn a_changed_common_chunk_keeps_its_own_bytes_but_the_text_and_logprobs() {
+        let mut s = StreamScreener::new(pii(), None, true);
+        assert!(!s.feed(event("Hello", None).as_bytes(), false).is_empty());
+        let mail = "data: {\"id\": \"c1\", \"z\": [1, 2.5], \"choices\": [{\"index\": 0, \"delta\": {\"content\": \" mail jane.doe@exa\"}, \"logprobs\": {\"content\": []}, \"finish_reason\": null}]}\n\n";
+        let out = String::from_utf8(s.feed(mail.as_bytes(), false)).unwrap();
+        let head = "data: {\"id\": \"c1\", \"z\": [1, 2.5], \"choices\": [{\"index\": 0, \"delta\": {\"content\": \"";
+        let tail = "\"}, \"logprobs\": null, \"finish_reason\": null}]}\n\n";
+        let text = out.strip_prefix(head).and_then(|o| o.strip_suffix(tail));
+        assert_eq!(
+            text,
+            Some("Hello mail "),
+            "the address is held, the rest of the event is as it came: {out}"
+        );
+        let rest = event("mple.com, and then a few more words", None);
+        let out = String::from_utf8(s.feed(rest.as_bytes(), false)).unwrap();
+        assert!(
+            !out.contains("jane.doe") && out.contains("and then"),
+            "{out}"
+        );
+    }
+
     fn run(s: &mut StreamScreener, pieces: &[&str]) -> (String, String) {
         let mut raw = Vec::new();
         for (i, p) in pieces.iter().enumerate() {
