@@ -358,6 +358,30 @@ mod tests {
         }
     }
 
+    /// Phrase counts per category and the largest patterns:
+    /// `cargo test -p llm-policy-core phrase_counts -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn phrase_counts() {
+        let mut all = std::collections::HashSet::new();
+        for (name, patterns) in BUILTIN {
+            let mut sizes: Vec<(usize, &str)> = patterns
+                .iter()
+                .map(|p| (expand(p).map_or(0, |e| e.len()), *p))
+                .collect();
+            let total: usize = sizes.iter().map(|(n, _)| n).sum();
+            sizes.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
+            println!("{name}: {total} phrases");
+            for (n, p) in sizes.iter().take(12) {
+                println!("  {n:6} {}", p.get(..100).unwrap_or(p));
+            }
+            for p in *patterns {
+                all.extend(expand(p).unwrap_or_default());
+            }
+        }
+        println!("distinct: {}", all.len());
+    }
+
     #[test]
     fn names_are_unique_and_found() {
         for (i, (name, patterns)) in BUILTIN.iter().enumerate() {

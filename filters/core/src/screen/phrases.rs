@@ -93,6 +93,7 @@
 
 mod anchors;
 mod confusables;
+mod gaps;
 mod keys;
 mod matcher;
 mod obfuscation;
@@ -101,7 +102,7 @@ mod window;
 mod words;
 
 pub use matcher::{PhraseMatcher, MAX_PHRASES};
-pub use pattern::{escape, expand, is_exception, MAX_EXPANSION, MAX_NESTING};
+pub use pattern::{escape, expand, is_exception, MAX_EXPANSION, MAX_GAP, MAX_GAPS, MAX_NESTING};
 
 #[cfg(test)]
 mod tests;
