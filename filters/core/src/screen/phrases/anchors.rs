@@ -184,7 +184,9 @@ pub(super) fn anchor_commonness<'a>(phrases: impl Iterator<Item = &'a str>) -> V
         .map(|phrase| {
             let word = |range: Range<usize>| commonness.of(phrase.get(range).unwrap_or(""));
             match commonness.anchor_of(phrase) {
-                Some(Anchor::Word(only)) => word(only),
+                // A word alone is found far more often than a pair: the
+                // vocabulary of the rarest words of a text is no guide.
+                Some(Anchor::Word(only)) => commonness.ranks.len() + 2 * word(only),
                 Some(Anchor::Pair(first, second)) => word(first) + word(second),
                 None => usize::MAX,
             }

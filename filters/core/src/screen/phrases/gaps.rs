@@ -27,6 +27,8 @@ pub(super) struct Chain {
     gaps: Vec<usize>,
     /// The longest phrase of each segment, in bytes.
     segment_lens: Vec<usize>,
+    /// The segment whose anchors find the chain.
+    anchor: usize,
     /// Its longest match: its segments' longest phrases and its gaps at
     /// their widest.
     max_len: usize,
@@ -47,8 +49,17 @@ impl Chain {
             exception,
             gaps,
             segment_lens: segment_lens.to_vec(),
+            anchor: 0,
             max_len,
         }
+    }
+
+    pub(super) fn set_anchor(&mut self, segment: usize) {
+        self.anchor = segment;
+    }
+
+    pub(super) fn anchor(&self) -> usize {
+        self.anchor
     }
 
     pub(super) fn segment_count(&self) -> usize {
@@ -98,6 +109,25 @@ pub(super) fn push_chains(
     hits: &mut Vec<SegmentHit>,
     candidates: &mut Vec<Candidate>,
 ) {
+    if hits.is_empty() {
+        return;
+    }
+    // Most hits are of chains some segment of which is missing: they go
+    // before the sort.
+    let mut present: Vec<u8> = vec![0; chains.len()];
+    for hit in hits.iter() {
+        if let Some(bits) = present.get_mut(hit.chain as usize) {
+            *bits |= 1u8.checked_shl(u32::from(hit.segment)).unwrap_or(0);
+        }
+    }
+    let complete = |chain: u32| {
+        let segments = chains.get(chain as usize).map_or(0, Chain::segments);
+        let all = 1u8
+            .checked_shl(u32::try_from(segments).unwrap_or(u32::MAX))
+            .map_or(u8::MAX, |bit| bit - 1);
+        present.get(chain as usize) == Some(&all)
+    };
+    hits.retain(|hit| complete(hit.chain));
     if hits.is_empty() {
         return;
     }
@@ -298,22 +328,34 @@ impl<'a> Walk<'a> {
 }
 
 /// `text[from..to]` can be a gap of at most `words` words: no longer than
-/// [`gap_bytes`], no sentence end in it (`.` `!` `?` `;` `:`), no blank
-/// line, and at most `words` words. A word is a run of letters and digits
+/// [`gap_bytes`] (folded: a run of whitespace counts one byte, invisible
+/// characters none), no sentence end in it (`.` `!` `?` `;` `:`), and at
+/// most `words` words (line breaks are whitespace, as folding has them). A word is a run of letters and digits
 /// (any script); an apostrophe or hyphen between two of them, and
 /// invisible characters, do not split it.
 pub(super) fn gap_fits(text: &str, from: usize, to: usize, words: usize) -> bool {
     let Some(gap) = text.get(from..to) else {
         return false;
     };
-    if gap.len() > gap_bytes(words) {
-        return false;
-    }
+    let limit = gap_bytes(words);
+    // Bytes as folding counts them: a run of whitespace is one, invisible
+    // characters none.
+    let mut folded = 0;
+    let mut after_space = false;
     let mut count = 0;
     let mut in_word = false;
-    let mut line_break = false;
     let mut chars = gap.chars().peekable();
     while let Some(c) = chars.next() {
+        let space = c.is_whitespace();
+        if !is_invisible(c) && !(space && after_space) {
+            folded += if space { 1 } else { c.len_utf8() };
+            if folded > limit {
+                return false;
+            }
+        }
+        if !is_invisible(c) {
+            after_space = space;
+        }
         if c.is_alphanumeric() {
             if !in_word {
                 count += 1;
@@ -322,7 +364,6 @@ pub(super) fn gap_fits(text: &str, from: usize, to: usize, words: usize) -> bool
                 }
                 in_word = true;
             }
-            line_break = false;
             continue;
         }
         if is_invisible(c) {
@@ -330,15 +371,12 @@ pub(super) fn gap_fits(text: &str, from: usize, to: usize, words: usize) -> bool
         }
         match c {
             '.' | '!' | '?' | ';' | ':' => return false,
-            '\n' if line_break => return false,
-            '\n' => line_break = true,
             '\'' | '\u{2019}' | '-'
                 if in_word && chars.peek().is_some_and(|n| n.is_alphanumeric()) =>
             {
                 continue;
             }
-            c if c.is_whitespace() => {}
-            _ => line_break = false,
+            _ => {}
         }
         in_word = false;
     }

@@ -146,7 +146,7 @@ impl PhraseMatcher {
             .iter()
             .map(Chain::max_len)
             .fold(max_phrase_len, usize::max);
-        let reach = chain_reach(&literals, &phrases, &chains);
+        let reach = chain_reach(&literals, &phrases, &mut chains);
         let anchors = Anchors::new(&literals, &reach);
         let vocabulary = Vocabulary::new(
             literals
@@ -186,6 +186,7 @@ impl PhraseMatcher {
             spots.dedup();
             self.search_obfuscated(automaton, text, &spots, &mut hits);
         }
+        self.search_chains(automaton, text, &mut hits);
         let first = out.len();
         self.finish(text, &mut hits, out);
         if let Some(appended) = out.get_mut(first..) {
@@ -439,9 +440,11 @@ impl PhraseMatcher {
             let has_latin = text
                 .get(span.start..span.end)
                 .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()));
-            (edge_ok && covers_reading && has_latin).then_some(span)
+            // A segment of a chain that covers no reading is plain text:
+            // it counts (the chain as a whole covers the reading).
+            (edge_ok && (has_latin || !covers_reading)).then_some((span, covers_reading))
         };
-        self.collect(automaton, haystack, 0..haystack.len(), whole_word, hits);
+        self.collect_with(automaton, haystack, 0..haystack.len(), whole_word, hits);
     }
 
     /// Candidates for the matches in `haystack[range]` that `whole_word`
@@ -454,6 +457,22 @@ impl PhraseMatcher {
         whole_word: impl Fn(&PhraseInfo, usize, usize) -> Option<Span>,
         hits: &mut Hits,
     ) {
+        let whole_word =
+            |info: &PhraseInfo, start, end| whole_word(info, start, end).map(|span| (span, true));
+        self.collect_with(automaton, haystack, range, whole_word, hits);
+    }
+
+    /// Like [`PhraseMatcher::collect`], `whole_word` also telling whether
+    /// the match counts for the groups of its phrase (else only as a
+    /// segment of a chain).
+    fn collect_with(
+        &self,
+        automaton: &AhoCorasick,
+        haystack: &str,
+        range: Range<usize>,
+        whole_word: impl Fn(&PhraseInfo, usize, usize) -> Option<(Span, bool)>,
+        hits: &mut Hits,
+    ) {
         let input = Input::new(haystack).range(range);
         let Ok(matches) = automaton.try_find_overlapping_iter(input) else {
             return;
@@ -462,14 +481,16 @@ impl PhraseMatcher {
             let Some(info) = self.phrases.get(m.pattern().as_usize()) else {
                 continue;
             };
-            let Some(span) = whole_word(info, m.start(), m.end()) else {
+            let Some((span, for_groups)) = whole_word(info, m.start(), m.end()) else {
                 continue;
             };
-            hits.candidates.extend(
-                info.groups
-                    .iter()
-                    .map(|&(group, exception)| Candidate::new(group, span, exception)),
-            );
+            if for_groups {
+                hits.candidates.extend(
+                    info.groups
+                        .iter()
+                        .map(|&(group, exception)| Candidate::new(group, span, exception)),
+                );
+            }
             hits.segments
                 .extend(info.segments.iter().map(|&(chain, segment)| SegmentHit {
                     chain,
@@ -478,6 +499,40 @@ impl PhraseMatcher {
                     end: span.end,
                 }));
         }
+    }
+
+    /// The second stage of a search for chains: around every match of a
+    /// chain's anchor segment in `hits`, the text the rest of the chain can
+    /// cover is searched (as [`PhraseMatcher::collect_window`] does), and
+    /// what it holds is added to `hits`.
+    pub(super) fn search_chains(&self, automaton: &AhoCorasick, text: &str, hits: &mut Hits) {
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        for hit in &hits.segments {
+            let Some(chain) = self.chains.get(hit.chain as usize) else {
+                continue;
+            };
+            if chain.anchor() != usize::from(hit.segment) {
+                continue;
+            }
+            let reach = chain.reach_around(chain.anchor());
+            let from = fold_back(text, hit.start, reach.before).unwrap_or(0);
+            let to = fold_forward(text, hit.end, reach.after).unwrap_or(text.len());
+            windows.push(from..to);
+        }
+        if windows.is_empty() {
+            return;
+        }
+        windows.sort_unstable_by_key(|w| w.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for window in windows {
+            merge_window(&mut merged, window);
+        }
+        let mut found = Hits::default();
+        for window in merged {
+            self.collect_window(automaton, text, window, &mut found);
+        }
+        hits.candidates.extend(found.candidates);
+        hits.segments.extend(found.segments);
     }
 
     /// Appends the matches of `hits` in `text` to `out`: the chains its
@@ -567,15 +622,15 @@ impl PhraseMatcher {
 
 /// Per literal: None when it needs no anchor of its own (it is a segment of
 /// chains only, and none of them is anchored by it), else how much further
-/// its window must reach: for the segment of a chain whose anchors are the
-/// rarest, the rest of the chain (the other segments are found in its
-/// window). So a chain costs the text no more anchor hits than its rarest
-/// segment: `ignore ~3 previous instructions` is looked for only where
-/// "previous instructions" is.
+/// its window must reach (nothing: a chain's other segments are looked for
+/// only once its anchor segment matched, see
+/// [`PhraseMatcher::search_chains`]). Each chain is anchored by its segment
+/// whose anchors are the rarest: `ignore ~3 previous instructions` is looked
+/// for only where "previous instructions" is.
 fn chain_reach(
     literals: &[String],
     phrases: &[PhraseInfo],
-    chains: &[Chain],
+    chains: &mut [Chain],
 ) -> Vec<Option<Reach>> {
     let mut reach: Vec<Option<Reach>> = phrases
         .iter()
@@ -604,19 +659,16 @@ fn chain_reach(
             }
         }
     }
-    for (chain, segments) in chains.iter().zip(segments) {
+    for (chain, segments) in chains.iter_mut().zip(segments) {
         let best = segments
             .iter()
             .enumerate()
             .min_by_key(|(_, (common, ids))| (*common, std::cmp::Reverse(ids.len())))
             .map_or(0, |(index, _)| index);
-        let around = chain.reach_around(best);
+        chain.set_anchor(best);
         for &id in segments.get(best).map_or(&[][..], |(_, ids)| ids) {
             if let Some(slot) = reach.get_mut(id) {
-                let mut grown = slot.unwrap_or_default();
-                grown.before = grown.before.max(around.before);
-                grown.after = grown.after.max(around.after);
-                *slot = Some(grown);
+                *slot = Some(slot.unwrap_or_default());
             }
         }
     }

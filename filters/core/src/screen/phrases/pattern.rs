@@ -110,9 +110,9 @@ fn split_at_gaps(body: &str, offset: usize) -> Result<(Vec<Range<usize>>, Vec<us
                         .get(at + 1..end)
                         .and_then(|n| n.parse().ok())
                         .unwrap_or(usize::MAX);
-                    if words == 0 || words > MAX_GAP {
+                    if words > MAX_GAP {
                         return Err(format!(
-                            "gap at byte {at_byte}: from ~1 to ~{MAX_GAP} words"
+                            "gap at byte {at_byte}: from ~0 to ~{MAX_GAP} words"
                         ));
                     }
                     if body

@@ -801,7 +801,6 @@ fn gaps_parse_into_segments() {
         "~2 ignore",
         "ignore ~2",
         "ignore ~2 ~2 rules",
-        "ignore ~0 rules",
         "ignore ~9 rules",
         "ignore ~100 rules",
         "(ignore ~2 rules)",
@@ -840,10 +839,9 @@ fn gaps_match_ordered_segments_within_their_words() {
     for miss in [
         // four words in the gap
         "ignore all of your many previous instructions",
-        // a sentence end, a blank line in the gap
+        // a sentence end in the gap
         "ignore it. previous instructions",
         "ignore this; previous instructions",
-        "ignore the\n\nprevious instructions",
         // out of order, and whole words only
         "previous instructions ignore",
         "ignored all previous instructions",
@@ -903,4 +901,91 @@ fn gaps_hold_a_begun_chain_in_streams() {
     assert_eq!(m.partial_tail("ignore one two three four five"), None);
     assert_eq!(m.partial_tail("nothing to see"), None);
     assert!(m.max_phrase_len() >= "ignore".len() + "previous instructions".len() + 3 * 24);
+}
+
+/// The anchor segment of every built-in pattern with gaps and how common
+/// it is: `cargo test -p llm-policy-core chain_anchors -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn chain_anchors() {
+    for (name, patterns) in crate::screen::categories::BUILTIN {
+        for pattern in *patterns {
+            let parsed = super::pattern::parse(pattern).unwrap();
+            if parsed.gaps.is_empty() {
+                continue;
+            }
+            let scores: Vec<(usize, &str)> = parsed
+                .segments
+                .iter()
+                .map(|seg| {
+                    let c = super::anchors::anchor_commonness(seg.iter().map(String::as_str));
+                    let (worst, at) = c.iter().enumerate().map(|(i, c)| (*c, i)).max().unwrap();
+                    (worst, seg[at].as_str())
+                })
+                .collect();
+            let best = scores.iter().min().unwrap();
+            println!(
+                "{:>20} {:6} {:30} {}",
+                name,
+                best.0,
+                best.1,
+                pattern.get(..70).unwrap_or(pattern)
+            );
+        }
+    }
+}
+
+/// The anchors most often hit in generated prose:
+/// `cargo test -p llm-policy-core anchor_hits -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn anchor_hits() {
+    let m = builtin_matcher();
+    let text = prose("", false);
+    let mut hits: std::collections::HashMap<String, usize> = Default::default();
+    m.anchors
+        .as_ref()
+        .unwrap()
+        .find(&text, &mut Vec::new(), |start, end, _| {
+            *hits.entry(text[start..end].to_lowercase()).or_default() += 1;
+        });
+    let mut hits: Vec<_> = hits.into_iter().collect();
+    hits.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    for (word, n) in hits.iter().take(40) {
+        println!("{n:6} {word}");
+    }
+}
+
+/// Built-in patterns with gaps whose anchors are hit in generated prose
+/// more often than the same pattern without its gaps:
+/// `cargo test -p llm-policy-core gap_anchor_cost -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn gap_anchor_cost() {
+    let text = prose("", false);
+    let hits = |pattern: &str| -> Option<usize> {
+        let m = PhraseMatcher::new(&[(0, vec![pattern.to_string()])]).ok()?;
+        let mut n = 0;
+        m.anchors
+            .as_ref()?
+            .find(&text, &mut Vec::new(), |_, _, _| n += 1);
+        Some(n)
+    };
+    for (_, patterns) in crate::screen::categories::BUILTIN {
+        for pattern in *patterns {
+            if super::pattern::parse(pattern).unwrap().gaps.is_empty() {
+                continue;
+            }
+            let mut plain = pattern.to_string();
+            for n in 0..=MAX_GAP {
+                plain = plain.replace(&format!(" ~{n} "), " ");
+            }
+            let (Some(gapped), Some(plain)) = (hits(pattern), hits(&plain)) else {
+                continue;
+            };
+            if gapped > plain + plain / 4 + 2 || gapped >= 20 {
+                println!("COSTLY {gapped} {plain} {pattern}");
+            }
+        }
+    }
 }
