@@ -137,7 +137,9 @@ mod window;
 mod words;
 
 pub use matcher::{PhraseMatcher, MAX_PHRASES};
-pub use pattern::{escape, expand, is_exception, MAX_EXPANSION, MAX_GAP, MAX_GAPS, MAX_NESTING};
+pub use pattern::{
+    escape, expand, is_exception, segments, MAX_EXPANSION, MAX_GAP, MAX_GAPS, MAX_NESTING,
+};
 
 #[cfg(test)]
 mod tests;

@@ -184,9 +184,13 @@ pub(super) fn anchor_commonness<'a>(phrases: impl Iterator<Item = &'a str>) -> V
         .map(|phrase| {
             let word = |range: Range<usize>| commonness.of(phrase.get(range).unwrap_or(""));
             match commonness.anchor_of(phrase) {
-                // A word alone is found far more often than a pair: the
-                // vocabulary of the rarest words of a text is no guide.
-                Some(Anchor::Word(only)) => commonness.ranks.len() + 2 * word(only),
+                // A word alone is found far more often than a pair: a
+                // rare one counts as a fairly common pair, a listed one
+                // (the phrases' own vocabulary) as worse than any pair.
+                Some(Anchor::Word(only)) => match word(only) {
+                    0 => commonness.ranks.len(),
+                    listed => 2 * commonness.ranks.len() + listed,
+                },
                 Some(Anchor::Pair(first, second)) => word(first) + word(second),
                 None => usize::MAX,
             }

@@ -145,7 +145,14 @@ pub(super) fn push_chains(
         };
         let firsts = walk.by_segment.first().copied().unwrap_or(&[]);
         for (index, first) in firsts.iter().enumerate() {
-            if let Some(end) = walk.end_from(0, index) {
+            // Like a phrase found through readings, a chain needs an ASCII
+            // letter: Russian or Greek prose, whose letters look Latin,
+            // never matches.
+            let has_latin = |end: usize| {
+                text.get(first.start..end)
+                    .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()))
+            };
+            if let Some(end) = walk.end_from(0, index).filter(|&end| has_latin(end)) {
                 candidates.push(Candidate::new(
                     chain.group,
                     Span::new(first.start, end),
@@ -247,7 +254,10 @@ impl<'a> Walk<'a> {
         let next = self.by_segment.get(segment + 1).copied().unwrap_or(&[]);
         let words = self.chain.gaps.get(segment).copied().unwrap_or(0);
         let limit = hit.end.saturating_add(gap_bytes(words));
-        let from = next.partition_point(|h| h.start < hit.end);
+        // Starting after `hit` starts: two segments read out of one
+        // obfuscated token (`everything\u{2060}before\u{200c}.`) can
+        // overlap where the token's reading maps back to the text.
+        let from = next.partition_point(|h| h.start <= hit.start);
         let to = next.partition_point(|h| h.start <= limit);
         from..to.max(from)
     }
@@ -274,7 +284,7 @@ impl<'a> Walk<'a> {
             let Some(following) = self.hit(segment + 1, next) else {
                 continue;
             };
-            if !gap_fits(self.text, hit.end, following.start, words) {
+            if !follows(self.text, hit, following, words) {
                 continue;
             }
             if let Some(end) = self.end_from(segment + 1, next) {
@@ -312,9 +322,7 @@ impl<'a> Walk<'a> {
                 let Some(following) = self.hit(segment + 1, next) else {
                     continue;
                 };
-                if gap_fits(self.text, hit.end, following.start, words)
-                    && self.open_from(segment + 1, next)
-                {
+                if follows(self.text, hit, following, words) && self.open_from(segment + 1, next) {
                     open = true;
                     break;
                 }
@@ -325,6 +333,15 @@ impl<'a> Walk<'a> {
         }
         open
     }
+}
+
+/// `next` can follow `hit` across a gap of at most `words` words: it ends
+/// after it, and starts after it within the gap (or overlaps it: see
+/// [`Walk::followers`]).
+fn follows(text: &str, hit: SegmentHit, next: SegmentHit, words: usize) -> bool {
+    next.end > hit.end
+        && next.start > hit.start
+        && (next.start < hit.end || gap_fits(text, hit.end, next.start, words))
 }
 
 /// `text[from..to]` can be a gap of at most `words` words: no longer than

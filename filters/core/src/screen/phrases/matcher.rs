@@ -440,9 +440,10 @@ impl PhraseMatcher {
             let has_latin = text
                 .get(span.start..span.end)
                 .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()));
-            // A segment of a chain that covers no reading is plain text:
-            // it counts (the chain as a whole covers the reading).
-            (edge_ok && (has_latin || !covers_reading)).then_some((span, covers_reading))
+            // A segment of a chain counts whether it covers a reading or
+            // not (the chain as a whole needs an ASCII letter, see
+            // `gaps::push_chains`).
+            edge_ok.then_some((span, covers_reading && has_latin))
         };
         self.collect_with(automaton, haystack, 0..haystack.len(), whole_word, hits);
     }

@@ -66,6 +66,12 @@ pub fn expand(pattern: &str) -> Result<Vec<String>, String> {
     Ok(phrases)
 }
 
+/// The segments of a pattern, each expanded like [`expand`] does a
+/// pattern: one for a pattern without gaps. Err names the problem.
+pub fn segments(pattern: &str) -> Result<Vec<Vec<String>>, String> {
+    Ok(parse(pattern)?.segments)
+}
+
 /// The gaps of a pattern body (after any `!`; `offset` bytes into the
 /// pattern): the byte ranges of the pattern between them, and their word
 /// counts. A gap is the token `~N` (`N` digits, 1 to [`MAX_GAP`]) with

@@ -941,7 +941,10 @@ fn chain_anchors() {
 #[ignore]
 fn anchor_hits() {
     let m = builtin_matcher();
-    let text = prose("", false);
+    let text = match std::env::var("ANCHOR_HITS_FILE") {
+        Ok(path) => std::fs::read_to_string(path).unwrap(),
+        Err(_) => prose("", false),
+    };
     let mut hits: std::collections::HashMap<String, usize> = Default::default();
     m.anchors
         .as_ref()
@@ -949,6 +952,16 @@ fn anchor_hits() {
         .find(&text, &mut Vec::new(), |start, end, _| {
             *hits.entry(text[start..end].to_lowercase()).or_default() += 1;
         });
+    let mut bytes = 0;
+    let mut windows = 0;
+    m.anchors
+        .as_ref()
+        .unwrap()
+        .find(&text, &mut Vec::new(), |start, end, reach| {
+            bytes += reach.before + reach.after + end - start;
+            windows += 1;
+        });
+    println!("{windows} windows, {bytes} bytes");
     let mut hits: Vec<_> = hits.into_iter().collect();
     hits.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     for (word, n) in hits.iter().take(40) {
