@@ -6,7 +6,7 @@
 
 use super::anchors::Reach;
 use super::matcher::Candidate;
-use crate::screen::text::is_invisible;
+use crate::screen::text::{is_invisible, Folded};
 use crate::screen::Span;
 
 /// Most bytes a gap of `words` words may span: [`GAP_BYTES_PER_WORD`] a
@@ -148,9 +148,12 @@ pub(super) fn push_chains(
             // Like a phrase found through readings, a chain needs an ASCII
             // letter: Russian or Greek prose, whose letters look Latin,
             // never matches.
+            // (Full-width Latin letters fold to ASCII ones, look-alikes do not.)
             let has_latin = |end: usize| {
-                text.get(first.start..end)
-                    .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()))
+                text.get(first.start..end).is_some_and(|s| {
+                    s.bytes().any(|b| b.is_ascii_alphabetic())
+                        || Folded::new(s).text.bytes().any(|b| b.is_ascii_alphabetic())
+                })
             };
             if let Some(end) = walk.end_from(0, index).filter(|&end| has_latin(end)) {
                 candidates.push(Candidate::new(
