@@ -367,7 +367,7 @@ pub(super) fn gap_fits(text: &str, from: usize, to: usize, words: usize) -> bool
     let mut chars = gap.chars().peekable();
     while let Some(c) = chars.next() {
         let space = c.is_whitespace();
-        if !is_invisible(c) && !(space && after_space) {
+        if !(is_invisible(c) || space && after_space) {
             folded += if space { 1 } else { c.len_utf8() };
             if folded > limit {
                 return false;

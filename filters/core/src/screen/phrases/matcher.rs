@@ -611,6 +611,7 @@ impl PhraseMatcher {
 
     /// Longest match, in bytes: a phrase (folded), or a chain of segments
     /// with its gaps at their widest.
+    #[allow(clippy::misnamed_getters)] // the longest match, chains included
     pub fn max_phrase_len(&self) -> usize {
         self.max_match_len
     }
