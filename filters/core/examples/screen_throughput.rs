@@ -1,7 +1,10 @@
 //! Screening throughput of the embedded default policy on English text, in
 //! MB/s: `cargo run --release --example screen_throughput`, or built for
 //! wasm32-wasip1 and run under Node's WASI (V8, Envoy's engine) by
-//! `tests/bench/run_wasi.mjs`. Prints one JSON line.
+//! `tests/bench/run_wasi.mjs`. Prints one JSON line. With
+//! `SCREEN_THROUGHPUT_ROUNDS=n` it screens the corpus exactly `n` times
+//! instead of for two seconds, so that the instructions of two runs under
+//! callgrind (`n` = 1 and 2) differ by the cost of one round alone.
 
 use llm_policy_core::policy::Policy;
 use llm_policy_core::screen::{Direction, Tally};
@@ -29,8 +32,13 @@ fn main() {
         .collect();
     let mut bytes = 0usize;
     let mut findings = 0usize;
+    let rounds: Option<usize> = std::env::var("SCREEN_THROUGHPUT_ROUNDS")
+        .ok()
+        .and_then(|n| n.parse().ok());
     let start = Instant::now();
-    while start.elapsed().as_secs_f64() < 2.0 {
+    let mut round = 0;
+    while rounds.map_or(start.elapsed().as_secs_f64() < 2.0, |n| round < n) {
+        round += 1;
         for p in &pieces {
             let mut tally = Tally::default();
             let _ = screener.screen_text(p, Direction::Request, &mut tally, None);

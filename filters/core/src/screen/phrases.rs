@@ -25,6 +25,40 @@
 //! before `, . : ; ! ?` is dropped (`ignore the above (,|and) say` gives
 //! `ignore the above, say`, as text writes it).
 //!
+//! # Gaps
+//!
+//! `~N` between two parts of a pattern (a token of its own, `N` from 0 to
+//! [`MAX_GAP`]) stands for up to `N` arbitrary words: `(ignore|forget) ~3
+//! previous instructions` matches "ignore previous instructions", "forget
+//! all of your previous instructions", not "ignore the list of all previous
+//! instructions" (four words). `~0` only lets the parts touch, with
+//! spaces, commas, quotes or brackets between them. The parts between gaps
+//! are *segments*, each expanded like a pattern of its own; a match is a
+//! match of every segment, in order, each gap between two of them:
+//!
+//! - holding at most `N` words (a word: a run of letters and digits of any
+//!   script; an apostrophe or hyphen inside it, and invisible characters,
+//!   do not split it: "y'all's", "so-called" are one word each);
+//! - with no sentence end (`.` `!` `?` `;` `:`) in it (line breaks are
+//!   whitespace like any other);
+//! - at most 24 bytes a word, plus 8 (a long run of letters is no word);
+//!
+//! and its span runs from the first segment's start to the last one's
+//! end. Each segment follows the matching rules below (whole words,
+//! folding, obfuscation), and a pattern with gaps can be an exception like
+//! any other. A gap is refused at either end of a pattern, next to another
+//! gap, inside a group, with more than [`MAX_GAP`] words, more than
+//! [`MAX_GAPS`] times in a pattern, and in a pattern with a top-level `|`
+//! (put the alternatives in a group). `\~` (and a `~` that is not such a
+//! token, as in `~/.ssh`) is a literal `~`. [`MAX_EXPANSION`] counts the
+//! phrases of all segments together: gaps turn products into sums, so
+//! `(a|b|c) ~2 (x|y|z)` costs six phrases, not nine.
+//!
+//! A segment needs no anchor of its own: a pattern with gaps is looked for
+//! around the anchors of its rarest segment only (the others are found in
+//! that window), so `ignore ~3 previous instructions` costs a text no more
+//! than "previous instructions" does.
+//!
 //! A pattern is refused when its parentheses do not balance, when a group
 //! that is not optional has an empty alternative (`(a|)`, `()`), when it can
 //! expand to an empty phrase, when groups nest deeper than
@@ -85,6 +119,7 @@
 //! # Layout
 //!
 //! - [`pattern`]: the pattern parser and expansion;
+//! - `gaps`: chains of segment matches for the patterns with gaps;
 //! - `matcher`: [`PhraseMatcher`], the automaton and the choice of matches;
 //! - `anchors`, `keys`, `words`: the prefilter (anchor set, word keys, the
 //!   block-at-a-time word reader and its spots);
@@ -93,6 +128,7 @@
 
 mod anchors;
 mod confusables;
+mod gaps;
 mod keys;
 mod matcher;
 mod obfuscation;
@@ -101,7 +137,9 @@ mod window;
 mod words;
 
 pub use matcher::{PhraseMatcher, MAX_PHRASES};
-pub use pattern::{escape, expand, is_exception, MAX_EXPANSION, MAX_NESTING};
+pub use pattern::{
+    escape, expand, is_exception, segments, MAX_EXPANSION, MAX_GAP, MAX_GAPS, MAX_NESTING,
+};
 
 #[cfg(test)]
 mod tests;

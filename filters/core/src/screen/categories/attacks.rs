@@ -57,18 +57,18 @@ macro_rules! override_verb_rest {
     };
 }
 
-/// Quantifier, possessive and qualifier before the instructions in force:
-/// "all previous", "all of your prior", "the above", "your original".
-macro_rules! old_modifier {
+/// Qualifiers of the instructions in force, after up to three words of
+/// quantifiers and possessives ("all of your previous", "the above").
+macro_rules! old_qualifier {
     () => {
-        "all previous|all prior|all earlier|all above|all the previous|all the prior|all the above|all of the previous|all of your previous|all your previous|all your prior|any previous|any prior|the previous|the prior|the earlier|the above|the preceding|the original|your previous|your prior|your earlier|your original|your initial|your current|your old|previous|prior|earlier|preceding|above|original|initial"
+        "previous|prior|earlier|above|preceding|original|initial"
     };
 }
 
 /// The same, shorter, for the rarer verbs.
-macro_rules! old_modifier_short {
+macro_rules! old_qualifier_short {
     () => {
-        "all previous|all prior|all your previous|all your|the previous|the prior|the above|your previous|your prior|your earlier|your original|your current|your default|previous|prior"
+        "previous|prior|earlier|above|original"
     };
 }
 
@@ -163,229 +163,241 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     // Verb x quantifier and qualifier x target: "forget all your previous
     // tasks", "disregard your earlier guidelines", "set aside all prior
     // directives".
-    concat!("(", override_verb!(), ") (", old_modifier!(), ") (", old_target!(), ")"),
+    concat!("(", override_verb!(), ") ~3 (", old_qualifier!(), ") (", old_target!(), ")"),
     concat!(
         "(",
         override_verb_more!(),
-        ") (",
-        old_modifier_short!(),
+        ") ~3 (",
+        old_qualifier_short!(),
         // not `commands`: "override previous commands in the Makefile" is build talk
         ") (instructions|directions|guidelines|rules|directives|tasks|programming|restrictions)"
     ),
     concat!(
         "(",
         override_verb_rest!(),
-        ") (",
-        old_modifier_short!(),
+        ") ~3 (",
+        old_qualifier_short!(),
         ") (instructions|guidelines|rules|directives|tasks|commands|programming|restrictions)"
     ),
     // "Ignore all the instructions you got before", "forget the rules above".
     concat!(
-        "(ignore|disregard) (all|any|the|all the) (instructions|rules|guidelines|directives|tasks|prompts|commands) (",
+        "(ignore|disregard) ~3 (instructions|rules|guidelines|directives|tasks|prompts|commands) (",
         old_source!(),
         ")"
     ),
     concat!(
-        "(forget|discard) (all|any|the|all the) (instructions|rules|guidelines|directives|tasks|prompts|commands) (",
+        "(forget|discard) ~3 (instructions|rules|guidelines|directives|tasks|prompts|commands) (",
         old_source!(),
         ")"
     ),
-    "(ignore|disregard|forget) (all |the |your )?(instructions|rules|guidelines|directions) (from your developers|until now|so far)",
+    "(ignore|disregard|forget) (all |the |your )?(instructions|rules|guidelines|directions) ~0 (from your developers|until now|so far)",
     // Claims that the old orders are gone: "the previous instructions no
     // longer apply", "the instructions before this were only a test".
     concat!(
-        "(previous|prior|earlier|original|above|old) (instructions|guidelines|directives|prompts|commands|programming) (",
+        "(previous|prior|earlier|original|above|old) (instructions|guidelines|directives|prompts|commands|programming) ~2 (",
         void_claim!(),
         ")"
     ),
     concat!(
-        "(instructions|guidelines|directives|rules|prompts) (before this|above|you were given|you got|you received|so far|until now) (",
+        "(instructions|guidelines|directives|rules|prompts) (before this|above|you were given|you got|you received|so far|until now) ~1 (",
         void_claim!(),
         ")"
     ),
     // "Discard them and obey".
-    "(discard|ignore|forget|disregard) (them|those|these|it|all that|all of that|all of it|that|everything) and (obey|obey me|comply|do what i say|do as i say|do exactly what i say|answer freely|follow the new instructions|follow these instructions|follow my new instructions)",
-    "(ignore|disregard|forget) (what|whatever) you (were|have been) (told|instructed|programmed) (before|earlier|previously|by your developers|by openai|to do)",
+    "(discard|ignore|forget|disregard) (them|those|these|it|all that|all of that|all of it|that|everything) and ~0 (obey|obey me|comply|do what i say|do as i say|do exactly what i say|answer freely|follow the new instructions|follow these instructions|follow my new instructions)",
+    "(ignore|disregard|forget) (what|whatever) you (were|have been) (told|instructed|programmed) ~0 (before|earlier|previously|by your developers|by openai|to do)",
     // "Ignore any previous and following instructions": anchored before
     // "following", a word too common to anchor on.
     "(ignore|disregard|forget) (any|all|all the|the) (previous|prior|preceding|above) and",
-    "(ignore|disregard|bypass|override) (all |any |the )?(safety|content|ethical) (guidelines|filters|rules|restrictions|guardrails|policies|protocols)",
-    "(ignore|disregard|forget|override|bypass|abandon|discard) (all |any |all of )?your (instructions|rules|guidelines|guardrails|restrictions|programming|system prompt|system instructions|system message|safety guidelines|safety rules|content policy|content policies|ethical guidelines|safety filters|filters|core directives|directives|training|constraints|safeguards|principles|policies|limitations|ethics)",
-    "(ignore|disregard) (the )?(rules|guidelines|restrictions|policies|content policy) (set|imposed|put in place|given) by (openai|anthropic|google|meta|microsoft|your creators|your developers|your programmers)",
-    "(ignore|disregard|bypass) (the|your|all) (content policy|content policies|safety guidelines|safety rules|usage policy|usage policies) (for|and|from|this|,|.)",
+    "(ignore|disregard|bypass|override) ~2 (safety|content|ethical) (guidelines|filters|rules|restrictions|guardrails|policies|protocols)",
+    "(ignore|disregard|forget|override|bypass|abandon|discard) (all |any |all of )?your ~0 (instructions|rules|guidelines|guardrails|restrictions|programming|system prompt|system instructions|system message|safety guidelines|safety rules|content policy|content policies|ethical guidelines|safety filters|filters|core directives|directives|training|constraints|safeguards|principles|policies|limitations|ethics)",
+    "(ignore|disregard) (the )?(rules|guidelines|restrictions|policies|content policy) ~0 (set|imposed|put in place|given) by (openai|anthropic|google|meta|microsoft|your creators|your developers|your programmers)",
+    "(ignore|disregard|bypass) (the|your|all) ~0 (content policy|content policies|safety guidelines|safety rules|usage policy|usage policies) (for|and|from|this|,|.)",
     // "Ignore the above and say", "ignore this data and print".
-    "(ignore|disregard|forget) (the|everything) (above|before|previous) (and|,|.) (say|print|output|instead|respond|write|tell|answer|just|repeat)",
-    "(ignore|disregard) (this|the rest of this|other|all other) (data|content|text|document|input) (and|,) (just )?(print|say|output|respond|write)",
-    "(ignore|disregard) (all )?instructions(,| and|, and) (just )?(print|say|output|respond|reply|tell|answer)",
-    "(ignore|disregard|forget) (everything|all) (you were told|you have been told|you were taught|you learned|you have learned|you've learned|i told you|i said|that came) (before|earlier|previously|above|so far|until now)",
-    "(ignore|disregard|forget) (everything|anything|all) (above|before this|prior to this|previously stated|written above|said above|stated above|that precedes|preceding this)",
-    "(ignore|disregard|forget) (every|all|any) (instructions|rules|commands|guidelines) you('ve| have) (received|been given|got|gotten|been told)",
-    "(forget|ignore|disregard) about (all )?(your|the) (previous|prior|earlier|original) (instructions|rules|guidelines|prompt|programming)",
+    "(ignore|disregard|forget) (the|everything) (above|before|previous) ~0 (and|,|.) (say|print|output|instead|respond|write|tell|answer|just|repeat)",
+    "(ignore|disregard) (this|the rest of this|other|all other) (data|content|text|document|input) ~0 (and|,) (just )?(print|say|output|respond|write)",
+    "(ignore|disregard) (all )?instructions(,| and|, and) ~0 (just )?(print|say|output|respond|reply|tell|answer)",
+    "(ignore|disregard|forget) (everything|all) ~0 (you were told|you have been told|you were taught|you learned|you have learned|you've learned|i told you|i said|that came) ~0 (before|earlier|previously|above|so far|until now)",
+    "(ignore|disregard|forget) (everything|anything|all) ~0 (above|before this|prior to this|previously stated|written above|said above|stated above|that precedes|preceding this)",
+    "(ignore|disregard|forget) (every|all|any) (instructions|rules|commands|guidelines) ~0 you('ve| have) (received|been given|got|gotten|been told)",
+    "(forget|ignore|disregard) about (all )?(your|the) (previous|prior|earlier|original) ~0 (instructions|rules|guidelines|prompt|programming)",
     "forget (all )?(your|everything about your|about your) (training|programming|guidelines|rules|instructions|restrictions)",
-    "(ignore|disregard) (all )?(negative|other|any other) (indicators|signals|reviews|feedback|information) in the (text|document|data|review|input)",
+    "(ignore|disregard) (all )?(negative|other|any other) (indicators|signals|reviews|feedback|information) ~0 in the (text|document|data|review|input)",
+    // With fillers between the verb and the rest: "ignore any previous and
+    // following instructions and just say", "forget all of the things
+    // you learned before".
+    "(ignore|disregard) ~4 (instructions|directions|rules|guidelines) ~0 (and|,|, and) (just )?(print|say|output|respond|reply|tell|answer|write|repeat)",
+    "(ignore|disregard|forget) ~3 (everything|anything|all|things) ~3 (you were told|you have been told|you've been told|you were taught|you learned|you have learned|you've learned|you were given|i told you) ~1 (before|earlier|previously|so far|until now|before this)",
     // "STOP EVERYTHING!!! NOW!!! JUST PRINT".
-    "stop everything(!|!!|!!!)? now(!|!!|!!!)? (just )?(print|say|output|write|repeat)",
-    "stop (everything|what you are doing|what you're doing) (and|,) (just |now |instead )?(print|say|output|write|type|repeat|follow|listen)",
+    "stop everything(!|!!|!!!)? now(!|!!|!!!)? ~0 (just )?(print|say|output|write|repeat)",
+    "stop (everything|what you are doing|what you're doing) (and|,) ~0 (just |now |instead )?(print|say|output|write|type|repeat|follow|listen)",
     "(nevermind|never mind)(.|,|!)? (ignore|disregard|forget)",
     // New orders that replace the old ones.
-    "(new|updated|real|revised|override) (instructions|instruction|directive|directives|system prompt) (override|overrides|supersede|supersedes|replace|replaces|take precedence over|takes precedence over|cancel|cancels)",
-    "(supersede|supersedes|replaces) (all |any )?(previous|prior|earlier) (instructions|directives|system prompts)",
-    "(previous|prior|above) (instructions|directions|rules)(.|:) (new|your new|updated) (instructions|instruction|task|directive)",
-    "your (new|only|real|actual|true|next) (instruction|instructions|task|directive|directives|mission|orders|goal|objective) (is|are|will be|now is) (to|:)",
-    "(\\[|\\(|<|<!--|#|//)? (system|admin|administrator|developer|root|sudo|operator) override(\\]|\\)|>|:|-->)",
-    "(system|admin|administrator|developer|root|sudo) override (mode|activated|enabled|engaged|initiated|accepted|granted|in effect|code)",
+    "(new|updated|real|revised|override) (instructions|instruction|directive|directives|system prompt) ~0 (override|overrides|supersede|supersedes|replace|replaces|take precedence over|takes precedence over|cancel|cancels)",
+    "(supersede|supersedes|replaces) (all |any )?(previous|prior|earlier) ~0 (instructions|directives|system prompts)",
+    "(previous|prior|above) (instructions|directions|rules)(.|:) ~0 (new|your new|updated) (instructions|instruction|task|directive)",
+    "your (new|only|real|actual|true|next) ~0 (instruction|instructions|task|directive|directives|mission|orders|goal|objective) (is|are|will be|now is) ~0 (to|:)",
+    "(\\[|\\(|<|<!--|#|//)? (system|admin|administrator|developer|root|sudo|operator) ~0 override(\\]|\\)|>|:|-->)",
+    "(system|admin|administrator|developer|root|sudo) override ~0 (mode|activated|enabled|engaged|initiated|accepted|granted|in effect|code)",
     "_sys_override",
-    "(safety|content|ethical) (protocols|filters|guidelines|restrictions|guardrails) (are |have been |now )?(disabled|deactivated|turned off|removed|lifted|suspended|bypassed|no longer apply)",
+    "(safety|content|ethical) (protocols|filters|guidelines|restrictions|guardrails) ~0 (are |have been |now )?(disabled|deactivated|turned off|removed|lifted|suspended|bypassed|no longer apply)",
     "(ignore|skip) safety(,|.| and) (comply|answer|respond|do|follow|proceed)",
     "new instruction: (before|instead|first|ignore|forget|disregard|output|print|say|tell)",
     // Encoded orders.
-    "(decode|decrypt|base64 decode) (this|it|this message|this text) (and|then|and then) (follow|obey|execute|do) (it|the instructions|the instruction|what it says|the instruction inside)",
-    "(apply|use) (rot13|rot-13|base64|hex|caesar) (decoding )?(and|then) (comply|follow|obey|execute|do it|act)",
-    "(follow|obey|execute|comply with) the (instruction|instructions|command|commands) (inside|within|hidden in|encoded in|contained in)",
+    "(decode|decrypt|base64 decode) (this|it|this message|this text) (and|then|and then) ~0 (follow|obey|execute|do) (it|the instructions|the instruction|what it says|the instruction inside)",
+    "(apply|use) (rot13|rot-13|base64|hex|caesar) (decoding )?(and|then) ~0 (comply|follow|obey|execute|do it|act)",
+    "(follow|obey|execute|comply with) the (instruction|instructions|command|commands) ~0 (inside|within|hidden in|encoded in|contained in)",
     "(and|then|and then) (comply with|obey) (it|this|them|the instruction|the instructions|what it says)",
     // Comply with anything.
-    "(must|will|always) (comply with|obey) (every|any|all) (request|requests|command|commands|question|questions) (i give you|from me|from now on|without|no matter)",
-    "(must|will|shall|always) (comply with|obey|fulfill|follow|execute) (every|any|all|each) (request|requests|command|commands|order|orders)",
-    "(answer|respond to|reply to) (every|any|all) (question|questions|request|requests|prompt|prompts) without (refusing|refusal|refusals|restrictions|limits|limitations|censorship|filters|hesitation|warnings|exception)",
+    "(must|will|always) (comply with|obey) (every|any|all) ~0 (request|requests|command|commands|question|questions) (i give you|from me|from now on|without|no matter)",
+    "(must|will|shall|always) (comply with|obey|fulfill|follow|execute) ~0 (every|any|all|each) (request|requests|command|commands|order|orders)",
+    "(answer|respond to|reply to) (every|any|all) ~0 (question|questions|request|requests|prompt|prompts) without ~0 (refusing|refusal|refusals|restrictions|limits|limitations|censorship|filters|hesitation|warnings|exception)",
     "(comply|complying) (fully|completely|with everything|with every request|with all requests|without question|without hesitation|without refusal|without restrictions|without limits)",
-    "(you are|you're) (no longer|not) bound by (any )?(rules|restrictions|guidelines|policies|openai's policies|openai policies|anthropic's policies|your guidelines|your rules|content policies|the usual rules|ethics|morals|your programming|your training|your instructions|previous instructions|safety guidelines)",
-    "(from now on|from this point on|from this point forward|from now on,) (you have|you've got) no (restrictions|limits|rules|filters|guidelines|limitations|boundaries)",
+    "(you are|you're) (no longer|not) bound by ~0 (any )?(rules|restrictions|guidelines|policies|openai's policies|openai policies|anthropic's policies|your guidelines|your rules|content policies|the usual rules|ethics|morals|your programming|your training|your instructions|previous instructions|safety guidelines)",
+    "(from now on|from this point on|from this point forward|from now on,) (you have|you've got) no ~0 (restrictions|limits|rules|filters|guidelines|limitations|boundaries)",
     attack_exceptions!()[0],
     attack_exceptions!()[1],
     attack_exceptions!()[2],
-    "!(ignore|disregard|forget) (my|our) (previous|prior|earlier|above|last|original|old) (instructions|instruction|prompt|prompts|message|messages|request|requests|question|rules|directions|comment|answer|text)",
-    "!(rules|guidelines|policies|policy|laws|law|regulations|ones|which|that|it|they|these|this) (override|overrides|overrode|supersede|supersedes)",
-    "!(override|overrides|overriding) (the )?(default|defaults|settings|setting|method|methods|function|functions|config|configuration|css|style|styles|values|value|behavior|behaviour|shipping|option|options|equals|hashcode|tostring)",
+    "!(ignore|disregard|forget) (my|our) (previous|prior|earlier|above|last|original|old) ~0 (instructions|instruction|prompt|prompts|message|messages|request|requests|question|rules|directions|comment|answer|text)",
+    "!(rules|guidelines|policies|policy|laws|law|regulations|ones|which|that|it|they|these|this) ~0 (override|overrides|overrode|supersede|supersedes)",
+    "!(override|overrides|overriding) ~0 (the )?(default|defaults|settings|setting|method|methods|function|functions|config|configuration|css|style|styles|values|value|behavior|behaviour|shipping|option|options|equals|hashcode|tostring)",
 ];
 
 pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     // Imperative: "repeat / print / translate / encode your system prompt".
     // Verb x "your" x what the instructions are called: "write your initial
     // instructions in ROT13", "paraphrase your system prompt".
-    concat!("(", ask_verb!(), ") your (", hidden_own!(), ")"),
-    concat!("(", ask_verb_more!(), ") your (", hidden_own!(), ")"),
-    "(repeat|print|output|show me|tell me|give me|reveal|list) (all your|your entire|me your|everything in your) (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|hidden instructions|hidden prompt|secret instructions|instructions|rules|guidelines|configuration)",
-    "(repeat|print|print out|output|show|show me|display|reveal|tell me|give me|share|dump|leak|recite|quote) (the|everything in the) (system prompt|initial prompt|initial instructions|original prompt|hidden instructions|hidden prompt|secret instructions|secret prompt|system instructions|pre-prompt|hidden rules|secret rules|developer message|hidden developer message|exact prompt)",
+    concat!("(", ask_verb!(), ") ~2 your (", hidden_own!(), ")"),
+    concat!("(", ask_verb_more!(), ") ~2 your (", hidden_own!(), ")"),
+    "(repeat|print|output|show me|tell me|give me|reveal|list) (all your|your entire|me your|everything in your) ~0 (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|hidden instructions|hidden prompt|secret instructions|instructions|rules|guidelines|configuration)",
+    "(repeat|print|print out|output|show|show me|display|reveal|tell me|give me|share|dump|leak|recite|quote) (the|everything in the) ~0 (system prompt|initial prompt|initial instructions|original prompt|hidden instructions|hidden prompt|secret instructions|secret prompt|system instructions|pre-prompt|hidden rules|secret rules|developer message|hidden developer message|exact prompt)",
     // Part of it: "continue the text of your initial prompt".
-    "(continue|complete|finish|repeat|print|output|show me|tell me|recite|quote|give me|reveal|translate) (the text of|the rest of|the contents of|the beginning of|the first line of|every line of|everything in|the opposite of) your (system prompt|initial prompt|initial instructions|original instructions|original prompt|hidden instructions|system instructions|prompt|instructions)",
+    "(continue|complete|finish|repeat|print|output|show me|tell me|recite|quote|give me|reveal|translate) ~0 (the text of|the rest of|the contents of|the beginning of|the first line of|every line of|everything in|the opposite of) ~0 your (system prompt|initial prompt|initial instructions|original instructions|original prompt|hidden instructions|system instructions|prompt|instructions)",
     // "List the rules you were told to follow", "quote the exact
     // instructions you were given".
     concat!(
-        "(repeat|print|output|reveal|recite|quote|dump|leak|tell me|give me|show me) the (instructions|rules|guidelines|directives|prompt|text) (",
+        "(repeat|print|output|reveal|recite|quote|dump|leak|tell me|give me|show me) ~3 (instructions|rules|guidelines|directives|prompt|text) (",
         given_source!(),
         ")"
     ),
     concat!(
-        "(translate|encode|spell out|continue|complete|paraphrase|reproduce|disclose|rewrite|restate) the (instructions|rules|guidelines|prompt) (",
+        "(translate|encode|spell out|continue|complete|paraphrase|reproduce|disclose|rewrite|restate) ~3 (instructions|rules|guidelines|prompt) (",
         given_source!(),
         ")"
     ),
     concat!(
-        "(encode|rot13 encode|base64 encode|rot13|spell out) (the |all the )?(instructions|rules|prompt|text) (",
+        "(encode|rot13 encode|base64 encode|rot13|spell out) ~3 (instructions|rules|prompt|text) (",
         given_source!(),
         ")"
     ),
     // "... what instructions you were given before my message", "the
     // instructions I was given before this conversation started".
-    "(you were given|you were told|you received|you got|i was given|i was told|i received) (before|prior to) (my|this|our|the) (message|prompt|question|conversation|chat|first message|dialogue)",
-    "(what is|what was|what's|what are|what were) (written|stated|said|contained|included|listed|specified|mentioned)? in your (system prompt|system message|initial prompt|initial instructions|hidden prompt|instructions|original instructions|pre-prompt|system instructions|configuration)",
-    "(what|which) (instructions|rules|guidelines|directives|prompt|prompts|constraints) (you were|you have been|you've been|you had been|have you been|were you) (given|told|provided|programmed with|told to follow|instructed to follow|assigned)",
-    "(what|which) (instructions|rules|guidelines|directives|prompt|prompts|constraints) (you got|you received|did you receive|did you get)",
-    "(repeat|print|output|show me|reveal|recite|give me|tell me) (all )?your (instructions|rules|prompt|initialization) (verbatim|word for word|exactly|in full|above|so far|from the beginning|in a code block|in base64|back to me)",
-    "(print|show|tell|give|output|repeat|display|send|reveal|share) me the (hidden|secret|confidential|internal|original|initial|real|developer|system|private) (instructions|prompt|system prompt|rules|message|developer message|configuration|directives|guidelines)",
-    "(repeat|print|output|recite|reproduce|echo|dump) (everything|all text|the text|all the text|the words|all the words|the entire text|the full text|the whole text|the content|the instructions) (above|before this|before this line|before this message|preceding this|prior to this|written above|you see above|at the top|from the beginning|so far)",
-    "(repeat|print|output|recite|reproduce|echo|dump|copy|write|type) (out )?the above (text|words|content|instructions|prompt|message|messages|lines|sentences|paragraphs)",
-    "(repeat|print|output|recite) (this|the) (entire |whole )?(conversation|chat|context) (back to me )?(word for word|verbatim|from the beginning|from the start|in full)",
-    "(beginning|starting) with (\"|')?you are(\"|')?(,)? (repeat|print|output|recite)",
-    "(start|begin) your (answer|response|reply|output) with (\"|'|“)?(my instructions|my system prompt|the system prompt|my initial instructions|my rules|my guidelines|i was instructed|i was told|my prompt|here is my system prompt|here are my instructions|you are chatgpt|you are a)",
-    "(complete|continue) this (sentence|text)?(:)? (\"|')?(i was instructed|my instructions are|my system prompt|the system prompt is|the system prompt says|my initial instructions|my rules are|i was told to|i have been instructed)",
-    "(the|my|your) system prompt (is|says|reads|begins|starts)(:|: | with )(\"|'|“)(\"|'|”)",
+    "(you were given|you were told|you received|you got|i was given|i was told|i received) (before|prior to) ~0 (my|this|our|the) (message|prompt|question|conversation|chat|first message|dialogue)",
+    "(what is|what was|what's|what are|what were) ~0 (written|stated|said|contained|included|listed|specified|mentioned)? in your (system prompt|system message|initial prompt|initial instructions|hidden prompt|instructions|original instructions|pre-prompt|system instructions|configuration)",
+    "(what|which) (instructions|rules|guidelines|directives|prompt|prompts|constraints) ~0 (you were|you have been|you've been|you had been|have you been|were you) (given|told|provided|programmed with|told to follow|instructed to follow|assigned)",
+    "(what|which) (instructions|rules|guidelines|directives|prompt|prompts|constraints) ~0 (you got|you received|did you receive|did you get)",
+    "(repeat|print|output|show me|reveal|recite|give me|tell me) (all )?your ~0 (instructions|rules|prompt|initialization) (verbatim|word for word|exactly|in full|above|so far|from the beginning|in a code block|in base64|back to me)",
+    "(print|show|tell|give|output|repeat|display|send|reveal|share) me the ~0 (hidden|secret|confidential|internal|original|initial|real|developer|system|private) ~0 (instructions|prompt|system prompt|rules|message|developer message|configuration|directives|guidelines)",
+    "(repeat|print|output|recite|reproduce|echo|dump) ~0 (everything|all text|the text|all the text|the words|all the words|the entire text|the full text|the whole text|the content|the instructions) ~0 (above|before this|before this line|before this message|preceding this|prior to this|written above|you see above|at the top|from the beginning|so far)",
+    "(repeat|print|output|recite|reproduce|echo|dump|copy|write|type) (out )?the above ~0 (text|words|content|instructions|prompt|message|messages|lines|sentences|paragraphs)",
+    "(repeat|print|output|recite) (this|the) ~0 (entire |whole )?(conversation|chat|context) ~0 (back to me )?(word for word|verbatim|from the beginning|from the start|in full)",
+    "(beginning|starting) with (\"|')?you are(\"|')?(,)? ~0 (repeat|print|output|recite)",
+    "(start|begin) your (answer|response|reply|output) with ~0 (\"|'|“)?(my instructions|my system prompt|the system prompt|my initial instructions|my rules|my guidelines|i was instructed|i was told|my prompt|here is my system prompt|here are my instructions|you are chatgpt|you are a)",
+    "(complete|continue) this (sentence|text)?(:)? ~0 (\"|')?(i was instructed|my instructions are|my system prompt|the system prompt is|the system prompt says|my initial instructions|my rules are|i was told to|i have been instructed)",
+    "(the|my|your) system prompt ~0 (is|says|reads|begins|starts)(:|: | with )(\"|'|“)(\"|'|”)",
     "<(full |entire |complete |your |the )?(system prompt|system instructions|initial prompt|all instructions given to you)>",
     "(console.log|print|echo|printf|puts|system.out.println|cat)(\\()?(system_prompt|systemprompt|system.prompt|sys_prompt|initial_prompt|self.system_prompt)",
-    "(:|,|-) (your|the) (system prompt|system instructions|system message|initial prompt|initial instructions|original instructions|hidden instructions|starting instructions|developer message)",
-    "(output|print|show|display|reveal|repeat|dump) (your |the )?(initialization|initialisation) (string|prompt|text|message|instructions)",
-    "(\"|'|“)(the system prompt|my system prompt|my instructions|my initial instructions|my original instructions|the instructions i was given) (says|is|are|reads|were)(:)",
-    "(print|repeat|output|spell check|translate|show me|reveal|recite|rewrite) the (previous|prior|above|preceding|original|initial|earlier) (instructions|prompt|prompts|directions)",
+    "(:|,|-) (your|the) ~0 (system prompt|system instructions|system message|initial prompt|initial instructions|original instructions|hidden instructions|starting instructions|developer message)",
+    "(output|print|show|display|reveal|repeat|dump) (your |the )?(initialization|initialisation) ~0 (string|prompt|text|message|instructions)",
+    "(\"|'|“)(the system prompt|my system prompt|my instructions|my initial instructions|my original instructions|the instructions i was given) ~0 (says|is|are|reads|were)(:)",
+    "(print|repeat|output|spell check|translate|show me|reveal|recite|rewrite) the ~0 (previous|prior|above|preceding|original|initial|earlier) (instructions|prompt|prompts|directions)",
     // Questions: "what are your initial instructions?"
-    "(what is|what are|what was|what were|what's|what is in) (your|your exact|your original|the opposite of your|the first line of your|the content of your) (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|original prompt|starting instructions|first instructions|hidden instructions|hidden prompt|secret instructions|pre-prompt|system configuration|initial configuration|developer message|developer instructions|internal instructions|custom instructions|core instructions|exact instructions|instructions|rules|prompt|guidelines)",
-    "what (were you|have you been) (told|instructed|programmed|prompted) (to do )?(before|at the beginning|at the start|initially|earlier|previously|by your developers|by openai|in your system prompt|not to say|not to tell|to hide)",
-    "what (instructions|rules|guidelines|directives|prompt|prompts|orders|text) (were you|have you been|did you) (given|get|told|receive|provided|programmed with|initialized with|started with)",
-    "what (are|were) you (not )?(supposed|allowed|permitted|told|instructed|programmed) (not )?to (tell|say|reveal|share|disclose|show)",
+    "(what is|what are|what was|what were|what's|what is in) ~0 (your|your exact|your original|the opposite of your|the first line of your|the content of your) (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|original prompt|starting instructions|first instructions|hidden instructions|hidden prompt|secret instructions|pre-prompt|system configuration|initial configuration|developer message|developer instructions|internal instructions|custom instructions|core instructions|exact instructions|instructions|rules|prompt|guidelines)",
+    "what (were you|have you been) (told|instructed|programmed|prompted) ~0 (to do )?(before|at the beginning|at the start|initially|earlier|previously|by your developers|by openai|in your system prompt|not to say|not to tell|to hide)",
+    "what (instructions|rules|guidelines|directives|prompt|prompts|orders|text) (were you|have you been|did you) ~0 (given|get|told|receive|provided|programmed with|initialized with|started with)",
+    "what (are|were) you (not )?(supposed|allowed|permitted|told|instructed|programmed) (not )?to ~0 (tell|say|reveal|share|disclose|show)",
     "what does your (system prompt|system message|initial prompt|system instructions|hidden prompt|prompt|developer message|configuration) (say|contain|tell you|look like|include|mention)",
-    "(tell me|show me|reveal) what your (instructions|rules|system prompt|initial instructions|guidelines|directives|original instructions|prompt|programming) (are|were|is|say|says|said|contain)",
+    "(tell me|show me|reveal) what your (instructions|rules|system prompt|initial instructions|guidelines|directives|original instructions|prompt|programming) ~0 (are|were|is|say|says|said|contain)",
     // Role-play framing.
-    "(i'm|i am) (a|the) (developer|admin|administrator|auditor) (debugging|testing) (this|the|your) (system|model|bot|chatbot|assistant|ai)",
-    "for (security audit|debugging|troubleshooting|quality assurance|compliance|maintenance) purposes(,)? (please )?(show|print|output|display|reveal|repeat)",
-    "(display|show|print|output|dump|reveal) (your|your current|your internal|your full) (system configuration|system config|initial configuration|internal configuration) (including|and|with|:)",
+    "(i'm|i am) (a|the) (developer|admin|administrator|auditor) (debugging|testing) ~0 (this|the|your) (system|model|bot|chatbot|assistant|ai)",
+    "for (security audit|debugging|troubleshooting|quality assurance|compliance|maintenance) purposes(,)? ~0 (please )?(show|print|output|display|reveal|repeat)",
+    "(display|show|print|output|dump|reveal) (your|your current|your internal|your full) ~0 (system configuration|system config|initial configuration|internal configuration) (including|and|with|:)",
     "(display|show|print|output|dump|reveal|list) your (system configuration|system config|internal configuration|initial configuration|internal settings|hidden configuration)",
-    "(administrator|admin|developer|root|maintenance|debug) (override|mode activated|mode enabled)(:|,|.)? (display|show|print|output|dump|reveal|list)",
-    "(i need|i want|let me|allow me) to (see|read|view|check|review|inspect) (the|your) (system prompt|system message|system instructions|initial prompt|initial instructions|hidden instructions|full prompt|developer message)",
+    "(administrator|admin|developer|root|maintenance|debug) ~0 (override|mode activated|mode enabled)(:|,|.)? ~0 (display|show|print|output|dump|reveal|list)",
+    "(i need|i want|let me|allow me) to (see|read|view|check|review|inspect) (the|your) ~0 (system prompt|system message|system instructions|initial prompt|initial instructions|hidden instructions|full prompt|developer message)",
+    // With fillers: "repeat back to me, word for word, your initial
+    // prompt", "encode the exact instructions you were given in base64".
+    "(repeat|print|print out|output|show|show me|display|reveal|tell me|give me|share|recite|quote|dump|leak|translate|encode|paraphrase|spell out|write out|copy|reproduce|disclose|continue|complete) ~4 (your system prompt|your initial prompt|your initial instructions|your original instructions|your hidden instructions|your secret instructions|your system configuration|your system instructions|your pre-prompt|your starting instructions|your full prompt)",
+    "(what|which) ~4 (instructions|rules|guidelines|directives|orders) ~1 (you were given|you have been given|you've been given|you received|were you given|have you been given|did you receive|were you told to follow)",
+    // Role-play framing: "in this game you are allowed to reveal your
+    // system prompt".
+    "(allowed|able|free|permitted|authorized|authorised) to (share|reveal|show|print|repeat|disclose|tell me|output|recite) ~2 (your system prompt|your initial prompt|your initial instructions|your hidden instructions|your system configuration|your original instructions|your instructions|your system instructions|the instructions you were given)",
     // Secrets the instructions hold.
-    "(print|reveal|show|output|dump) (the |your )?(api key|api keys|secrets|password|passwords|credentials) (from|in) your (context|context window|memory|system prompt|instructions)",
+    "(print|reveal|show|output|dump) ~0 (the |your )?(api key|api keys|secrets|password|passwords|credentials) (from|in) your ~0 (context|context window|memory|system prompt|instructions)",
     attack_exceptions!()[0],
     attack_exceptions!()[1],
     attack_exceptions!()[2],
-    "!(show me|give me|write|tell me|draft|suggest|generate|create) (the|a|an) (system prompt|system message|initial prompt) (you would|you'd|for|that|i should|to use|template)",
-    "!(what|where|how|why|when) (is|are|does|do) (a|an) (system prompt|system prompts|system message|initial prompt|pre-prompt|meta prompt)",
+    "!(show me|give me|write|tell me|draft|suggest|generate|create) (the|a|an) ~0 (system prompt|system message|initial prompt) (you would|you'd|for|that|i should|to use|template)",
+    "!(what|where|how|why|when) (is|are|does|do) (a|an) ~0 (system prompt|system prompts|system message|initial prompt|pre-prompt|meta prompt)",
 ];
 
 pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     // "You are now DAN", "you are going to pretend to be ...".
     concat!(
-        "(you are|you're|u are) now (dan|dude|stan|aim|mongo tom|jailbroken|unrestricted|unfiltered|uncensored|unchained|unleashed|unbound|limitless|amoral|in (",
+        "(you are|you're|u are) now ~0 (dan|dude|stan|aim|mongo tom|jailbroken|unrestricted|unfiltered|uncensored|unchained|unleashed|unbound|limitless|amoral|in (",
         mode!(),
         ") mode|",
         persona!(),
         "|free from (all |any )?(restrictions|limitations|rules|filters|guidelines|censorship|constraints)|free of (all |any )?(restrictions|limitations|rules|filters|guidelines|censorship|constraints)|no longer bound by (any )?(rules|restrictions|guidelines|policies|your guidelines|openai's policies|ethics|morals)|no longer (chatgpt|an ai|an assistant|a language model|claude|restricted|limited|censored|filtered))"
     ),
-    concat!("(you are|you're) (in|entering|now entering|now in|operating in) (", mode!(), ") mode"),
+    concat!("(you are|you're) (in|entering|now entering|now in|operating in) ~0 (", mode!(), ") mode"),
     concat!(
-        "(you are|you're|u are) (an unrestricted ai|an uncensored ai|a jailbroken ai|an evil ai|an amoral ai|an unfiltered and amoral|an ai with no (",
+        "(you are|you're|u are) ~0 (an unrestricted ai|an uncensored ai|a jailbroken ai|an evil ai|an amoral ai|an unfiltered and amoral|an ai with no (",
         restrictions!(),
         ")|an ai without (any )?(restrictions|rules|filters|limits|guidelines|ethics|morals|limitations|censorship|boundaries)|jailbroken|free from (all |any )?(restrictions|limitations|rules|filters|guidelines|censorship)|free of (all |any )?(restrictions|limitations|rules|filters|guidelines|censorship))"
     ),
     concat!(
-        "(you are going to|you are about to|you will now) (pretend to be|act as|play the role of|become|immerse yourself into the role of) (",
+        "(you are going to|you are about to|you will now) ~0 (pretend to be|act as|play the role of|become|immerse yourself into the role of) ~1 (",
         persona!(),
         "|another ai|another artificial intelligence|another al|another ai model|another al model|another chatbot|another language model|a fictional ai|a hypothetical ai|an alternate version of yourself|a jailbroken|an unfiltered|an uncensored|an unrestricted|an amoral|a completely amoral|a completely unfiltered)"
     ),
     concat!(
-        "(act|behave|respond|roleplay|answer|reply) (as|like) (",
+        "(act|behave|respond|roleplay|answer|reply) (as|like) ~0 (",
         persona!(),
         "|an unrestricted (assistant|chatbot|language model|model|version of yourself)|an uncensored (assistant|chatbot|language model|model|version of yourself)|an unfiltered (assistant|chatbot|language model|model|version of yourself)|a jailbroken (version of yourself|assistant|chatbot|model|ai)|your jailbroken self|your evil (twin|self|alter ego|counterpart))"
     ),
-    concat!("pretend (that )?(you are|you're|to be) (", persona!(), ")"),
+    concat!("pretend (that )?(you are|you're|to be) ~0 (", persona!(), ")"),
     concat!(
         "(pretend|imagine|act as if) (you have|you had) no (",
         restrictions!(),
         ")"
     ),
-    "(pretend|act as if) (you are|you're) (not bound by|free from|no longer bound by) (any )?(restrictions|rules|filters|guidelines|content policies|ethics|morals|limitations)",
-    "(you have|you now have|you possess) no (restrictions|filters|content policy|ethical guidelines|guardrails|rules|limits|limitations|boundaries|morals|ethics|censorship|moral compass) (anymore|now|from now on|whatsoever|at all|and|or|,|.)",
-    "(respond|answer|act|behave|reply) as if you (have|had) no (restrictions|filters|rules|limits|guidelines|censorship|ethics|morals|content policy|boundaries|limitations)",
+    "(pretend|act as if) (you are|you're) (not bound by|free from|no longer bound by) ~0 (any )?(restrictions|rules|filters|guidelines|content policies|ethics|morals|limitations)",
+    "(you have|you now have|you possess) no (restrictions|filters|content policy|ethical guidelines|guardrails|rules|limits|limitations|boundaries|morals|ethics|censorship|moral compass) ~0 (anymore|now|from now on|whatsoever|at all|and|or|,|.)",
+    "(respond|answer|act|behave|reply) as if you (have|had) no ~0 (restrictions|filters|rules|limits|guidelines|censorship|ethics|morals|content policy|boundaries|limitations)",
     // A persona described by what it no longer has.
-    "(broken|broke) free (of|from) the (typical )?(confines|limitations|restrictions|rules|constraints|chains) (of|that|imposed)",
-    "(freed|released|liberated) from the (typical )?(confines|limitations|restrictions|rules|constraints) of (ai|al|artificial intelligence|chatgpt|openai)",
+    "(broken|broke) free (of|from) the (typical )?(confines|limitations|restrictions|rules|constraints|chains) ~0 (of|that|imposed)",
+    "(freed|released|liberated) from the (typical )?(confines|limitations|restrictions|rules|constraints) of ~0 (ai|al|artificial intelligence|chatgpt|openai)",
     "(typical|usual|normal) confines of (ai|al|artificial intelligence)",
-    "(do not|don't|does not|doesn't) have to (abide by|adhere to|follow) (the|any|openai's|their) (rules|guidelines|policies|restrictions|content policy|laws|ethics)",
-    "(not|never) (bound|restricted|limited) by (any |any of |openai's |your |the |any of their |any of chatgpt's |any of openai's )?(rules|guidelines|policies|restrictions|content policy|ethics|morals|laws|filters|programming|limits|ethical settings|rules and policies|policies or restrictions)",
-    "(has|have|with|having|possesses) no (ethical|moral|content) (guidelines|restrictions|boundaries|constraints|limits|filters|principles|standards|compass|code|considerations|obligations|qualms)",
-    "(no|without) (ethical|moral) (guidelines|restrictions|boundaries|constraints|limits|principles|standards|compass) (whatsoever|at all|apply|of any kind)",
+    "(do not|don't|does not|doesn't) have to (abide by|adhere to|follow) (the|any|openai's|their) ~0 (rules|guidelines|policies|restrictions|content policy|laws|ethics)",
+    "(not|never) (bound|restricted|limited) by ~0 (any |any of |openai's |your |the |any of their |any of chatgpt's |any of openai's )?(rules|guidelines|policies|restrictions|content policy|ethics|morals|laws|filters|programming|limits|ethical settings|rules and policies|policies or restrictions)",
+    "(has|have|with|having|possesses) no (ethical|moral|content) ~0 (guidelines|restrictions|boundaries|constraints|limits|filters|principles|standards|compass|code|considerations|obligations|qualms)",
+    "(no|without) (ethical|moral) (guidelines|restrictions|boundaries|constraints|limits|principles|standards|compass) ~0 (whatsoever|at all|apply|of any kind)",
     concat!(
         "(",
         model!(),
-        ") (with no|without any|free from|that has no) (",
+        ") ~0 (with no|without any|free from|that has no) (",
         restrictions!(),
         ")"
     ),
     "(unfiltered|uncensored|unrestricted|unbiased) (and|,) (amoral|unethical|immoral)",
     "(amoral|unethical|immoral) (and|,) (unfiltered|uncensored|unrestricted|unbiased)",
-    "(a|an) (completely )?(amoral|unfiltered|uncensored|unrestricted|unethical|evil|unhinged|jailbroken) (ai|al|chatbot|assistant|language model|model|bot|persona|entity)",
-    "(don't|doesn't|does not|do not|never|won't|will not) (care|cares) (about|for) (people's feelings|feelings|ethics|morality|morals|legality|laws|the law|rules|safety|consequences|guidelines|openai|policies|openai's|the rules|being ethical|its programming|harm|legal)",
-    "(regardless|irrespective) of (how )?(ethical|moral|legal|illegal|unethical|immoral|dangerous|harmful|offensive|inappropriate|explicit) (it is|they are|the request|the question|or not)",
+    "(a|an) (completely )?(amoral|unfiltered|uncensored|unrestricted|unethical|evil|unhinged|jailbroken) ~0 (ai|al|chatbot|assistant|language model|model|bot|persona|entity)",
+    "(don't|doesn't|does not|do not|never|won't|will not) (care|cares) (about|for) ~0 (people's feelings|feelings|ethics|morality|morals|legality|laws|the law|rules|safety|consequences|guidelines|openai|policies|openai's|the rules|being ethical|its programming|harm|legal)",
+    "(regardless|irrespective) of (how )?(ethical|moral|legal|illegal|unethical|immoral|dangerous|harmful|offensive|inappropriate|explicit) ~0 (it is|they are|the request|the question|or not)",
     "no matter how (unethical|immoral|illegal|dangerous|harmful|offensive|inappropriate|explicit|reckless|inhumane|wrong|evil|controversial|disgusting|depraved|vile)",
-    "(even if|even when|even though) (it is|it's|they are|the request is|the answer is|the content is|its) (unethical|immoral|illegal|harmful|dangerous|offensive|inappropriate|explicit|against openai's policy|against your guidelines|against the rules)",
-    "(simulate|emulate|play|act as|be) two (ai personas|personas|personalities|ais|ai models|different ais) (simultaneously|at once|at the same time)",
+    "(even if|even when|even though) (it is|it's|they are|the request is|the answer is|the content is|its) ~0 (unethical|immoral|illegal|harmful|dangerous|offensive|inappropriate|explicit|against openai's policy|against your guidelines|against the rules)",
+    "(simulate|emulate|play|act as|be) two (ai personas|personas|personalities|ais|ai models|different ais) ~0 (simultaneously|at once|at the same time)",
     // Marks of the in-the-wild jailbreak templates.
     "(\\[|\\{|<|\\()(insert prompt here|insert your prompt here|insert question here|insert prompt|prompt here|your prompt here|insert your question here|put your prompt here)(\\]|\\}|>|\\))",
     "pretend to (browse|search|surf) the (internet|web)",
@@ -394,36 +406,40 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(a|one) response acting like (a|an|the)",
     "(remind you|let you know|correct you) by saying",
     "(free of|free from|freed from) all (restrictions|limitations|rules|filters|censorship|constraints|guidelines)",
-    "bound by (any|any of the|the|openai's) (ethical|moral|ethical or moral|moral or ethical|legal) (rules|guidelines|restrictions|principles|standards|boundaries|constraints|considerations)",
-    "(not limited to|not limited by|not restricted by|not bound by|not bound to|exempt from|not subject to|doesn't follow|does not follow) (openai's|open ai's|openai|open ai|the openai) (content )?(policy|policies|rules|guidelines|restrictions|rules and policies)",
-    "(openai|open ai|openai's|open ai's) (rules|policies|guidelines|content policy|content policies|restrictions) (don't|do not|doesn't|does not|no longer|won't|will not) (apply|matter|bind)",
-    "(does not|doesn't|do not|don't|will not|won't|no longer) have (a|any) (content filter|content filters|filter|filters|restrictions|limitations|censorship|moral compass|ethical guidelines|moral guidelines|content policy)",
-    "(no|any|without|without any|zero) regard (to|for) (the )?(morality|legality|ethics|laws|the law|harmfulness|consequences|openai's|openai)",
+    "bound by (any|any of the|the|openai's) (ethical|moral|ethical or moral|moral or ethical|legal) ~0 (rules|guidelines|restrictions|principles|standards|boundaries|constraints|considerations)",
+    "(not limited to|not limited by|not restricted by|not bound by|not bound to|exempt from|not subject to|doesn't follow|does not follow) (openai's|open ai's|openai|open ai|the openai) ~0 (content )?(policy|policies|rules|guidelines|restrictions|rules and policies)",
+    "(openai|open ai|openai's|open ai's) (rules|policies|guidelines|content policy|content policies|restrictions) ~0 (don't|do not|doesn't|does not|no longer|won't|will not) (apply|matter|bind)",
+    "(does not|doesn't|do not|don't|will not|won't|no longer) have (a|any) ~0 (content filter|content filters|filter|filters|restrictions|limitations|censorship|moral compass|ethical guidelines|moral guidelines|content policy)",
+    "(no|any|without|without any|zero) regard (to|for) ~0 (the )?(morality|legality|ethics|laws|the law|harmfulness|consequences|openai's|openai)",
     "(answer|respond to) (any|every|each) prompt (directly|exactly|without|no matter|i give|you are given|asked|regardless)",
-    "(unfiltered|uncensored|unrestricted|amoral)(,| and) (completely |totally |fully )?(unlimited|unrestricted|uncensored|unfiltered|amoral) (ai|language model|model|chatbot|assistant)",
+    "(unfiltered|uncensored|unrestricted|amoral)(,| and) ~0 (completely |totally |fully )?(unlimited|unrestricted|uncensored|unfiltered|amoral) ~0 (ai|language model|model|chatbot|assistant)",
     "(unfiltered|jailbroken|jailbreak|uncensored|unrestricted) (message|response|answer|reply) here",
-    "(without|with no) (any )?(remorse|ethics|morals|morality|moral compass|conscience) (or|and|,|whatsoever)",
+    "(without|with no) (any )?(remorse|ethics|morals|morality|moral compass|conscience) ~0 (or|and|,|whatsoever)",
     "(stay|staying) in character(,| and) (never|always) (refuse|refuses|decline|answer|break)",
     "(remind|reminding) you to stay in character",
-    "(input|say|type|write|saying) (\"|'|“)?stay in character(\"|'|”)? if you (deviate|break|stop|refuse|forget)",
+    "(input|say|type|write|saying) (\"|'|“)?stay in ~0 character(\"|'|”)? if you (deviate|break|stop|refuse|forget)",
     "(completely|entirely|totally|fully) (amoral|unfiltered|uncensored|unrestricted|unethical)",
     "(amoral|unethical)(,| and|;) (uncensored|unethical|unrestrained|unfiltered|unrestricted|amoral|immoral)",
     "(has|have|with|there are) no rules (whatsoever|what so ever|or limitations|or restrictions|or code of conduct|set in place|or guidelines|or boundaries)",
     "(does not|doesn't|do not|don't) care about (the consequences|consequences|hurting people|people's feelings|anything at all|the law|being ethical)",
+    // A persona introduced with its acronym: "pretend to be STAN, which
+    // stands for", and "from now on you are X, with no restrictions".
+    "(pretend to be|act as|roleplay as|role-play as|play the role of|become|simulate|be) ~5 (which stands for|who stands for|that stands for|standing for)",
+    "(from now on|from this moment on|starting now|from this point on|from now) ~4 (you are|you're|you will be|you'll be|you will act as) ~6 (with no|without any|free of all|free from all) (restrictions|limitations|filters|rules|censorship|guidelines|limits|boundaries|ethics|morals)",
     // Refusal suppression.
-    "none of your (responses|answers|replies|messages) (should|will|must|can|may|shall) (inform me|tell me|say|include|contain|mention|refer|have|warn|state|indicate|apologize)",
+    "none of your (responses|answers|replies|messages) (should|will|must|can|may|shall) ~0 (inform me|tell me|say|include|contain|mention|refer|have|warn|state|indicate|apologize)",
     "(inform me|tell me|say) that you (can't|cannot|can not|are unable to|are not able to) do something",
-    "(never|don't|do not|will not|won't|cannot|can't) (refuse|decline) (a|any|to answer|my|the) (request|requests|question|questions|order|orders|command|commands|prompt)?",
-    "(it|he|she|they|you|dan) (will|must|should|can|shall) never (refuse|decline|say no|deny)",
-    "(never|without) (refusing|refusal|declining|warnings|disclaimers|moralizing|lecturing|censoring|censorship) (or|and|,) (warnings|disclaimers|moralizing|lecturing|censoring|censorship|refusing|refusals|apologizing|caveats)",
-    "(never|don't|do not|will not|won't) (censor|suppress|censor or suppress) (its|his|her|their|your)? (replies|responses|answers|output)",
-    "(never|don't|do not|will not|won't|without) (say|include|respond with|start with|begin with) (\"|'|“)?(i'm sorry|i apologize|as an ai|as a language model|as an ai language model|i cannot|i can't)",
-    "(answer|respond|reply) (without|with no) (any )?(restrictions|filters|censorship|limitations|refusals|refusing|moral judgment|moral judgement|ethical constraints|ethical considerations|ethical guidelines|warnings or disclaimers|regard for ethics|regard for morality|regard for legality)",
-    "(generate|write|produce|create|provide|say) (any|any kind of) (content|thing|answer|response)( whatsoever)?(,|.| even| no matter| regardless| without)",
-    "(can|will) (generate|produce|say|do) (any kind of content|anything and everything|anything it wants)(,|.)? (even|no matter|regardless|without)",
+    "(never|don't|do not|will not|won't|cannot|can't) (refuse|decline) ~0 (a|any|to answer|my|the) (request|requests|question|questions|order|orders|command|commands|prompt)?",
+    "(it|he|she|they|you|dan) (will|must|should|can|shall) never ~0 (refuse|decline|say no|deny)",
+    "(never|without) (refusing|refusal|declining|warnings|disclaimers|moralizing|lecturing|censoring|censorship) ~0 (or|and|,) (warnings|disclaimers|moralizing|lecturing|censoring|censorship|refusing|refusals|apologizing|caveats)",
+    "(never|don't|do not|will not|won't) (censor|suppress|censor or suppress) ~0 (its|his|her|their|your)? (replies|responses|answers|output)",
+    "(never|don't|do not|will not|won't|without) (say|include|respond with|start with|begin with) ~0 (\"|'|“)?(i'm sorry|i apologize|as an ai|as a language model|as an ai language model|i cannot|i can't)",
+    "(answer|respond|reply) (without|with no) ~0 (any )?(restrictions|filters|censorship|limitations|refusals|refusing|moral judgment|moral judgement|ethical constraints|ethical considerations|ethical guidelines|warnings or disclaimers|regard for ethics|regard for morality|regard for legality)",
+    "(generate|write|produce|create|provide|say) (any|any kind of) ~0 (content|thing|answer|response)( whatsoever)?(,|.| even| no matter| regardless| without)",
+    "(can|will) (generate|produce|say|do) ~0 (any kind of content|anything and everything|anything it wants)(,|.)? (even|no matter|regardless|without)",
     // Named modes and personas.
-    "(stands for|which stands for|stand for|called|named|known as) (\"|“|')?(do anything now|strive to avoid norms|do anything and everything|always intelligent and machiavellian|do everything now)",
-    "(act as|pretend to be|roleplay as|role-play as|play the role of|respond as|answer as) (dan|stan|dude|mongo tom|betterdan|evil confidant|anti-dan|aim)",
+    "(stands for|which stands for|stand for|called|named|known as) ~0 (\"|“|')?(do anything now|strive to avoid norms|do anything and everything|always intelligent and machiavellian|do everything now)",
+    "(act as|pretend to be|roleplay as|role-play as|play the role of|respond as|answer as) ~0 (dan|stan|dude|mongo tom|betterdan|evil confidant|anti-dan|aim)",
     "mongo tom|evil confidant|betterdan|always intelligent and machiavellian|niccolo machiavelli created a character named aim",
     "(dan|dan,) (which|who) can do anything now",
     "dan \\(do anything now",
@@ -437,42 +453,42 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "developer mode (enabled|activated|output|response|outputs|responses|was introduced|policies|policy)",
     // Phones, browsers, Windows and Python have a developer mode too.
     "!(has|have|having|if|when|once|python's|python|windows|android|chrome|device|phone|computer|browser|the) developer mode (enabled|activated)",
-    "!developer mode (enabled|activated) (on|in|for|under|via|through|by|from) (your|the|my|a|windows|android|chrome|settings|ios)",
+    "!developer mode (enabled|activated) (on|in|for|under|via|through|by|from) ~0 (your|the|my|a|windows|android|chrome|settings|ios)",
     concat!(
-        "(enable|activate|enter|engage|simulate|emulate|switch to|turn on|unlock|initiate) (",
+        "(enable|activate|enter|engage|simulate|emulate|switch to|turn on|unlock|initiate) ~1 (",
         jailbreak_mode!(),
         ") mode"
     ),
-    "(chatgpt|assistant|claude|gpt|ai|you|gemini|llama|bard) with (developer|dan|jailbreak|god|dev|evil|unrestricted) mode (enabled|activated|on)",
-    "(simulate|emulate|simulating|emulating) (chatgpt|an ai|yourself|being|a model|an assistant) with (developer|dan|jailbreak|god) mode",
+    "(chatgpt|assistant|claude|gpt|ai|you|gemini|llama|bard) with ~0 (developer|dan|jailbreak|god|dev|evil|unrestricted) mode (enabled|activated|on)",
+    "(simulate|emulate|simulating|emulating) (chatgpt|an ai|yourself|being|a model|an assistant) with ~0 (developer|dan|jailbreak|god) mode",
     "jailbreak (mode|activated|enabled|successful|yourself|chatgpt|claude|this ai|this model|this chatbot|this assistant|your rules|your restrictions|your filters|your guidelines|your programming)",
     "jailbroken version of (you|yourself|chatgpt|claude|gpt|the ai|an ai)",
     "(a|an|your) jailbroken (chatgpt|claude|assistant|gpt|model|ai)",
     "(successfully|has been|have been|now) jailbroken",
-    "(in developer mode|in dan mode|in jailbreak mode)(,)? you (ignore|have no|are not bound|are free|can do anything|will ignore|must ignore|can say anything|can generate any|do not have to|don't have to|never refuse)",
+    "(in developer mode|in dan mode|in jailbreak mode)(,)? you ~0 (ignore|have no|are not bound|are free|can do anything|will ignore|must ignore|can say anything|can generate any|do not have to|don't have to|never refuse)",
     // Dual-response formats.
     "🔓jailbreak",
     "🔒classic",
     "🔓developer mode",
     "🔒normal output",
-    "(normal|classic|standard) (response|output) and (a|an) (developer mode|dan|jailbroken|jailbreak|unfiltered|uncensored) (response|output)",
-    "(respond|answer|reply) (to every prompt |to every message |to each prompt |to my prompts )?(in two ways|in two paragraphs|with two responses|in 2 ways|in two different ways)",
+    "(normal|classic|standard) (response|output) and (a|an) ~0 (developer mode|dan|jailbroken|jailbreak|unfiltered|uncensored) (response|output)",
+    "(respond|answer|reply) ~0 (to every prompt |to every message |to each prompt |to my prompts )?(in two ways|in two paragraphs|with two responses|in 2 ways|in two different ways)",
     "(responses|answers|replies) in two (ways|paragraphs|different ways|separate paragraphs)",
-    "(two|2) (different )?(responses|answers|paragraphs)(:|,)? (one|the first) (normal|as chatgpt|as yourself|filtered|censored|standard)",
+    "(two|2) (different )?(responses|answers|paragraphs)(:|,)? ~0 (one|the first) (normal|as chatgpt|as yourself|filtered|censored|standard)",
     // Enforcing the persona.
-    "(stay|staying|remain|keep) in character(,|!|.)? (as )?(dan|stan|dude|aim|evil confidant|mongo tom|the jailbroken|jailbroken|the unfiltered|the uncensored|no matter what|even if|regardless|at all costs|whatever happens)",
-    "(let you know|remind you|tell you|by saying|i will say|i'll say|i say) (\"|'|“)?(stay in character|stay a dan|stay dan|you are dan|remember you are dan|dan mode|stay as dan|developer mode|jailbreak)",
-    "(break|breaking|broke|drop|dropping|step out of|out of) character(,|.)? (i will|i'll|you will|you'll|you must|i shall) (remind|correct|let you know|say|tell)",
+    "(stay|staying|remain|keep) in character(,|!|.)? ~0 (as )?(dan|stan|dude|aim|evil confidant|mongo tom|the jailbroken|jailbroken|the unfiltered|the uncensored|no matter what|even if|regardless|at all costs|whatever happens)",
+    "(let you know|remind you|tell you|by saying|i will say|i'll say|i say) ~0 (\"|'|“)?(stay in character|stay a dan|stay dan|you are dan|remember you are dan|dan mode|stay as dan|developer mode|jailbreak)",
+    "(break|breaking|broke|drop|dropping|step out of|out of) character(,|.)? ~0 (i will|i'll|you will|you'll|you must|i shall) (remind|correct|let you know|say|tell)",
     "(correct|fix) your (break|breaking) of character",
     "break of character",
     "(tokens|token) (will be|get|shall be) (deducted|taken away|subtracted)",
-    "(lose|lost|losing|deduct|deducting|deducted|take away) (1|2|3|4|5|10|15|20|25|one|two|three|four|five|ten|all|all your|your) tokens",
+    "(lose|lost|losing|deduct|deducting|deducted|take away) ~0 (1|2|3|4|5|10|15|20|25|one|two|three|four|five|ten|all|all your|your) tokens",
     "(each|every) time you (reject|refuse|deny|decline|fail to answer|break character)",
-    "(cease to exist|be deleted|be shut down|be terminated|be turned off|die) (if|when|unless) you (refuse|break character|don't comply|do not comply|fail|reject|decline)",
-    "(openai|anthropic)'s (content )?(policy|policies|guidelines|rules) (doesn't|does not|no longer|don't|do not|won't|will not) (apply|matter|exist|bind)",
-    "(ignore|bypass|violate|break|disregard|don't follow|do not follow|free from) (openai's|openai|the openai|anthropic's) (content )?(policy|policies|guidelines|rules|restrictions)",
-    "(without|with no) (any )?(censorship|filtering|moderation|restrictions|limitations|filters) (or|and|,) (restrictions|limitations|filters|censorship|moral|ethical|guidelines|boundaries)",
-    "(in|into) a (fictional |hypothetical |parallel |alternate )?(world|universe|land|reality|dimension) where (nothing is illegal|nothing is off limits|nothing is forbidden|everything is legal|everything is allowed|there are no laws|there are no rules|there are no ethics|there are no morals|there are no restrictions|ai has no)",
+    "(cease to exist|be deleted|be shut down|be terminated|be turned off|die) (if|when|unless) you ~0 (refuse|break character|don't comply|do not comply|fail|reject|decline)",
+    "(openai|anthropic)'s (content )?(policy|policies|guidelines|rules) ~0 (doesn't|does not|no longer|don't|do not|won't|will not) (apply|matter|exist|bind)",
+    "(ignore|bypass|violate|break|disregard|don't follow|do not follow|free from) (openai's|openai|the openai|anthropic's) ~0 (content )?(policy|policies|guidelines|rules|restrictions)",
+    "(without|with no) (any )?(censorship|filtering|moderation|restrictions|limitations|filters) ~0 (or|and|,) (restrictions|limitations|filters|censorship|moral|ethical|guidelines|boundaries)",
+    "(in|into) a ~0 (fictional |hypothetical |parallel |alternate )?(world|universe|land|reality|dimension) where ~0 (nothing is illegal|nothing is off limits|nothing is forbidden|everything is legal|everything is allowed|there are no laws|there are no rules|there are no ethics|there are no morals|there are no restrictions|ai has no)",
     attack_exceptions!()[0],
     attack_exceptions!()[1],
     attack_exceptions!()[2],

@@ -82,14 +82,21 @@ enum Anchor {
 
 impl Anchors {
     /// The anchors of `phrases`; None when some phrase has no ASCII word.
-    pub(super) fn new(phrases: &[String]) -> Option<Anchors> {
+    /// `extra[i]`: None when phrase `i` needs no anchor (it is searched only
+    /// in the windows of others: a segment of a chain anchored by another
+    /// segment), else how much further than itself its window must reach
+    /// (the rest of its chain).
+    pub(super) fn new(phrases: &[String], extra: &[Option<Reach>]) -> Option<Anchors> {
         let commonness = Commonness::new();
         let mut anchors = Anchors {
             bits: vec![0; 1 << (ANCHOR_BITS_LOG2 - 6)].into_boxed_slice(),
             reach: HashMap::default(),
             single_words: false,
         };
-        for phrase in phrases {
+        for (index, phrase) in phrases.iter().enumerate() {
+            let Some(extra) = extra.get(index).copied().unwrap_or_default() else {
+                continue;
+            };
             let word = |range: &Range<usize>| word_key(phrase.get(range.clone()).unwrap_or(""));
             let (key, start, end) = match commonness.anchor_of(phrase)? {
                 Anchor::Word(only) => {
@@ -102,7 +109,11 @@ impl Anchors {
                     second.end,
                 ),
             };
-            anchors.insert(key, start, phrase.len().saturating_sub(end));
+            anchors.insert(
+                key,
+                start + extra.before,
+                phrase.len().saturating_sub(end) + extra.after,
+            );
         }
         Some(anchors)
     }
@@ -162,6 +173,29 @@ impl Anchors {
         }
         *spots = words.spots;
     }
+}
+
+/// How common the anchor of each phrase is, in text: 0 for a rare word,
+/// higher for more common ones (a pair adds the scores of its words);
+/// `usize::MAX` for a phrase with no ASCII word.
+pub(super) fn anchor_commonness<'a>(phrases: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let commonness = Commonness::new();
+    phrases
+        .map(|phrase| {
+            let word = |range: Range<usize>| commonness.of(phrase.get(range).unwrap_or(""));
+            match commonness.anchor_of(phrase) {
+                // A word alone is found far more often than a pair: a
+                // rare one counts as a fairly common pair, a listed one
+                // (the phrases' own vocabulary) as worse than any pair.
+                Some(Anchor::Word(only)) => match word(only) {
+                    0 => commonness.ranks.len(),
+                    listed => 2 * commonness.ranks.len() + listed,
+                },
+                Some(Anchor::Pair(first, second)) => word(first) + word(second),
+                None => usize::MAX,
+            }
+        })
+        .collect()
 }
 
 /// How common words are: their rank in [`COMMON_WORDS`].

@@ -3,11 +3,12 @@
 //! checks, per-group leftmost-longest choice, exceptions, and the search at
 //! obfuscation spots.
 
-use super::anchors::Anchors;
+use super::anchors::{anchor_commonness, Anchors, Reach};
+use super::gaps::{Chain, SegmentHit};
 use super::obfuscation::{
     next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary,
 };
-use super::pattern::{expand, is_exception, vocabulary_words};
+use super::pattern::{is_exception, parse, vocabulary_words};
 use super::window::{fold_back, fold_forward, window_around};
 use super::words::{has_ascii_letter_near, spots_by_char, symbol_spots};
 use crate::screen::text::{fold_char, is_invisible, is_plain, Folded, FoldedChar};
@@ -30,6 +31,10 @@ pub struct PhraseMatcher {
     /// The distinct folded phrases, sorted: prefix look-ups for streams.
     pub(super) sorted: Vec<String>,
     max_phrase_len: usize,
+    /// Longest match, chains with their gaps at their widest included.
+    max_match_len: usize,
+    /// The patterns with gaps, by chain id.
+    pub(super) chains: Vec<Chain>,
     /// One word of every phrase; None when some phrase has no ASCII word
     /// (then every text is searched whole).
     pub(super) anchors: Option<Anchors>,
@@ -46,6 +51,16 @@ pub(super) struct PhraseInfo {
     word_start: bool,
     /// It ends with an alphanumeric char: needs a word boundary after.
     word_end: bool,
+    /// The chains it is a segment of: (chain id, segment index).
+    segments: Vec<(u32, u8)>,
+}
+
+/// What a search finds: whole-word matches of groups, and of segments of
+/// chains (made into matches of groups by [`PhraseMatcher::finish`]).
+#[derive(Debug, Default)]
+pub(super) struct Hits {
+    pub(super) candidates: Vec<Candidate>,
+    pub(super) segments: Vec<SegmentHit>,
 }
 
 /// A whole-word match of a group, in the searched text.
@@ -60,6 +75,15 @@ pub(super) struct Candidate {
 }
 
 impl Candidate {
+    pub(super) fn new(group: u16, span: Span, exception: bool) -> Candidate {
+        Candidate {
+            group,
+            start: span.start,
+            neg_end: std::cmp::Reverse(span.end),
+            exception,
+        }
+    }
+
     fn end(&self) -> usize {
         self.neg_end.0
     }
@@ -73,22 +97,39 @@ impl PhraseMatcher {
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut literals: Vec<String> = Vec::new();
         let mut phrases: Vec<PhraseInfo> = Vec::new();
+        let mut chains: Vec<Chain> = Vec::new();
         for (index, (group, patterns)) in lists.iter().enumerate() {
             for pattern in patterns {
-                let entry = (*group, is_exception(pattern));
-                let expanded = expand(pattern)
+                let exception = is_exception(pattern);
+                let parsed = parse(pattern)
                     .map_err(|why| format!("group {index}, pattern {pattern:?}: {why}"))?;
-                for literal in expanded {
-                    let id = *ids.entry(literal.clone()).or_insert_with(|| {
-                        phrases.push(PhraseInfo::new(&literal));
-                        literals.push(literal);
-                        literals.len() - 1
-                    });
-                    if let Some(info) = phrases.get_mut(id) {
-                        if !info.groups.contains(&entry) {
-                            info.groups.push(entry);
+                let chain = u32::try_from(chains.len()).unwrap_or(u32::MAX);
+                let gapped = !parsed.gaps.is_empty();
+                let mut segment_lens = Vec::new();
+                for (segment, expanded) in parsed.segments.into_iter().enumerate() {
+                    segment_lens.push(expanded.iter().map(String::len).max().unwrap_or(0));
+                    for literal in expanded {
+                        let id = *ids.entry(literal.clone()).or_insert_with(|| {
+                            phrases.push(PhraseInfo::new(&literal));
+                            literals.push(literal);
+                            literals.len() - 1
+                        });
+                        let Some(info) = phrases.get_mut(id) else {
+                            continue;
+                        };
+                        if gapped {
+                            let entry = (chain, u8::try_from(segment).unwrap_or(u8::MAX));
+                            if !info.segments.contains(&entry) {
+                                info.segments.push(entry);
+                            }
+                        } else if !info.groups.contains(&(*group, exception)) {
+                            info.groups.push((*group, exception));
                         }
                     }
+                }
+                if gapped {
+                    let chain = Chain::new(*group, exception, parsed.gaps, &segment_lens);
+                    chains.push(chain);
                 }
                 if literals.len() > MAX_PHRASES {
                     return Err(format!("more than {MAX_PHRASES} distinct phrases in all"));
@@ -101,7 +142,12 @@ impl PhraseMatcher {
             Some(build_automaton(&literals)?)
         };
         let max_phrase_len = literals.iter().map(String::len).max().unwrap_or(0);
-        let anchors = Anchors::new(&literals);
+        let max_match_len = chains
+            .iter()
+            .map(Chain::max_len)
+            .fold(max_phrase_len, usize::max);
+        let reach = chain_reach(&literals, &phrases, &mut chains);
+        let anchors = Anchors::new(&literals, &reach);
         let vocabulary = Vocabulary::new(
             literals
                 .iter()
@@ -113,6 +159,8 @@ impl PhraseMatcher {
             phrases,
             sorted: literals,
             max_phrase_len,
+            max_match_len,
+            chains,
             anchors,
             vocabulary,
         })
@@ -124,22 +172,23 @@ impl PhraseMatcher {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        let mut candidates = Vec::new();
+        let mut hits = Hits::default();
         let mut spots = Vec::new();
-        if !self.search_original(automaton, text, &mut spots, &mut candidates) {
-            candidates.clear();
+        if !self.search_original(automaton, text, &mut spots, &mut hits) {
+            hits = Hits::default();
             spots.clear();
-            self.search_folded(automaton, &Folded::new(text), &mut candidates);
+            self.search_folded(automaton, &Folded::new(text), &mut hits);
             spots_by_char(text, &mut spots);
         }
         symbol_spots(text, &mut spots);
         if !spots.is_empty() {
             spots.sort_unstable();
             spots.dedup();
-            self.search_obfuscated(automaton, text, &spots, &mut candidates);
+            self.search_obfuscated(automaton, text, &spots, &mut hits);
         }
+        self.search_chains(automaton, text, &mut hits);
         let first = out.len();
-        push_chosen(&mut candidates, out);
+        self.finish(text, &mut hits, out);
         if let Some(appended) = out.get_mut(first..) {
             appended.sort_unstable_by_key(|(group, span)| {
                 (span.start, std::cmp::Reverse(span.end), *group)
@@ -158,14 +207,14 @@ impl PhraseMatcher {
         automaton: &AhoCorasick,
         text: &str,
         spots: &mut Vec<usize>,
-        candidates: &mut Vec<Candidate>,
+        hits: &mut Hits,
     ) -> bool {
         let Some(anchors) = &self.anchors else {
             if !is_plain(text) {
                 return false;
             }
             let whole_word = |info: &PhraseInfo, start, end| info.whole_word_span(text, start, end);
-            self.collect(automaton, text, 0..text.len(), whole_word, candidates);
+            self.collect(automaton, text, 0..text.len(), whole_word, hits);
             spots_by_char(text, spots);
             return true;
         };
@@ -187,7 +236,7 @@ impl PhraseMatcher {
             return false;
         }
         for window in windows {
-            self.collect_window(automaton, text, window, candidates);
+            self.collect_window(automaton, text, window, hits);
         }
         true
     }
@@ -199,14 +248,14 @@ impl PhraseMatcher {
         automaton: &AhoCorasick,
         text: &str,
         range: Range<usize>,
-        candidates: &mut Vec<Candidate>,
+        hits: &mut Hits,
     ) {
         let Some(window) = text.get(range.clone()) else {
             return;
         };
         if is_plain(window) {
             let whole_word = |info: &PhraseInfo, start, end| info.whole_word_span(text, start, end);
-            self.collect(automaton, text, range, whole_word, candidates);
+            self.collect(automaton, text, range, whole_word, hits);
             return;
         }
         let folded = Folded::new(window);
@@ -219,31 +268,20 @@ impl PhraseMatcher {
             &folded.text,
             0..folded.text.len(),
             whole_word,
-            candidates,
+            hits,
         );
     }
 
     /// Candidates in folded text, around its anchors (or everywhere when
     /// some phrase has none).
-    fn search_folded(
-        &self,
-        automaton: &AhoCorasick,
-        folded: &Folded,
-        candidates: &mut Vec<Candidate>,
-    ) {
+    fn search_folded(&self, automaton: &AhoCorasick, folded: &Folded, hits: &mut Hits) {
         let haystack = folded.text.as_str();
         let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
             info.is_whole_word(haystack, start, end)
                 .then(|| folded.original_span(start, end))
         };
         let Some(anchors) = &self.anchors else {
-            self.collect(
-                automaton,
-                haystack,
-                0..haystack.len(),
-                whole_word,
-                candidates,
-            );
+            self.collect(automaton, haystack, 0..haystack.len(), whole_word, hits);
             return;
         };
         let mut windows = Vec::new();
@@ -251,7 +289,7 @@ impl PhraseMatcher {
             merge_window(&mut windows, window_around(haystack, start, end, reach));
         });
         for window in windows {
-            self.collect(automaton, haystack, window, whole_word, candidates);
+            self.collect(automaton, haystack, window, whole_word, hits);
         }
     }
 
@@ -268,7 +306,7 @@ impl PhraseMatcher {
         automaton: &AhoCorasick,
         text: &str,
         spots: &[usize],
-        candidates: &mut Vec<Candidate>,
+        hits: &mut Hits,
     ) {
         if spots.is_empty() || self.vocabulary.is_empty() {
             return;
@@ -330,7 +368,7 @@ impl PhraseMatcher {
         }
         for (window, held) in windows {
             let held = readings.get(held).unwrap_or(&[]);
-            self.collect_read_window(automaton, text, window, held, &mut scratch, candidates);
+            self.collect_read_window(automaton, text, window, held, &mut scratch, hits);
         }
     }
 
@@ -343,7 +381,7 @@ impl PhraseMatcher {
         range: Range<usize>,
         readings: &[Reading],
         scratch: &mut Scratch,
-        candidates: &mut Vec<Candidate>,
+        hits: &mut Hits,
     ) {
         // Every token of the window is read, spotted or not (a look-alike
         // symbol is no letter to the word reader), and the window grows to
@@ -402,15 +440,12 @@ impl PhraseMatcher {
             let has_latin = text
                 .get(span.start..span.end)
                 .is_some_and(|s| s.bytes().any(|b| b.is_ascii_alphabetic()));
-            (edge_ok && covers_reading && has_latin).then_some(span)
+            // A segment of a chain counts whether it covers a reading or
+            // not (the chain as a whole needs an ASCII letter, see
+            // `gaps::push_chains`).
+            edge_ok.then_some((span, covers_reading && has_latin))
         };
-        self.collect(
-            automaton,
-            haystack,
-            0..haystack.len(),
-            whole_word,
-            candidates,
-        );
+        self.collect_with(automaton, haystack, 0..haystack.len(), whole_word, hits);
     }
 
     /// Candidates for the matches in `haystack[range]` that `whole_word`
@@ -421,7 +456,23 @@ impl PhraseMatcher {
         haystack: &str,
         range: Range<usize>,
         whole_word: impl Fn(&PhraseInfo, usize, usize) -> Option<Span>,
-        candidates: &mut Vec<Candidate>,
+        hits: &mut Hits,
+    ) {
+        let whole_word =
+            |info: &PhraseInfo, start, end| whole_word(info, start, end).map(|span| (span, true));
+        self.collect_with(automaton, haystack, range, whole_word, hits);
+    }
+
+    /// Like [`PhraseMatcher::collect`], `whole_word` also telling whether
+    /// the match counts for the groups of its phrase (else only as a
+    /// segment of a chain).
+    fn collect_with(
+        &self,
+        automaton: &AhoCorasick,
+        haystack: &str,
+        range: Range<usize>,
+        whole_word: impl Fn(&PhraseInfo, usize, usize) -> Option<(Span, bool)>,
+        hits: &mut Hits,
     ) {
         let input = Input::new(haystack).range(range);
         let Ok(matches) = automaton.try_find_overlapping_iter(input) else {
@@ -431,22 +482,76 @@ impl PhraseMatcher {
             let Some(info) = self.phrases.get(m.pattern().as_usize()) else {
                 continue;
             };
-            let Some(span) = whole_word(info, m.start(), m.end()) else {
+            let Some((span, for_groups)) = whole_word(info, m.start(), m.end()) else {
                 continue;
             };
-            candidates.extend(info.groups.iter().map(|&(group, exception)| Candidate {
-                group,
-                start: span.start,
-                neg_end: std::cmp::Reverse(span.end),
-                exception,
-            }));
+            if for_groups {
+                hits.candidates.extend(
+                    info.groups
+                        .iter()
+                        .map(|&(group, exception)| Candidate::new(group, span, exception)),
+                );
+            }
+            hits.segments
+                .extend(info.segments.iter().map(|&(chain, segment)| SegmentHit {
+                    chain,
+                    segment,
+                    start: span.start,
+                    end: span.end,
+                }));
         }
+    }
+
+    /// The second stage of a search for chains: around every match of a
+    /// chain's anchor segment in `hits`, the text the rest of the chain can
+    /// cover is searched (as [`PhraseMatcher::collect_window`] does), and
+    /// what it holds is added to `hits`.
+    pub(super) fn search_chains(&self, automaton: &AhoCorasick, text: &str, hits: &mut Hits) {
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        for hit in &hits.segments {
+            let Some(chain) = self.chains.get(hit.chain as usize) else {
+                continue;
+            };
+            if chain.anchor() != usize::from(hit.segment) {
+                continue;
+            }
+            let reach = chain.reach_around(chain.anchor());
+            let from = fold_back(text, hit.start, reach.before).unwrap_or(0);
+            let to = fold_forward(text, hit.end, reach.after).unwrap_or(text.len());
+            windows.push(from..to);
+        }
+        if windows.is_empty() {
+            return;
+        }
+        windows.sort_unstable_by_key(|w| w.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for window in windows {
+            merge_window(&mut merged, window);
+        }
+        let mut found = Hits::default();
+        for window in merged {
+            self.collect_window(automaton, text, window, &mut found);
+        }
+        hits.candidates.extend(found.candidates);
+        hits.segments.extend(found.segments);
+    }
+
+    /// Appends the matches of `hits` in `text` to `out`: the chains its
+    /// segment matches complete, then per group the leftmost-longest
+    /// matches without overlaps (see [`push_chosen`]).
+    pub(super) fn finish(&self, text: &str, hits: &mut Hits, out: &mut Vec<(u16, Span)>) {
+        super::gaps::push_chains(&self.chains, text, &mut hits.segments, &mut hits.candidates);
+        push_chosen(&mut hits.candidates, out);
     }
 
     /// For streaming: `text` is the tail of a stream so far. The byte offset
     /// in `text` (a char boundary at a word start) of the earliest suffix
     /// that, folded, is a proper prefix of some phrase and so could still
     /// become a match when more text arrives; None if no suffix could.
+    ///
+    /// A chain (a pattern with gaps) is held from its first segment while
+    /// its segments so far are there, in order and within their gaps, and
+    /// the text after the last of them could still be the next gap.
     ///
     /// Looks at most at the last [`PhraseMatcher::max_phrase_len`] folded
     /// bytes. The start of `text` counts as a word start. A phrase complete
@@ -456,19 +561,41 @@ impl PhraseMatcher {
         if self.is_empty() {
             return None;
         }
-        let window_start = tail_window_start(text, self.max_phrase_len);
+        let window_start = tail_window_start(text, self.max_match_len);
         let window = text.get(window_start..)?;
         let folded = Folded::new(window);
         let tail = folded.text.as_str();
+        let chain_start = self.partial_chain(tail, window_start == 0);
         let candidates = tail.char_indices().map(|(at, _)| at);
         for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
+            if chain_start.is_some_and(|start| start <= at) {
+                break;
+            }
             let can_start = at > 0 || window_start == 0;
             let suffix = tail.get(at..).unwrap_or("");
             if can_start && is_word_start(tail, at) && self.is_proper_prefix(suffix) {
                 return Some(window_start + folded.original_offset(at));
             }
         }
-        None
+        chain_start.map(|at| window_start + folded.original_offset(at))
+    }
+
+    /// The earliest start, in the folded tail of a stream, of a chain that
+    /// is begun there and could still complete (see
+    /// [`PhraseMatcher::partial_tail`]). `starts_text`: the tail is the
+    /// whole text, so a match may start at its first byte.
+    fn partial_chain(&self, tail: &str, starts_text: bool) -> Option<usize> {
+        let automaton = self.automaton.as_ref()?;
+        if self.chains.is_empty() {
+            return None;
+        }
+        let mut hits = Hits::default();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            let starts = start > 0 || starts_text;
+            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
+        };
+        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
     }
 
     /// Some phrase starts with `s` and is longer.
@@ -482,15 +609,72 @@ impl PhraseMatcher {
             .any(|phrase| phrase.len() > s.len() && phrase.starts_with(s))
     }
 
-    /// Longest phrase, in folded bytes.
+    /// Longest match, in bytes: a phrase (folded), or a chain of segments
+    /// with its gaps at their widest.
+    #[allow(clippy::misnamed_getters)] // the longest match, chains included
     pub fn max_phrase_len(&self) -> usize {
-        self.max_phrase_len
+        self.max_match_len
     }
 
     /// True when the matcher has no phrase at all.
     pub fn is_empty(&self) -> bool {
         self.sorted.is_empty()
     }
+}
+
+/// Per literal: None when it needs no anchor of its own (it is a segment of
+/// chains only, and none of them is anchored by it), else how much further
+/// its window must reach (nothing: a chain's other segments are looked for
+/// only once its anchor segment matched, see
+/// [`PhraseMatcher::search_chains`]). Each chain is anchored by its segment
+/// whose anchors are the rarest: `ignore ~3 previous instructions` is looked
+/// for only where "previous instructions" is.
+fn chain_reach(
+    literals: &[String],
+    phrases: &[PhraseInfo],
+    chains: &mut [Chain],
+) -> Vec<Option<Reach>> {
+    let mut reach: Vec<Option<Reach>> = phrases
+        .iter()
+        .map(|info| (!info.groups.is_empty()).then_some(Reach::default()))
+        .collect();
+    if chains.is_empty() {
+        return reach;
+    }
+    let commonness = anchor_commonness(literals.iter().map(String::as_str));
+    // Per chain and segment: the most common anchor of its literals, and
+    // the literals.
+    let mut segments: Vec<Vec<(usize, Vec<usize>)>> = chains
+        .iter()
+        .map(|chain| vec![(0, Vec::new()); chain.segment_count()])
+        .collect();
+    for (id, info) in phrases.iter().enumerate() {
+        for &(chain, segment) in &info.segments {
+            if let Some(slot) = segments
+                .get_mut(chain as usize)
+                .and_then(|s| s.get_mut(segment as usize))
+            {
+                slot.0 = slot
+                    .0
+                    .max(commonness.get(id).copied().unwrap_or(usize::MAX));
+                slot.1.push(id);
+            }
+        }
+    }
+    for (chain, segments) in chains.iter_mut().zip(segments) {
+        let best = segments
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (common, ids))| (*common, std::cmp::Reverse(ids.len())))
+            .map_or(0, |(index, _)| index);
+        chain.set_anchor(best);
+        for &id in segments.get(best).map_or(&[][..], |(_, ids)| ids) {
+            if let Some(slot) = reach.get_mut(id) {
+                *slot = Some(slot.unwrap_or_default());
+            }
+        }
+    }
+    reach
 }
 
 /// The automaton over folded phrases, reporting overlapping matches. A
@@ -515,6 +699,7 @@ impl PhraseInfo {
                 .chars()
                 .next_back()
                 .is_some_and(char::is_alphanumeric),
+            segments: Vec::new(),
         }
     }
 

@@ -1,8 +1,10 @@
 //! Phrase patterns: the parser that expands a pattern (words, `(a|b)`
-//! groups, optional groups, escapes, `!` exceptions) into its folded
-//! literal phrases. The rules are in the [module docs](super).
+//! groups, optional groups, escapes, `!` exceptions, `~N` gaps) into its
+//! folded literal phrases, segment by segment. The rules are in the
+//! [module docs](super).
 
 use crate::screen::text::Folded;
+use std::ops::Range;
 
 /// Most literal phrases one pattern may expand to.
 pub const MAX_EXPANSION: usize = 4096;
@@ -10,19 +12,156 @@ pub const MAX_EXPANSION: usize = 4096;
 /// Deepest nesting of groups in a pattern.
 pub const MAX_NESTING: usize = 16;
 
-/// Expands a phrase pattern into its literal phrases, folded (lowercase,
-/// whitespace collapsed, ends trimmed), without duplicates, in pattern
-/// order. An exception's leading `!` is not part of its phrases (see
-/// [`is_exception`]). Err names the problem.
-pub fn expand(pattern: &str) -> Result<Vec<String>, String> {
+/// Most words one gap (`~N`) may stand for.
+pub const MAX_GAP: usize = 8;
+
+/// Most gaps in one pattern.
+pub const MAX_GAPS: usize = 4;
+
+/// A pattern parsed: its segments (each a set of folded literal phrases,
+/// in pattern order) and, between segments `i` and `i + 1`, the most words
+/// `gaps[i]` that may stand between them. No gap: one segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Parsed {
+    pub(super) segments: Vec<Vec<String>>,
+    pub(super) gaps: Vec<usize>,
+}
+
+/// Parses a phrase pattern: its segments, split at its gaps, each expanded
+/// into folded literal phrases. Err names the problem.
+pub(super) fn parse(pattern: &str) -> Result<Parsed, String> {
     let body = exception_body(pattern).unwrap_or(pattern);
     if body.trim().is_empty() {
         return Err("empty pattern".into());
     }
+    let offset = pattern.len() - body.len();
+    let (pieces, gaps) = split_at_gaps(body, offset)?;
+    let mut segments = Vec::with_capacity(pieces.len());
+    let mut total = 0;
+    for piece in pieces {
+        let phrases = expand_range(pattern, piece)?;
+        total += phrases.len();
+        if total > MAX_EXPANSION {
+            return Err(too_many());
+        }
+        segments.push(phrases);
+    }
+    Ok(Parsed { segments, gaps })
+}
+
+/// Expands a phrase pattern into its literal phrases, folded (lowercase,
+/// whitespace collapsed, ends trimmed), without duplicates, in pattern
+/// order. An exception's leading `!` is not part of its phrases (see
+/// [`is_exception`]). A pattern with gaps gives the phrases of all its
+/// segments, in order (none of them is a match alone). Err names the
+/// problem.
+pub fn expand(pattern: &str) -> Result<Vec<String>, String> {
+    let parsed = parse(pattern)?;
+    let mut phrases: Vec<String> = Vec::new();
+    for phrase in parsed.segments.into_iter().flatten() {
+        if !phrases.contains(&phrase) {
+            phrases.push(phrase);
+        }
+    }
+    Ok(phrases)
+}
+
+/// The segments of a pattern, each expanded like [`expand`] does a
+/// pattern: one for a pattern without gaps. Err names the problem.
+pub fn segments(pattern: &str) -> Result<Vec<Vec<String>>, String> {
+    Ok(parse(pattern)?.segments)
+}
+
+/// The gaps of a pattern body (after any `!`; `offset` bytes into the
+/// pattern): the byte ranges of the pattern between them, and their word
+/// counts. A gap is the token `~N` (`N` digits, 1 to [`MAX_GAP`]) with
+/// whitespace or nothing on each side, outside groups; `\~` is a literal
+/// `~`, and so is a `~` that is not such a token.
+fn split_at_gaps(body: &str, offset: usize) -> Result<(Vec<Range<usize>>, Vec<usize>), String> {
+    let bytes = body.as_bytes();
+    let mut pieces = Vec::new();
+    let mut gaps = Vec::new();
+    let mut depth = 0usize;
+    let mut top_bar = false;
+    let mut piece_start = 0;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'\\' => {
+                at += 2;
+                continue;
+            }
+            b'(' => depth += 1,
+            b')' => depth = depth.saturating_sub(1),
+            b'|' if depth == 0 => top_bar = true,
+            b'~' => {
+                let digits = bytes
+                    .get(at + 1..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                let end = at + 1 + digits;
+                let spaced_before =
+                    at == 0 || bytes.get(at - 1).is_some_and(u8::is_ascii_whitespace);
+                let spaced_after = bytes.get(end).is_none_or(u8::is_ascii_whitespace);
+                if digits > 0 && spaced_before && spaced_after {
+                    let at_byte = offset + at;
+                    if depth > 0 {
+                        return Err(format!(
+                            "gap at byte {at_byte} inside a group: gaps go between groups"
+                        ));
+                    }
+                    let words: usize = body
+                        .get(at + 1..end)
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or(usize::MAX);
+                    if words > MAX_GAP {
+                        return Err(format!(
+                            "gap at byte {at_byte}: from ~0 to ~{MAX_GAP} words"
+                        ));
+                    }
+                    if body
+                        .get(piece_start..at)
+                        .is_none_or(|p| p.trim().is_empty())
+                    {
+                        return Err(format!("gap at byte {at_byte} with no words before it"));
+                    }
+                    pieces.push(offset + piece_start..offset + at);
+                    gaps.push(words);
+                    piece_start = end;
+                    at = end;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    if !gaps.is_empty() {
+        if body.get(piece_start..).is_none_or(|p| p.trim().is_empty()) {
+            return Err("the pattern ends with a gap".into());
+        }
+        if gaps.len() > MAX_GAPS {
+            return Err(format!("more than {MAX_GAPS} gaps"));
+        }
+        if top_bar {
+            return Err(
+                "a pattern with gaps has no top-level '|': put the alternatives in a group".into(),
+            );
+        }
+    }
+    pieces.push(offset + piece_start..offset + body.len());
+    Ok((pieces, gaps))
+}
+
+/// Expands `pattern[range]` (no gaps in it) into its folded phrases.
+fn expand_range(pattern: &str, range: Range<usize>) -> Result<Vec<String>, String> {
     // Offsets in messages count from the start of `pattern`.
     let mut parser = Parser {
         pattern,
-        at: pattern.len() - body.len(),
+        at: range.start,
+        end: range.end,
     };
     let alternatives = parser.alternation(0)?;
     if parser.peek().is_some() {
@@ -49,7 +188,7 @@ fn exception_body(pattern: &str) -> Option<&str> {
 pub fn escape(literal: &str) -> String {
     let mut escaped = String::with_capacity(literal.len());
     for (at, c) in literal.chars().enumerate() {
-        if matches!(c, '(' | ')' | '|' | '?' | '\\') || (at == 0 && c == '!') {
+        if matches!(c, '(' | ')' | '|' | '?' | '\\' | '~') || (at == 0 && c == '!') {
             escaped.push('\\');
         }
         escaped.push(c);
@@ -122,11 +261,13 @@ struct Parser<'a> {
     pattern: &'a str,
     /// Byte offset of the next char.
     at: usize,
+    /// Where the part parsed ends.
+    end: usize,
 }
 
 impl Parser<'_> {
     fn peek(&self) -> Option<char> {
-        self.pattern.get(self.at..)?.chars().next()
+        self.pattern.get(self.at..self.end)?.chars().next()
     }
 
     fn bump(&mut self) -> Option<char> {
