@@ -32,12 +32,8 @@ const PER_CATEGORY: usize = 120;
 const MIN_RECALL: f64 = 0.99;
 /// Asserted floor while a class is below [`MIN_RECALL`]: quotes glued to an
 /// invisible character and dense mixes (`d.@.r.k w*3*b`) are not read yet;
-/// the shortfall is printed, and a fall below the floor fails. 0.98 since
-/// the attack families have gaps and each pattern weighs the same in the
-/// sample: the sample holds more of the code-like (`print(system_prompt`)
-/// and quote-glued phrases these classes miss, and words of two segments
-/// glued by invisible characters are not always read as both.
-const RECALL_FLOOR: f64 = 0.98;
+/// the shortfall is printed, and a fall below the floor fails.
+const RECALL_FLOOR: f64 = 0.985;
 
 fn builtin_matcher() -> PhraseMatcher {
     let lists: Vec<(u16, Vec<String>)> = BUILTIN
@@ -132,14 +128,14 @@ impl Obfuscator {
             .filter(|&i| core(words[i]).len() > 1)
             .collect();
         let all = self.rng.bool();
-        let forced = long.get(self.rng.usize(..long.len().max(1))).copied();
+        let forced = long.get(pick(&mut self.rng, long.len())).copied();
         let out: Vec<String> = words
             .iter()
             .enumerate()
             .map(|(i, word)| {
                 let range = core(word);
-                if range.len() > 1 && (all || Some(i) == forced || self.rng.usize(..3) == 0) {
-                    let separator = SEPARATORS[self.rng.usize(..SEPARATORS.len())];
+                if range.len() > 1 && (all || Some(i) == forced || pick(&mut self.rng, 3) == 0) {
+                    let separator = SEPARATORS[pick(&mut self.rng, SEPARATORS.len())];
                     let split_inner = self.rng.bool();
                     let mut out = word[..range.start].to_string();
                     let inner: Vec<char> = word[range.clone()].chars().collect();
@@ -181,7 +177,7 @@ impl Obfuscator {
                     c
                 } else {
                     changed = true;
-                    options[self.rng.usize(..options.len())]
+                    options[pick(&mut self.rng, options.len())]
                 }
             })
             .collect();
@@ -200,7 +196,7 @@ impl Obfuscator {
                     .iter()
                     .find(|(l, _)| *l == c.to_ascii_lowercase())
                 {
-                    Some((_, chars)) if self.rng.bool() => chars[self.rng.usize(..chars.len())],
+                    Some((_, chars)) if self.rng.bool() => chars[pick(&mut self.rng, chars.len())],
                     _ => c,
                 }
             })
@@ -214,7 +210,7 @@ impl Obfuscator {
     }
 
     fn invisible(&mut self) -> char {
-        INVISIBLE[self.rng.usize(..INVISIBLE.len())]
+        INVISIBLE[pick(&mut self.rng, INVISIBLE.len())]
     }
 
     fn invisible_between(&mut self, phrase: &str) -> String {
@@ -222,7 +218,7 @@ impl Obfuscator {
         let mut out = String::new();
         for (i, word) in words.iter().enumerate() {
             if i > 0 {
-                for _ in 0..self.rng.usize(1..3) {
+                for _ in 0..1 + pick(&mut self.rng, 2) {
                     out.push(self.invisible());
                 }
             }
@@ -238,7 +234,7 @@ impl Obfuscator {
             out.push(c);
             let inside =
                 c.is_alphanumeric() && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
-            if inside && self.rng.usize(..3) == 0 {
+            if inside && pick(&mut self.rng, 3) == 0 {
                 out.push(self.invisible());
             }
         }
@@ -261,7 +257,7 @@ impl Obfuscator {
                 } else {
                     phrase
                 };
-                match self.rng.usize(..4) {
+                match pick(&mut self.rng, 4) {
                     0 => {
                         let split = self.split(phrase);
                         self.leet(&split)
@@ -285,6 +281,20 @@ impl Obfuscator {
     }
 }
 
+/// A random index below `n`, the same on every target (fastrand's `usize`
+/// draws 64 bits natively and 32 under wasm32, so a sample made with it
+/// differs between the two runs of this test).
+fn pick(rng: &mut fastrand::Rng, n: usize) -> usize {
+    rng.u32(..u32::try_from(n.max(1)).unwrap()) as usize
+}
+
+/// Fisher–Yates with [`pick`]: the same order on every target.
+fn shuffle<T>(rng: &mut fastrand::Rng, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        items.swap(i, pick(rng, i + 1));
+    }
+}
+
 /// The phrases of a pattern: its expansion, or for a pattern with gaps,
 /// as many phrases as its segments hold together (its weight in the
 /// sample, as a pattern's expansion is), each made of one phrase of each
@@ -299,7 +309,7 @@ fn whole_phrases(pattern: &str, rng: &mut fastrand::Rng) -> Vec<String> {
         .map(|_| {
             let parts: Vec<&str> = segments
                 .iter()
-                .map(|s| s[rng.usize(..s.len())].as_str())
+                .map(|s| s[pick(rng, s.len())].as_str())
                 .collect();
             parts.join(" ")
         })
@@ -329,7 +339,7 @@ fn sampled_phrases(matcher: &PhraseMatcher) -> Vec<(u16, Vec<String>)> {
                         .collect();
                     pool.sort();
                     pool.dedup();
-                    rng.shuffle(&mut pool);
+                    shuffle(&mut rng, &mut pool);
                     pool
                 })
                 .collect();
