@@ -362,32 +362,11 @@ impl Io {
             GuardStart::Calls(calls) => calls,
         };
         for (index, call) in calls.iter().enumerate() {
-            let headers: Vec<(&str, &str)> = call
-                .headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            match self
-                .host
-                .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
-            {
-                Ok(token) => self.pending.borrow_mut().push(PendingCall {
-                    token,
-                    index,
-                    sent_ms: now_ms,
-                    timeout_ms: call.timeout_ms,
-                    kind: CallKind::Prompt,
-                }),
-                Err(e) => {
-                    log::warn!(
-                        "guard call to cluster {} not dispatched: {e:?}",
-                        call.cluster
-                    );
-                    let failed = Err(CallFailure::Connection);
-                    let caches = &mut self.guard_caches.borrow_mut();
-                    if let Some(decision) = ex.guard_answered(index, failed, caches, now_ms) {
-                        return self.guards_decided(ex, decision);
-                    }
+            if !self.dispatch(call, index, CallKind::Prompt, now_ms) {
+                let failed = Err(CallFailure::Connection);
+                let caches = &mut self.guard_caches.borrow_mut();
+                if let Some(decision) = ex.guard_answered(index, failed, caches, now_ms) {
+                    return self.guards_decided(ex, decision);
                 }
             }
         }

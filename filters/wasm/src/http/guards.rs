@@ -8,7 +8,7 @@ use crate::shared;
 use llm_policy_core::exchange::guards::GuardDecision;
 use llm_policy_core::exchange::guards_output::{OutputDecision, OutputStart};
 use llm_policy_core::exchange::Exchange;
-use llm_policy_core::guard::round::CallFailure;
+use llm_policy_core::guard::round::{Call, CallFailure};
 use proxy_wasm::types::Action;
 
 /// A non-2xx call response: Envoy answers a call that timed out with its own
@@ -32,6 +32,38 @@ fn failure_of_status(
 }
 
 impl Io {
+    /// Sends one guard call and records it as pending; `false` (logged) when
+    /// the host refused to dispatch it, which the caller answers as a
+    /// connection failure of that call.
+    pub(super) fn dispatch(&self, call: &Call, index: usize, kind: CallKind, now_ms: u64) -> bool {
+        let headers: Vec<(&str, &str)> = call
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        match self
+            .host
+            .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
+        {
+            Ok(token) => {
+                self.pending.borrow_mut().push(PendingCall {
+                    token,
+                    index,
+                    sent_ms: now_ms,
+                    timeout_ms: call.timeout_ms,
+                    kind,
+                });
+                true
+            }
+            Err(e) => {
+                log::warn!(
+                    "guard call to cluster {} not dispatched: {e:?}",
+                    call.cluster
+                );
+                false
+            }
+        }
+    }
     /// A guard call's answer (`num_headers == 0`: Envoy's timeout or reset);
     /// `Some(action)` once the round is decided.
     pub(super) fn guard_response(
@@ -114,33 +146,12 @@ impl Io {
             OutputStart::Calls(calls) => calls,
         };
         for (index, call) in calls.iter().enumerate() {
-            let headers: Vec<(&str, &str)> = call
-                .headers
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            match self
-                .host
-                .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
-            {
-                Ok(token) => self.pending.borrow_mut().push(PendingCall {
-                    token,
-                    index,
-                    sent_ms: now_ms,
-                    timeout_ms: call.timeout_ms,
-                    kind: CallKind::Output,
-                }),
-                Err(e) => {
-                    log::warn!(
-                        "guard call to cluster {} not dispatched: {e:?}",
-                        call.cluster
-                    );
-                    let failed = Err(CallFailure::Connection);
-                    let caches = &mut self.guard_caches.borrow_mut();
-                    if let Some(d) = ex.output_guard_answered(index, failed, caches, now_ms) {
-                        self.output_decided(ex, d);
-                        return Action::Continue;
-                    }
+            if !self.dispatch(call, index, CallKind::Output, now_ms) {
+                let failed = Err(CallFailure::Connection);
+                let caches = &mut self.guard_caches.borrow_mut();
+                if let Some(d) = ex.output_guard_answered(index, failed, caches, now_ms) {
+                    self.output_decided(ex, d);
+                    return Action::Continue;
                 }
             }
         }
@@ -157,34 +168,12 @@ impl Io {
         }
         for (window, calls) in rounds {
             for (index, call) in calls.iter().enumerate() {
-                let headers: Vec<(&str, &str)> = call
-                    .headers
-                    .iter()
-                    .map(|(n, v)| (n.as_str(), v.as_str()))
-                    .collect();
-                match self
-                    .host
-                    .dispatch_call(&call.cluster, &headers, &call.body, call.timeout_ms)
-                {
-                    Ok(token) => self.pending.borrow_mut().push(PendingCall {
-                        token,
-                        index,
-                        sent_ms: now_ms,
-                        timeout_ms: call.timeout_ms,
-                        kind: CallKind::Window(window),
-                    }),
-                    Err(e) => {
-                        log::warn!(
-                            "guard call to cluster {} not dispatched: {e:?}",
-                            call.cluster
-                        );
-                        let failed = Err(CallFailure::Connection);
-                        let caches = &mut self.guard_caches.borrow_mut();
-                        if let Some(d) =
-                            ex.window_guard_answered(window, index, failed, caches, now_ms)
-                        {
-                            self.count_guards(ex, "response", &d.outcomes, d.decision);
-                        }
+                if !self.dispatch(call, index, CallKind::Window(window), now_ms) {
+                    let failed = Err(CallFailure::Connection);
+                    let caches = &mut self.guard_caches.borrow_mut();
+                    if let Some(d) = ex.window_guard_answered(window, index, failed, caches, now_ms)
+                    {
+                        self.count_guards(ex, "response", &d.outcomes, d.decision);
                     }
                 }
             }
