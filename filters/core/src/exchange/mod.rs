@@ -385,7 +385,8 @@ impl Exchange {
     pub fn peek_request_body(&mut self, chunk: &[u8], end_of_stream: bool) -> BodyStep {
         if let Some(ask) = self.usage_ask.as_mut() {
             ask.feed(chunk);
-            if end_of_stream {
+            // Decided once it asks: later chunks are not read.
+            if ask.asked() || end_of_stream {
                 self.stream_usage_asked = ask.asked();
                 self.usage_ask = None;
             }
