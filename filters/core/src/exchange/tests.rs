@@ -5,6 +5,7 @@ use super::response::{BodyHost, ResponseHost, ResponseKind};
 use super::*;
 use crate::flow;
 use crate::policy::Policy;
+use crate::usage::Usage;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -428,18 +429,9 @@ fn an_event_stream_is_read_for_usage_only_when_the_request_may_have_asked() {
         assert_eq!(ex.peek_request_body(a, false), BodyStep::Pass);
         assert_eq!(ex.on_request_body(b.len(), true), BodyStep::Peek);
         assert_eq!(ex.peek_request_body(b, true), BodyStep::Pass);
-        let mut host = Fake::default();
-        ex.on_response_headers(Some(200), false, &mut host);
-        let mut usage = None;
-        for (i, e) in events.iter().enumerate() {
-            host.body = e.to_vec();
-            usage = ex
-                .on_response_body(e.len(), i == 2, &mut host)
-                .usage
-                .or(usage);
-        }
+        let (usage, reads) = stream_usage(&mut ex, &events);
         assert_eq!(usage.is_some(), want_usage);
-        assert_eq!(host.body_reads, want_reads, "chunks read");
+        assert_eq!(reads, want_reads, "chunks read");
     }
     // A JSON completion always carries usage: read whatever the request said.
     let mut ex = exchange(&p, &[("x-user-id", "u")]);
@@ -450,6 +442,22 @@ fn an_event_stream_is_read_for_usage_only_when_the_request_may_have_asked() {
     host.body = br#"{"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}"#.to_vec();
     let answer = ex.on_response_body(host.body.len(), true, &mut host);
     assert!(answer.usage.is_some());
+}
+
+/// Streams `events` as a 200 response: the usage found and the chunks read.
+fn stream_usage(ex: &mut Exchange, events: &[&[u8]]) -> (Option<Usage>, usize) {
+    let mut host = Fake::default();
+    ex.on_response_headers(Some(200), false, &mut host);
+    let mut usage = None;
+    for (i, e) in events.iter().enumerate() {
+        host.body = e.to_vec();
+        let last = i + 1 == events.len();
+        usage = ex
+            .on_response_body(e.len(), last, &mut host)
+            .usage
+            .or(usage);
+    }
+    (usage, host.body_reads)
 }
 
 #[test]
@@ -469,17 +477,8 @@ fn a_judged_streamed_request_tells_whether_its_stream_carries_usage() {
         assert!(ex.request_headers_done().reads_body);
         assert_eq!(ex.on_request_body(body.len(), true), BodyStep::Judge);
         assert!(ex.judge_body(body).reply.is_none());
-        let mut host = Fake::default();
-        ex.on_response_headers(Some(200), false, &mut host);
-        let mut usage = None;
-        for (i, e) in events.iter().enumerate() {
-            host.body = e.to_vec();
-            usage = ex
-                .on_response_body(e.len(), i == 1, &mut host)
-                .usage
-                .or(usage);
-        }
+        let (usage, reads) = stream_usage(&mut ex, &events);
         assert_eq!(usage.is_some(), want_usage);
-        assert_eq!(host.body_reads, want_reads, "chunks read");
+        assert_eq!(reads, want_reads, "chunks read");
     }
 }
