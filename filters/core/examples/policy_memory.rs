@@ -2,6 +2,8 @@
 //! same for a reload (the same document parsed again while the first is
 //! still held, as a VM does on a configuration update):
 //! `policy_memory [policy.json]` (default: the embedded default policy).
+//! `policy_memory --phases`: the same for each part of the default policy's
+//! compile, alone (see [`phases`]).
 //! Counts every allocation through a wrapping global allocator, so the
 //! figures are exact and repeatable.
 
@@ -29,6 +31,10 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("--phases") {
+        phases();
+        return;
+    }
     let bytes = match std::env::args().nth(1) {
         Some(path) => match std::fs::read(&path) {
             Ok(bytes) => Some(bytes),
@@ -65,4 +71,68 @@ fn measure<T>(f: impl Fn() -> T) -> (T, usize, usize) {
     let held = LIVE.load(Ordering::Relaxed).saturating_sub(before);
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
     (value, held, peak)
+}
+
+/// Held and peak bytes of each part of the default policy's compile, each
+/// measured alone: where a VM's memory goes (the peak stays in its linear
+/// memory). The automaton rows build what `PhraseMatcher::new` builds (the
+/// distinct expanded phrases, ASCII case-insensitive) with each kind and
+/// `dense_depth` aho-corasick offers, for comparison.
+fn phases() {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+    use llm_policy_core::policy::{Policy, DEFAULT_POLICY_JSON};
+    use llm_policy_core::screen::categories::BUILTIN;
+    use llm_policy_core::screen::phrases::{expand, PhraseMatcher};
+    use llm_policy_core::screen::pii::{PiiKind, PiiScanner};
+    let report = |what: &str, held: usize, peak: usize| {
+        println!("{what:<60} held {held:>10}  peak {peak:>10}")
+    };
+    let (_value, held, peak) =
+        measure(|| serde_json::from_str::<serde_json::Value>(DEFAULT_POLICY_JSON));
+    report("default.json as a serde_json::Value", held, peak);
+    let (_pii, held, peak) = measure(|| PiiScanner::new(&PiiKind::ALL));
+    report("PiiScanner::new (every kind)", held, peak);
+    let lists: Vec<(u16, Vec<String>)> = (0u16..)
+        .zip(BUILTIN)
+        .map(|(i, (_, l))| (i, l.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    let started = std::time::Instant::now();
+    let (_matcher, held, peak) = measure(|| PhraseMatcher::new(&lists));
+    let took = started.elapsed();
+    report("PhraseMatcher::new (every built-in category)", held, peak);
+    let mut phrases: Vec<String> = lists
+        .iter()
+        .flat_map(|(_, l)| l)
+        .flat_map(|p| expand(p).unwrap_or_default())
+        .collect();
+    phrases.sort_unstable();
+    phrases.dedup();
+    let bytes: usize = phrases.iter().map(String::len).sum();
+    println!(
+        "  ({} patterns, {} distinct phrases of {bytes} bytes, built in {took:?})",
+        lists.iter().map(|(_, l)| l.len()).sum::<usize>(),
+        phrases.len()
+    );
+    let kinds = [
+        ("contiguous NFA", AhoCorasickKind::ContiguousNFA),
+        ("noncontiguous NFA", AhoCorasickKind::NoncontiguousNFA),
+    ];
+    for (name, kind) in kinds {
+        for dense in [3, 0] {
+            let (automaton, held, peak) = measure(|| {
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .kind(Some(kind))
+                    .dense_depth(dense)
+                    .build(&phrases)
+            });
+            let default = if dense == 3 { ", the default" } else { "" };
+            let what = format!("  aho-corasick {name}, dense_depth {dense}{default}");
+            report(&what, held, peak);
+            drop(automaton);
+        }
+    }
+    let (_policy, held, peak) = measure(Policy::embedded_default);
+    report("Policy::embedded_default (whole compile)", held, peak);
 }

@@ -1,5 +1,28 @@
 //! The root context: reads the policy once per configuration and hands every
 //! HTTP context a shared reference to it.
+//!
+//! Compiling a policy that screens costs a VM megabytes of linear memory for
+//! good (the phrase automaton's build peak; wasm memory never shrinks), and
+//! Envoy configures the same document in several VMs of one process, in this
+//! order: the configuration canary (a throw-away clone whose answer decides
+//! whether Envoy accepts the document), then, through a thread-local slot,
+//! the main thread's VM, which never serves a request, and the workers' VMs
+//! (at startup they run only after the main thread's; on a reload they may
+//! run first). So:
+//! - a VM that finds no mark for its document (the canary) compiles it and
+//!   marks it compiled in shared data ([`compiled_key`]; the exact bytes are
+//!   kept and compared), unclaimed;
+//! - the first VM to find the mark unclaimed claims it (compare-and-swap)
+//!   and accepts the document without compiling it: the same bytes in the
+//!   same VM environment compile the same way. It compiles the document when
+//!   its first HTTP context is created, which for the main thread's VM is
+//!   never. Until then it keeps the policy it had (none for a new plugin);
+//! - every other VM (the workers) finds the mark claimed and compiles at
+//!   configuration, as before.
+//!
+//! Should a worker win the claim (a reload racing the main thread), that
+//! worker compiles on its first request instead, and the main thread's VM
+//! compiles for nothing: the cost of today, never a different policy.
 
 use crate::canary::{CanaryState, TICK_MS};
 use crate::circuit::Breakers;
@@ -18,9 +41,16 @@ use std::time::Duration;
 
 pub struct PolicyRoot {
     host: Rc<dyn Host>,
-    policy: Option<Rc<Policy>>,
+    /// Looks up a VM environment variable (`*_env` fields, the hold switch).
+    env: Rc<EnvFn>,
+    /// The policy HTTP contexts get, and the canary state made from it.
+    active: RefCell<Active>,
+    /// A document another VM of this process compiled: this VM compiles it
+    /// when its first HTTP context is created (see the module docs).
+    pending: RefCell<Option<Vec<u8>>>,
+    /// Whether some configuration was accepted (the hold log line comes once).
+    configured: bool,
     metrics: Rc<Metrics>,
-    canary: Rc<CanaryState>,
     /// This worker's copies of the circuit breakers, refreshed on the tick.
     breakers: Rc<Breakers>,
     /// Whether request headers are held until the body is judged (see [`hold`]).
@@ -31,6 +61,86 @@ pub struct PolicyRoot {
     last_memory_ms: u64,
     /// Guard verdicts of this worker, keyed by a secret drawn per VM.
     guard_caches: Rc<RefCell<GuardCaches>>,
+}
+
+/// A VM environment lookup.
+type EnvFn = dyn Fn(&str) -> Option<String>;
+
+/// The loaded policy (`None`: requests pass untouched) and its canary state.
+#[derive(Default)]
+struct Active {
+    policy: Option<Rc<Policy>>,
+    canary: Rc<CanaryState>,
+}
+
+/// Prefix of the shared-data keys marking a document compiled in this process.
+const COMPILED_PREFIX: &str = "llm-policy.compiled.";
+
+/// The shared-data key marking `config` compiled: its FNV-1a hash. The value
+/// is [`COMPILED_MARK`], [`UNCLAIMED`] or [`CLAIMED`], then `config` itself,
+/// compared in full, so a hash collision only costs an eager compile.
+fn compiled_key(config: &[u8]) -> String {
+    let hash = config.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{COMPILED_PREFIX}{hash:016x}")
+}
+
+/// The first byte of a mark: a value is never empty (the host hands an
+/// empty value back as none), even for the empty document.
+const COMPILED_MARK: u8 = b'=';
+/// No VM has accepted the document without compiling it yet.
+const UNCLAIMED: u8 = b'0';
+/// One VM has (see the module docs).
+const CLAIMED: u8 = b'1';
+
+fn mark(state: u8, config: &[u8]) -> Vec<u8> {
+    let mut value = Vec::with_capacity(config.len() + 2);
+    value.extend_from_slice(&[COMPILED_MARK, state]);
+    value.extend_from_slice(config);
+    value
+}
+
+/// What this VM does with a document, as the marks of the others decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Load {
+    /// No VM compiled it: compile, then mark it compiled and unclaimed.
+    CompileAndMark,
+    /// Another VM compiled it and this one claimed it: compile it at the
+    /// first HTTP context.
+    Defer,
+    /// Another VM compiled it and another claimed it: compile.
+    Compile,
+}
+
+/// Reads `config`'s mark and claims it when it is unclaimed.
+fn load_for(host: &dyn Host, config: &[u8]) -> Load {
+    let key = compiled_key(config);
+    let (value, cas) = match host.get_shared(&key) {
+        Ok((Some(value), cas)) => (value, cas),
+        _ => return Load::CompileAndMark,
+    };
+    match value
+        .split_first()
+        .and_then(|(m, rest)| rest.split_first().map(|s| (*m, s)))
+    {
+        Some((COMPILED_MARK, (&UNCLAIMED, bytes))) if bytes == config => {
+            match host.set_shared(&key, Some(&mark(CLAIMED, config)), cas) {
+                Ok(()) => Load::Defer,
+                Err(_) => Load::Compile,
+            }
+        }
+        Some((COMPILED_MARK, (&CLAIMED, bytes))) if bytes == config => Load::Compile,
+        _ => Load::CompileAndMark,
+    }
+}
+
+/// Marks `config` compiled and unclaimed (best effort: without the mark,
+/// every VM compiles at configuration).
+fn mark_compiled(host: &dyn Host, config: &[u8]) {
+    if let Err(e) = host.set_shared(&compiled_key(config), Some(&mark(UNCLAIMED, config)), None) {
+        log::debug!("compiled-policy mark not set: {e:?}");
+    }
 }
 
 /// 16 random bytes: the key of this VM's guard verdict caches.
@@ -45,17 +155,120 @@ fn cache_key() -> [u8; 16] {
 impl PolicyRoot {
     /// The root over `host` (Envoy's, in the filter).
     pub fn new(host: Rc<dyn Host>) -> PolicyRoot {
+        PolicyRoot::with_env(host, Rc::new(|name: &str| std::env::var(name).ok()))
+    }
+
+    /// The root over `host`, reading the VM environment through `env`.
+    fn with_env(host: Rc<dyn Host>, env: Rc<EnvFn>) -> PolicyRoot {
         PolicyRoot {
             metrics: Rc::new(Metrics::new(&host)),
             host,
-            policy: None,
-            canary: Rc::default(),
+            env,
+            active: RefCell::default(),
+            pending: RefCell::new(None),
+            configured: false,
             breakers: Rc::default(),
             hold: Rc::default(),
             last_canary_tick_ms: 0,
             last_memory_ms: 0,
             guard_caches: Rc::new(RefCell::new(GuardCaches::new(cache_key()))),
         }
+    }
+}
+
+impl PolicyRoot {
+    /// [`RootContext::on_configure`] for the document `config`: the tick
+    /// period to set, or `None` when the document is refused.
+    fn configure(&mut self, config: &[u8]) -> Option<Duration> {
+        let load = load_for(&*self.host, config);
+        if load == Load::Defer {
+            log::info!(
+                "policy accepted (another VM of this process compiled the same document); \
+                 this VM compiles it at its first request"
+            );
+            *self.pending.get_mut() = Some(config.to_vec());
+            self.metrics.config_loads.add(["loaded"], 1);
+            return Some(self.start_ticks());
+        }
+        match Policy::parse_with_env(config, &*self.env) {
+            Ok(policy) => {
+                if load == Load::CompileAndMark {
+                    mark_compiled(&*self.host, config);
+                }
+                *self.pending.get_mut() = None;
+                self.activate(policy, config.is_empty());
+                self.metrics.config_loads.add(["loaded"], 1);
+                Some(self.start_ticks())
+            }
+            Err(e) => {
+                log::error!("policy refused: {e}");
+                self.metrics.config_loads.add(["refused"], 1);
+                self.metrics.flush();
+                None
+            }
+        }
+    }
+
+    /// Compiles the document accepted without compiling, if any. It compiled
+    /// in another VM, so it compiles here; should it not, the VM keeps the
+    /// policy it had, with an error logged and counted as refused.
+    fn compile_pending(&self) {
+        let Some(config) = self
+            .pending
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut p| p.take())
+        else {
+            return;
+        };
+        match Policy::parse_with_env(&config, &*self.env) {
+            Ok(policy) => self.activate(policy, config.is_empty()),
+            Err(e) => {
+                log::error!("policy refused: {e} (it compiled in another VM of this process)");
+                self.metrics.config_loads.add(["refused"], 1);
+            }
+        }
+    }
+
+    /// Makes `policy` the one new HTTP contexts get.
+    fn activate(&self, policy: Policy, embedded: bool) {
+        log::info!(
+            "policy revision {} loaded ({} route rules{})",
+            policy.revision,
+            policy.routes.len(),
+            if embedded { ", embedded default" } else { "" }
+        );
+        let canary = Rc::new(CanaryState::for_policy(&policy));
+        canary.create_windows(&*self.host);
+        if let Ok(mut active) = self.active.try_borrow_mut() {
+            *active = Active {
+                policy: Some(Rc::new(policy)),
+                canary,
+            };
+        }
+    }
+
+    /// Sets the hold switch for an accepted configuration; the tick period.
+    fn start_ticks(&mut self) -> Duration {
+        let holding = HoldState::env_enables((self.env)(hold::HOLD_ENV).as_deref());
+        if holding != self.hold.enabled() || !self.configured {
+            log::info!(
+                "request headers {} (the VM environment has {}={})",
+                if holding {
+                    "are held until the body is judged: the Envoy config must set allow_on_headers_stop_iteration"
+                } else {
+                    "continue at once; a refused body resets the upstream request"
+                },
+                hold::HOLD_ENV,
+                holding
+            );
+        }
+        self.configured = true;
+        self.hold = Rc::new(HoldState::new(holding));
+        // Always a tick: it flushes the counters (see [`crate::metrics`]).
+        let period = if holding { hold::TICK_MS } else { TICK_MS };
+        self.metrics.flush();
+        Duration::from_millis(period)
     }
 }
 
@@ -98,58 +311,28 @@ impl RootContext for PolicyRoot {
     /// does not validate is refused (`false`), with one log line naming the field.
     fn on_configure(&mut self, _plugin_configuration_size: usize) -> bool {
         let config = self.get_plugin_configuration().unwrap_or_default();
-        match Policy::parse_with_env(&config, &|name| std::env::var(name).ok()) {
-            Ok(policy) => {
-                log::info!(
-                    "policy revision {} loaded ({} route rules{})",
-                    policy.revision,
-                    policy.routes.len(),
-                    if config.is_empty() {
-                        ", embedded default"
-                    } else {
-                        ""
-                    }
-                );
-                self.metrics.config_loads.add(["loaded"], 1);
-                self.canary = Rc::new(CanaryState::for_policy(&policy));
-                self.canary.create_windows(&*self.host);
-                let holding = HoldState::env_enables(std::env::var(hold::HOLD_ENV).ok().as_deref());
-                if holding != self.hold.enabled() || self.policy.is_none() {
-                    log::info!(
-                        "request headers {} (the VM environment has {}={})",
-                        if holding {
-                            "are held until the body is judged: the Envoy config must set allow_on_headers_stop_iteration"
-                        } else {
-                            "continue at once; a refused body resets the upstream request"
-                        },
-                        hold::HOLD_ENV,
-                        holding
-                    );
-                }
-                self.hold = Rc::new(HoldState::new(holding));
-                // Always a tick: it flushes the counters (see [`crate::metrics`]).
-                let period = if holding { hold::TICK_MS } else { TICK_MS };
-                self.set_tick_period(Duration::from_millis(period));
-                self.policy = Some(Rc::new(policy));
-                self.metrics.flush();
+        match self.configure(&config) {
+            Some(tick) => {
+                self.set_tick_period(tick);
                 true
             }
-            Err(e) => {
-                log::error!("policy refused: {e}");
-                self.metrics.config_loads.add(["refused"], 1);
-                self.metrics.flush();
-                false
-            }
+            None => false,
         }
     }
 
     /// Without a policy (never configured successfully) requests pass untouched.
+    /// The first one compiles a policy accepted without compiling (module docs).
     fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
+        self.compile_pending();
+        let (policy, canary) = match self.active.try_borrow() {
+            Ok(a) => (a.policy.clone(), Rc::clone(&a.canary)),
+            Err(_) => (None, Rc::default()),
+        };
         Some(Box::new(PolicyHttp::new(
             Rc::clone(&self.host),
-            self.policy.clone(),
+            policy,
             Rc::clone(&self.metrics),
-            Rc::clone(&self.canary),
+            canary,
             Rc::clone(&self.breakers),
             Rc::clone(&self.hold),
             Rc::clone(&self.guard_caches),
@@ -185,8 +368,11 @@ impl RootContext for PolicyRoot {
         }
         if now_ms.saturating_sub(self.last_canary_tick_ms) >= TICK_MS {
             self.last_canary_tick_ms = now_ms;
-            if self.canary.needs_tick() {
-                self.canary.tick(&*self.host, now_ms, &self.metrics);
+            let canary = self.active.try_borrow().map(|a| Rc::clone(&a.canary));
+            if let Ok(canary) = canary {
+                if canary.needs_tick() {
+                    canary.tick(&*self.host, now_ms, &self.metrics);
+                }
             }
             self.breakers.refresh(&*self.host);
         }
@@ -195,5 +381,118 @@ impl RootContext for PolicyRoot {
 
     fn get_type(&self) -> Option<ContextType> {
         Some(ContextType::HttpContext)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::FakeHost;
+
+    /// A document that screens (a custom phrase list) and one that does not.
+    const SCREENS: &[u8] = br#"{"version":1,"revision":"screens","screening":{"custom":[{"name":"codeword","literals":["purple elephant"],"action":"block"}]}}"#;
+    const HEADERS_ONLY: &[u8] = br#"{"version":1,"revision":"headers","read_bodies":false}"#;
+
+    // `create_http_context` starts with `compile_pending`; the tests call the
+    // latter (a boxed `HttpContext` would link the host's ABI functions).
+    fn vm(host: &Rc<FakeHost>) -> PolicyRoot {
+        let host: Rc<dyn Host> = Rc::clone(host) as Rc<dyn Host>;
+        PolicyRoot::with_env(host, Rc::new(|_: &str| None))
+    }
+
+    fn revision(root: &PolicyRoot) -> Option<String> {
+        root.active
+            .borrow()
+            .policy
+            .as_ref()
+            .map(|p| p.revision.clone())
+    }
+
+    fn loads(host: &FakeHost, outcome: &str) -> i64 {
+        host.metric("llm_policy_config_loads_total", &[("outcome", outcome)])
+    }
+
+    #[test]
+    fn the_canary_compiles_the_next_vm_defers_and_the_workers_compile() {
+        let host = Rc::new(FakeHost::default());
+        let mut canary = vm(&host);
+        assert!(canary.configure(SCREENS).is_some());
+        assert_eq!(revision(&canary).as_deref(), Some("screens"));
+        let mut main_thread = vm(&host);
+        assert!(main_thread.configure(SCREENS).is_some());
+        assert_eq!(revision(&main_thread), None, "accepted without compiling");
+        let mut workers = [vm(&host), vm(&host)];
+        for worker in &mut workers {
+            assert!(worker.configure(SCREENS).is_some());
+            assert_eq!(revision(worker).as_deref(), Some("screens"));
+            assert_eq!(worker.active.borrow().policy, canary.active.borrow().policy);
+        }
+        assert_eq!(loads(&host, "loaded"), 4);
+        main_thread.compile_pending();
+        assert_eq!(
+            main_thread.active.borrow().policy,
+            canary.active.borrow().policy,
+            "an HTTP context in the VM that deferred gets the same policy"
+        );
+    }
+
+    #[test]
+    fn a_refused_document_is_not_marked_and_every_vm_refuses_it() {
+        let host = Rc::new(FakeHost::default());
+        let bad = br#"{"version":1,"routes":[{"name":"r","match":{"prefx":"/"}}]}"#;
+        for _ in 0..2 {
+            let mut root = vm(&host);
+            assert_eq!(root.configure(bad), None);
+            assert_eq!(revision(&root), None);
+        }
+        assert_eq!(loads(&host, "refused"), 2);
+        assert_eq!(loads(&host, "loaded"), 0);
+    }
+
+    #[test]
+    fn a_vm_that_defers_keeps_its_policy_until_the_new_one_compiles() {
+        let host = Rc::new(FakeHost::default());
+        let mut worker = vm(&host);
+        assert!(worker.configure(HEADERS_ONLY).is_some());
+        assert_eq!(revision(&worker).as_deref(), Some("headers"));
+        assert!(vm(&host).configure(SCREENS).is_some());
+        assert!(worker.configure(SCREENS).is_some(), "claims the mark");
+        assert_eq!(revision(&worker).as_deref(), Some("headers"));
+        worker.compile_pending();
+        assert_eq!(revision(&worker).as_deref(), Some("screens"));
+        worker.compile_pending();
+        assert_eq!(revision(&worker).as_deref(), Some("screens"));
+    }
+
+    #[test]
+    fn a_mark_holding_other_bytes_is_not_trusted() {
+        let host = Rc::new(FakeHost::default());
+        let forged = mark(UNCLAIMED, HEADERS_ONLY);
+        host.set_shared(&compiled_key(SCREENS), Some(&forged), None)
+            .unwrap();
+        let mut root = vm(&host);
+        assert!(root.configure(SCREENS).is_some());
+        assert_eq!(
+            revision(&root).as_deref(),
+            Some("screens"),
+            "compiled at once"
+        );
+        let mut next = vm(&host);
+        assert!(next.configure(SCREENS).is_some());
+        assert_eq!(revision(&next), None, "the mark is now the document's own");
+    }
+
+    #[test]
+    fn the_empty_document_is_the_embedded_default_and_is_marked_too() {
+        let host = Rc::new(FakeHost::default());
+        let mut canary = vm(&host);
+        assert!(canary.configure(b"").is_some());
+        let default = Policy::embedded_default().unwrap();
+        assert_eq!(revision(&canary), Some(default.revision.clone()));
+        let mut main_thread = vm(&host);
+        assert!(main_thread.configure(b"").is_some());
+        assert_eq!(revision(&main_thread), None);
+        main_thread.compile_pending();
+        assert_eq!(revision(&main_thread), Some(default.revision));
     }
 }
