@@ -135,4 +135,9 @@ fn phases() {
     }
     let (_policy, held, peak) = measure(Policy::embedded_default);
     report("Policy::embedded_default (whole compile)", held, peak);
+    #[cfg(target_arch = "wasm32")]
+    println!(
+        "linear memory now {} bytes",
+        core::arch::wasm32::memory_size(0) * 65536
+    );
 }

@@ -3,26 +3,27 @@
 //!
 //! Compiling a policy that screens costs a VM megabytes of linear memory for
 //! good (the phrase automaton's build peak; wasm memory never shrinks), and
-//! Envoy configures the same document in several VMs of one process, in this
-//! order: the configuration canary (a throw-away clone whose answer decides
-//! whether Envoy accepts the document), then, through a thread-local slot,
-//! the main thread's VM, which never serves a request, and the workers' VMs
-//! (at startup they run only after the main thread's; on a reload they may
-//! run first). So:
+//! Envoy configures the same document in several VMs of one process: the
+//! configuration canary (a throw-away clone whose answer decides whether
+//! Envoy accepts the document), then, through a thread-local slot, the main
+//! thread's VM, which never serves a request, and the workers' VMs (at
+//! startup they run after the main thread's; on a reload they may run
+//! first). So:
 //! - a VM that finds no mark for its document (the canary) compiles it and
 //!   marks it compiled in shared data ([`compiled_key`]; the exact bytes are
 //!   kept and compared), unclaimed;
-//! - the first VM to find the mark unclaimed claims it (compare-and-swap)
-//!   and accepts the document without compiling it: the same bytes in the
-//!   same VM environment compile the same way. It compiles the document when
-//!   its first HTTP context is created, which for the main thread's VM is
-//!   never. Until then it keeps the policy it had (none for a new plugin);
-//! - every other VM (the workers) finds the mark claimed and compiles at
-//!   configuration, as before.
+//! - a VM that finds the mark accepts the document without compiling it (the
+//!   same bytes in the same VM environment compile the same way) when it has
+//!   never served a request and either deferred a document before or is the
+//!   first to claim this mark (compare-and-swap): at startup the main
+//!   thread's VM, and on every reload that VM again. It compiles the
+//!   document when its first HTTP context is created, which for the main
+//!   thread's VM is never; until then it keeps the policy it had;
+//! - every other VM (the workers) compiles at configuration, as before.
 //!
-//! Should a worker win the claim (a reload racing the main thread), that
-//! worker compiles on its first request instead, and the main thread's VM
-//! compiles for nothing: the cost of today, never a different policy.
+//! A worker that wins the claim at startup (it ran before the main thread's
+//! VM) compiles on its first request instead, and the main thread's VM
+//! compiles for nothing: the cost of before, never a different policy.
 
 use crate::canary::{CanaryState, TICK_MS};
 use crate::circuit::Breakers;
@@ -35,7 +36,7 @@ use llm_policy_core::guard::round::GuardCaches;
 use llm_policy_core::policy::Policy;
 use proxy_wasm::traits::{Context, HttpContext, RootContext};
 use proxy_wasm::types::ContextType;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -50,6 +51,8 @@ pub struct PolicyRoot {
     pending: RefCell<Option<Vec<u8>>>,
     /// Whether some configuration was accepted (the hold log line comes once).
     configured: bool,
+    /// What this VM has done (see the module docs).
+    vm: Rc<VmHistory>,
     metrics: Rc<Metrics>,
     /// This worker's copies of the circuit breakers, refreshed on the tick.
     breakers: Rc<Breakers>,
@@ -113,25 +116,49 @@ enum Load {
     Compile,
 }
 
-/// Reads `config`'s mark and claims it when it is unclaimed.
-fn load_for(host: &dyn Host, config: &[u8]) -> Load {
+/// What one VM (all its root contexts, one per plugin configuration) has
+/// done, for [`load_for`].
+#[derive(Debug, Default)]
+struct VmHistory {
+    /// Some root context created an HTTP context: a worker's VM.
+    served: Cell<bool>,
+    /// Some root context accepted a document without compiling it.
+    deferred: Cell<bool>,
+}
+
+thread_local! {
+    /// This VM's history (a VM runs on one thread).
+    static VM_HISTORY: Rc<VmHistory> = Rc::default();
+}
+
+/// Reads `config`'s mark, and claims it when `vm` may defer (module docs).
+fn load_for(host: &dyn Host, config: &[u8], vm: &VmHistory) -> Load {
     let key = compiled_key(config);
     let (value, cas) = match host.get_shared(&key) {
         Ok((Some(value), cas)) => (value, cas),
         _ => return Load::CompileAndMark,
     };
-    match value
+    let state = match value
         .split_first()
         .and_then(|(m, rest)| rest.split_first().map(|s| (*m, s)))
     {
-        Some((COMPILED_MARK, (&UNCLAIMED, bytes))) if bytes == config => {
-            match host.set_shared(&key, Some(&mark(CLAIMED, config)), cas) {
-                Ok(()) => Load::Defer,
-                Err(_) => Load::Compile,
-            }
-        }
-        Some((COMPILED_MARK, (&CLAIMED, bytes))) if bytes == config => Load::Compile,
-        _ => Load::CompileAndMark,
+        Some((COMPILED_MARK, (state, bytes))) if bytes == config => *state,
+        _ => return Load::CompileAndMark,
+    };
+    if vm.served.get() {
+        return Load::Compile;
+    }
+    if vm.deferred.get() {
+        return Load::Defer;
+    }
+    let claimed = state == UNCLAIMED
+        && host
+            .set_shared(&key, Some(&mark(CLAIMED, config)), cas)
+            .is_ok();
+    if claimed {
+        Load::Defer
+    } else {
+        Load::Compile
     }
 }
 
@@ -155,12 +182,15 @@ fn cache_key() -> [u8; 16] {
 impl PolicyRoot {
     /// The root over `host` (Envoy's, in the filter).
     pub fn new(host: Rc<dyn Host>) -> PolicyRoot {
-        PolicyRoot::with_env(host, Rc::new(|name: &str| std::env::var(name).ok()))
+        let env = Rc::new(|name: &str| std::env::var(name).ok());
+        PolicyRoot::in_vm(host, env, VM_HISTORY.with(Rc::clone))
     }
 
-    /// The root over `host`, reading the VM environment through `env`.
-    fn with_env(host: Rc<dyn Host>, env: Rc<EnvFn>) -> PolicyRoot {
+    /// The root over `host`, reading the VM environment through `env`, in
+    /// the VM whose history is `vm`.
+    fn in_vm(host: Rc<dyn Host>, env: Rc<EnvFn>, vm: Rc<VmHistory>) -> PolicyRoot {
         PolicyRoot {
+            vm,
             metrics: Rc::new(Metrics::new(&host)),
             host,
             env,
@@ -180,8 +210,9 @@ impl PolicyRoot {
     /// [`RootContext::on_configure`] for the document `config`: the tick
     /// period to set, or `None` when the document is refused.
     fn configure(&mut self, config: &[u8]) -> Option<Duration> {
-        let load = load_for(&*self.host, config);
+        let load = load_for(&*self.host, config, &self.vm);
         if load == Load::Defer {
+            self.vm.deferred.set(true);
             log::info!(
                 "policy accepted (another VM of this process compiled the same document); \
                  this VM compiles it at its first request"
@@ -207,6 +238,13 @@ impl PolicyRoot {
                 None
             }
         }
+    }
+
+    /// What an HTTP context's creation does first: this VM is a worker's, and
+    /// the document accepted without compiling, if any, compiles now.
+    fn before_http_context(&self) {
+        self.vm.served.set(true);
+        self.compile_pending();
     }
 
     /// Compiles the document accepted without compiling, if any. It compiled
@@ -323,7 +361,7 @@ impl RootContext for PolicyRoot {
     /// Without a policy (never configured successfully) requests pass untouched.
     /// The first one compiles a policy accepted without compiling (module docs).
     fn create_http_context(&self, context_id: u32) -> Option<Box<dyn HttpContext>> {
-        self.compile_pending();
+        self.before_http_context();
         let (policy, canary) = match self.active.try_borrow() {
             Ok(a) => (a.policy.clone(), Rc::clone(&a.canary)),
             Err(_) => (None, Rc::default()),
@@ -393,11 +431,18 @@ mod tests {
     const SCREENS: &[u8] = br#"{"version":1,"revision":"screens","screening":{"custom":[{"name":"codeword","literals":["purple elephant"],"action":"block"}]}}"#;
     const HEADERS_ONLY: &[u8] = br#"{"version":1,"revision":"headers","read_bodies":false}"#;
 
-    // `create_http_context` starts with `compile_pending`; the tests call the
-    // latter (a boxed `HttpContext` would link the host's ABI functions).
+    // `create_http_context` starts with `before_http_context`; the tests call
+    // the latter (a boxed `HttpContext` would link the host's ABI functions).
+
+    /// A root context in a VM of its own.
     fn vm(host: &Rc<FakeHost>) -> PolicyRoot {
+        in_vm(host, &Rc::default())
+    }
+
+    /// A root context in the VM whose history is `vm`.
+    fn in_vm(host: &Rc<FakeHost>, vm: &Rc<VmHistory>) -> PolicyRoot {
         let host: Rc<dyn Host> = Rc::clone(host) as Rc<dyn Host>;
-        PolicyRoot::with_env(host, Rc::new(|_: &str| None))
+        PolicyRoot::in_vm(host, Rc::new(|_: &str| None), Rc::clone(vm))
     }
 
     fn revision(root: &PolicyRoot) -> Option<String> {
@@ -428,12 +473,42 @@ mod tests {
             assert_eq!(worker.active.borrow().policy, canary.active.borrow().policy);
         }
         assert_eq!(loads(&host, "loaded"), 4);
-        main_thread.compile_pending();
+        main_thread.before_http_context();
         assert_eq!(
             main_thread.active.borrow().policy,
             canary.active.borrow().policy,
             "an HTTP context in the VM that deferred gets the same policy"
         );
+    }
+
+    #[test]
+    fn on_a_reload_the_main_thread_vm_defers_again_and_serving_workers_compile() {
+        let host = Rc::new(FakeHost::default());
+        let (main_vm, worker_vm, idle_vm) = (Rc::default(), Rc::default(), Rc::default());
+        assert!(vm(&host).configure(HEADERS_ONLY).is_some(), "the canary");
+        assert!(in_vm(&host, &main_vm).configure(HEADERS_ONLY).is_some());
+        let mut worker = in_vm(&host, &worker_vm);
+        assert!(worker.configure(HEADERS_ONLY).is_some());
+        worker.before_http_context();
+        assert!(in_vm(&host, &idle_vm).configure(HEADERS_ONLY).is_some());
+
+        // The reload: a new root context in every VM; an idle worker claims first.
+        assert!(vm(&host).configure(SCREENS).is_some(), "the canary");
+        let mut idle = in_vm(&host, &idle_vm);
+        assert!(idle.configure(SCREENS).is_some());
+        assert_eq!(revision(&idle), None, "it claimed the mark");
+        let mut serving = in_vm(&host, &worker_vm);
+        assert!(serving.configure(SCREENS).is_some());
+        assert_eq!(revision(&serving).as_deref(), Some("screens"));
+        let mut main_thread = in_vm(&host, &main_vm);
+        assert!(main_thread.configure(SCREENS).is_some());
+        assert_eq!(
+            revision(&main_thread),
+            None,
+            "deferred again, the mark claimed or not"
+        );
+        idle.before_http_context();
+        assert_eq!(revision(&idle).as_deref(), Some("screens"));
     }
 
     #[test]
@@ -458,9 +533,9 @@ mod tests {
         assert!(vm(&host).configure(SCREENS).is_some());
         assert!(worker.configure(SCREENS).is_some(), "claims the mark");
         assert_eq!(revision(&worker).as_deref(), Some("headers"));
-        worker.compile_pending();
+        worker.before_http_context();
         assert_eq!(revision(&worker).as_deref(), Some("screens"));
-        worker.compile_pending();
+        worker.before_http_context();
         assert_eq!(revision(&worker).as_deref(), Some("screens"));
     }
 
@@ -492,7 +567,7 @@ mod tests {
         let mut main_thread = vm(&host);
         assert!(main_thread.configure(b"").is_some());
         assert_eq!(revision(&main_thread), None);
-        main_thread.compile_pending();
+        main_thread.before_http_context();
         assert_eq!(revision(&main_thread), Some(default.revision));
     }
 }
