@@ -10,8 +10,8 @@
 //! startup they run after the main thread's; on a reload they may run
 //! first). So:
 //! - a VM that finds no mark for its document (the canary) compiles it and
-//!   marks it compiled in shared data ([`compiled_key`]; the exact bytes are
-//!   kept and compared), unclaimed;
+//!   marks it compiled in shared data ([`COMPILED_KEY`]; the exact bytes
+//!   are kept and compared), unclaimed;
 //! - a VM that finds the mark accepts the document without compiling it (the
 //!   same bytes in the same VM environment compile the same way) when it has
 //!   never served a request and either deferred a document before or is the
@@ -76,18 +76,13 @@ struct Active {
     canary: Rc<CanaryState>,
 }
 
-/// Prefix of the shared-data keys marking a document compiled in this process.
-const COMPILED_PREFIX: &str = "llm-policy.compiled.";
-
-/// The shared-data key marking `config` compiled: its FNV-1a hash. The value
-/// is [`COMPILED_MARK`], [`UNCLAIMED`] or [`CLAIMED`], then `config` itself,
-/// compared in full, so a hash collision only costs an eager compile.
-fn compiled_key(config: &[u8]) -> String {
-    let hash = config.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{COMPILED_PREFIX}{hash:016x}")
-}
+/// The shared-data key of the mark: the document last compiled by a VM
+/// that found no mark for it. The value is [`COMPILED_MARK`], [`UNCLAIMED`]
+/// or [`CLAIMED`], then the document itself, compared in full. One key, so
+/// reloads do not pile documents up in shared data; a VM that finds another
+/// document there (two plugins configuring at once) compiles at
+/// configuration, as before.
+const COMPILED_KEY: &str = "llm-policy.compiled";
 
 /// The first byte of a mark: a value is never empty (the host hands an
 /// empty value back as none), even for the empty document.
@@ -133,8 +128,7 @@ thread_local! {
 
 /// Reads `config`'s mark, and claims it when `vm` may defer (module docs).
 fn load_for(host: &dyn Host, config: &[u8], vm: &VmHistory) -> Load {
-    let key = compiled_key(config);
-    let (value, cas) = match host.get_shared(&key) {
+    let (value, cas) = match host.get_shared(COMPILED_KEY) {
         Ok((Some(value), cas)) => (value, cas),
         _ => return Load::CompileAndMark,
     };
@@ -153,7 +147,7 @@ fn load_for(host: &dyn Host, config: &[u8], vm: &VmHistory) -> Load {
     }
     let claimed = state == UNCLAIMED
         && host
-            .set_shared(&key, Some(&mark(CLAIMED, config)), cas)
+            .set_shared(COMPILED_KEY, Some(&mark(CLAIMED, config)), cas)
             .is_ok();
     if claimed {
         Load::Defer
@@ -165,7 +159,7 @@ fn load_for(host: &dyn Host, config: &[u8], vm: &VmHistory) -> Load {
 /// Marks `config` compiled and unclaimed (best effort: without the mark,
 /// every VM compiles at configuration).
 fn mark_compiled(host: &dyn Host, config: &[u8]) {
-    if let Err(e) = host.set_shared(&compiled_key(config), Some(&mark(UNCLAIMED, config)), None) {
+    if let Err(e) = host.set_shared(COMPILED_KEY, Some(&mark(UNCLAIMED, config)), None) {
         log::debug!("compiled-policy mark not set: {e:?}");
     }
 }
@@ -543,8 +537,7 @@ mod tests {
     fn a_mark_holding_other_bytes_is_not_trusted() {
         let host = Rc::new(FakeHost::default());
         let forged = mark(UNCLAIMED, HEADERS_ONLY);
-        host.set_shared(&compiled_key(SCREENS), Some(&forged), None)
-            .unwrap();
+        host.set_shared(COMPILED_KEY, Some(&forged), None).unwrap();
         let mut root = vm(&host);
         assert!(root.configure(SCREENS).is_some());
         assert_eq!(
