@@ -10,10 +10,11 @@
 //! startup they run after the main thread's; on a reload they may run
 //! first). So:
 //! - a VM that finds no mark for its document (the canary) compiles it and
-//!   marks it compiled in shared data ([`COMPILED_KEY`]; the exact bytes
-//!   are kept and compared), unclaimed;
-//! - a VM that finds the mark accepts the document without compiling it (the
-//!   same bytes in the same VM environment compile the same way) when it has
+//!   marks it compiled in shared data ([`COMPILED_KEY`]: the exact bytes and
+//!   the environment variables the compile read, with their values), unclaimed;
+//! - a VM that finds the mark, and the same values in its environment,
+//!   accepts the document without compiling it (the same inputs compile the
+//!   same way, so it would be accepted: the canary's answer) when it has
 //!   never served a request and either deferred a document before or is the
 //!   first to claim this mark (compare-and-swap): at startup the main
 //!   thread's VM, and on every reload that VM again. It compiles the
@@ -77,10 +78,12 @@ struct Active {
 }
 
 /// The shared-data key of the mark: the document last compiled by a VM
-/// that found no mark for it. The value is [`COMPILED_MARK`], [`UNCLAIMED`]
-/// or [`CLAIMED`], then the document itself, compared in full. One key, so
-/// reloads do not pile documents up in shared data; a VM that finds another
-/// document there (two plugins configuring at once) compiles at
+/// that found no mark for it, with the environment variables its compile
+/// read. The value is [`COMPILED_MARK`], [`UNCLAIMED`] or [`CLAIMED`], the
+/// variables ([`EnvReads`]), then the document, compared in full. One key,
+/// so reloads do not pile documents up in shared data; a VM that finds
+/// another document there (two plugins configuring at once), or whose
+/// environment gives one of the variables another value, compiles at
 /// configuration, as before.
 const COMPILED_KEY: &str = "llm-policy.compiled";
 
@@ -92,11 +95,73 @@ const UNCLAIMED: u8 = b'0';
 /// One VM has (see the module docs).
 const CLAIMED: u8 = b'1';
 
-fn mark(state: u8, config: &[u8]) -> Vec<u8> {
-    let mut value = Vec::with_capacity(config.len() + 2);
-    value.extend_from_slice(&[COMPILED_MARK, state]);
+/// The environment variables a compile looked up, with what it found: with
+/// the document, everything a compile reads.
+type EnvReads = Vec<(String, Option<String>)>;
+
+fn push_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.extend_from_slice(&u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_le_bytes());
+    out.extend_from_slice(bytes);
+}
+
+fn mark(state: u8, reads: &EnvReads, config: &[u8]) -> Vec<u8> {
+    let mut value = vec![COMPILED_MARK, state];
+    value.extend_from_slice(&u32::try_from(reads.len()).unwrap_or(u32::MAX).to_le_bytes());
+    for (name, found) in reads {
+        push_bytes(&mut value, name.as_bytes());
+        match found {
+            Some(v) => {
+                value.push(1);
+                push_bytes(&mut value, v.as_bytes());
+            }
+            None => value.push(0),
+        }
+    }
     value.extend_from_slice(config);
     value
+}
+
+/// Reads bytes off the front of a mark.
+struct MarkReader<'a>(&'a [u8]);
+
+impl<'a> MarkReader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = rest;
+        Some(head)
+    }
+    fn byte(&mut self) -> Option<u8> {
+        self.take(1)?.first().copied()
+    }
+    fn len(&mut self) -> Option<usize> {
+        let b = self.take(4)?;
+        let n = u32::from_le_bytes([*b.first()?, *b.get(1)?, *b.get(2)?, *b.get(3)?]);
+        usize::try_from(n).ok()
+    }
+    fn string(&mut self) -> Option<String> {
+        let n = self.len()?;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+}
+
+/// A mark's state, variables and document; `None` when it is not a mark.
+fn parse_mark(value: &[u8]) -> Option<(u8, EnvReads, &[u8])> {
+    let mut r = MarkReader(value);
+    if r.byte()? != COMPILED_MARK {
+        return None;
+    }
+    let state = r.byte()?;
+    let count = r.len()?;
+    let mut reads = Vec::new();
+    for _ in 0..count {
+        let name = r.string()?;
+        let found = match r.byte()? {
+            0 => None,
+            _ => Some(r.string()?),
+        };
+        reads.push((name, found));
+    }
+    Some((state, reads, r.0))
 }
 
 /// What this VM does with a document, as the marks of the others decide.
@@ -127,18 +192,18 @@ thread_local! {
 }
 
 /// Reads `config`'s mark, and claims it when `vm` may defer (module docs).
-fn load_for(host: &dyn Host, config: &[u8], vm: &VmHistory) -> Load {
+fn load_for(host: &dyn Host, config: &[u8], env: &EnvFn, vm: &VmHistory) -> Load {
     let (value, cas) = match host.get_shared(COMPILED_KEY) {
         Ok((Some(value), cas)) => (value, cas),
         _ => return Load::CompileAndMark,
     };
-    let state = match value
-        .split_first()
-        .and_then(|(m, rest)| rest.split_first().map(|s| (*m, s)))
-    {
-        Some((COMPILED_MARK, (state, bytes))) if bytes == config => *state,
+    let (state, reads) = match parse_mark(&value) {
+        Some((state, reads, bytes)) if bytes == config => (state, reads),
         _ => return Load::CompileAndMark,
     };
+    if reads.iter().any(|(name, found)| env(name) != *found) {
+        return Load::CompileAndMark;
+    }
     if vm.served.get() {
         return Load::Compile;
     }
@@ -147,7 +212,7 @@ fn load_for(host: &dyn Host, config: &[u8], vm: &VmHistory) -> Load {
     }
     let claimed = state == UNCLAIMED
         && host
-            .set_shared(COMPILED_KEY, Some(&mark(CLAIMED, config)), cas)
+            .set_shared(COMPILED_KEY, Some(&mark(CLAIMED, &reads, config)), cas)
             .is_ok();
     if claimed {
         Load::Defer
@@ -158,8 +223,8 @@ fn load_for(host: &dyn Host, config: &[u8], vm: &VmHistory) -> Load {
 
 /// Marks `config` compiled and unclaimed (best effort: without the mark,
 /// every VM compiles at configuration).
-fn mark_compiled(host: &dyn Host, config: &[u8]) {
-    if let Err(e) = host.set_shared(COMPILED_KEY, Some(&mark(UNCLAIMED, config)), None) {
+fn mark_compiled(host: &dyn Host, reads: &EnvReads, config: &[u8]) {
+    if let Err(e) = host.set_shared(COMPILED_KEY, Some(&mark(UNCLAIMED, reads, config)), None) {
         log::debug!("compiled-policy mark not set: {e:?}");
     }
 }
@@ -204,7 +269,7 @@ impl PolicyRoot {
     /// [`RootContext::on_configure`] for the document `config`: the tick
     /// period to set, or `None` when the document is refused.
     fn configure(&mut self, config: &[u8]) -> Option<Duration> {
-        let load = load_for(&*self.host, config, &self.vm);
+        let load = load_for(&*self.host, config, &*self.env, &self.vm);
         if load == Load::Defer {
             self.vm.deferred.set(true);
             log::info!(
@@ -215,10 +280,21 @@ impl PolicyRoot {
             self.metrics.config_loads.add(["loaded"], 1);
             return Some(self.start_ticks());
         }
-        match Policy::parse_with_env(config, &*self.env) {
+        let env = Rc::clone(&self.env);
+        let reads: RefCell<EnvReads> = RefCell::default();
+        let recording = |name: &str| {
+            let found = env(name);
+            if let Ok(mut r) = reads.try_borrow_mut() {
+                r.push((name.to_string(), found.clone()));
+            }
+            found
+        };
+        let compiled = Policy::parse_with_env(config, &recording);
+        let reads = reads.into_inner();
+        match compiled {
             Ok(policy) => {
                 if load == Load::CompileAndMark {
-                    mark_compiled(&*self.host, config);
+                    mark_compiled(&*self.host, &reads, config);
                 }
                 *self.pending.get_mut() = None;
                 self.activate(policy, config.is_empty());
@@ -435,8 +511,15 @@ mod tests {
 
     /// A root context in the VM whose history is `vm`.
     fn in_vm(host: &Rc<FakeHost>, vm: &Rc<VmHistory>) -> PolicyRoot {
+        with_token(host, vm, None)
+    }
+
+    /// A root context whose VM environment has `QA_TOKEN` = `token`.
+    fn with_token(host: &Rc<FakeHost>, vm: &Rc<VmHistory>, token: Option<&str>) -> PolicyRoot {
         let host: Rc<dyn Host> = Rc::clone(host) as Rc<dyn Host>;
-        PolicyRoot::in_vm(host, Rc::new(|_: &str| None), Rc::clone(vm))
+        let token = token.map(str::to_string);
+        let env = move |name: &str| (name == "QA_TOKEN").then(|| token.clone()).flatten();
+        PolicyRoot::in_vm(host, Rc::new(env), Rc::clone(vm))
     }
 
     fn revision(root: &PolicyRoot) -> Option<String> {
@@ -536,7 +619,7 @@ mod tests {
     #[test]
     fn a_mark_holding_other_bytes_is_not_trusted() {
         let host = Rc::new(FakeHost::default());
-        let forged = mark(UNCLAIMED, HEADERS_ONLY);
+        let forged = mark(UNCLAIMED, &Vec::new(), HEADERS_ONLY);
         host.set_shared(COMPILED_KEY, Some(&forged), None).unwrap();
         let mut root = vm(&host);
         assert!(root.configure(SCREENS).is_some());
@@ -548,6 +631,46 @@ mod tests {
         let mut next = vm(&host);
         assert!(next.configure(SCREENS).is_some());
         assert_eq!(revision(&next), None, "the mark is now the document's own");
+    }
+
+    #[test]
+    fn a_vm_whose_environment_differs_compiles_as_if_there_were_no_mark() {
+        let doc = br#"{"version":1,"revision":"trusting","trust":{"header":{"name":"x-qa","value_env":"QA_TOKEN"}}}"#;
+        let host = Rc::new(FakeHost::default());
+        let token = Some("0123456789abcdef-qa");
+        let mut canary = with_token(&host, &Rc::default(), token);
+        assert!(canary.configure(doc).is_some());
+        let mut same_token = with_token(&host, &Rc::default(), token);
+        assert!(same_token.configure(doc).is_some());
+        assert_eq!(revision(&same_token), None, "the same inputs: deferred");
+        let mut other_token = with_token(&host, &Rc::default(), Some("fedcba9876543210-qa"));
+        assert!(other_token.configure(doc).is_some());
+        assert_eq!(
+            revision(&other_token).as_deref(),
+            Some("trusting"),
+            "compiled at once"
+        );
+        let mut no_token = with_token(&host, &Rc::default(), None);
+        assert_eq!(
+            no_token.configure(doc),
+            None,
+            "refused, as without the mark"
+        );
+    }
+
+    #[test]
+    fn marks_round_trip() {
+        let reads = vec![
+            ("A".to_string(), Some("1".to_string())),
+            ("B".to_string(), None),
+        ];
+        let value = mark(CLAIMED, &reads, b"{}");
+        assert_eq!(parse_mark(&value), Some((CLAIMED, reads, &b"{}"[..])));
+        assert_eq!(parse_mark(b"x"), None);
+        assert_eq!(
+            parse_mark(&value[..value.len() - 4]).map(|(_, _, d)| d.len()),
+            None
+        );
     }
 
     #[test]
