@@ -5,8 +5,12 @@ each at --concurrency 1, 2 and 4, in front of the bench upstream. After a
 warm-up of 200 1 KB chat requests, each on its own connection (so that every
 worker, and so every worker's wasm VM, serves some), it reads VmRSS of the
 Envoy process from /proc/<pid>/status. Prints RSS and the difference from
-the empty filter at the same concurrency, then issue 15's memory targets;
-writes target/bench/memory.json: {config: {concurrency: MB}}.
+the empty filter at the same concurrency, then where it goes (tcmalloc's
+live and freed-but-kept heap from the admin /memory page, the wasm JIT code,
+and for our filter each VM's linear memory from its
+llm_policy_vm_memory_bytes gauge: one VM per worker plus the main thread's),
+then issue 15's memory targets; writes target/bench/memory.json:
+{config: {concurrency: MB}}.
 
     .venv/bin/python tests/bench/memory.py [--requests N] [--concurrency 1,2,4]
 """
@@ -80,8 +84,47 @@ def connections_per_worker(envoy):
     return [int(line.rsplit(" ", 1)[1]) for line in lines if line.startswith("listener.")]
 
 
-def measure_one(workdir, pods, name, concurrency, requests):
-    """RSS in MB of one fresh Envoy after `requests` warm-up requests."""
+def jit_code_mb(pid):
+    """Resident executable anonymous mappings of `pid` in MB: V8's compiled wasm code."""
+    kb, executable = 0, False
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        fields = line.split()
+        if "-" in fields[0] and len(fields) >= 5 and ":" in fields[3]:  # a mapping's header line
+            executable = "x" in fields[1] and len(fields) == 5
+        elif executable and fields[0] == "Rss:":
+            kb += int(fields[1])
+    return kb / 1024
+
+
+def vm_linear_memory(envoy, vms, timeout=3.0):
+    """Each of our VMs' linear memory in MB, from the gauge each VM sets on its
+    1 s tick; waits until `vms` of them have reported (or `timeout`)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(envoy.admin + "/stats/prometheus", timeout=5) as r:
+            sizes = [float(line.rsplit(" ", 1)[1]) / 2**20 for line in r.read().decode().splitlines()
+                     if line.startswith("llm_policy_vm_memory_bytes{")]
+        if len(sizes) >= vms or time.monotonic() > deadline:
+            return sorted(sizes)
+        time.sleep(0.2)
+
+
+def breakdown(envoy, name, concurrency):
+    """Where the RSS goes, in MB (see the module docs)."""
+    with urllib.request.urlopen(envoy.admin + "/memory", timeout=5) as r:
+        heap = {k: int(v) / 2**20 for k, v in json.loads(r.read()).items()}
+    ours = name in ("header-only", "llm-policy")
+    return {
+        "heap_live": heap.get("allocated", 0.0),
+        "heap_kept_free": heap.get("pageheap_free", 0.0) + heap.get("total_thread_cache", 0.0),
+        "jit_code": jit_code_mb(envoy.process.proc.pid),
+        "vm_linear": vm_linear_memory(envoy, concurrency + 1) if ours else [],
+    }
+
+
+def measure_one(workdir, pods, name, concurrency, requests, details=None):
+    """RSS in MB of one fresh Envoy after `requests` warm-up requests; puts
+    its [`breakdown`] in `details[name][concurrency]` when given."""
     envoy = Envoy(workdir, pods, concurrency=concurrency, **config_kwargs(name))
     try:
         body = chat_body(1024)
@@ -91,15 +134,32 @@ def measure_one(workdir, pods, name, concurrency, requests):
         per_worker = connections_per_worker(envoy)
         if len(per_worker) == concurrency and min(per_worker) == 0:
             print(f"WARNING: {name} --concurrency {concurrency}: a worker served no connection {per_worker}")
-        return rss_mb(envoy.process.proc.pid)
+        rss = rss_mb(envoy.process.proc.pid)
+        if details is not None:
+            details.setdefault(name, {})[concurrency] = breakdown(envoy, name, concurrency)
+        return rss
     finally:
         envoy.stop()
 
 
-def measure(workdir, pods, concurrencies=(1, 2, 4), requests=WARMUP):
-    """{config: {concurrency: RSS MB}}, one fresh Envoy each, one after the other."""
-    return {name: {c: measure_one(workdir, pods, name, c, requests) for c in concurrencies}
+def measure(workdir, pods, concurrencies=(1, 2, 4), requests=WARMUP, details=None):
+    """{config: {concurrency: RSS MB}}, one fresh Envoy each, one after the
+    other; `details` (a dict) gets each one's [`breakdown`]."""
+    return {name: {c: measure_one(workdir, pods, name, c, requests, details) for c in concurrencies}
             for name in CONFIGS}
+
+
+def report_breakdown(rss, details):
+    """The table of where each Envoy's RSS goes."""
+    print("\nWhere it goes (MB): tcmalloc heap live / freed but kept (compile transients stay),"
+          " V8's wasm JIT code, our VMs' linear memory (main thread's + one per worker; it never shrinks)")
+    print(f"{'config':<13}{'c':>3}{'RSS':>8}{'heap live':>11}{'heap kept':>11}{'JIT code':>10}  VMs' linear memory")
+    for name, by_c in details.items():
+        for c, d in by_c.items():
+            vms = " + ".join(f"{mb:.1f}" for mb in d["vm_linear"])
+            total = f" = {sum(d['vm_linear']):.1f}" if d["vm_linear"] else ""
+            print(f"{name:<13}{c:>3}{rss[name][c]:>8.1f}{d['heap_live']:>11.1f}{d['heap_kept_free']:>11.1f}"
+                  f"{d['jit_code']:>10.1f}  {vms}{total}")
 
 
 def report(rss, requests=WARMUP):
@@ -145,13 +205,15 @@ def main():
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: run `make build` first")
     started = time.monotonic()
+    details = {}
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as workdir:
         upstream = start_upstream(workdir)
         try:
             rss = measure(workdir, dict.fromkeys(("stable", "canary", "fallback"), upstream),
-                          concurrencies, args.requests)
+                          concurrencies, args.requests, details)
         finally:
             upstream.stop()
+    report_breakdown(rss, details)
     report(rss, args.requests)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "memory.json").write_text(json.dumps(
