@@ -42,7 +42,9 @@
 //!   (separators as above, a parenthesised group among the first three):
 //!   `020 7946 0958`, `0412 345 678`, `030 12345678`, `(0161) 4960066`,
 //!   `080-9141-7776`, `06 12 34 56 78`, `06.12.34.56.78`,
-//!   `8 (066) 907-43-91`, `02124/15868344`, `(21)/936-3147`;
+//!   `8 (066) 907-43-91`, `02124/15868344`, `(21)/936-3147`, and a
+//!   trunk prefix and area code joined inside the parentheses
+//!   (`(0-612) 34567`, `(06 1) 234 5678`, `(8 12) 34-56-78`);
 //! - bare runs of 7–12 digits: `4155550132`, `15191417776`, `08124158683`;
 //!   of 13–15 digits when they are a calling code and an NSN by the plan
 //!   (an MSISDN: `4934740778407`).
@@ -366,15 +368,16 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
     };
     loop {
         if at(bytes, pos) == b'(' && g.paren.is_none() && g.count < 3 {
-            let inner = pos + 1;
-            let inner_end = digit_run_end(bytes, inner);
-            let n = inner_end - inner;
-            if !(1..=5).contains(&n) || at(bytes, inner_end) != b')' {
+            let Some((first, second, close)) = paren_group(bytes, pos + 1) else {
                 break;
-            }
+            };
+            let n = (first.1 - first.0) + second.map_or(0, |(a, b)| b - a);
             g.paren = Some((g.len, n));
-            g.append(bytes.get(inner..inner_end)?)?;
-            pos = inner_end + 1;
+            g.append(bytes.get(first.0..first.1)?)?;
+            if let Some((a, b)) = second {
+                g.append(bytes.get(a..b)?)?;
+            }
+            pos = close + 1;
             g.close_group(pos, n)?;
             if matches!(at(bytes, pos), b' ' | b'-' | b'/') && is_digit(at(bytes, pos + 1)) {
                 pos += 1;
@@ -401,6 +404,34 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
         }
     }
     Some(g)
+}
+
+/// A run of digits: its start and end.
+type Run = (usize, usize);
+
+/// The digits inside a parenthesised group starting at `inner` (just after
+/// `(`): one run of 1–5 digits (`(0161)`, `(0)`), or a trunk prefix and an
+/// area code joined by one `-` or space, 2–6 digits in all, as Lithuania,
+/// Hungary and Turkmenistan write their national numbers (`(0-612) 34567`,
+/// `(06 1) 234 5678`, `(8 12) 34-56-78`). Returns the runs' ranges and
+/// the index of the `)`.
+fn paren_group(bytes: &[u8], inner: usize) -> Option<(Run, Option<Run>, usize)> {
+    let end = digit_run_end(bytes, inner);
+    let n = end - inner;
+    match at(bytes, end) {
+        b')' if (1..=5).contains(&n) => Some(((inner, end), None, end)),
+        b'-' | b' ' if (1..=2).contains(&n) => {
+            let start = end + 1;
+            let second_end = digit_run_end(bytes, start);
+            let m = second_end - start;
+            (m >= 1 && (2..=6).contains(&(n + m)) && at(bytes, second_end) == b')').then_some((
+                (inner, end),
+                Some((start, second_end)),
+                second_end,
+            ))
+        }
+        _ => None,
+    }
 }
 
 /// The row of [`PLAN`] for a calling code.
@@ -764,6 +795,10 @@ mod tests {
             "15191417776",
             "4934740778407",
             "(0118)4960119",
+            "(0-612) 34567",
+            "(0-312) 34567",
+            "(06 1) 234 5678",
+            "(8 12) 34-56-78",
         ] {
             for ctx in ["Phone: ", "call me on ", "my mobile is ", "WhatsApp "] {
                 assert_eq!(find(&format!("{ctx}{ok}.")), Some(ok), "{ctx}{ok}");
