@@ -523,7 +523,10 @@ impl Screener {
                 self.entity_hold_len(text),
             ));
         }
-        if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret) {
+        // (every block and every start of one has a `-`: without one, none)
+        if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret)
+            && memchr::memchr(b'-', text.as_bytes()).is_some()
+        {
             // a private-key block is held whole until its footer (bounded)
             earliest(super::pii::open_pem_block(text));
         }
@@ -538,6 +541,19 @@ impl Screener {
             );
         }
         from.map(|p| p.max(context.min(text.len())))
+    }
+
+    /// True when [`Screener::partial_tail`] of `text` is certainly
+    /// `Some(context)`: the run of text the tail ends in (see
+    /// [`super::hold::trailing_entity`]) reaches back into the released
+    /// `context`, so a stream holds everything after it and a scan now
+    /// could release nothing. Runs no detector (a word still arriving,
+    /// `commi` of `committee`, costs a backward walk over it).
+    pub fn holds_all_after(&self, text: &str, context: usize) -> bool {
+        if self.pii.is_none() && self.regexes.is_empty() {
+            return false;
+        }
+        super::hold::trailing_entity(text, self.entity_hold_len(text)).is_some_and(|p| p <= context)
     }
 
     /// The longest PII (or custom regex) match that could still end in the

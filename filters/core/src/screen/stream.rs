@@ -59,7 +59,7 @@ use super::Span;
 use crate::openai::chunk::{
     chunk_is_readable, clear_logprobs, ensure_field, fields_of, set_field, Field,
 };
-use crate::openai::chunk_scan::{json_string, scan, splice, ScannedChunk};
+use crate::openai::chunk_scan::{json_string, splice, ChunkReader, ScannedChunk};
 use crate::reply::LocalReply;
 use crate::sse::{end_with_error, event_end, split_event, write_event};
 use serde_json::{json, Map, Value};
@@ -117,6 +117,8 @@ pub struct StreamScreener {
     holding_key: Vec<FieldKey>,
     /// The last chunk object seen, for events the screener writes itself.
     template: Option<Map<String, Value>>,
+    /// Reads the common chunk in place, by comparison with the last one.
+    chunks: ChunkReader,
     /// Per responses-API part: its last delta event (other lines, object).
     delta_templates: Vec<(FieldKey, Vec<String>, Map<String, Value>)>,
     pub tally: Tally,
@@ -142,6 +144,7 @@ impl StreamScreener {
             in_long_key: Vec::new(),
             holding_key: Vec::new(),
             template: None,
+            chunks: ChunkReader::default(),
             delta_templates: Vec::new(),
             tally: Tally::default(),
             blocked: None,
@@ -201,7 +204,7 @@ impl StreamScreener {
         // The common chunk once the template is kept: read in place.
         if self.template.is_some() {
             if let Some(data) = single_data_line(text) {
-                if let Some(chunk) = scan(data) {
+                if let Some(chunk) = self.chunks.scan(data) {
                     return self.scanned_event(data, chunk, raw, out);
                 }
             }
@@ -499,9 +502,22 @@ impl StreamScreener {
         let mut text = self.take_context(key);
         let base = text.len();
         text.push_str(&pending);
+        // Where a match could still be growing: the text is held from there.
+        // (A word still arriving, `commi`, is held whole: then the phrase
+        // prefixes need not be looked up.)
+        let tail = match last {
+            true => None,
+            false if self.screener.holds_all_after(&text, base) => Some(base),
+            false => self.hold_from(&text, base),
+        };
+        // When everything after the context is held, a scan could release
+        // nothing (and no open key block this short is a long one): skipped.
+        let holds_all = !last && text.len() <= MAX_PEM_LEN && tail.is_some_and(|p| p <= base);
         let mut findings = Vec::new();
-        self.screener
-            .find_with_context(&text, base, Direction::Response, &mut findings);
+        if !holds_all {
+            self.screener
+                .find_with_context(&text, base, Direction::Response, &mut findings);
+        }
         // A private-key block past the hold-back bound goes out now (redacted
         // per its action) and the rest of its body is dropped as it comes.
         let long_key = findings
@@ -511,7 +527,8 @@ impl StreamScreener {
         let cut = match long_key {
             _ if last => text.len(),
             Some(f) => f.span.end,
-            None => self.release_point(&text, base, &findings),
+            None if holds_all => base,
+            None => Self::release_point(&text, base, tail, &findings),
         };
         let mut cut = cut.clamp(base, text.len());
         while !text.is_char_boundary(cut) {
@@ -569,18 +586,25 @@ impl StreamScreener {
         Some(text)
     }
 
-    /// How much of `text` can go now (its first `base` bytes are released
-    /// context): up to the earliest point where a match could still be
-    /// growing, and never through a found match that reaches into the held
-    /// tail. Never before `base`.
-    fn release_point(&self, text: &str, base: usize, findings: &[Finding]) -> usize {
-        let mut cut = text.len();
-        if let Some(p) = self.screener.partial_tail(text, base) {
-            cut = cut.min(p);
-        }
+    /// The earliest point in `text` (its first `base` bytes are released
+    /// context) where a match or a hash token could still be growing.
+    fn hold_from(&self, text: &str, base: usize) -> Option<usize> {
+        let mut from = self.screener.partial_tail(text, base);
         let held = text.get(base..).unwrap_or_default();
         if let Some(p) = self.restore.as_ref().and_then(|m| m.partial_tail(held)) {
-            cut = cut.min(base + p);
+            from = Some(from.map_or(base + p, |f| f.min(base + p)));
+        }
+        from
+    }
+
+    /// How much of `text` can go now (its first `base` bytes are released
+    /// context): up to `tail`, the earliest point where a match could still
+    /// be growing ([`StreamScreener::hold_from`]), and never through a found
+    /// match that reaches into the held tail. Never before `base`.
+    fn release_point(text: &str, base: usize, tail: Option<usize>, findings: &[Finding]) -> usize {
+        let mut cut = text.len();
+        if let Some(p) = tail {
+            cut = cut.min(p);
         }
         // A match near the end may still grow (`a@b.co` → `a@b.com`,
         // `555-0100 ext. 12`): it waits until [`RIGHT_REACH`] bytes follow it.
