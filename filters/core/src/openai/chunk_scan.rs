@@ -188,17 +188,37 @@ fn field_rank(field: Field) -> u8 {
 
 /// `data` with each `(range, replacement)` put in place (ranges in order,
 /// not overlapping).
+#[cfg(test)]
 pub(crate) fn splice(data: &str, edits: &mut [(Range<usize>, Cow<'_, str>)]) -> Option<Vec<u8>> {
-    edits.sort_by_key(|(r, _)| r.start);
     let mut out = Vec::with_capacity(data.len() + 16);
+    splice_into(&mut out, data, edits)?;
+    Some(out)
+}
+
+/// [`splice`], appended to `out` (which is left as it was on `None`).
+pub(crate) fn splice_into(
+    out: &mut Vec<u8>,
+    data: &str,
+    edits: &mut [(Range<usize>, Cow<'_, str>)],
+) -> Option<()> {
+    edits.sort_by_key(|(r, _)| r.start);
+    let len = out.len();
     let mut at = 0;
     for (range, text) in edits.iter() {
-        out.extend_from_slice(data.as_bytes().get(at..range.start)?);
+        let Some(before) = data.as_bytes().get(at..range.start) else {
+            out.truncate(len);
+            return None;
+        };
+        out.extend_from_slice(before);
         out.extend_from_slice(text.as_bytes());
         at = range.end;
     }
-    out.extend_from_slice(data.as_bytes().get(at..)?);
-    Some(out)
+    let Some(rest) = data.as_bytes().get(at..) else {
+        out.truncate(len);
+        return None;
+    };
+    out.extend_from_slice(rest);
+    Some(())
 }
 
 /// `text` as a JSON string token, escaped as `serde_json` writes it.

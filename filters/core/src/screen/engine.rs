@@ -517,11 +517,15 @@ impl Screener {
                 from = Some(from.map_or(p, |f: usize| f.min(p)));
             }
         };
+        let base = context.min(text.len());
         if self.pii.is_some() || !self.regexes.is_empty() {
-            earliest(super::hold::trailing_entity(
-                text,
-                self.entity_hold_len(text),
-            ));
+            let entity = super::hold::trailing_entity(text, self.entity_hold_len(text));
+            if entity.is_some_and(|p| p <= base) {
+                // a word still arriving that reaches back into the context
+                // (`commi`): held whole, whatever else could be held
+                return Some(base);
+            }
+            earliest(entity);
         }
         // (every block and every start of one has a `-`: without one, none)
         if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret)
@@ -533,27 +537,13 @@ impl Screener {
         if let Some(p) = &self.phrases {
             // A phrase prefix never starts in released text (it was held
             // then), so only the tail is looked at, its start as a word start.
-            let base = context.min(text.len());
             earliest(
                 text.get(base..)
                     .and_then(|t| p.partial_tail(t))
                     .map(|p| p + base),
             );
         }
-        from.map(|p| p.max(context.min(text.len())))
-    }
-
-    /// True when [`Screener::partial_tail`] of `text` is certainly
-    /// `Some(context)`: the run of text the tail ends in (see
-    /// [`super::hold::trailing_entity`]) reaches back into the released
-    /// `context`, so a stream holds everything after it and a scan now
-    /// could release nothing. Runs no detector (a word still arriving,
-    /// `commi` of `committee`, costs a backward walk over it).
-    pub fn holds_all_after(&self, text: &str, context: usize) -> bool {
-        if self.pii.is_none() && self.regexes.is_empty() {
-            return false;
-        }
-        super::hold::trailing_entity(text, self.entity_hold_len(text)).is_some_and(|p| p <= context)
+        from.map(|p| p.max(base))
     }
 
     /// The longest PII (or custom regex) match that could still end in the

@@ -59,7 +59,7 @@ use super::Span;
 use crate::openai::chunk::{
     chunk_is_readable, clear_logprobs, ensure_field, fields_of, set_field, Field,
 };
-use crate::openai::chunk_scan::{json_string, splice, ChunkReader, ScannedChunk};
+use crate::openai::chunk_scan::{json_string, splice_into, ChunkReader, ScannedChunk};
 use crate::reply::LocalReply;
 use crate::sse::{end_with_error, event_end, split_event, write_event};
 use serde_json::{json, Map, Value};
@@ -287,13 +287,14 @@ impl StreamScreener {
             };
             edits.push((lp, Cow::Borrowed(empty)));
         }
-        match splice(data, &mut edits) {
-            Some(bytes) => {
-                out.extend_from_slice(b"data: ");
-                out.extend_from_slice(&bytes);
-                out.extend_from_slice(b"\n\n");
+        let len = out.len();
+        out.extend_from_slice(b"data: ");
+        match splice_into(out, data, &mut edits) {
+            Some(()) => out.extend_from_slice(b"\n\n"),
+            None => {
+                out.truncate(len);
+                self.unscreenable(raw, out)
             }
-            None => self.unscreenable(raw, out),
         }
     }
 
@@ -503,12 +504,10 @@ impl StreamScreener {
         let base = text.len();
         text.push_str(&pending);
         // Where a match could still be growing: the text is held from there.
-        // (A word still arriving, `commi`, is held whole: then the phrase
-        // prefixes need not be looked up.)
-        let tail = match last {
-            true => None,
-            false if self.screener.holds_all_after(&text, base) => Some(base),
-            false => self.hold_from(&text, base),
+        let tail = if last {
+            None
+        } else {
+            self.hold_from(&text, base)
         };
         // When everything after the context is held, a scan could release
         // nothing (and no open key block this short is a long one): skipped.
