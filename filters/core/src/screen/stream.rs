@@ -475,34 +475,26 @@ impl StreamScreener {
     /// Appends `incoming` to the field's held text and returns what may be
     /// released now (screened, redacted, tokens restored).
     fn step(&mut self, key: FieldKey, incoming: &str, last: bool) -> Option<String> {
-        let mut pending = self.take_held(key);
-        let was_holding_key = self.holding_key.contains(&key);
-        self.holding_key.retain(|k| *k != key);
-        pending.push_str(incoming);
-        if was_holding_key && !last && !incoming.contains('-') && pending.len() <= MAX_PEM_LEN {
-            // nothing in it can be released before the footer: scan it then
-            self.held.push((key, pending));
-            self.holding_key.push(key);
-            return Some(String::new());
-        }
-        if let Some(i) = self.in_long_key.iter().position(|k| *k == key) {
-            // drop the key body; keep a blank or `-----END` tail that may go on
-            let body = pem_key_body(pending.as_bytes(), 0, true);
-            let tail = pending.get(body.end..).unwrap_or_default().to_string();
-            if body.open && !last && tail.len() <= MAX_PEM_LEN {
-                if !tail.is_empty() {
-                    self.held.push((key, tail));
-                }
-                return Some(String::new());
-            }
-            self.in_long_key.swap_remove(i);
-            pending = tail;
-        }
         // Scan the released text just before the held one too (as left
         // context), reporting only what ends after it.
-        let mut text = self.take_context(key);
-        let base = text.len();
-        text.push_str(&pending);
+        let (mut text, base) = if self.holding_key.contains(&key) || self.in_long_key.contains(&key)
+        {
+            let pending = match self.key_block_pending(key, incoming, last) {
+                Ok(pending) => pending,
+                Err(release) => return release,
+            };
+            let mut text = self.take_context(key);
+            let base = text.len();
+            text.push_str(&pending);
+            (text, base)
+        } else {
+            let held = self.take_held(key);
+            let mut text = self.take_context(key);
+            let base = text.len();
+            text.push_str(&held);
+            text.push_str(incoming);
+            (text, base)
+        };
         // Where a match could still be growing: the text is held from there.
         let tail = if last {
             None
@@ -583,6 +575,41 @@ impl StreamScreener {
             text.push_str(&self.step(key, &rest, last)?);
         }
         Some(text)
+    }
+
+    /// The held text and `incoming` of a field inside a private-key block:
+    /// `Err` with what to release now when the block still only grows (held
+    /// unscanned) or its long body is still being dropped.
+    fn key_block_pending(
+        &mut self,
+        key: FieldKey,
+        incoming: &str,
+        last: bool,
+    ) -> Result<String, Option<String>> {
+        let mut pending = self.take_held(key);
+        let was_holding_key = self.holding_key.contains(&key);
+        self.holding_key.retain(|k| *k != key);
+        pending.push_str(incoming);
+        if was_holding_key && !last && !incoming.contains('-') && pending.len() <= MAX_PEM_LEN {
+            // nothing in it can be released before the footer: scan it then
+            self.held.push((key, pending));
+            self.holding_key.push(key);
+            return Err(Some(String::new()));
+        }
+        if let Some(i) = self.in_long_key.iter().position(|k| *k == key) {
+            // drop the key body; keep a blank or `-----END` tail that may go on
+            let body = pem_key_body(pending.as_bytes(), 0, true);
+            let tail = pending.get(body.end..).unwrap_or_default().to_string();
+            if body.open && !last && tail.len() <= MAX_PEM_LEN {
+                if !tail.is_empty() {
+                    self.held.push((key, tail));
+                }
+                return Err(Some(String::new()));
+            }
+            self.in_long_key.swap_remove(i);
+            pending = tail;
+        }
+        Ok(pending)
     }
 
     /// The earliest point in `text` (its first `base` bytes are released
