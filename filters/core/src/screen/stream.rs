@@ -51,6 +51,14 @@
 //! An enforced block ends the stream: the held text is dropped, and an
 //! `error` event followed by `data: [DONE]` closes it, which the `openai`
 //! SDKs raise as an `APIError`.
+//!
+//! Cost per event (what keeps it small): the hold-back point is found
+//! first, and when everything after the released context is held (a word
+//! still arriving, a phrase prefix) no detector runs, since nothing could be
+//! released or judged; a chunk that is the last one's bytes but for its
+//! text string is read by comparing those bytes
+//! (`openai::chunk_scan::ChunkReader`); an event whose text is
+//! released as it came goes out as its own bytes.
 
 use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
 use super::pii::{open_pem_block, pem_key_body, MAX_PEM_LEN};
