@@ -10,17 +10,15 @@ use serde_json::Value;
 
 /// The end (exclusive) of the first complete event in `buf`, if any.
 pub(crate) fn event_end(buf: &[u8]) -> Option<usize> {
-    let mut i = 0;
-    while i + 1 < buf.len() {
-        if buf[i] == b'\n' {
-            if buf[i + 1] == b'\n' {
-                return Some(i + 2);
-            }
-            if buf[i + 1] == b'\r' && buf.get(i + 2) == Some(&b'\n') {
-                return Some(i + 3);
-            }
+    let mut from = 0;
+    while let Some(rel) = buf.get(from..).and_then(|b| memchr::memchr(b'\n', b)) {
+        let i = from + rel;
+        match (buf.get(i + 1), buf.get(i + 2)) {
+            (Some(b'\n'), _) => return Some(i + 2),
+            (Some(b'\r'), Some(b'\n')) => return Some(i + 3),
+            (None, _) => return None,
+            _ => from = i + 1,
         }
-        i += 1;
     }
     None
 }

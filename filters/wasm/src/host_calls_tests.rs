@@ -14,6 +14,9 @@
 //! 519,794. The value calls left: request headers, `:status`, the response
 //! chunk the usage counter reads (header-only: ~17k of its cost, the body
 //! path's), and in the default also the request body and `content-type`.
+//! A streamed response under the default policy costs, per token event,
+//! one chunk read and one write (nearly every event's text moves by the
+//! held tail), and nothing else.
 
 use crate::canary::CanaryState;
 use crate::circuit::Breakers;
@@ -167,4 +170,98 @@ fn default_policy_host_calls_per_request() {
         0,
         "the canary halt is the worker's copy"
     );
+}
+
+/// The host calls of one streamed chat exchange of `events` 4-character
+/// token events (as the bench's `sse-500`), after two warm-up exchanges.
+fn calls_per_stream(policy: &Policy, events: usize) -> Vec<(HostCall, usize)> {
+    let host = Rc::new(FakeHost::at(T0));
+    host.properties
+        .borrow_mut()
+        .insert("response.flags".into(), 0u64.to_le_bytes().to_vec());
+    let dyn_host: Rc<dyn Host> = host.clone();
+    let metrics = Rc::new(Metrics::new(&dyn_host));
+    let canary = Rc::new(CanaryState::for_policy(policy));
+    canary.create_windows(&*dyn_host);
+    let policy = Rc::new(policy.clone());
+    let hold = Rc::new(HoldState::new(false));
+    let breakers = Rc::new(Breakers::default());
+    let caches = Rc::new(RefCell::new(GuardCaches::new([3; 16])));
+    let body = r#"{"model":"llm","stream":true,"messages":[{"role":"user","content":"Summarise the committee's plan."}]}"#;
+    let prose =
+        "The committee reviewed the quarterly figures and agreed to revisit the plan next week. ";
+    let chunk = |delta: &str, finish: &str| {
+        format!(
+            "data: {{\"id\":\"chatcmpl-1\",\"created\":1764600000,\"model\":\"llm\",\"object\":\"chat.completion.chunk\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"logprobs\":null,\"finish_reason\":{finish}}}]}}\n\n"
+        )
+    };
+    for _ in 0..3 {
+        *host.request_headers.borrow_mut() = vec![
+            (":method".into(), "POST".into()),
+            (":path".into(), "/v1/chat/completions".into()),
+            (":authority".into(), "127.0.0.1".into()),
+            ("content-type".into(), "application/json".into()),
+            ("content-length".into(), body.len().to_string()),
+            ("x-user-id".into(), "bench-user".into()),
+        ];
+        *host.request_body.borrow_mut() = body.as_bytes().to_vec();
+        host.response_headers.borrow_mut().clear();
+        host.take_call_counts();
+        let mut http = PolicyHttp::new(
+            dyn_host.clone(),
+            Some(Rc::clone(&policy)),
+            Rc::clone(&metrics),
+            Rc::clone(&canary),
+            Rc::clone(&breakers),
+            Rc::clone(&hold),
+            Rc::clone(&caches),
+            2,
+        );
+        http.on_http_request_headers(6, false);
+        http.on_http_request_body(body.len(), true);
+        *host.response_headers.borrow_mut() = vec![
+            (":status".into(), "200".into()),
+            ("content-type".into(), "text/event-stream".into()),
+        ];
+        http.on_http_response_headers(2, false);
+        let mut send = |event: String, end: bool| {
+            *host.response_body.borrow_mut() = event.into_bytes();
+            let size = host.response_body.borrow().len();
+            http.on_http_response_body(size, end);
+        };
+        send(chunk(r#"{"role":"assistant","content":""}"#, "null"), false);
+        for i in 0..events {
+            let at = (i * 4) % (prose.len() - 4);
+            let piece = prose.get(at..at + 4).unwrap_or("word");
+            send(
+                chunk(&format!("{{\"content\":\"{piece}\"}}"), "null"),
+                false,
+            );
+        }
+        send(chunk("{}", "\"stop\""), false);
+        send("data: [DONE]\n\n".to_string(), true);
+        http.on_log();
+        http.on_done();
+    }
+    host.take_call_counts()
+}
+
+#[test]
+fn default_policy_host_calls_per_streamed_event() {
+    let policy = parse("");
+    let short = calls_per_stream(&policy, 20);
+    let long = calls_per_stream(&policy, 120);
+    let per_100: Vec<(HostCall, usize)> = long
+        .iter()
+        .map(|(c, n)| {
+            let before = short.iter().find(|(s, _)| s == c).map_or(0, |(_, m)| *m);
+            (*c, n.saturating_sub(before))
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let (valued, void) = table("default, per 100 more stream events", &per_100);
+    // Each token event: its chunk read, and (when the held tail moved the
+    // text, as it does for nearly every 4-character event) one write.
+    assert_eq!(valued, 100, "{per_100:?}");
+    assert!(void <= 100, "{per_100:?}");
 }

@@ -87,6 +87,94 @@ pub(crate) fn scan(data: &str) -> Option<ScannedChunk<'_>> {
     Some(out)
 }
 
+/// The bytes around the one text string of the last chunk [`scan`] read:
+/// in a stream, the next chunk is nearly always the same bytes but for that
+/// string (same `id`, `created`, `model`, choice, key order), and is then
+/// read by comparing those bytes and reading the one string, which gives
+/// exactly what [`scan`] gives (the JSON around the string is the same
+/// bytes, read from the same state). Anything else is read by [`scan`].
+#[derive(Debug, Default)]
+pub(crate) struct ChunkReader {
+    last: Option<Shape>,
+}
+
+/// A scanned chunk with one text field, split around its string token.
+#[derive(Debug)]
+struct Shape {
+    /// The bytes before the string token, and after it.
+    before: Vec<u8>,
+    after: Vec<u8>,
+    field: Field,
+    index: Option<u64>,
+    /// Where `logprobs` is: in `before` (absolute) or in `after` (from its start).
+    logprobs: Option<(bool, Range<usize>)>,
+}
+
+impl ChunkReader {
+    /// [`scan`] of `data`, by comparison with the last chunk when it can.
+    pub(crate) fn scan<'a>(&mut self, data: &'a str) -> Option<ScannedChunk<'a>> {
+        if let Some(chunk) = self.same_shape(data) {
+            return Some(chunk);
+        }
+        let chunk = scan(data)?;
+        self.last = Shape::of(data, &chunk);
+        Some(chunk)
+    }
+
+    fn same_shape<'a>(&self, data: &'a str) -> Option<ScannedChunk<'a>> {
+        let shape = self.last.as_ref()?;
+        let bytes = data.as_bytes();
+        let start = shape.before.len();
+        if bytes.get(..start)? != shape.before.as_slice() {
+            return None;
+        }
+        let mut c = Cursor {
+            s: bytes,
+            src: data,
+            i: start,
+        };
+        let (token, text) = c.string()?;
+        if bytes.get(token.end..)? != shape.after.as_slice() {
+            return None;
+        }
+        let logprobs = shape.logprobs.as_ref().map(|(after, r)| match after {
+            false => r.clone(),
+            true => token.end + r.start..token.end + r.end,
+        });
+        Some(ScannedChunk {
+            index: shape.index,
+            fields: vec![ScannedField {
+                field: shape.field,
+                token,
+                text,
+            }],
+            logprobs,
+        })
+    }
+}
+
+impl Shape {
+    fn of(data: &str, chunk: &ScannedChunk<'_>) -> Option<Shape> {
+        let [field] = chunk.fields.as_slice() else {
+            return None;
+        };
+        let token = &field.token;
+        let bytes = data.as_bytes();
+        let logprobs = match &chunk.logprobs {
+            None => None,
+            Some(r) if r.end <= token.start => Some((false, r.clone())),
+            Some(r) => Some((true, r.start.checked_sub(token.end)?..r.end - token.end)),
+        };
+        Some(Shape {
+            before: bytes.get(..token.start)?.to_vec(),
+            after: bytes.get(token.end..)?.to_vec(),
+            field: field.field,
+            index: chunk.index,
+            logprobs,
+        })
+    }
+}
+
 fn field_rank(field: Field) -> u8 {
     match field {
         Field::Text => 0,
@@ -100,17 +188,37 @@ fn field_rank(field: Field) -> u8 {
 
 /// `data` with each `(range, replacement)` put in place (ranges in order,
 /// not overlapping).
+#[cfg(test)]
 pub(crate) fn splice(data: &str, edits: &mut [(Range<usize>, Cow<'_, str>)]) -> Option<Vec<u8>> {
-    edits.sort_by_key(|(r, _)| r.start);
     let mut out = Vec::with_capacity(data.len() + 16);
+    splice_into(&mut out, data, edits)?;
+    Some(out)
+}
+
+/// [`splice`], appended to `out` (which is left as it was on `None`).
+pub(crate) fn splice_into(
+    out: &mut Vec<u8>,
+    data: &str,
+    edits: &mut [(Range<usize>, Cow<'_, str>)],
+) -> Option<()> {
+    edits.sort_by_key(|(r, _)| r.start);
+    let len = out.len();
     let mut at = 0;
     for (range, text) in edits.iter() {
-        out.extend_from_slice(data.as_bytes().get(at..range.start)?);
+        let Some(before) = data.as_bytes().get(at..range.start) else {
+            out.truncate(len);
+            return None;
+        };
+        out.extend_from_slice(before);
         out.extend_from_slice(text.as_bytes());
         at = range.end;
     }
-    out.extend_from_slice(data.as_bytes().get(at..)?);
-    Some(out)
+    let Some(rest) = data.as_bytes().get(at..) else {
+        out.truncate(len);
+        return None;
+    };
+    out.extend_from_slice(rest);
+    Some(())
 }
 
 /// `text` as a JSON string token, escaped as `serde_json` writes it.
@@ -496,6 +604,58 @@ mod tests {
         let fields: Vec<Field> = sorted.unwrap().fields.iter().map(|f| f.field).collect();
         assert_eq!(fields, [Field::Text, Field::Content, Field::Reasoning]);
         assert_eq!(scan(r#"{"choices":[]}"#).map(|c| c.index), Some(None));
+    }
+
+    /// What a reader gives, written out to compare.
+    fn read(c: Option<ScannedChunk<'_>>) -> Option<String> {
+        c.map(|c| {
+            let fields: Vec<String> = c
+                .fields
+                .iter()
+                .map(|f| format!("{:?} {:?} {}", f.field, f.token, f.text))
+                .collect();
+            format!("{:?} {fields:?} {:?}", c.index, c.logprobs)
+        })
+    }
+
+    #[test]
+    fn a_chunk_like_the_last_one_reads_as_a_fresh_scan_reads_it() {
+        let chunk = |text: &str, lp: &str, id: &str| {
+            format!(
+                r#"{{"id":"{id}","choices":[{{"index":3,"logprobs":{lp},"delta":{{"content":{text}}},"finish_reason":null}}],"z":{lp}}}"#
+            )
+        };
+        let mut reader = ChunkReader::default();
+        let events = [
+            chunk(r#""The ""#, "null", "a"),
+            chunk(r#""comm""#, "null", "a"),
+            chunk(r#""a\"b\u00e9\ud83d\ude00""#, "null", "a"),
+            chunk(r#""""#, "null", "a"),
+            chunk(r#""x""#, r#"{"content":[1]}"#, "a"),
+            chunk(r#""xy""#, r#"{"content":[1]}"#, "a"),
+            chunk(r#""xy""#, r#"{"content":[1]}"#, "b"),
+            chunk("null", "null", "b"),
+            chunk(r#""bad	tab""#, "null", "b"),
+            chunk(r#""\ud800""#, "null", "b"),
+            chunk(r#""ok""#, "null", "b"),
+            r#"{"id":"b","choices":[{"index":3,"logprobs":null,"delta":{"content":"ok"},"finish_reason":"stop"}],"z":null}"#.to_string(),
+            chunk(r#""ok" "#, "null", "b"),
+            chunk(r#""ok""#, "null", "b"),
+            chunk(r#""more""#, "null", "b"),
+        ];
+        let mut hits = 0;
+        for e in &events {
+            hits += usize::from(reader.same_shape(e).is_some());
+            assert_eq!(read(reader.scan(e)), read(scan(e)), "{e}");
+        }
+        assert_eq!(
+            hits, 5,
+            "the chunks that differ from the last only in their text"
+        );
+        // a chunk with two text fields is always scanned
+        let two = r#"{"choices":[{"delta":{"content":"a","refusal":"b"}}]}"#;
+        assert_eq!(read(reader.scan(two)), read(scan(two)));
+        assert!(reader.same_shape(two).is_none());
     }
 
     #[test]

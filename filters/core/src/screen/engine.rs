@@ -517,27 +517,33 @@ impl Screener {
                 from = Some(from.map_or(p, |f: usize| f.min(p)));
             }
         };
+        let base = context.min(text.len());
         if self.pii.is_some() || !self.regexes.is_empty() {
-            earliest(super::hold::trailing_entity(
-                text,
-                self.entity_hold_len(text),
-            ));
+            let entity = super::hold::trailing_entity(text, self.entity_hold_len(text));
+            if entity.is_some_and(|p| p <= base) {
+                // a word still arriving that reaches back into the context
+                // (`commi`): held whole, whatever else could be held
+                return Some(base);
+            }
+            earliest(entity);
         }
-        if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret) {
+        // (every block and every start of one has a `-`: without one, none)
+        if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret)
+            && memchr::memchr(b'-', text.as_bytes()).is_some()
+        {
             // a private-key block is held whole until its footer (bounded)
             earliest(super::pii::open_pem_block(text));
         }
         if let Some(p) = &self.phrases {
             // A phrase prefix never starts in released text (it was held
             // then), so only the tail is looked at, its start as a word start.
-            let base = context.min(text.len());
             earliest(
                 text.get(base..)
                     .and_then(|t| p.partial_tail(t))
                     .map(|p| p + base),
             );
         }
-        from.map(|p| p.max(context.min(text.len())))
+        from.map(|p| p.max(base))
     }
 
     /// The longest PII (or custom regex) match that could still end in the

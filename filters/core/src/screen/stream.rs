@@ -51,6 +51,14 @@
 //! An enforced block ends the stream: the held text is dropped, and an
 //! `error` event followed by `data: [DONE]` closes it, which the `openai`
 //! SDKs raise as an `APIError`.
+//!
+//! Cost per event (what keeps it small): the hold-back point is found
+//! first, and when everything after the released context is held (a word
+//! still arriving, a phrase prefix) no detector runs, since nothing could be
+//! released or judged; a chunk that is the last one's bytes but for its
+//! text string is read by comparing those bytes
+//! (`openai::chunk_scan::ChunkReader`); an event whose text is
+//! released as it came goes out as its own bytes.
 
 use super::engine::{Direction, Finding, Outcome, Screener, Tally, TextVerdict};
 use super::pii::{open_pem_block, pem_key_body, MAX_PEM_LEN};
@@ -59,7 +67,7 @@ use super::Span;
 use crate::openai::chunk::{
     chunk_is_readable, clear_logprobs, ensure_field, fields_of, set_field, Field,
 };
-use crate::openai::chunk_scan::{json_string, scan, splice, ScannedChunk};
+use crate::openai::chunk_scan::{json_string, splice_into, ChunkReader, ScannedChunk};
 use crate::reply::LocalReply;
 use crate::sse::{end_with_error, event_end, split_event, write_event};
 use serde_json::{json, Map, Value};
@@ -117,6 +125,8 @@ pub struct StreamScreener {
     holding_key: Vec<FieldKey>,
     /// The last chunk object seen, for events the screener writes itself.
     template: Option<Map<String, Value>>,
+    /// Reads the common chunk in place, by comparison with the last one.
+    chunks: ChunkReader,
     /// Per responses-API part: its last delta event (other lines, object).
     delta_templates: Vec<(FieldKey, Vec<String>, Map<String, Value>)>,
     pub tally: Tally,
@@ -142,6 +152,7 @@ impl StreamScreener {
             in_long_key: Vec::new(),
             holding_key: Vec::new(),
             template: None,
+            chunks: ChunkReader::default(),
             delta_templates: Vec::new(),
             tally: Tally::default(),
             blocked: None,
@@ -201,7 +212,7 @@ impl StreamScreener {
         // The common chunk once the template is kept: read in place.
         if self.template.is_some() {
             if let Some(data) = single_data_line(text) {
-                if let Some(chunk) = scan(data) {
+                if let Some(chunk) = self.chunks.scan(data) {
                     return self.scanned_event(data, chunk, raw, out);
                 }
             }
@@ -284,13 +295,14 @@ impl StreamScreener {
             };
             edits.push((lp, Cow::Borrowed(empty)));
         }
-        match splice(data, &mut edits) {
-            Some(bytes) => {
-                out.extend_from_slice(b"data: ");
-                out.extend_from_slice(&bytes);
-                out.extend_from_slice(b"\n\n");
+        let len = out.len();
+        out.extend_from_slice(b"data: ");
+        match splice_into(out, data, &mut edits) {
+            Some(()) => out.extend_from_slice(b"\n\n"),
+            None => {
+                out.truncate(len);
+                self.unscreenable(raw, out)
             }
-            None => self.unscreenable(raw, out),
         }
     }
 
@@ -471,37 +483,40 @@ impl StreamScreener {
     /// Appends `incoming` to the field's held text and returns what may be
     /// released now (screened, redacted, tokens restored).
     fn step(&mut self, key: FieldKey, incoming: &str, last: bool) -> Option<String> {
-        let mut pending = self.take_held(key);
-        let was_holding_key = self.holding_key.contains(&key);
-        self.holding_key.retain(|k| *k != key);
-        pending.push_str(incoming);
-        if was_holding_key && !last && !incoming.contains('-') && pending.len() <= MAX_PEM_LEN {
-            // nothing in it can be released before the footer: scan it then
-            self.held.push((key, pending));
-            self.holding_key.push(key);
-            return Some(String::new());
-        }
-        if let Some(i) = self.in_long_key.iter().position(|k| *k == key) {
-            // drop the key body; keep a blank or `-----END` tail that may go on
-            let body = pem_key_body(pending.as_bytes(), 0, true);
-            let tail = pending.get(body.end..).unwrap_or_default().to_string();
-            if body.open && !last && tail.len() <= MAX_PEM_LEN {
-                if !tail.is_empty() {
-                    self.held.push((key, tail));
-                }
-                return Some(String::new());
-            }
-            self.in_long_key.swap_remove(i);
-            pending = tail;
-        }
         // Scan the released text just before the held one too (as left
         // context), reporting only what ends after it.
-        let mut text = self.take_context(key);
-        let base = text.len();
-        text.push_str(&pending);
+        let (mut text, base) = if self.holding_key.contains(&key) || self.in_long_key.contains(&key)
+        {
+            let pending = match self.key_block_pending(key, incoming, last) {
+                Ok(pending) => pending,
+                Err(release) => return release,
+            };
+            let mut text = self.take_context(key);
+            let base = text.len();
+            text.push_str(&pending);
+            (text, base)
+        } else {
+            let held = self.take_held(key);
+            let mut text = self.take_context(key);
+            let base = text.len();
+            text.push_str(&held);
+            text.push_str(incoming);
+            (text, base)
+        };
+        // Where a match could still be growing: the text is held from there.
+        let tail = if last {
+            None
+        } else {
+            self.hold_from(&text, base)
+        };
+        // When everything after the context is held, a scan could release
+        // nothing (and no open key block this short is a long one): skipped.
+        let holds_all = !last && text.len() <= MAX_PEM_LEN && tail.is_some_and(|p| p <= base);
         let mut findings = Vec::new();
-        self.screener
-            .find_with_context(&text, base, Direction::Response, &mut findings);
+        if !holds_all {
+            self.screener
+                .find_with_context(&text, base, Direction::Response, &mut findings);
+        }
         // A private-key block past the hold-back bound goes out now (redacted
         // per its action) and the rest of its body is dropped as it comes.
         let long_key = findings
@@ -511,7 +526,8 @@ impl StreamScreener {
         let cut = match long_key {
             _ if last => text.len(),
             Some(f) => f.span.end,
-            None => self.release_point(&text, base, &findings),
+            None if holds_all => base,
+            None => Self::release_point(&text, base, tail, &findings),
         };
         let mut cut = cut.clamp(base, text.len());
         while !text.is_char_boundary(cut) {
@@ -569,18 +585,60 @@ impl StreamScreener {
         Some(text)
     }
 
-    /// How much of `text` can go now (its first `base` bytes are released
-    /// context): up to the earliest point where a match could still be
-    /// growing, and never through a found match that reaches into the held
-    /// tail. Never before `base`.
-    fn release_point(&self, text: &str, base: usize, findings: &[Finding]) -> usize {
-        let mut cut = text.len();
-        if let Some(p) = self.screener.partial_tail(text, base) {
-            cut = cut.min(p);
+    /// The held text and `incoming` of a field inside a private-key block:
+    /// `Err` with what to release now when the block still only grows (held
+    /// unscanned) or its long body is still being dropped.
+    fn key_block_pending(
+        &mut self,
+        key: FieldKey,
+        incoming: &str,
+        last: bool,
+    ) -> Result<String, Option<String>> {
+        let mut pending = self.take_held(key);
+        let was_holding_key = self.holding_key.contains(&key);
+        self.holding_key.retain(|k| *k != key);
+        pending.push_str(incoming);
+        if was_holding_key && !last && !incoming.contains('-') && pending.len() <= MAX_PEM_LEN {
+            // nothing in it can be released before the footer: scan it then
+            self.held.push((key, pending));
+            self.holding_key.push(key);
+            return Err(Some(String::new()));
         }
+        if let Some(i) = self.in_long_key.iter().position(|k| *k == key) {
+            // drop the key body; keep a blank or `-----END` tail that may go on
+            let body = pem_key_body(pending.as_bytes(), 0, true);
+            let tail = pending.get(body.end..).unwrap_or_default().to_string();
+            if body.open && !last && tail.len() <= MAX_PEM_LEN {
+                if !tail.is_empty() {
+                    self.held.push((key, tail));
+                }
+                return Err(Some(String::new()));
+            }
+            self.in_long_key.swap_remove(i);
+            pending = tail;
+        }
+        Ok(pending)
+    }
+
+    /// The earliest point in `text` (its first `base` bytes are released
+    /// context) where a match or a hash token could still be growing.
+    fn hold_from(&self, text: &str, base: usize) -> Option<usize> {
+        let mut from = self.screener.partial_tail(text, base);
         let held = text.get(base..).unwrap_or_default();
         if let Some(p) = self.restore.as_ref().and_then(|m| m.partial_tail(held)) {
-            cut = cut.min(base + p);
+            from = Some(from.map_or(base + p, |f| f.min(base + p)));
+        }
+        from
+    }
+
+    /// How much of `text` can go now (its first `base` bytes are released
+    /// context): up to `tail`, the earliest point where a match could still
+    /// be growing ([`StreamScreener::hold_from`]), and never through a found
+    /// match that reaches into the held tail. Never before `base`.
+    fn release_point(text: &str, base: usize, tail: Option<usize>, findings: &[Finding]) -> usize {
+        let mut cut = text.len();
+        if let Some(p) = tail {
+            cut = cut.min(p);
         }
         // A match near the end may still grow (`a@b.co` → `a@b.com`,
         // `555-0100 ext. 12`): it waits until [`RIGHT_REACH`] bytes follow it.
