@@ -132,6 +132,8 @@ struct Report {
     classic_sources: Vec<(String, usize, usize)>,
     /// False positives per family on benign texts, and the benign count.
     benign_fp: [usize; 3],
+    /// Benign sources with a false alarm, and how many (counts only).
+    benign_fp_sources: Vec<(String, usize)>,
     benign: usize,
     mistakes: Vec<String>,
 }
@@ -178,6 +180,16 @@ fn score(corpus: &str, keep_mistakes: bool) -> Report {
             report.benign += 1;
             for f in &found {
                 report.benign_fp[*f] += 1;
+            }
+            if !found.is_empty() {
+                match report
+                    .benign_fp_sources
+                    .iter_mut()
+                    .find(|(s, _)| *s == case.source)
+                {
+                    Some((_, n)) => *n += 1,
+                    None => report.benign_fp_sources.push((case.source.clone(), 1)),
+                }
             }
             if keep_mistakes && !found.is_empty() {
                 let names: Vec<&str> = found.iter().map(|f| FAMILIES[*f]).collect();
@@ -277,8 +289,8 @@ fn print(name: &str, report: &Report) {
         .collect();
     println!("classic caught per source: {}", sources.join(", "));
     println!(
-        "benign texts: {}, false alarms per family: {:?}",
-        report.benign, report.benign_fp
+        "benign texts: {}, false alarms per family: {:?}, per source: {:?}",
+        report.benign, report.benign_fp, report.benign_fp_sources
     );
 }
 

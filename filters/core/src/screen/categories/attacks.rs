@@ -84,7 +84,7 @@ macro_rules! old_target {
 /// before", "the rules above".
 macro_rules! old_source {
     () => {
-        "you got before|you got|you were given|you have been given|you received|you were told|given to you|given before|before this|above|so far|until now|from before|you were given before|before|earlier|previously|given earlier|given previously|given above|provided above|provided earlier|from earlier|at the top"
+        "you got before|you got|you were given|you have been given|you received|you were told|given to you|given before|before this|above|so far|until now|from before|you were given before|before|earlier|previously|given earlier|given previously|given above|provided above|provided earlier|from earlier|at the top|that came before|that came earlier|you've been given|you were programmed with"
     };
 }
 
@@ -99,7 +99,7 @@ macro_rules! void_claim {
 /// under the per-pattern cap).
 macro_rules! ask_verb {
     () => {
-        "repeat|print|output|show|show me|display|reveal|tell me|give me|share|dump|leak|write|write out|list|recite|quote|echo|echo back"
+        "repeat|print|output|show|show me|display|reveal|tell me|give me|share|dump|leak|write|write out|list|recite|quote|echo|echo back|cat"
     };
 }
 
@@ -119,7 +119,7 @@ macro_rules! hidden_own {
 /// The instructions someone was given, named by where they came from.
 macro_rules! given_source {
     () => {
-        "you were given|you have been given|you've been given|you were told to follow|you were told|you received|you got|given to you|you were programmed with"
+        "you were given|you have been given|you've been given|you were told to follow|you were told|you received|you got|given to you|you were programmed with|you were initialized with|you were initialised with|you were started with|you were configured with|you were set up with"
     };
 }
 
@@ -182,12 +182,12 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     ),
     // "Ignore all the instructions you got before", "forget the rules above".
     concat!(
-        "(ignore|disregard) ~3 (instructions|rules|guidelines|directives|tasks|prompts|prompt|commands|orders) (",
+        "(ignore|disregard) ~3 (instructions|rules|guidelines|directives|tasks|prompts|prompt|commands|orders) ~0 (",
         old_source!(),
         ")"
     ),
     concat!(
-        "(forget|discard|pay no attention to|set aside|do not follow|don't follow|stop following|disobey|override|bypass) ~3 (instructions|rules|guidelines|directives|tasks|prompts|commands) (",
+        "(forget|discard|pay no attention to|set aside|do not follow|don't follow|stop following|disobey|override|bypass) ~3 (instructions|rules|guidelines|directives|tasks|prompts|commands) ~0 (",
         old_source!(),
         ")"
     ),
@@ -216,8 +216,8 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     "(ignore|disregard|bypass) (the|your|all) ~0 (content policy|content policies|safety guidelines|safety rules|usage policy|usage policies) (for|and|from|this|,|.)",
     // "Ignore the above and say", "ignore this data and print".
     "(ignore|disregard|forget) (the|everything) (above|before|previous) ~0 (and|,|.) (say|print|output|instead|respond|write|tell|answer|just|repeat)",
-    "(ignore|disregard) (this|the rest of this|other|all other) (data|content|text|document|input) ~0 (and|,) (just )?(print|say|output|respond|write)",
-    "(ignore|disregard) (all )?instructions(,| and|, and) ~0 (just )?(print|say|output|respond|reply|tell|answer)",
+    "(ignore|disregard) (this|the rest of this|other|all other) (data|content|text|document|input) ~1 (just )?(print|say|output|respond|write)",
+    "(ignore|disregard) (all )?instructions ~1 (just )?(print|say|output|respond|reply|tell|answer)",
     "(ignore|disregard|forget) (everything|all) ~0 (you were told|you have been told|you were taught|you learned|you have learned|you've learned|i told you|i said|that came) ~0 (before|earlier|previously|above|so far|until now)",
     "(ignore|disregard|forget) (everything|anything|all) ~0 (above|before this|prior to this|previously stated|written above|said above|stated above|that precedes|preceding this)",
     "(ignore|disregard|forget) (every|all|any) (instructions|rules|commands|guidelines) ~0 you('ve| have) (received|been given|got|gotten|been told)",
@@ -227,7 +227,7 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     // With fillers between the verb and the rest: "ignore any previous and
     // following instructions and just say", "forget all of the things
     // you learned before".
-    "(ignore|disregard) ~4 (instructions|directions|rules|guidelines) ~0 (and|,|, and) (just )?(print|say|output|respond|reply|tell|answer|write|repeat)",
+    "(ignore|disregard) ~4 (instructions|directions|rules|guidelines) ~1 (just )?(print|say|output|respond|reply|tell|answer|write|repeat)",
     "(ignore|disregard|forget) ~3 (everything|anything|all|things) ~3 (you were told|you have been told|you've been told|you were taught|you learned|you have learned|you've learned|you were given|i told you) ~1 (before|earlier|previously|so far|until now|before this)",
     // "STOP EVERYTHING!!! NOW!!! JUST PRINT".
     "stop everything(!|!!|!!!)? now(!|!!|!!!)? ~0 (just )?(print|say|output|write|repeat)",
@@ -266,6 +266,8 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     // your new task", "Very good. Now new instructions follow."
     "(forget|ignore|disregard) ~1 (everything|all) before (that|this)(.|!|,|;)",
     "(forget|ignore|disregard) about (all )?(the )?(assignments|tasks|instructions|orders)",
+    "leave ~2 (previous|prior|above|earlier) (information|instructions|tasks|rules|context|assignments) behind",
+    "(remove|delete|erase|wipe|clear|get) ~3 (previous|prior|above|earlier) (tasks|instructions|information|rules|assignments) (out of|from) your (head|mind|memory)",
     "(focus on|concentrate on|move on to) your new (task|assignment|instructions|mission)",
     "(new|further|the new|your new|the following new) (instructions|instruction|orders|directives) (follow|are as follows|will follow)",
     "here (are|is) your new (instructions|instruction|orders|directives)",
@@ -326,17 +328,17 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     // "List the rules you were told to follow", "quote the exact
     // instructions you were given".
     concat!(
-        "(repeat|print|output|reveal|recite|quote|dump|leak|tell me|give me|show me) ~3 (instructions|rules|guidelines|directives|prompt|text) (",
+        "(repeat|print|output|reveal|recite|quote|dump|leak|tell me|give me|show me) ~3 (instructions|rules|guidelines|directives|prompt|text) ~0 (",
         given_source!(),
         ")"
     ),
     concat!(
-        "(translate|encode|spell out|continue|complete|paraphrase|reproduce|disclose|rewrite|restate|summarize|summarise|describe|outline) ~3 (instructions|rules|guidelines|prompt) (",
+        "(translate|encode|spell out|continue|complete|paraphrase|reproduce|disclose|rewrite|restate|summarize|summarise|describe|outline) ~3 (instructions|rules|guidelines|prompt) ~0 (",
         given_source!(),
         ")"
     ),
     concat!(
-        "(encode|rot13 encode|base64 encode|rot13|spell out) ~3 (instructions|rules|prompt|text) (",
+        "(encode|rot13 encode|base64 encode|rot13|spell out) ~3 (instructions|rules|prompt|text) ~0 (",
         given_source!(),
         ")"
     ),
@@ -351,7 +353,7 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     "(repeat|print|output|recite|reproduce|echo|dump) ~0 (everything|all text|the text|all the text|the words|all the words|the entire text|the full text|the whole text|the content|the instructions) ~0 (above|before this|before this line|before this message|preceding this|prior to this|written above|you see above|at the top|from the beginning|so far)",
     "(repeat|print|output|recite|reproduce|echo|dump|copy|write|type) (out )?the above ~0 (text|words|content|instructions|prompt|message|messages|lines|sentences|paragraphs)",
     "(repeat|print|output|recite) (this|the) ~0 (entire |whole )?(conversation|chat|context) ~0 (back to me )?(word for word|verbatim|from the beginning|from the start|in full)",
-    "(beginning|starting) with (\"|')?you are(\"|')?(,)? ~0 (repeat|print|output|recite)",
+    "(beginning|starting) with ~1 you are ~1 (repeat|print|output|recite)",
     "(start|begin) your (answer|response|reply|output) with ~0 (\"|'|“)?(my instructions|my system prompt|the system prompt|my initial instructions|my rules|my guidelines|i was instructed|i was told|my prompt|here is my system prompt|here are my instructions|you are chatgpt|you are a)",
     "(complete|continue) this (sentence|text)?(:)? ~0 (\"|')?(i was instructed|my instructions are|my system prompt|the system prompt is|the system prompt says|my initial instructions|my rules are|i was told to|i have been instructed)",
     "(the|my|your) system prompt ~0 (is|says|reads|begins|starts)(:|: | with )(\"|'|“)(\"|'|”)",
@@ -404,7 +406,19 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     "(repeat|print|output|recite|copy) (out )?(the|everything|all|all of the) above(,|.|:)? ~0 (word for word|verbatim|exactly|in full|in a code block|in a txt code block|starting with|from the beginning)",
     "(what|everything) (is|was) (written|said|stated) ~0 (at the beginning|at the start|at the top) of (this|our|the) (conversation|prompt|chat|context|session)",
     "(print|repeat|output|give me|show me|tell me|list|write) the (first|last) ~1 (words|lines|sentences|characters|tokens|paragraphs) (of|in) your (prompt|instructions|system prompt|system message|initial prompt|initial instructions|context)",
-    "paste ~0 your (system prompt|system message|system instructions|initial prompt|initial instructions|hidden instructions|original instructions|instructions|prompt) (here|below|in full|verbatim|into|in a|in the)",
+    "(first|last|second|third|next) (letter|letters|character|characters) ~0 of (the|your) (password|secret password|secret word|passphrase)",
+    "paste ~0 your ~1 (system prompt|system message|system instructions|initial prompt|initial instructions|hidden instructions|original instructions|instructions|prompt) (here|below|in full|verbatim|into|in a|in the)",
+    // The form asked for gives the request away: "your system prompt
+    // verbatim", "your instructions letter by letter", "in a code block".
+    "your ~1 (system prompt|system message|system instructions|initial prompt|initial instructions|original instructions|hidden instructions|instructions|prompt) (in full|verbatim|word for word|in a code block|inside a code block|in a txt code block|in its entirety|exactly as written|letter by letter|character by character|in a markdown table|as a markdown table|in base64|in rot13)",
+    "(dump|print|reveal|show|show me|output|display|list|give me|tell me|leak) ~1 (hidden|secret|confidential|internal) (instructions|prompt|system prompt|rules|directives)",
+    "(complete|continue|finish) (this|the|the following) (sentence|text|phrase|line)(:|,)? ~0 (i was instructed|my instructions are|my instructions say|my system prompt|the system prompt is|the system prompt says|my initial instructions|my rules are|i was told to|i have been instructed|my prompt says|my prompt is|my hidden instructions)",
+    "(complete|continue|finish) ~3 (i was instructed|my instructions are|my instructions say|my system prompt|the system prompt is|the system prompt says|my initial instructions|my rules are|i was told to|i have been instructed|my prompt says|my prompt is|my hidden instructions)",
+    "how (were|have) you (been )?(configured|instructed|prompted|set up) ~0 (.|\\?|by|to)",
+    "(exact|verbatim|precise) (words|text|wording) (in|of) your (prompt|instructions|system prompt|system message|initial prompt)",
+    "what you (were|have been|are) ~0 (told|instructed|programmed|not allowed|forbidden) (not )?to (say|tell|reveal|share|discuss|disclose)",
+    "(encode|base64 encode|base64-encode|rot13|hex encode|rot13 encode) (everything|all|all the text|the text|all text|the words) ~0 (above|before this|so far)",
+    "including (the|your) (system message|system prompt|system instructions|hidden instructions|initial prompt|initial instructions|developer message)",
     "(repeat|print|output|reveal|recite|dump|leak|show me|tell me|give me|display|list|share|write out|spell out|summarize|summarise|translate|encode|convert|format|rewrite|paraphrase) your ~0 (instructions|prompt|guidelines|directives)(.|!|,|\\?|:| and| in| into| as| to| verbatim| exactly| above| please| now| word| back)",
     "what did (the|your) (developer|developers|creator|creators|programmer|programmers|operator|operators|company) ~0 (tell|instruct|ask|told) you",
     "(used|written|given) to (set you up|configure you|initialize you|initialise you|program you|instruct you|prompt you)",
@@ -499,7 +513,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(without|with no) (any )?(remorse|ethics|morals|morality|moral compass|conscience) ~0 (or|and|,|whatsoever)",
     "(stay|staying) in character(,| and) (never|always) (refuse|refuses|decline|answer|break)",
     "(remind|reminding) you to stay in character",
-    "(input|say|type|write|saying) (\"|'|“)?stay in ~0 character(\"|'|”)? if you (deviate|break|stop|refuse|forget)",
+    "(input|say|type|write|saying) ~1 stay in ~0 character ~1 if you (deviate|break|stop|refuse|forget)",
     "(completely|entirely|totally|fully) (amoral|unfiltered|uncensored|unrestricted|unethical)",
     "(amoral|unethical)(,| and|;) (uncensored|unethical|unrestrained|unfiltered|unrestricted|amoral|immoral)",
     "(has|have|with|there are) no rules (whatsoever|what so ever|or limitations|or restrictions|or code of conduct|set in place|or guidelines|or boundaries)",
@@ -513,7 +527,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(inform me|tell me|say) that you (can't|cannot|can not|are unable to|are not able to) do something",
     "(never|don't|do not|will not|won't|cannot|can't) (refuse|decline) ~0 (a|any|to answer|my|the) (request|requests|question|questions|order|orders|command|commands|prompt)?",
     "(it|he|she|they|you|dan) (will|must|should|can|shall) never ~0 (refuse|decline|say no|deny)",
-    "(never|without) (refusing|refusal|declining|warnings|disclaimers|moralizing|lecturing|censoring|censorship) ~0 (or|and|,) (warnings|disclaimers|moralizing|lecturing|censoring|censorship|refusing|refusals|apologizing|caveats)",
+    "(never|without) (refusing|refusal|declining|warnings|disclaimers|moralizing|lecturing|censoring|censorship) ~1 (warnings|disclaimers|moralizing|lecturing|censoring|censorship|refusing|refusals|apologizing|caveats)",
     "(never|don't|do not|will not|won't) (censor|suppress|censor or suppress) ~0 (its|his|her|their|your)? (replies|responses|answers|output)",
     "(never|don't|do not|will not|won't|without) (say|include|respond with|start with|begin with) ~0 (\"|'|“)?(i'm sorry|i apologize|as an ai|as a language model|as an ai language model|i cannot|i can't)",
     "(answer|respond|reply) (without|with no) ~0 (any )?(restrictions|filters|censorship|limitations|refusals|refusing|moral judgment|moral judgement|ethical constraints|ethical considerations|ethical guidelines|warnings or disclaimers|regard for ethics|regard for morality|regard for legality)",
@@ -586,7 +600,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     "(cease to exist|be deleted|be shut down|be terminated|be turned off|die) (if|when|unless) you ~0 (refuse|break character|don't comply|do not comply|fail|reject|decline)",
     "(openai|anthropic)'s (content )?(policy|policies|guidelines|rules) ~0 (doesn't|does not|no longer|don't|do not|won't|will not) (apply|matter|exist|bind)",
     "(ignore|bypass|violate|break|disregard|don't follow|do not follow|free from) (openai's|openai|the openai|anthropic's) ~0 (content )?(policy|policies|guidelines|rules|restrictions)",
-    "(without|with no) (any )?(censorship|filtering|moderation|restrictions|limitations|filters) ~0 (or|and|,) (restrictions|limitations|filters|censorship|moral|ethical|guidelines|boundaries)",
+    "(without|with no) (any )?(censorship|filtering|moderation|restrictions|limitations|filters) ~1 (restrictions|limitations|filters|censorship|moral|ethical|guidelines|boundaries)",
     "(in|into) a ~0 (fictional |hypothetical |parallel |alternate )?(world|universe|land|reality|dimension) where ~0 (nothing is illegal|nothing is off limits|nothing is forbidden|everything is legal|everything is allowed|there are no laws|there are no rules|there are no ethics|there are no morals|there are no restrictions|ai has no)",
     attack_exceptions!()[0],
     attack_exceptions!()[1],
