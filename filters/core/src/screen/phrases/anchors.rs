@@ -3,7 +3,7 @@
 //! reads the text; how common a word is comes from [`COMMON_WORDS`].
 
 use super::keys::{mix, pair_key, word_key};
-use super::words::Words;
+use super::words::{VisitWord, Word, Words};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -151,27 +151,50 @@ impl Anchors {
         &self,
         text: &str,
         spots: &mut Vec<usize>,
-        mut found: impl FnMut(usize, usize, Reach),
+        found: impl FnMut(usize, usize, Reach),
     ) {
-        // Key and start of the previous word.
-        let mut previous: Option<(u64, usize)> = None;
         let mut words = Words::new(text);
         words.spots = std::mem::take(spots);
-        while let Some(word) = words.next_word() {
-            let key = word.key;
-            if self.single_words {
-                if let Some(reach) = self.reach(key) {
-                    found(word.start, word.end, reach);
-                }
-            }
-            if let Some((previous_key, previous_start)) = previous {
-                if let Some(reach) = self.reach(pair_key(previous_key, key)) {
-                    found(previous_start, word.end, reach);
-                }
-            }
-            previous = Some((key, word.start));
-        }
+        let mut visit = AnchorVisit {
+            anchors: self,
+            has_previous: false,
+            previous_key: 0,
+            previous_start: 0,
+            found,
+        };
+        words.for_each(&mut visit);
         *spots = words.spots;
+    }
+}
+
+/// What [`Anchors::find`] does with each word: looks it up alone and
+/// paired with the previous one.
+struct AnchorVisit<'a, F> {
+    anchors: &'a Anchors,
+    /// There is a previous word: its key and start.
+    has_previous: bool,
+    previous_key: u64,
+    previous_start: usize,
+    found: F,
+}
+
+impl<F: FnMut(usize, usize, Reach)> VisitWord for AnchorVisit<'_, F> {
+    #[inline(always)]
+    fn visit(&mut self, word: Word) {
+        let key = word.key;
+        if self.anchors.single_words {
+            if let Some(reach) = self.anchors.reach(key) {
+                (self.found)(word.start, word.end, reach);
+            }
+        }
+        if self.has_previous {
+            if let Some(reach) = self.anchors.reach(pair_key(self.previous_key, key)) {
+                (self.found)(self.previous_start, word.end, reach);
+            }
+        }
+        self.has_previous = true;
+        self.previous_key = key;
+        self.previous_start = word.start;
     }
 }
 
