@@ -21,13 +21,15 @@ use std::ops::Range;
 /// an automaton run over a few dozen bytes.
 #[derive(Debug, Clone)]
 pub(super) struct Anchors {
+    /// Per slot of a word key ([`role_slot`]): what a word of that slot may
+    /// be ([`SINGLE`], [`SECOND`]); 0 for most words of prose, which are
+    /// then looked up no further.
+    roles: Box<[u8]>,
     /// One bit per key of `reach`: rejects most words at once.
     bits: Box<[u64]>,
     /// Per anchor key: how far phrases anchored there reach before the
     /// anchor's start and after its end, in bytes.
     reach: HashMap<u64, Reach, BuildKeyHasher>,
-    /// Some phrase is a single word: single words are looked up too.
-    single_words: bool,
 }
 
 /// How far a phrase reaches around its anchor.
@@ -40,6 +42,20 @@ pub(super) struct Reach {
 /// Filter size: 2^17 bits (16 KiB), one bit per key: a few percent of
 /// false hits, each costing one map look-up.
 const ANCHOR_BITS_LOG2: u32 = 17;
+
+/// Slots of [`Anchors::roles`]: 2^14 (16 KiB).
+const ROLE_SLOTS_LOG2: u32 = 14;
+
+/// A role of a word: it is an anchor alone.
+const SINGLE: u8 = 1;
+/// A role of a word: it is the second word of an anchor pair.
+const SECOND: u8 = 2;
+
+/// The slot of a word key in [`Anchors::roles`].
+#[inline(always)]
+fn role_slot(key: u64) -> usize {
+    (key >> (64 - ROLE_SLOTS_LOG2)) as usize
+}
 
 /// Hashes anchor keys, already well mixed, as they are.
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,9 +105,9 @@ impl Anchors {
     pub(super) fn new(phrases: &[String], extra: &[Option<Reach>]) -> Option<Anchors> {
         let commonness = Commonness::new();
         let mut anchors = Anchors {
+            roles: vec![0; 1 << ROLE_SLOTS_LOG2].into_boxed_slice(),
             bits: vec![0; 1 << (ANCHOR_BITS_LOG2 - 6)].into_boxed_slice(),
             reach: HashMap::default(),
-            single_words: false,
         };
         for (index, phrase) in phrases.iter().enumerate() {
             let Some(extra) = extra.get(index).copied().unwrap_or_default() else {
@@ -100,14 +116,17 @@ impl Anchors {
             let word = |range: &Range<usize>| word_key(phrase.get(range.clone()).unwrap_or(""));
             let (key, start, end) = match commonness.anchor_of(phrase)? {
                 Anchor::Word(only) => {
-                    anchors.single_words = true;
+                    anchors.add_role(word(&only), SINGLE);
                     (word(&only), only.start, only.end)
                 }
-                Anchor::Pair(first, second) => (
-                    pair_key(word(&first), word(&second)),
-                    first.start,
-                    second.end,
-                ),
+                Anchor::Pair(first, second) => {
+                    anchors.add_role(word(&second), SECOND);
+                    (
+                        pair_key(word(&first), word(&second)),
+                        first.start,
+                        second.end,
+                    )
+                }
             };
             anchors.insert(
                 key,
@@ -116,6 +135,18 @@ impl Anchors {
             );
         }
         Some(anchors)
+    }
+
+    fn add_role(&mut self, word: u64, role: u8) {
+        if let Some(slot) = self.roles.get_mut(role_slot(word)) {
+            *slot |= role;
+        }
+    }
+
+    /// The roles a word of key `word` may have.
+    #[inline(always)]
+    fn roles(&self, word: u64) -> u8 {
+        self.roles.get(role_slot(word)).copied().unwrap_or(0)
     }
 
     fn insert(&mut self, key: u64, before: usize, after: usize) {
@@ -182,19 +213,31 @@ impl<F: FnMut(usize, usize, Reach)> VisitWord for AnchorVisit<'_, F> {
     #[inline(always)]
     fn visit(&mut self, word: Word) {
         let key = word.key;
-        if self.anchors.single_words {
-            if let Some(reach) = self.anchors.reach(key) {
-                (self.found)(word.start, word.end, reach);
-            }
-        }
-        if self.has_previous {
-            if let Some(reach) = self.anchors.reach(pair_key(self.previous_key, key)) {
-                (self.found)(self.previous_start, word.end, reach);
-            }
+        let roles = self.anchors.roles(key);
+        if roles != 0 {
+            self.visit_candidate(word, roles);
         }
         self.has_previous = true;
         self.previous_key = key;
         self.previous_start = word.start;
+    }
+}
+
+impl<F: FnMut(usize, usize, Reach)> AnchorVisit<'_, F> {
+    /// The look-ups of a word that may be an anchor alone or end a pair.
+    #[inline(never)]
+    fn visit_candidate(&mut self, word: Word, roles: u8) {
+        let key = word.key;
+        if roles & SINGLE != 0 {
+            if let Some(reach) = self.anchors.reach(key) {
+                (self.found)(word.start, word.end, reach);
+            }
+        }
+        if roles & SECOND != 0 && self.has_previous {
+            if let Some(reach) = self.anchors.reach(pair_key(self.previous_key, key)) {
+                (self.found)(self.previous_start, word.end, reach);
+            }
+        }
     }
 }
 
