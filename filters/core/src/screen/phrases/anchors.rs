@@ -22,8 +22,9 @@ use std::ops::Range;
 #[derive(Debug, Clone)]
 pub(super) struct Anchors {
     /// Per slot of a word key ([`role_slot`]): what a word of that slot may
-    /// be ([`SINGLE`], [`SECOND`]); 0 for most words of prose, which are
-    /// then looked up no further.
+    /// be ([`SINGLE`], [`FIRST`], [`SECOND`]): a pair is looked up only
+    /// where its first word may be a [`FIRST`] and its second a
+    /// [`SECOND`], a word alone only where it may be a [`SINGLE`].
     roles: Box<[u8]>,
     /// One bit per key of `reach`: rejects most words at once.
     bits: Box<[u64]>,
@@ -48,8 +49,10 @@ const ROLE_SLOTS_LOG2: u32 = 14;
 
 /// A role of a word: it is an anchor alone.
 const SINGLE: u8 = 1;
+/// A role of a word: it is the first word of an anchor pair.
+const FIRST: u8 = 2;
 /// A role of a word: it is the second word of an anchor pair.
-const SECOND: u8 = 2;
+const SECOND: u8 = 4;
 
 /// The slot of a word key in [`Anchors::roles`].
 #[inline(always)]
@@ -120,6 +123,7 @@ impl Anchors {
                     (word(&only), only.start, only.end)
                 }
                 Anchor::Pair(first, second) => {
+                    anchors.add_role(word(&first), FIRST);
                     anchors.add_role(word(&second), SECOND);
                     (
                         pair_key(word(&first), word(&second)),
@@ -188,7 +192,7 @@ impl Anchors {
         words.spots = std::mem::take(spots);
         let mut visit = AnchorVisit {
             anchors: self,
-            has_previous: false,
+            previous_roles: 0,
             previous_key: 0,
             previous_start: 0,
             found,
@@ -202,8 +206,9 @@ impl Anchors {
 /// paired with the previous one.
 struct AnchorVisit<'a, F> {
     anchors: &'a Anchors,
-    /// There is a previous word: its key and start.
-    has_previous: bool,
+    /// The roles the previous word may have (none before the first word),
+    /// its key and start.
+    previous_roles: u8,
     previous_key: u64,
     previous_start: usize,
     found: F,
@@ -214,28 +219,40 @@ impl<F: FnMut(usize, usize, Reach)> VisitWord for AnchorVisit<'_, F> {
     fn visit(&mut self, word: Word) {
         let key = word.key;
         let roles = self.anchors.roles(key);
-        if roles != 0 {
-            self.visit_candidate(word, roles);
+        // Bit SECOND set when this word may end a pair begun by the last.
+        let candidate = roles & (SINGLE | (self.previous_roles << 1 & SECOND));
+        if candidate != 0 {
+            let previous = (self.previous_key, self.previous_start);
+            self.anchors
+                .visit_candidate(word, candidate, previous, &mut self.found);
         }
-        self.has_previous = true;
+        self.previous_roles = roles;
         self.previous_key = key;
         self.previous_start = word.start;
     }
 }
 
-impl<F: FnMut(usize, usize, Reach)> AnchorVisit<'_, F> {
-    /// The look-ups of a word that may be an anchor alone or end a pair.
+impl Anchors {
+    /// The look-ups of a word that may be an anchor alone ([`SINGLE`] in
+    /// `roles`) or end a pair begun by the previous word ([`SECOND`]), of
+    /// key and start `previous`.
     #[inline(never)]
-    fn visit_candidate(&mut self, word: Word, roles: u8) {
+    fn visit_candidate(
+        &self,
+        word: Word,
+        roles: u8,
+        (previous_key, previous_start): (u64, usize),
+        found: &mut impl FnMut(usize, usize, Reach),
+    ) {
         let key = word.key;
         if roles & SINGLE != 0 {
-            if let Some(reach) = self.anchors.reach(key) {
-                (self.found)(word.start, word.end, reach);
+            if let Some(reach) = self.reach(key) {
+                found(word.start, word.end, reach);
             }
         }
-        if roles & SECOND != 0 && self.has_previous {
-            if let Some(reach) = self.anchors.reach(pair_key(self.previous_key, key)) {
-                (self.found)(self.previous_start, word.end, reach);
+        if roles & SECOND != 0 {
+            if let Some(reach) = self.reach(pair_key(previous_key, key)) {
+                found(previous_start, word.end, reach);
             }
         }
     }

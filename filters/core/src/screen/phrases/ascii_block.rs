@@ -19,36 +19,31 @@ pub(super) struct BlockBits {
 #[inline(always)]
 pub(super) fn classify_block(block: &[u8]) -> Option<BlockBits> {
     let block = block.get(..BLOCK)?;
-    let mut words = [0u64; BLOCK / 8];
-    let mut high = 0u64;
-    for (word, chunk) in words.iter_mut().zip(block.chunks_exact(8)) {
-        *word = chunk.try_into().map_or(0, u64::from_le_bytes);
-        high |= *word;
-    }
-    if high & 0x8080_8080_8080_8080 != 0 {
-        return None;
-    }
     let mut bits = BlockBits {
         alnum: 0,
         digits: 0,
     };
-    for (index, pair) in words.chunks_exact(2).enumerate() {
-        let (lo, hi) = match pair {
-            [lo, hi] => (*lo, *hi),
-            _ => (0, 0),
-        };
-        let (alnum, digits) = classify16(lo, hi);
+    let mut high = 0u16;
+    for (index, chunk) in block.chunks_exact(16).enumerate() {
+        let (lo, hi) = chunk.split_at(8);
+        let word = |half: &[u8]| <[u8; 8]>::try_from(half).map_or(0, u64::from_le_bytes);
+        let (alnum, digits, not_ascii) = classify16(word(lo), word(hi));
+        high |= not_ascii;
         bits.alnum |= u64::from(alnum) << (16 * index);
         bits.digits |= u64::from(digits) << (16 * index);
+    }
+    if high != 0 {
+        return None;
     }
     Some(bits)
 }
 
-/// (letters and digits, digits) of the 16 ASCII bytes `lo`, `hi`
-/// (little-endian), one bit per byte.
+/// (letters and digits, digits, bytes >= 0x80) of the 16 bytes `lo`, `hi`
+/// (little-endian), one bit per byte; the first two exact when the third
+/// is 0.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn classify16(lo: u64, hi: u64) -> (u16, u16) {
+fn classify16(lo: u64, hi: u64) -> (u16, u16, u16) {
     use core::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
         _mm_set_epi64x, _mm_sub_epi8,
@@ -68,6 +63,7 @@ fn classify16(lo: u64, hi: u64) -> (u16, u16) {
         (
             _mm_movemask_epi8(alnum) as u16,
             _mm_movemask_epi8(digits) as u16,
+            _mm_movemask_epi8(v) as u16,
         )
     }
 }
@@ -75,7 +71,7 @@ fn classify16(lo: u64, hi: u64) -> (u16, u16) {
 /// See the x86_64 version.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn classify16(lo: u64, hi: u64) -> (u16, u16) {
+fn classify16(lo: u64, hi: u64) -> (u16, u16, u16) {
     use core::arch::wasm32::{u64x2, u8x16_bitmask, u8x16_le, u8x16_splat, u8x16_sub, v128_or};
     let v = u64x2(lo, hi);
     let lower = v128_or(v, u8x16_splat(0x20));
@@ -84,6 +80,7 @@ fn classify16(lo: u64, hi: u64) -> (u16, u16) {
     (
         u8x16_bitmask(v128_or(letters, digits)),
         u8x16_bitmask(digits),
+        u8x16_bitmask(v),
     )
 }
 
@@ -93,12 +90,13 @@ fn classify16(lo: u64, hi: u64) -> (u16, u16) {
     all(target_arch = "wasm32", target_feature = "simd128")
 )))]
 #[inline(always)]
-fn classify16(lo: u64, hi: u64) -> (u16, u16) {
+fn classify16(lo: u64, hi: u64) -> (u16, u16, u16) {
     let (alnum_lo, digits_lo) = swar::classify8(lo);
     let (alnum_hi, digits_hi) = swar::classify8(hi);
     (
         u16::from(alnum_lo) | u16::from(alnum_hi) << 8,
         u16::from(digits_lo) | u16::from(digits_hi) << 8,
+        u16::from(swar::high_bits(lo)) | u16::from(swar::high_bits(hi)) << 8,
     )
 }
 
@@ -123,6 +121,11 @@ mod swar {
         let at_least_low = x.wrapping_add(splat(0x80 - low));
         let above_high = x.wrapping_add(splat(0x7f - high));
         at_least_low & !above_high & splat(0x80)
+    }
+
+    /// The bytes >= 0x80 of `x`, one bit per byte.
+    pub(super) fn high_bits(x: u64) -> u8 {
+        gather_high_bits(x)
     }
 
     /// The bit 7 of each byte of `x`, gathered into 8 bits.
