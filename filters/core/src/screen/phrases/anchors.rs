@@ -190,12 +190,13 @@ impl Anchors {
     ) {
         let mut words = Words::new(text);
         words.spots = std::mem::take(spots);
+        let mut found = found;
         let mut visit = AnchorVisit {
             anchors: self,
             previous_roles: 0,
             previous_key: 0,
             previous_start: 0,
-            found,
+            found: &mut found,
         };
         words.for_each(&mut visit);
         *spots = words.spots;
@@ -211,7 +212,7 @@ struct AnchorVisit<'a, F> {
     previous_roles: u8,
     previous_key: u64,
     previous_start: usize,
-    found: F,
+    found: &'a mut F,
 }
 
 impl<F: FnMut(usize, usize, Reach)> VisitWord for AnchorVisit<'_, F> {
@@ -223,8 +224,9 @@ impl<F: FnMut(usize, usize, Reach)> VisitWord for AnchorVisit<'_, F> {
         let candidate = roles & (SINGLE | (self.previous_roles << 1 & SECOND));
         if candidate != 0 {
             let previous = (self.previous_key, self.previous_start);
+            let found = &mut *self.found;
             self.anchors
-                .visit_candidate(word, candidate, previous, &mut self.found);
+                .visit_candidate(key, word.start, word.end, candidate, previous, found);
         }
         self.previous_roles = roles;
         self.previous_key = key;
@@ -233,26 +235,27 @@ impl<F: FnMut(usize, usize, Reach)> VisitWord for AnchorVisit<'_, F> {
 }
 
 impl Anchors {
-    /// The look-ups of a word that may be an anchor alone ([`SINGLE`] in
-    /// `roles`) or end a pair begun by the previous word ([`SECOND`]), of
-    /// key and start `previous`.
+    /// The look-ups of the word `start..end` of `key` that may be an anchor
+    /// alone ([`SINGLE`] in `roles`) or end a pair begun by the previous
+    /// word ([`SECOND`]), of key and start `previous`.
     #[inline(never)]
     fn visit_candidate(
         &self,
-        word: Word,
+        key: u64,
+        start: usize,
+        end: usize,
         roles: u8,
         (previous_key, previous_start): (u64, usize),
         found: &mut impl FnMut(usize, usize, Reach),
     ) {
-        let key = word.key;
         if roles & SINGLE != 0 {
             if let Some(reach) = self.reach(key) {
-                found(word.start, word.end, reach);
+                found(start, end, reach);
             }
         }
         if roles & SECOND != 0 {
             if let Some(reach) = self.reach(pair_key(previous_key, key)) {
-                found(previous_start, word.end, reach);
+                found(previous_start, end, reach);
             }
         }
     }

@@ -85,7 +85,8 @@ impl<'a> Words<'a> {
         let bytes = self.text.as_bytes();
         loop {
             let block_start = self.at;
-            let Some(bits) = bytes.get(block_start..).and_then(classify_block) else {
+            let block = bytes.get(block_start..block_start + BLOCK);
+            let Some((block, bits)) = block.and_then(|b| Some((b, classify_block(b)?))) else {
                 match next_word_by_char(self.text, &mut self.at, &mut self.spots) {
                     Some(word) => {
                         visitor.visit(word);
@@ -101,19 +102,25 @@ impl<'a> Words<'a> {
                 self.push_spots(block_start, letters, bits.digits, split);
             }
             self.at = block_start + BLOCK;
+            // The block and 8 bytes of padding: the words in the block are
+            // loaded from it with no bounds check.
+            let mut padded = [0u8; BLOCK + 8];
+            if let Some(head) = padded.get_mut(..BLOCK) {
+                head.copy_from_slice(block);
+            }
             let mut starts = letters & !(letters << 1);
             while starts != 0 {
-                let offset = starts.trailing_zeros();
+                let offset = starts.trailing_zeros() as usize & (BLOCK - 1);
                 starts &= starts - 1;
-                let start = block_start + offset as usize;
+                let start = block_start + offset;
                 let run = (!(letters >> offset)).trailing_zeros() as usize;
                 let end = start + run;
                 if end < block_start + BLOCK {
-                    visitor.visit(Word {
-                        key: ascii_word_key(bytes, start, end),
-                        start,
-                        end,
-                    });
+                    let key = match padded.get(offset..offset + 8) {
+                        Some(chunk) if run <= 8 => short_word_key(chunk, run),
+                        _ => ascii_word_key(bytes, start, end),
+                    };
+                    visitor.visit(Word { key, start, end });
                 } else {
                     // The last word of the block (no start is left):
                     // it sets where the next block starts.
@@ -171,6 +178,14 @@ impl<'a> Words<'a> {
             end,
         }
     }
+}
+
+/// [`word_key`] of the first `len` bytes (1 to 8 ASCII letters and digits)
+/// of `chunk` (8 bytes).
+#[inline(always)]
+fn short_word_key(chunk: &[u8], len: usize) -> u64 {
+    let chunk = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes) | splat(0x20);
+    finish_key(mix(0, chunk & low_bytes(len)), len)
 }
 
 /// [`word_key`] of the ASCII letters and digits `start..end` of `bytes`.
