@@ -25,7 +25,7 @@ pub(super) struct Anchors {
     /// be ([`SINGLE`], [`FIRST`], [`SECOND`]): a pair is looked up only
     /// where its first word may be a [`FIRST`] and its second a
     /// [`SECOND`], a word alone only where it may be a [`SINGLE`].
-    roles: Box<[u8]>,
+    roles: Box<[u8; 1 << ROLE_SLOTS_LOG2]>,
     /// One bit per key of `reach`: rejects most words at once.
     bits: Box<[u64]>,
     /// Per anchor key: how far phrases anchored there reach before the
@@ -108,7 +108,7 @@ impl Anchors {
     pub(super) fn new(phrases: &[String], extra: &[Option<Reach>]) -> Option<Anchors> {
         let commonness = Commonness::new();
         let mut anchors = Anchors {
-            roles: vec![0; 1 << ROLE_SLOTS_LOG2].into_boxed_slice(),
+            roles: Box::new([0; 1 << ROLE_SLOTS_LOG2]),
             bits: vec![0; 1 << (ANCHOR_BITS_LOG2 - 6)].into_boxed_slice(),
             reach: HashMap::default(),
         };

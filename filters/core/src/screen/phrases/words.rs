@@ -185,7 +185,7 @@ impl<'a> Words<'a> {
 #[inline(always)]
 fn short_word_key(chunk: &[u8], len: usize) -> u64 {
     let chunk = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes) | splat(0x20);
-    finish_key(mix(0, chunk & low_bytes(len)), len)
+    finish_key(chunk & low_bytes(len), len)
 }
 
 /// [`word_key`] of the ASCII letters and digits `start..end` of `bytes`.
@@ -193,17 +193,21 @@ fn short_word_key(chunk: &[u8], len: usize) -> u64 {
 fn ascii_word_key(bytes: &[u8], start: usize, end: usize) -> u64 {
     let len = end - start;
     if (1..=8).contains(&len) {
-        // Most words: one load, as the loop below would mix it.
+        // Most words: one load, as the loop below would take it.
         if let Some(Ok(chunk)) = bytes.get(start..start + 8).map(<[u8; 8]>::try_from) {
             let chunk = (u64::from_le_bytes(chunk) | splat(0x20)) & u64::MAX >> (64 - 8 * len);
-            return finish_key(mix(0, chunk), len);
+            return finish_key(chunk, len);
         }
     }
     let mut state = 0;
     let mut at = start;
     while at < end {
         let chunk = (load8(bytes, at) | splat(0x20)) & low_bytes(end - at);
-        state = mix(state, chunk);
+        state = if at == start {
+            chunk
+        } else {
+            mix(state, chunk)
+        };
         at += 8;
     }
     finish_key(state, end - start)
