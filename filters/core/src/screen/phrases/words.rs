@@ -102,9 +102,9 @@ impl<'a> Words<'a> {
                 self.push_spots(block_start, letters, bits.digits, split);
             }
             self.at = block_start + BLOCK;
-            // The block and 8 bytes of padding: the words in the block are
-            // loaded from it with no bounds check.
-            let mut padded = [0u8; BLOCK + 8];
+            // The block and 16 bytes of padding: the words in the block
+            // are loaded from it with no bounds check.
+            let mut padded = [0u8; BLOCK + 16];
             if let Some(head) = padded.get_mut(..BLOCK) {
                 head.copy_from_slice(block);
             }
@@ -116,8 +116,13 @@ impl<'a> Words<'a> {
                 let run = (!(letters >> offset)).trailing_zeros() as usize;
                 let end = start + run;
                 if end < block_start + BLOCK {
-                    let key = match padded.get(offset..offset + 8) {
-                        Some(chunk) if run <= 8 => short_word_key(chunk, run),
+                    let first = padded.get(offset..offset + 8);
+                    let second = padded.get(offset + 8..offset + 16);
+                    let key = match (first, second) {
+                        (Some(chunk), _) if run <= 8 => short_word_key(chunk, run),
+                        (Some(first), Some(second)) if run <= 16 => {
+                            two_chunk_word_key(first, second, run)
+                        }
                         _ => ascii_word_key(bytes, start, end),
                     };
                     visitor.visit(Word { key, start, end });
@@ -186,6 +191,16 @@ impl<'a> Words<'a> {
 fn short_word_key(chunk: &[u8], len: usize) -> u64 {
     let chunk = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes) | splat(0x20);
     finish_key(chunk & low_bytes(len), len)
+}
+
+/// [`word_key`] of the first `len` bytes (9 to 16 ASCII letters and
+/// digits) of `first` and `second` (8 bytes each).
+#[inline(always)]
+fn two_chunk_word_key(first: &[u8], second: &[u8], len: usize) -> u64 {
+    let load =
+        |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes) | splat(0x20);
+    let state = mix(load(first), load(second) & low_bytes(len - 8));
+    finish_key(state, len)
 }
 
 /// [`word_key`] of the ASCII letters and digits `start..end` of `bytes`.

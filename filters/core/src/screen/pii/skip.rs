@@ -10,8 +10,8 @@
 #[inline(always)]
 pub(super) fn maybe_stops16<const WATCH: bool>(lo: u64, hi: u64) -> u16 {
     use core::arch::x86_64::{
-        _mm_andnot_si128, _mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8, _mm_set_epi64x, _mm_sub_epi8,
+        _mm_add_epi8, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
     // SAFETY: SSE2 is part of the x86_64 baseline (every x86_64 CPU has
     // it, and the target enables it); these intrinsics only compute on
@@ -19,16 +19,24 @@ pub(super) fn maybe_stops16<const WATCH: bool>(lo: u64, hi: u64) -> u16 {
     #[allow(unsafe_code)]
     unsafe {
         let v = _mm_set_epi64x(hi as i64, lo as i64);
-        let at_most = |x, max: u8| _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(max as i8)), x);
-        let in_range = at_most(_mm_sub_epi8(v, _mm_set1_epi8(0x30)), 0x2f);
+        // `low..low + len` (len < 128): shifted to start at -128, signed.
+        let in_range = |low: u8, len: u8| {
+            let shifted = _mm_add_epi8(v, _mm_set1_epi8(0x80u8.wrapping_sub(low) as i8));
+            _mm_cmpgt_epi8(_mm_set1_epi8((0x80 + len) as i8), shifted)
+        };
+        let punctuation_to_underscore = in_range(0x30, 0x30);
         let open_paren = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'(' as i8));
         let plus_or_minus =
             _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x06)), _mm_set1_epi8(0x2f));
-        let mut flagged = _mm_or_si128(in_range, _mm_or_si128(open_paren, plus_or_minus));
+        let mut flagged = _mm_or_si128(
+            punctuation_to_underscore,
+            _mm_or_si128(open_paren, plus_or_minus),
+        );
         if WATCH {
-            let control = at_most(v, 0x1f);
-            let kept = at_most(_mm_sub_epi8(v, _mm_set1_epi8(0x08)), 0x0d - 0x08);
-            flagged = _mm_or_si128(flagged, _mm_or_si128(v, _mm_andnot_si128(kept, control)));
+            // Below 0x20 signed: the C0 controls and every byte >= 0x80.
+            let control_or_high = _mm_cmpgt_epi8(_mm_set1_epi8(0x20), v);
+            let kept = in_range(0x08, 0x0d - 0x08 + 1);
+            flagged = _mm_or_si128(flagged, _mm_andnot_si128(kept, control_or_high));
         }
         _mm_movemask_epi8(flagged) as u16
     }
@@ -39,7 +47,8 @@ pub(super) fn maybe_stops16<const WATCH: bool>(lo: u64, hi: u64) -> u16 {
 #[inline(always)]
 pub(super) fn maybe_stops16<const WATCH: bool>(lo: u64, hi: u64) -> u16 {
     use core::arch::wasm32::{
-        u64x2, u8x16_bitmask, u8x16_eq, u8x16_le, u8x16_splat, u8x16_sub, v128_andnot, v128_or,
+        i8x16_lt, i8x16_splat, u64x2, u8x16_bitmask, u8x16_eq, u8x16_le, u8x16_splat, u8x16_sub,
+        v128_andnot, v128_or,
     };
     let v = u64x2(lo, hi);
     let in_range = u8x16_le(u8x16_sub(v, u8x16_splat(0x30)), u8x16_splat(0x2f));
@@ -47,9 +56,10 @@ pub(super) fn maybe_stops16<const WATCH: bool>(lo: u64, hi: u64) -> u16 {
     let plus_or_minus = u8x16_eq(v128_or(v, u8x16_splat(0x06)), u8x16_splat(0x2f));
     let mut flagged = v128_or(in_range, v128_or(open_paren, plus_or_minus));
     if WATCH {
-        let control = u8x16_le(v, u8x16_splat(0x1f));
+        // Below 0x20 signed: the C0 controls and every byte >= 0x80.
+        let control_or_high = i8x16_lt(v, i8x16_splat(0x20));
         let kept = u8x16_le(u8x16_sub(v, u8x16_splat(0x08)), u8x16_splat(0x0d - 0x08));
-        flagged = v128_or(flagged, v128_or(v, v128_andnot(control, kept)));
+        flagged = v128_or(flagged, v128_andnot(control_or_high, kept));
     }
     u8x16_bitmask(flagged)
 }
