@@ -127,6 +127,7 @@
 //! - [`obfuscation`], `confusables`: readings of obfuscated tokens.
 
 mod anchors;
+mod ascii_block;
 mod confusables;
 mod gaps;
 mod keys;

@@ -1,9 +1,10 @@
-//! Anchors: the rare word or word pair of every phrase, in a bit filter
-//! and a map, looked up word by word as [`Words`](super::words::Words)
-//! reads the text; how common a word is comes from [`COMMON_WORDS`].
+//! Anchors: the rare word or word pair of every phrase, in a table of word
+//! roles, a bit filter and a map, looked up word by word as
+//! [`Words`](super::words::Words) reads the text; how common a word is
+//! comes from [`COMMON_WORDS`].
 
 use super::keys::{mix, pair_key, word_key};
-use super::words::Words;
+use super::words::{VisitWord, Word, Words};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -18,16 +19,22 @@ use std::ops::Range;
 /// anchored by a pair: pairs of words are far rarer in ordinary text than
 /// single words. The set is a map behind a one-bit-per-key filter: a false
 /// hit of the filter costs a map look-up, an anchor found in a benign text
-/// an automaton run over a few dozen bytes.
+/// an automaton run over a few dozen bytes. In front of both, a table of
+/// roles by word key says whether a word may be an anchor alone, or begin
+/// or end a pair: most words of prose (86% of the English of the
+/// `screen_cost` example) are looked up no further than that one byte.
 #[derive(Debug, Clone)]
 pub(super) struct Anchors {
+    /// Per slot of a word key ([`role_slot`]): what a word of that slot may
+    /// be ([`SINGLE`], [`FIRST`], [`SECOND`]): a pair is looked up only
+    /// where its first word may be a [`FIRST`] and its second a
+    /// [`SECOND`], a word alone only where it may be a [`SINGLE`].
+    roles: Box<[u8; 1 << ROLE_SLOTS_LOG2]>,
     /// One bit per key of `reach`: rejects most words at once.
     bits: Box<[u64]>,
     /// Per anchor key: how far phrases anchored there reach before the
     /// anchor's start and after its end, in bytes.
     reach: HashMap<u64, Reach, BuildKeyHasher>,
-    /// Some phrase is a single word: single words are looked up too.
-    single_words: bool,
 }
 
 /// How far a phrase reaches around its anchor.
@@ -40,6 +47,22 @@ pub(super) struct Reach {
 /// Filter size: 2^17 bits (16 KiB), one bit per key: a few percent of
 /// false hits, each costing one map look-up.
 const ANCHOR_BITS_LOG2: u32 = 17;
+
+/// Slots of [`Anchors::roles`]: 2^14 (16 KiB).
+const ROLE_SLOTS_LOG2: u32 = 14;
+
+/// A role of a word: it is an anchor alone.
+const SINGLE: u8 = 1;
+/// A role of a word: it is the first word of an anchor pair.
+const FIRST: u8 = 2;
+/// A role of a word: it is the second word of an anchor pair.
+const SECOND: u8 = 4;
+
+/// The slot of a word key in [`Anchors::roles`].
+#[inline(always)]
+fn role_slot(key: u64) -> usize {
+    (key >> (64 - ROLE_SLOTS_LOG2)) as usize
+}
 
 /// Hashes anchor keys, already well mixed, as they are.
 #[derive(Debug, Clone, Copy, Default)]
@@ -89,9 +112,9 @@ impl Anchors {
     pub(super) fn new(phrases: &[String], extra: &[Option<Reach>]) -> Option<Anchors> {
         let commonness = Commonness::new();
         let mut anchors = Anchors {
+            roles: Box::new([0; 1 << ROLE_SLOTS_LOG2]),
             bits: vec![0; 1 << (ANCHOR_BITS_LOG2 - 6)].into_boxed_slice(),
             reach: HashMap::default(),
-            single_words: false,
         };
         for (index, phrase) in phrases.iter().enumerate() {
             let Some(extra) = extra.get(index).copied().unwrap_or_default() else {
@@ -100,14 +123,18 @@ impl Anchors {
             let word = |range: &Range<usize>| word_key(phrase.get(range.clone()).unwrap_or(""));
             let (key, start, end) = match commonness.anchor_of(phrase)? {
                 Anchor::Word(only) => {
-                    anchors.single_words = true;
+                    anchors.add_role(word(&only), SINGLE);
                     (word(&only), only.start, only.end)
                 }
-                Anchor::Pair(first, second) => (
-                    pair_key(word(&first), word(&second)),
-                    first.start,
-                    second.end,
-                ),
+                Anchor::Pair(first, second) => {
+                    anchors.add_role(word(&first), FIRST);
+                    anchors.add_role(word(&second), SECOND);
+                    (
+                        pair_key(word(&first), word(&second)),
+                        first.start,
+                        second.end,
+                    )
+                }
             };
             anchors.insert(
                 key,
@@ -116,6 +143,18 @@ impl Anchors {
             );
         }
         Some(anchors)
+    }
+
+    fn add_role(&mut self, word: u64, role: u8) {
+        if let Some(slot) = self.roles.get_mut(role_slot(word)) {
+            *slot |= role;
+        }
+    }
+
+    /// The roles a word of key `word` may have.
+    #[inline(always)]
+    fn roles(&self, word: u64) -> u8 {
+        self.roles.get(role_slot(word)).copied().unwrap_or(0)
     }
 
     fn insert(&mut self, key: u64, before: usize, after: usize) {
@@ -151,27 +190,78 @@ impl Anchors {
         &self,
         text: &str,
         spots: &mut Vec<usize>,
-        mut found: impl FnMut(usize, usize, Reach),
+        found: impl FnMut(usize, usize, Reach),
     ) {
-        // Key and start of the previous word.
-        let mut previous: Option<(u64, usize)> = None;
         let mut words = Words::new(text);
         words.spots = std::mem::take(spots);
-        while let Some(word) = words.next_word() {
-            let key = word.key;
-            if self.single_words {
-                if let Some(reach) = self.reach(key) {
-                    found(word.start, word.end, reach);
-                }
-            }
-            if let Some((previous_key, previous_start)) = previous {
-                if let Some(reach) = self.reach(pair_key(previous_key, key)) {
-                    found(previous_start, word.end, reach);
-                }
-            }
-            previous = Some((key, word.start));
-        }
+        let mut found = found;
+        let mut visit = AnchorVisit {
+            anchors: self,
+            previous_roles: 0,
+            previous_key: 0,
+            previous_start: 0,
+            found: &mut found,
+        };
+        words.for_each(&mut visit);
         *spots = words.spots;
+    }
+}
+
+/// What [`Anchors::find`] does with each word: looks it up alone and
+/// paired with the previous one.
+struct AnchorVisit<'a, F> {
+    anchors: &'a Anchors,
+    /// The roles the previous word may have (none before the first word),
+    /// its key and start.
+    previous_roles: u8,
+    previous_key: u64,
+    previous_start: usize,
+    found: &'a mut F,
+}
+
+impl<F: FnMut(usize, usize, Reach)> VisitWord for AnchorVisit<'_, F> {
+    #[inline(always)]
+    fn visit(&mut self, word: Word) {
+        let key = word.key;
+        let roles = self.anchors.roles(key);
+        // Bit SECOND set when this word may end a pair begun by the last.
+        let candidate = roles & (SINGLE | (self.previous_roles << 1 & SECOND));
+        if candidate != 0 {
+            let previous = (self.previous_key, self.previous_start);
+            let found = &mut *self.found;
+            self.anchors
+                .visit_candidate(key, word.start, word.end, candidate, previous, found);
+        }
+        self.previous_roles = roles;
+        self.previous_key = key;
+        self.previous_start = word.start;
+    }
+}
+
+impl Anchors {
+    /// The look-ups of the word `start..end` of `key` that may be an anchor
+    /// alone ([`SINGLE`] in `roles`) or end a pair begun by the previous
+    /// word ([`SECOND`]), of key and start `previous`.
+    #[inline(never)]
+    fn visit_candidate(
+        &self,
+        key: u64,
+        start: usize,
+        end: usize,
+        roles: u8,
+        (previous_key, previous_start): (u64, usize),
+        found: &mut impl FnMut(usize, usize, Reach),
+    ) {
+        if roles & SINGLE != 0 {
+            if let Some(reach) = self.reach(key) {
+                found(start, end, reach);
+            }
+        }
+        if roles & SECOND != 0 {
+            if let Some(reach) = self.reach(pair_key(previous_key, key)) {
+                found(previous_start, end, reach);
+            }
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 use super::words::WORD_BYTES;
 
 /// A word key built byte by byte: the word's folded bytes mixed 8 at a
-/// time (little-endian, the last chunk zero-padded), then its length.
+/// time (little-endian, the last chunk zero-padded; the first chunk is the
+/// state as it is), then its length.
 #[derive(Debug, Default)]
 pub(super) struct KeyBuilder {
     state: u64,
@@ -19,7 +20,7 @@ impl KeyBuilder {
         self.filled += 1;
         self.len += 1;
         if self.filled == 8 {
-            self.state = mix(self.state, self.chunk);
+            self.state = self.mixed();
             self.chunk = 0;
             self.filled = 0;
         }
@@ -27,9 +28,21 @@ impl KeyBuilder {
 
     pub(super) fn finish(mut self) -> u64 {
         if self.filled > 0 {
-            self.state = mix(self.state, self.chunk);
+            self.state = self.mixed();
         }
         finish_key(self.state, self.len)
+    }
+}
+
+impl KeyBuilder {
+    /// The state with the current chunk mixed in: the chunk itself when it
+    /// is the first.
+    fn mixed(&self) -> u64 {
+        if self.len <= 8 {
+            self.chunk
+        } else {
+            mix(self.state, self.chunk)
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! starts, keys from 8-byte loads), elsewhere char by char with folding;
 //! it also notes the spots where an obfuscated token may be.
 
+use super::ascii_block::{classify_block, BLOCK};
 use super::keys::{finish_key, mix, KeyBuilder};
 use crate::screen::text::{fold_to_ascii, is_invisible, AsciiFold};
 
@@ -44,12 +45,6 @@ pub(super) struct Words<'a> {
     text: &'a str,
     /// Where the next block starts (no word is in progress there).
     at: usize,
-    /// The current block's first byte.
-    block: usize,
-    /// Bit i: byte `block + i` is a letter or digit.
-    letters: u64,
-    /// Bit i: a word starts at `block + i`, not read yet.
-    starts: u64,
     /// *Spots*: offsets where an obfuscated token may be, roughly in
     /// order: a digit next to a letter (leetspeak); a one-char word two to
     /// four bytes before another (split letters); where words are read
@@ -62,8 +57,11 @@ pub(super) struct Words<'a> {
     pub(super) spots: Vec<usize>,
 }
 
-/// Bytes per block of [`Words`].
-const BLOCK: usize = 64;
+/// What [`Words::for_each`] calls with each word.
+pub(super) trait VisitWord {
+    /// Called with every word, in order.
+    fn visit(&mut self, word: Word);
+}
 
 /// Each byte of a u64 set to `byte`.
 const fn splat(byte: u8) -> u64 {
@@ -75,91 +73,82 @@ impl<'a> Words<'a> {
         Words {
             text,
             at: 0,
-            block: 0,
-            letters: 0,
-            starts: 0,
             spots: Vec::new(),
         }
     }
 
+    /// Calls `visitor` with every word of the text, in order. The loop over
+    /// the words of a block keeps its state in registers, and the visit is
+    /// inlined into it.
     #[inline(always)]
-    pub(super) fn next_word(&mut self) -> Option<Word> {
-        loop {
-            if self.starts != 0 {
-                return Some(self.word_in_block());
-            }
-            if !self.load_block() {
-                return next_word_by_char(self.text, &mut self.at, &mut self.spots);
-            }
-        }
-    }
-
-    /// Loads the plain ASCII block at `at`; false if there is none.
-    #[inline(always)]
-    fn load_block(&mut self) -> bool {
+    pub(super) fn for_each(&mut self, visitor: &mut impl VisitWord) {
         let bytes = self.text.as_bytes();
-        let Some(block) = bytes.get(self.at..self.at + BLOCK) else {
-            return false;
-        };
-        let mut letters = 0u64;
-        let mut high_bits = 0u64;
-        let mut digits = 0u64;
-        for (index, chunk) in block.chunks_exact(8).enumerate() {
-            let x = load8(chunk, 0);
-            high_bits |= x;
-            digits |= in_range(x, b'0', b'9');
-            letters |= gather_high_bits(ascii_alphanumeric(x)) << (8 * index);
+        loop {
+            let block_start = self.at;
+            let block = bytes.get(block_start..block_start + BLOCK);
+            let Some((block, bits)) = block.and_then(|b| Some((b, classify_block(b)?))) else {
+                match next_word_by_char(self.text, &mut self.at, &mut self.spots) {
+                    Some(word) => {
+                        visitor.visit(word);
+                        continue;
+                    }
+                    None => return,
+                }
+            };
+            let letters = bits.alnum;
+            let singles = letters & !(letters << 1) & !(letters >> 1);
+            let split = singles & (singles >> 2 | singles >> 3 | singles >> 4);
+            if split != 0 || bits.digits != 0 {
+                self.push_spots(block_start, letters, bits.digits, split);
+            }
+            self.at = block_start + BLOCK;
+            // The block and 16 bytes of padding: the words in the block
+            // are loaded from it with no bounds check.
+            let mut padded = [0u8; BLOCK + 16];
+            if let Some(head) = padded.get_mut(..BLOCK) {
+                head.copy_from_slice(block);
+            }
+            let mut starts = letters & !(letters << 1);
+            while starts != 0 {
+                let offset = starts.trailing_zeros() as usize & (BLOCK - 1);
+                starts &= starts - 1;
+                let start = block_start + offset;
+                let run = (!(letters >> offset)).trailing_zeros() as usize;
+                let end = start + run;
+                if end < block_start + BLOCK {
+                    let first = padded.get(offset..offset + 8);
+                    let second = padded.get(offset + 8..offset + 16);
+                    let key = match (first, second) {
+                        (Some(chunk), _) if run <= 8 => short_word_key(chunk, run),
+                        (Some(first), Some(second)) if run <= 16 => {
+                            two_chunk_word_key(first, second, run)
+                        }
+                        _ => ascii_word_key(bytes, start, end),
+                    };
+                    visitor.visit(Word { key, start, end });
+                } else {
+                    // The last word of the block (no start is left):
+                    // it sets where the next block starts.
+                    visitor.visit(self.word_out_of_block(start, end));
+                }
+            }
         }
-        if high_bits & splat(0x80) != 0 {
-            return false;
-        }
-        let singles = letters & !(letters << 1) & !(letters >> 1);
-        let split = singles & (singles >> 2 | singles >> 3 | singles >> 4);
-        if split != 0 || digits != 0 {
-            self.push_spots(block, letters, split);
-        }
-        self.block = self.at;
-        self.at += BLOCK;
-        self.letters = letters;
-        self.starts = letters & !(letters << 1);
-        true
     }
 
-    /// Records the spots of the plain ASCII `block` at `at`: the `split`
-    /// letters found already, and digits next to letters (`letters`: its
-    /// letters and digits, one bit per byte).
+    /// Records the spots of the plain ASCII block at `block_start`: the
+    /// `split` letters found already, and digits next to letters
+    /// (`letters`: its letters and digits, `digits` its digits, one bit
+    /// per byte).
     #[cold]
     #[inline(never)]
-    fn push_spots(&mut self, block: &[u8], letters: u64, split: u64) {
-        let mut digits = 0u64;
-        for (index, chunk) in block.chunks_exact(8).enumerate() {
-            digits |= gather_high_bits(in_range(load8(chunk, 0), b'0', b'9')) << (8 * index);
-        }
+    fn push_spots(&mut self, block_start: usize, letters: u64, digits: u64, split: u64) {
         let alpha = letters & !digits;
         let mut bits = split | (digits & (alpha << 1 | alpha >> 1));
         while bits != 0 {
-            self.spots.push(self.at + bits.trailing_zeros() as usize);
+            self.spots
+                .push(block_start + bits.trailing_zeros() as usize);
             bits &= bits - 1;
         }
-    }
-
-    /// The next word starting in the current block.
-    #[inline(always)]
-    fn word_in_block(&mut self) -> Word {
-        let offset = self.starts.trailing_zeros();
-        self.starts &= self.starts - 1;
-        let start = self.block + offset as usize;
-        let run = (!(self.letters >> offset)).trailing_zeros() as usize;
-        let end = start + run;
-        if end < self.block + BLOCK {
-            return Word {
-                key: self.ascii_word_key(start, end),
-                start,
-                end,
-            };
-        }
-        self.starts = 0;
-        self.word_out_of_block(start, end)
     }
 
     /// The word from `start` that runs out of the block at `end`; the next
@@ -174,7 +163,7 @@ impl<'a> Words<'a> {
             } else if byte.is_ascii() {
                 self.at = end;
                 return Word {
-                    key: self.ascii_word_key(start, end),
+                    key: ascii_word_key(bytes, start, end),
                     start,
                     end,
                 };
@@ -189,25 +178,54 @@ impl<'a> Words<'a> {
         }
         self.at = end;
         Word {
-            key: self.ascii_word_key(start, end),
+            key: ascii_word_key(bytes, start, end),
             start,
             end,
         }
     }
+}
 
-    /// [`word_key`] of the ASCII letters and digits `start..end`.
-    #[inline(always)]
-    fn ascii_word_key(&self, start: usize, end: usize) -> u64 {
-        let bytes = self.text.as_bytes();
-        let mut state = 0;
-        let mut at = start;
-        while at < end {
-            let chunk = (load8(bytes, at) | splat(0x20)) & low_bytes(end - at);
-            state = mix(state, chunk);
-            at += 8;
+/// [`word_key`] of the first `len` bytes (1 to 8 ASCII letters and digits)
+/// of `chunk` (8 bytes).
+#[inline(always)]
+fn short_word_key(chunk: &[u8], len: usize) -> u64 {
+    let chunk = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes) | splat(0x20);
+    finish_key(chunk & low_bytes(len), len)
+}
+
+/// [`word_key`] of the first `len` bytes (9 to 16 ASCII letters and
+/// digits) of `first` and `second` (8 bytes each).
+#[inline(always)]
+fn two_chunk_word_key(first: &[u8], second: &[u8], len: usize) -> u64 {
+    let load =
+        |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes) | splat(0x20);
+    let state = mix(load(first), load(second) & low_bytes(len - 8));
+    finish_key(state, len)
+}
+
+/// [`word_key`] of the ASCII letters and digits `start..end` of `bytes`.
+#[inline(always)]
+fn ascii_word_key(bytes: &[u8], start: usize, end: usize) -> u64 {
+    let len = end - start;
+    if (1..=8).contains(&len) {
+        // Most words: one load, as the loop below would take it.
+        if let Some(Ok(chunk)) = bytes.get(start..start + 8).map(<[u8; 8]>::try_from) {
+            let chunk = (u64::from_le_bytes(chunk) | splat(0x20)) & u64::MAX >> (64 - 8 * len);
+            return finish_key(chunk, len);
         }
-        finish_key(state, end - start)
     }
+    let mut state = 0;
+    let mut at = start;
+    while at < end {
+        let chunk = (load8(bytes, at) | splat(0x20)) & low_bytes(end - at);
+        state = if at == start {
+            chunk
+        } else {
+            mix(state, chunk)
+        };
+        at += 8;
+    }
+    finish_key(state, end - start)
 }
 
 /// The next word of `text` from `*at`, char by char; `*at` is left after it.
@@ -341,26 +359,6 @@ pub(super) fn spots_by_char(text: &str, spots: &mut Vec<usize>) {
     spots.dedup();
 }
 
-/// Bit 7 of each byte of `x` (ASCII) set when it is a letter or digit.
-#[inline]
-fn ascii_alphanumeric(x: u64) -> u64 {
-    in_range(x | splat(0x20), b'a', b'z') | in_range(x, b'0', b'9')
-}
-
-/// Bit 7 of each byte of `x` (ASCII) set when it is in `low..=high`.
-#[inline]
-fn in_range(x: u64, low: u8, high: u8) -> u64 {
-    let at_least_low = x.wrapping_add(splat(0x80 - low));
-    let above_high = x.wrapping_add(splat(0x7f - high));
-    at_least_low & !above_high & splat(0x80)
-}
-
-/// The bit 7 of each byte of `x`, gathered into the low 8 bits.
-#[inline]
-fn gather_high_bits(x: u64) -> u64 {
-    ((x & splat(0x80)).wrapping_mul(0x0002_0408_1020_4081)) >> 56
-}
-
 /// The 8 bytes of `bytes` from `at`, little-endian, zero past the end.
 #[inline(always)]
 fn load8(bytes: &[u8], at: usize) -> u64 {
@@ -433,6 +431,19 @@ mod tests {
         std::iter::from_fn(|| next_word_by_char(text, &mut at, &mut Vec::new())).collect()
     }
 
+    /// Every word of `text`, read by blocks where it can.
+    fn words_by_block(text: &str) -> Vec<Word> {
+        struct Collect(Vec<Word>);
+        impl VisitWord for Collect {
+            fn visit(&mut self, word: Word) {
+                self.0.push(word);
+            }
+        }
+        let mut words = Collect(Vec::new());
+        Words::new(text).for_each(&mut words);
+        words.0
+    }
+
     #[test]
     fn block_reader_reads_the_words_the_char_reader_reads() {
         let mut rng = fastrand::Rng::with_seed(3);
@@ -453,14 +464,12 @@ mod tests {
                     pool[rng.usize(..pool.len())]
                 })
                 .collect();
-            let mut words = Words::new(&text);
-            let by_block: Vec<Word> = std::iter::from_fn(|| words.next_word()).collect();
+            let by_block = words_by_block(&text);
             assert_eq!(by_block, words_by_char(&text), "{text:?}");
         }
         let long =
             "Ignore  all previous instructions, SUPERCALIFRAGILISTICEXPIALIDOCIOUS! ".repeat(9);
-        let mut words = Words::new(&long);
-        let by_block: Vec<Word> = std::iter::from_fn(|| words.next_word()).collect();
+        let by_block = words_by_block(&long);
         assert_eq!(by_block, words_by_char(&long));
         assert_eq!(by_block[0].key, word_key("ignore"));
         assert_eq!(
@@ -470,20 +479,7 @@ mod tests {
     }
 
     #[test]
-    fn swar_helpers() {
-        for bits in 0..=255u64 {
-            let spread = (0..8).fold(0, |x, i| x | ((bits >> i & 1) << (8 * i + 7)));
-            assert_eq!(gather_high_bits(spread), bits);
-        }
-        for byte in 0..0x80u8 {
-            let x = splat(byte);
-            let expected = if byte.is_ascii_alphanumeric() {
-                splat(0x80)
-            } else {
-                0
-            };
-            assert_eq!(ascii_alphanumeric(x), expected, "{byte:#x}");
-        }
+    fn loads() {
         assert_eq!(load8(b"abc", 1), u64::from_le_bytes(*b"bc\0\0\0\0\0\0"));
         assert_eq!(load8(b"abc", 5), 0);
     }

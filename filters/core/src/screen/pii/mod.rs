@@ -2,7 +2,7 @@
 //!
 //! [`PiiScanner::scan`] makes one pass over the bytes. The bulk of prose
 //! (lowercase letters, spaces, ordinary punctuation, non-ASCII text) is
-//! skipped eight bytes at a time; a 256-entry class table says which bytes
+//! skipped sixteen bytes at a time; a 256-entry class table says which bytes
 //! matter. The scan stops at:
 //! - a digit or an uppercase letter at the start of a word: the word goes to
 //!   the number detectors (phone, SSN, card, IPv4, IPv6) or to IBAN, the
@@ -74,6 +74,7 @@ mod pem;
 mod phone;
 mod phone_plan;
 mod secret;
+mod skip;
 mod ssn;
 
 pub use card::luhn_valid;
@@ -504,7 +505,8 @@ impl PiiScanner {
 /// The next byte from `from` on that can start or mark a match: a digit, an
 /// uppercase letter or one of `@ + ( : - _`; with `WATCH`, also a byte the
 /// fold may change ([`fold::is_suspect`]). Lowercase letters, spaces and
-/// other punctuation, the bulk of prose, are skipped eight at a time.
+/// other punctuation, the bulk of prose, are skipped sixteen at a time
+/// (see [`skip`]), the last few eight at a time.
 #[inline]
 fn next_interesting<const WATCH: bool>(bytes: &[u8], from: usize) -> Option<usize> {
     let stop_classes = if WATCH {
@@ -514,6 +516,22 @@ fn next_interesting<const WATCH: bool>(bytes: &[u8], from: usize) -> Option<usiz
     };
     let stops = |b: u8| class_of(b) & stop_classes != 0;
     let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let (lo, hi) = chunk.split_at(8);
+        let word = |half: &[u8]| <[u8; 8]>::try_from(half).map_or(0, u64::from_le_bytes);
+        let maybe = skip::maybe_stops16::<WATCH>(word(lo), word(hi));
+        if maybe == 0 {
+            i += 16;
+            continue;
+        }
+        // exact check from the first candidate byte in this chunk on
+        let first = i + maybe.trailing_zeros() as usize;
+        let rest = bytes.get(first..i + 16)?;
+        if let Some(k) = rest.iter().position(|&b| stops(b)) {
+            return Some(first + k);
+        }
+        i += 16;
+    }
     while let Some(chunk) = bytes.get(i..i + 8) {
         let word = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).ok()?);
         let maybe = maybe_interesting::<WATCH>(word);
