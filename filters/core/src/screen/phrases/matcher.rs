@@ -474,7 +474,19 @@ impl PhraseMatcher {
         whole_word: impl Fn(&PhraseInfo, usize, usize) -> Option<(Span, bool)>,
         hits: &mut Hits,
     ) {
-        let input = Input::new(haystack).range(range);
+        // The automaton knows lowercase phrases only (half the transitions
+        // of an ASCII-case-insensitive one): a window with ASCII capitals is
+        // searched in a lowercased copy, byte for byte the same offsets.
+        let Some(window) = haystack.as_bytes().get(range.clone()) else {
+            return;
+        };
+        let lowered;
+        let (input, base) = if window.iter().any(u8::is_ascii_uppercase) {
+            lowered = window.to_ascii_lowercase();
+            (Input::new(&lowered[..]), range.start)
+        } else {
+            (Input::new(haystack).range(range), 0)
+        };
         let Ok(matches) = automaton.try_find_overlapping_iter(input) else {
             return;
         };
@@ -482,7 +494,8 @@ impl PhraseMatcher {
             let Some(info) = self.phrases.get(m.pattern().as_usize()) else {
                 continue;
             };
-            let Some((span, for_groups)) = whole_word(info, m.start(), m.end()) else {
+            let Some((span, for_groups)) = whole_word(info, base + m.start(), base + m.end())
+            else {
                 continue;
             };
             if for_groups {
@@ -677,14 +690,14 @@ fn chain_reach(
     reach
 }
 
-/// The automaton over folded phrases, reporting overlapping matches. A
-/// contiguous NFA: it runs over the few bytes around anchors only, where a
+/// The automaton over folded phrases, reporting overlapping matches, case
+/// sensitive (the phrases are folded, so lowercase; see
+/// [`PhraseMatcher::collect`] for text with capitals). A contiguous NFA: it runs over the few bytes around anchors only, where a
 /// DFA's speed would not show, and it is several times smaller and faster
 /// to build (a DFA of the built-in lists takes over 100 MB).
 fn build_automaton(literals: &[String]) -> Result<AhoCorasick, String> {
     AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true)
         .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(literals)
         .map_err(|e| format!("phrase lists too large: {e}"))
