@@ -46,21 +46,60 @@ fn chat_1k() -> String {
 
 const COMPLETION: &str = r#"{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"The report is fine."},"finish_reason":"stop"}],"usage":{"prompt_tokens":7,"completion_tokens":3,"total_tokens":10}}"#;
 
+/// One worker's state over a fake host, as the root context hands it to
+/// each HTTP context.
+struct Worker {
+    host: Rc<FakeHost>,
+    dyn_host: Rc<dyn Host>,
+    policy: Rc<Policy>,
+    metrics: Rc<Metrics>,
+    canary: Rc<CanaryState>,
+    breakers: Rc<Breakers>,
+    hold: Rc<HoldState>,
+    caches: Rc<RefCell<GuardCaches>>,
+}
+
+impl Worker {
+    fn new(policy: &Policy) -> Worker {
+        let host = Rc::new(FakeHost::at(T0));
+        host.properties
+            .borrow_mut()
+            .insert("response.flags".into(), 0u64.to_le_bytes().to_vec());
+        let dyn_host: Rc<dyn Host> = host.clone();
+        let canary = Rc::new(CanaryState::for_policy(policy));
+        canary.create_windows(&*dyn_host);
+        Worker {
+            metrics: Rc::new(Metrics::new(&dyn_host)),
+            host,
+            dyn_host,
+            policy: Rc::new(policy.clone()),
+            canary,
+            breakers: Rc::new(Breakers::default()),
+            hold: Rc::new(HoldState::new(false)),
+            caches: Rc::new(RefCell::new(GuardCaches::new([3; 16]))),
+        }
+    }
+
+    /// A new HTTP context of this worker (context id 2).
+    fn http(&self) -> PolicyHttp {
+        PolicyHttp::new(
+            Rc::clone(&self.dyn_host),
+            Some(Rc::clone(&self.policy)),
+            Rc::clone(&self.metrics),
+            Rc::clone(&self.canary),
+            Rc::clone(&self.breakers),
+            Rc::clone(&self.hold),
+            Rc::clone(&self.caches),
+            2,
+        )
+    }
+}
+
 /// One exchange's host calls by kind, after `warm` exchanges (metric
 /// definitions and shared keys are made on first use).
 fn calls_per_request(policy: &Policy) -> Vec<(HostCall, usize)> {
-    let host = Rc::new(FakeHost::at(T0));
-    host.properties
-        .borrow_mut()
-        .insert("response.flags".into(), 0u64.to_le_bytes().to_vec());
-    let dyn_host: Rc<dyn Host> = host.clone();
-    let metrics = Rc::new(Metrics::new(&dyn_host));
-    let canary = Rc::new(CanaryState::for_policy(policy));
-    canary.create_windows(&*dyn_host);
-    let policy = Rc::new(policy.clone());
-    let hold = Rc::new(HoldState::new(false));
-    let breakers = Rc::new(Breakers::default());
-    let caches = Rc::new(RefCell::new(GuardCaches::new([3; 16])));
+    let worker = Worker::new(policy);
+    let host = &worker.host;
     let body = chat_1k();
     for _ in 0..3 {
         *host.request_headers.borrow_mut() = vec![
@@ -80,16 +119,7 @@ fn calls_per_request(policy: &Policy) -> Vec<(HostCall, usize)> {
         *host.request_body.borrow_mut() = body.clone().into_bytes();
         host.response_headers.borrow_mut().clear();
         host.take_call_counts();
-        let mut http = PolicyHttp::new(
-            dyn_host.clone(),
-            Some(Rc::clone(&policy)),
-            Rc::clone(&metrics),
-            Rc::clone(&canary),
-            Rc::clone(&breakers),
-            Rc::clone(&hold),
-            Rc::clone(&caches),
-            2,
-        );
+        let mut http = worker.http();
         http.on_http_request_headers(9, false);
         http.on_http_request_body(body.len(), true);
         *host.response_headers.borrow_mut() = vec![
@@ -175,18 +205,8 @@ fn default_policy_host_calls_per_request() {
 /// The host calls of one streamed chat exchange of `events` 4-character
 /// token events (as the bench's `sse-500`), after two warm-up exchanges.
 fn calls_per_stream(policy: &Policy, events: usize) -> Vec<(HostCall, usize)> {
-    let host = Rc::new(FakeHost::at(T0));
-    host.properties
-        .borrow_mut()
-        .insert("response.flags".into(), 0u64.to_le_bytes().to_vec());
-    let dyn_host: Rc<dyn Host> = host.clone();
-    let metrics = Rc::new(Metrics::new(&dyn_host));
-    let canary = Rc::new(CanaryState::for_policy(policy));
-    canary.create_windows(&*dyn_host);
-    let policy = Rc::new(policy.clone());
-    let hold = Rc::new(HoldState::new(false));
-    let breakers = Rc::new(Breakers::default());
-    let caches = Rc::new(RefCell::new(GuardCaches::new([3; 16])));
+    let worker = Worker::new(policy);
+    let host = &worker.host;
     let body = r#"{"model":"llm","stream":true,"messages":[{"role":"user","content":"Summarise the committee's plan."}]}"#;
     let prose =
         "The committee reviewed the quarterly figures and agreed to revisit the plan next week. ";
@@ -207,16 +227,7 @@ fn calls_per_stream(policy: &Policy, events: usize) -> Vec<(HostCall, usize)> {
         *host.request_body.borrow_mut() = body.as_bytes().to_vec();
         host.response_headers.borrow_mut().clear();
         host.take_call_counts();
-        let mut http = PolicyHttp::new(
-            dyn_host.clone(),
-            Some(Rc::clone(&policy)),
-            Rc::clone(&metrics),
-            Rc::clone(&canary),
-            Rc::clone(&breakers),
-            Rc::clone(&hold),
-            Rc::clone(&caches),
-            2,
-        );
+        let mut http = worker.http();
         http.on_http_request_headers(6, false);
         http.on_http_request_body(body.len(), true);
         *host.response_headers.borrow_mut() = vec![
