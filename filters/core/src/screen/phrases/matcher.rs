@@ -9,6 +9,7 @@ use super::obfuscation::{
     next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary,
 };
 use super::pattern::{is_exception, parse, vocabulary_words};
+use super::prefixes::PrefixStarts;
 use super::window::{fold_back, fold_forward, window_around};
 use super::words::{has_ascii_letter_near, spots_by_char, symbol_spots};
 use crate::screen::text::{fold_char, is_invisible, is_plain, Folded, FoldedChar};
@@ -16,6 +17,10 @@ use crate::screen::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// Longest plain stream tail [`PhraseMatcher::partial_tail`] folds on the
+/// stack (longer ones, and any that is not plain, are folded on the heap).
+const PLAIN_TAIL_MAX: usize = 512;
 
 /// Most distinct phrases one matcher holds (all groups together).
 pub const MAX_PHRASES: usize = 65_536;
@@ -40,6 +45,9 @@ pub struct PhraseMatcher {
     pub(super) anchors: Option<Anchors>,
     /// Every ASCII word of every phrase: what obfuscated tokens may read as.
     vocabulary: Vocabulary,
+    /// The first bytes and byte pairs of the phrases: refuses most proper
+    /// prefix look-ups of [`PhraseMatcher::partial_tail`] without a search.
+    prefix_starts: PrefixStarts,
 }
 
 /// What the matcher knows of one distinct phrase.
@@ -154,6 +162,7 @@ impl PhraseMatcher {
                 .flat_map(|literal| literal.split(' ').flat_map(vocabulary_words)),
         );
         literals.sort_unstable();
+        let prefix_starts = PrefixStarts::new(literals.iter().map(String::as_str));
         Ok(PhraseMatcher {
             automaton,
             phrases,
@@ -163,6 +172,7 @@ impl PhraseMatcher {
             chains,
             anchors,
             vocabulary,
+            prefix_starts,
         })
     }
 
@@ -561,6 +571,57 @@ impl PhraseMatcher {
         if self.is_empty() {
             return None;
         }
+        // A plain tail folds to itself lowercased, byte for byte: folded on
+        // the stack, its offsets are the original's.
+        let plain_start = text.len().saturating_sub(self.max_match_len);
+        if let Some(window) = text.get(plain_start..) {
+            if window.len() <= PLAIN_TAIL_MAX && is_plain(window) {
+                let mut buffer = [0u8; PLAIN_TAIL_MAX];
+                let folded = buffer.get_mut(..window.len())?;
+                folded.copy_from_slice(window.as_bytes());
+                folded.make_ascii_lowercase();
+                let tail = std::str::from_utf8(folded).ok()?;
+                return self
+                    .partial_tail_folded(tail, plain_start == 0)
+                    .map(|at| plain_start + at);
+            }
+        }
+        let window_start = tail_window_start(text, self.max_match_len);
+        let window = text.get(window_start..)?;
+        let folded = Folded::new(window);
+        self.partial_tail_folded(&folded.text, window_start == 0)
+            .map(|at| window_start + folded.original_offset(at))
+    }
+
+    /// [`PhraseMatcher::partial_tail`] in the folded window `tail`: a
+    /// folded offset. `starts_text`: the window is the whole text.
+    fn partial_tail_folded(&self, tail: &str, starts_text: bool) -> Option<usize> {
+        let chain_start = self.partial_chain(tail, starts_text);
+        let candidates = tail.char_indices().map(|(at, _)| at);
+        for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
+            if chain_start.is_some_and(|start| start <= at) {
+                break;
+            }
+            let can_start = at > 0 || starts_text;
+            let suffix = tail.get(at..).unwrap_or("");
+            if can_start
+                && self.prefix_starts.may_be_proper_prefix(suffix.as_bytes())
+                && is_word_start(tail, at)
+                && self.is_proper_prefix(suffix)
+            {
+                return Some(at);
+            }
+        }
+        chain_start
+    }
+
+    /// The unoptimized [`PhraseMatcher::partial_tail`], which the fast one
+    /// must agree with.
+    #[cfg(test)]
+    pub(super) fn partial_tail_reference(&self, text: &str) -> Option<usize> {
+        if self.is_empty() {
+            return None;
+        }
         let window_start = tail_window_start(text, self.max_match_len);
         let window = text.get(window_start..)?;
         let folded = Folded::new(window);
@@ -595,6 +656,21 @@ impl PhraseMatcher {
             (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
         };
         self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        // Only a chain whose first segment is there can be open: the others
+        // are dropped before the (allocating) walk.
+        let mut begun: Vec<u32> = hits
+            .segments
+            .iter()
+            .filter(|hit| hit.segment == 0)
+            .map(|hit| hit.chain)
+            .collect();
+        if begun.is_empty() {
+            return None;
+        }
+        begun.sort_unstable();
+        begun.dedup();
+        hits.segments
+            .retain(|hit| begun.binary_search(&hit.chain).is_ok());
         super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
     }
 
