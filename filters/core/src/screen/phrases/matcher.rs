@@ -9,7 +9,7 @@ use super::obfuscation::{
     next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary,
 };
 use super::pattern::{is_exception, parse, vocabulary_words};
-use super::prefixes::PrefixStarts;
+use super::prefixes::{PairRanges, PrefixStarts};
 use super::window::{fold_back, fold_forward, window_around};
 use super::words::{has_ascii_letter_near, spots_by_char, symbol_spots};
 use crate::screen::text::{fold_char, is_invisible, is_plain, Folded, FoldedChar};
@@ -48,6 +48,8 @@ pub struct PhraseMatcher {
     /// The first bytes and byte pairs of the phrases: refuses most proper
     /// prefix look-ups of [`PhraseMatcher::partial_tail`] without a search.
     prefix_starts: PrefixStarts,
+    /// Where each first byte pair begins in `sorted`.
+    pair_ranges: PairRanges,
 }
 
 /// What the matcher knows of one distinct phrase.
@@ -163,6 +165,7 @@ impl PhraseMatcher {
         );
         literals.sort_unstable();
         let prefix_starts = PrefixStarts::new(literals.iter().map(String::as_str));
+        let pair_ranges = PairRanges::new(&literals);
         Ok(PhraseMatcher {
             automaton,
             phrases,
@@ -173,6 +176,7 @@ impl PhraseMatcher {
             anchors,
             vocabulary,
             prefix_starts,
+            pair_ranges,
         })
     }
 
@@ -595,13 +599,26 @@ impl PhraseMatcher {
 
     /// [`PhraseMatcher::partial_tail`] in the folded window `tail`: a
     /// folded offset. `starts_text`: the window is the whole text.
+    ///
+    /// The earlier of the first proper prefix and the first open chain; the
+    /// chains are not searched when the prefix starts the tail.
     fn partial_tail_folded(&self, tail: &str, starts_text: bool) -> Option<usize> {
-        let chain_start = self.partial_chain(tail, starts_text);
+        let prefix = self.first_proper_prefix(tail, starts_text);
+        if prefix == Some(0) {
+            return prefix;
+        }
+        match (prefix, self.partial_chain(tail, starts_text)) {
+            (Some(prefix), Some(chain)) => Some(prefix.min(chain)),
+            (prefix, chain) => prefix.or(chain),
+        }
+    }
+
+    /// The first word start in the last [`PhraseMatcher::max_phrase_len`]
+    /// bytes of the folded `tail` from which the rest is a proper prefix of
+    /// a phrase.
+    fn first_proper_prefix(&self, tail: &str, starts_text: bool) -> Option<usize> {
         let candidates = tail.char_indices().map(|(at, _)| at);
         for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
-            if chain_start.is_some_and(|start| start <= at) {
-                break;
-            }
             let can_start = at > 0 || starts_text;
             let suffix = tail.get(at..).unwrap_or("");
             if can_start
@@ -612,7 +629,7 @@ impl PhraseMatcher {
                 return Some(at);
             }
         }
-        chain_start
+        None
     }
 
     /// The unoptimized [`PhraseMatcher::partial_tail`], which the fast one
@@ -626,7 +643,7 @@ impl PhraseMatcher {
         let window = text.get(window_start..)?;
         let folded = Folded::new(window);
         let tail = folded.text.as_str();
-        let chain_start = self.partial_chain(tail, window_start == 0);
+        let chain_start = self.partial_chain_reference(tail, window_start == 0);
         let candidates = tail.char_indices().map(|(at, _)| at);
         for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
             if chain_start.is_some_and(|start| start <= at) {
@@ -634,7 +651,7 @@ impl PhraseMatcher {
             }
             let can_start = at > 0 || window_start == 0;
             let suffix = tail.get(at..).unwrap_or("");
-            if can_start && is_word_start(tail, at) && self.is_proper_prefix(suffix) {
+            if can_start && is_word_start(tail, at) && self.is_proper_prefix_reference(suffix) {
                 return Some(window_start + folded.original_offset(at));
             }
         }
@@ -674,8 +691,42 @@ impl PhraseMatcher {
         super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
     }
 
-    /// Some phrase starts with `s` and is longer.
+    /// Some phrase starts with `s` and is longer. (The first phrase not
+    /// below `s` is `s` or starts with it when any does; so is the next.)
     fn is_proper_prefix(&self, s: &str) -> bool {
+        let range = self
+            .pair_ranges
+            .range(s.as_bytes(), self.sorted.len())
+            .unwrap_or(0..self.sorted.len());
+        let sorted = self.sorted.get(range).unwrap_or(&[]);
+        let from = sorted.partition_point(|phrase| phrase.as_str() < s);
+        sorted
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take(2)
+            .any(|phrase| phrase.len() > s.len() && phrase.starts_with(s))
+    }
+
+    /// [`PhraseMatcher::partial_chain`] walking every chain.
+    #[cfg(test)]
+    fn partial_chain_reference(&self, tail: &str, starts_text: bool) -> Option<usize> {
+        let automaton = self.automaton.as_ref()?;
+        if self.chains.is_empty() {
+            return None;
+        }
+        let mut hits = Hits::default();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            let starts = start > 0 || starts_text;
+            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
+        };
+        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
+    }
+
+    /// [`PhraseMatcher::is_proper_prefix`] over all the phrases.
+    #[cfg(test)]
+    fn is_proper_prefix_reference(&self, s: &str) -> bool {
         let from = self.sorted.partition_point(|phrase| phrase.as_str() < s);
         self.sorted
             .get(from..)

@@ -55,6 +55,59 @@ impl PrefixStarts {
     }
 }
 
+/// Where, in the sorted folded phrases, each first byte pair begins: the
+/// proper prefix search of a string of two bytes or more runs over the
+/// phrases of its pair only.
+#[derive(Debug, Clone, Default)]
+pub(super) struct PairRanges {
+    /// (first two bytes, index of the first phrase starting with them),
+    /// ascending, for the phrases of two bytes or more.
+    starts: Vec<(u16, u32)>,
+}
+
+impl PairRanges {
+    /// Over `sorted`, the folded phrases sorted.
+    pub(super) fn new(sorted: &[String]) -> PairRanges {
+        let mut starts: Vec<(u16, u32)> = Vec::new();
+        for (index, phrase) in sorted.iter().enumerate() {
+            let Some(key) = pair_key(phrase.as_bytes()) else {
+                continue;
+            };
+            if starts.last().is_none_or(|&(last, _)| last != key) {
+                starts.push((key, u32::try_from(index).unwrap_or(u32::MAX)));
+            }
+        }
+        PairRanges { starts }
+    }
+
+    /// The index range of `sorted` holding every phrase that starts with
+    /// the first two bytes of `s` (more may be in it: its end is where the
+    /// next pair begins); None when `s` is shorter than two bytes (then
+    /// all of `sorted` is to be searched), an empty range when no phrase
+    /// starts with them.
+    pub(super) fn range(&self, s: &[u8], sorted_len: usize) -> Option<std::ops::Range<usize>> {
+        let key = pair_key(s)?;
+        let at = self.starts.partition_point(|&(k, _)| k < key);
+        match self.starts.get(at) {
+            Some(&(k, start)) if k == key => {
+                let end = self
+                    .starts
+                    .get(at + 1)
+                    .map_or(sorted_len, |&(_, next)| next as usize);
+                Some(start as usize..end)
+            }
+            _ => Some(0..0),
+        }
+    }
+}
+
+fn pair_key(bytes: &[u8]) -> Option<u16> {
+    match bytes {
+        [a, b, ..] => Some(u16::from_be_bytes([*a, *b])),
+        _ => None,
+    }
+}
+
 /// A bit index for `prefix` (its length is part of what is hashed: FNV-1a
 /// over the bytes, seeded by the length, folded by a multiply).
 fn hash(prefix: &[u8]) -> usize {
@@ -79,7 +132,7 @@ mod tests {
         assert!(!starts.may_be_proper_prefix(b"b"));
         assert!(starts.may_be_proper_prefix(b"x"));
         assert!(starts.may_be_proper_prefix(b"xy"));
-        assert!(starts.may_be_proper_prefix(b"xyq"));
+        assert!(!starts.may_be_proper_prefix(b"xyq"));
         assert!(!starts.may_be_proper_prefix(b"xz"));
         // `é` is two bytes: its first byte alone can start it.
         assert!(starts.may_be_proper_prefix(&"é".as_bytes()[..1]));
@@ -89,6 +142,21 @@ mod tests {
         assert!(starts.may_be_proper_prefix(b"0123456789"));
         assert!(starts.may_be_proper_prefix(b"01234567zz"));
         assert!(!starts.may_be_proper_prefix(b"0123456z"));
+    }
+
+    #[test]
+    fn pair_ranges_hold_every_phrase_of_their_pair() {
+        let sorted: Vec<String> = ["a", "ab", "abc", "abd", "b", "bcd", "é"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let ranges = PairRanges::new(&sorted);
+        assert_eq!(ranges.range(b"a", sorted.len()), None);
+        let ab = ranges.range(b"abz", sorted.len()).unwrap();
+        assert!(ab.contains(&1) && ab.contains(&2) && ab.contains(&3));
+        assert_eq!(ranges.range(b"bc", sorted.len()), Some(5..6));
+        assert_eq!(ranges.range("é".as_bytes(), sorted.len()), Some(6..7));
+        assert_eq!(ranges.range(b"zz", sorted.len()), Some(0..0));
     }
 }
 
