@@ -134,6 +134,7 @@ mod keys;
 mod matcher;
 mod obfuscation;
 mod pattern;
+mod prefixes;
 mod window;
 mod words;
 

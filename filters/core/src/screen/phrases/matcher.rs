@@ -9,6 +9,7 @@ use super::obfuscation::{
     next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary,
 };
 use super::pattern::{is_exception, parse, vocabulary_words};
+use super::prefixes::{PairRanges, PrefixStarts};
 use super::window::{fold_back, fold_forward, window_around};
 use super::words::{has_ascii_letter_near, spots_by_char, symbol_spots};
 use crate::screen::text::{fold_char, is_invisible, is_plain, Folded, FoldedChar};
@@ -16,6 +17,10 @@ use crate::screen::Span;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind};
 use std::collections::HashMap;
 use std::ops::Range;
+
+/// Longest plain stream tail [`PhraseMatcher::partial_tail`] folds on the
+/// stack (longer ones, and any that is not plain, are folded on the heap).
+const PLAIN_TAIL_MAX: usize = 512;
 
 /// Most distinct phrases one matcher holds (all groups together).
 pub const MAX_PHRASES: usize = 65_536;
@@ -40,6 +45,11 @@ pub struct PhraseMatcher {
     pub(super) anchors: Option<Anchors>,
     /// Every ASCII word of every phrase: what obfuscated tokens may read as.
     vocabulary: Vocabulary,
+    /// The first bytes and byte pairs of the phrases: refuses most proper
+    /// prefix look-ups of [`PhraseMatcher::partial_tail`] without a search.
+    prefix_starts: PrefixStarts,
+    /// Where each first byte pair begins in `sorted`.
+    pair_ranges: PairRanges,
 }
 
 /// What the matcher knows of one distinct phrase.
@@ -154,6 +164,8 @@ impl PhraseMatcher {
                 .flat_map(|literal| literal.split(' ').flat_map(vocabulary_words)),
         );
         literals.sort_unstable();
+        let prefix_starts = PrefixStarts::new(literals.iter().map(String::as_str));
+        let pair_ranges = PairRanges::new(&literals);
         Ok(PhraseMatcher {
             automaton,
             phrases,
@@ -163,6 +175,8 @@ impl PhraseMatcher {
             chains,
             anchors,
             vocabulary,
+            prefix_starts,
+            pair_ranges,
         })
     }
 
@@ -574,11 +588,75 @@ impl PhraseMatcher {
         if self.is_empty() {
             return None;
         }
+        // A plain tail folds to itself lowercased, byte for byte: folded on
+        // the stack, its offsets are the original's.
+        let plain_start = text.len().saturating_sub(self.max_match_len);
+        if let Some(window) = text.get(plain_start..) {
+            if window.len() <= PLAIN_TAIL_MAX && is_plain(window) {
+                let mut buffer = [0u8; PLAIN_TAIL_MAX];
+                let folded = buffer.get_mut(..window.len())?;
+                folded.copy_from_slice(window.as_bytes());
+                folded.make_ascii_lowercase();
+                let tail = std::str::from_utf8(folded).ok()?;
+                return self
+                    .partial_tail_folded(tail, plain_start == 0)
+                    .map(|at| plain_start + at);
+            }
+        }
+        let window_start = tail_window_start(text, self.max_match_len);
+        let window = text.get(window_start..)?;
+        let folded = Folded::new(window);
+        self.partial_tail_folded(&folded.text, window_start == 0)
+            .map(|at| window_start + folded.original_offset(at))
+    }
+
+    /// [`PhraseMatcher::partial_tail`] in the folded window `tail`: a
+    /// folded offset. `starts_text`: the window is the whole text.
+    ///
+    /// The earlier of the first proper prefix and the first open chain; the
+    /// chains are not searched when the prefix starts the tail.
+    fn partial_tail_folded(&self, tail: &str, starts_text: bool) -> Option<usize> {
+        let prefix = self.first_proper_prefix(tail, starts_text);
+        if prefix == Some(0) {
+            return prefix;
+        }
+        match (prefix, self.partial_chain(tail, starts_text)) {
+            (Some(prefix), Some(chain)) => Some(prefix.min(chain)),
+            (prefix, chain) => prefix.or(chain),
+        }
+    }
+
+    /// The first word start in the last [`PhraseMatcher::max_phrase_len`]
+    /// bytes of the folded `tail` from which the rest is a proper prefix of
+    /// a phrase.
+    fn first_proper_prefix(&self, tail: &str, starts_text: bool) -> Option<usize> {
+        let candidates = tail.char_indices().map(|(at, _)| at);
+        for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
+            let can_start = at > 0 || starts_text;
+            let suffix = tail.get(at..).unwrap_or("");
+            if can_start
+                && self.prefix_starts.may_be_proper_prefix(suffix.as_bytes())
+                && is_word_start(tail, at)
+                && self.is_proper_prefix(suffix)
+            {
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    /// The unoptimized [`PhraseMatcher::partial_tail`], which the fast one
+    /// must agree with.
+    #[cfg(test)]
+    pub(super) fn partial_tail_reference(&self, text: &str) -> Option<usize> {
+        if self.is_empty() {
+            return None;
+        }
         let window_start = tail_window_start(text, self.max_match_len);
         let window = text.get(window_start..)?;
         let folded = Folded::new(window);
         let tail = folded.text.as_str();
-        let chain_start = self.partial_chain(tail, window_start == 0);
+        let chain_start = self.partial_chain_reference(tail, window_start == 0);
         let candidates = tail.char_indices().map(|(at, _)| at);
         for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
             if chain_start.is_some_and(|start| start <= at) {
@@ -586,7 +664,7 @@ impl PhraseMatcher {
             }
             let can_start = at > 0 || window_start == 0;
             let suffix = tail.get(at..).unwrap_or("");
-            if can_start && is_word_start(tail, at) && self.is_proper_prefix(suffix) {
+            if can_start && is_word_start(tail, at) && self.is_proper_prefix_reference(suffix) {
                 return Some(window_start + folded.original_offset(at));
             }
         }
@@ -608,11 +686,60 @@ impl PhraseMatcher {
             (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
         };
         self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        // Only a chain whose first segment is there can be open: the others
+        // are dropped before the (allocating) walk.
+        let mut begun: Vec<u32> = hits
+            .segments
+            .iter()
+            .filter(|hit| hit.segment == 0)
+            .map(|hit| hit.chain)
+            .collect();
+        if begun.is_empty() {
+            return None;
+        }
+        begun.sort_unstable();
+        begun.dedup();
+        hits.segments
+            .retain(|hit| begun.binary_search(&hit.chain).is_ok());
         super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
     }
 
-    /// Some phrase starts with `s` and is longer.
+    /// Some phrase starts with `s` and is longer. (The first phrase not
+    /// below `s` is `s` or starts with it when any does; so is the next.)
     fn is_proper_prefix(&self, s: &str) -> bool {
+        let range = self
+            .pair_ranges
+            .range(s.as_bytes(), self.sorted.len())
+            .unwrap_or(0..self.sorted.len());
+        let sorted = self.sorted.get(range).unwrap_or(&[]);
+        let from = sorted.partition_point(|phrase| phrase.as_str() < s);
+        sorted
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take(2)
+            .any(|phrase| phrase.len() > s.len() && phrase.starts_with(s))
+    }
+
+    /// [`PhraseMatcher::partial_chain`] walking every chain.
+    #[cfg(test)]
+    fn partial_chain_reference(&self, tail: &str, starts_text: bool) -> Option<usize> {
+        let automaton = self.automaton.as_ref()?;
+        if self.chains.is_empty() {
+            return None;
+        }
+        let mut hits = Hits::default();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            let starts = start > 0 || starts_text;
+            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
+        };
+        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
+    }
+
+    /// [`PhraseMatcher::is_proper_prefix`] over all the phrases.
+    #[cfg(test)]
+    fn is_proper_prefix_reference(&self, s: &str) -> bool {
         let from = self.sorted.partition_point(|phrase| phrase.as_str() < s);
         self.sorted
             .get(from..)
