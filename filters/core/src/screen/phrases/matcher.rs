@@ -676,16 +676,7 @@ impl PhraseMatcher {
     /// [`PhraseMatcher::partial_tail`]). `starts_text`: the tail is the
     /// whole text, so a match may start at its first byte.
     fn partial_chain(&self, tail: &str, starts_text: bool) -> Option<usize> {
-        let automaton = self.automaton.as_ref()?;
-        if self.chains.is_empty() {
-            return None;
-        }
-        let mut hits = Hits::default();
-        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
-            let starts = start > 0 || starts_text;
-            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
-        };
-        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        let mut hits = self.tail_hits(tail, starts_text)?;
         // Only a chain whose first segment is there can be open: the others
         // are dropped before the (allocating) walk.
         let mut begun: Vec<u32> = hits
@@ -702,6 +693,22 @@ impl PhraseMatcher {
         hits.segments
             .retain(|hit| begun.binary_search(&hit.chain).is_ok());
         super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
+    }
+
+    /// The whole-word literal matches in a stream's folded tail, for the
+    /// open-chain search; `None` when the matcher has no chain.
+    fn tail_hits(&self, tail: &str, starts_text: bool) -> Option<Hits> {
+        let automaton = self.automaton.as_ref()?;
+        if self.chains.is_empty() {
+            return None;
+        }
+        let mut hits = Hits::default();
+        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
+            let starts = start > 0 || starts_text;
+            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
+        };
+        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        Some(hits)
     }
 
     /// Some phrase starts with `s` and is longer. (The first phrase not
@@ -724,16 +731,7 @@ impl PhraseMatcher {
     /// [`PhraseMatcher::partial_chain`] walking every chain.
     #[cfg(test)]
     fn partial_chain_reference(&self, tail: &str, starts_text: bool) -> Option<usize> {
-        let automaton = self.automaton.as_ref()?;
-        if self.chains.is_empty() {
-            return None;
-        }
-        let mut hits = Hits::default();
-        let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
-            let starts = start > 0 || starts_text;
-            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
-        };
-        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        let mut hits = self.tail_hits(tail, starts_text)?;
         super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
     }
 
