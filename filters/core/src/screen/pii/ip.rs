@@ -6,8 +6,10 @@
 //! port or prefix length after it is not part of the match (`10.0.0.1:8080`,
 //! `10.0.0.0/8`). Not matched when part of a longer dotted run (`1.2.3.4.5`,
 //! `v10.0.0.1`, `1.2.3.4.example`), glued to letters or digits, with an
-//! octet above 255, or right after a word that names a version (`version
-//! 10.4.2.1`, `release 2.0.0.1`, `build`, `firmware`, `ver`).
+//! octet above 255, or right after a word that names a version or a numbered part of
+//! a document (`version 10.4.2.1`, `release 2.0.0.1`, `build`, `firmware`,
+//! `ver`, `revision`, `rev`, `patch`; `Section 2.4.3.5`, `chapter`,
+//! `clause`, `paragraph`, `article`, `appendix`, `figure`, `fig`).
 //!
 //! IPv6: eight groups of 1–4 hex digits (`2001:0db8:0000:0000:0000:ff00:0042:8329`),
 //! the compressed form with one `::` (`fe80::1`, `2001:db8::8a2e:370:7334`,
@@ -138,8 +140,27 @@ fn ends_v6(bytes: &[u8], start: usize, end: usize) -> bool {
     false
 }
 
-/// Words after which a dotted quad is a version number, not an address.
-const VERSION_WORDS: &[&[u8]] = &[b"version", b"ver", b"release", b"build", b"firmware"];
+/// Words after which a dotted quad is a version or a numbered part of a
+/// document, not an address (`revision 1.17.2.7`, `Section 2.4.3.5`).
+const VERSION_WORDS: &[&[u8]] = &[
+    b"version",
+    b"ver",
+    b"release",
+    b"build",
+    b"firmware",
+    b"revision",
+    b"rev",
+    b"patch",
+    b"section",
+    b"sections",
+    b"chapter",
+    b"clause",
+    b"paragraph",
+    b"article",
+    b"appendix",
+    b"figure",
+    b"fig",
+];
 
 /// True when `start` follows one space (or `: `) after a version word.
 fn after_version_word(bytes: &[u8], start: usize) -> bool {
@@ -287,6 +308,9 @@ mod tests {
             "v10.0.0.1",
             "version 10.0.0.1.2",
             "Version 10.4.2.1 of the driver",
+            "revision 1.17.2.7 date: 2001/05/31",
+            "Section 2.4.3.5 AWNS (Acceptor Wait for New Cycle State)",
+            "see clause 4.1.2.3 and figure 1.2.3.4",
             "firmware: 2.1.0.7",
             "release 1.0.0.1",
             "010.0.0.1",

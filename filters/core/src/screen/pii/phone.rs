@@ -27,8 +27,9 @@
 //! - NANP with separators: `555-234-5678`, `555.234.5678`, `555 234 5678`,
 //!   `(555) 234-5678`, `(555)234-5678`, with an optional trunk `1`:
 //!   `1-800-555-0199`, `1 (800) 555-0199`. The area code and the exchange
-//!   both start with 2–9 (NANP numbering rules), so `555-123-4567` is not a
-//!   phone number. `.` separators go in pairs (`555.234-5678` is not
+//!   both start with 2–9 and the area code is not an `N11` service code
+//!   (NANP numbering rules), so `555-123-4567` and `(511) 338-0959` are
+//!   not phone numbers. `.` separators go in pairs (`555.234-5678` is not
 //!   matched). Not right after an identifier word (`order 312 345 6789`).
 //! - Any of the above may end in an extension: `x123`, ` x123`, ` ext. 123`,
 //!   ` ext 123` (1–6 digits), matched with the number.
@@ -257,8 +258,16 @@ fn nanp(bytes: &[u8], pos: usize) -> Option<usize> {
     }
     let end = exactly_digits(bytes, exchange_end + 1, 4)?;
     let valid =
-        nanp_leading_digit(at(bytes, area_start)) && nanp_leading_digit(at(bytes, exchange_start));
+        area_code_in_service(bytes, area_start) && nanp_leading_digit(at(bytes, exchange_start));
     valid.then_some(end)
+}
+
+/// The three digits at `pos` can be a NANP area code: 2–9 first, and not
+/// an `N11` service code (`411`, `511`, `911`: dialled alone, never an
+/// area code).
+fn area_code_in_service(bytes: &[u8], pos: usize) -> bool {
+    nanp_leading_digit(at(bytes, pos))
+        && !(at(bytes, pos + 1) == b'1' && at(bytes, pos + 2) == b'1')
 }
 
 /// Where a number that ends its digits at `end` ends, with its extension:
@@ -732,6 +741,11 @@ mod tests {
         assert_eq!(find("555.234-5678"), None);
         assert_eq!(find("5552345678"), None);
         assert_eq!(find("555-0199"), None);
+        // N11 service codes are never area codes
+        assert_eq!(find("see (511) 338-0959 now"), None);
+        assert_eq!(find("911-234-5678"), None);
+        assert_eq!(find("1-411-234-5678"), None);
+        assert_eq!(find("(512) 338-0959"), Some("(512) 338-0959"));
     }
 
     #[test]
