@@ -3,7 +3,8 @@ test, in which the default policy must change nothing. One JSON object a
 line: {"text": "...", "expect": [], "source": "..."}.
 
 Sources (see README.md): King James Bible verses (Debian `bible-kjv`,
-public domain), docstrings, comments and code from the Python sources shipped
+public domain), quotations, jokes and literature from Debian's `fortunes`
+(the fortune-mod cookie files), docstrings, comments and code from the Python sources shipped
 in /work/venv-gen (stdlib and site-packages), faker and mimesis lorem text in
 several locales, and synthetic identifiers (hashes, UUIDs, dates, versions,
 prices, log lines) and support questions without personal data.
@@ -15,7 +16,8 @@ public IP address, a key-shaped token), so a finding in this file is a false
 alarm. The number dropped is printed.
 
 Run: /work/venv-gen/bin/python tests/corpus/generate/prose_negatives.py
-(needs `apt-get install bible-kjv` for the `bible` program).
+(needs `apt-get install bible-kjv fortunes` for the `bible` program and the
+cookie files).
 """
 
 import ast
@@ -166,6 +168,27 @@ def kjv(count):
     out = []
     for start in sorted(rng.sample(range(len(verses) - 3), count)):
         keep(" ".join(verses[start:start + rng.randint(1, 3)]), "kjv", out)
+    return out
+
+
+FORTUNES = Path("/usr/share/games/fortunes")
+
+
+def fortunes(count):
+    """Whole fortune cookies (quotations, jokes, poems, dialogue) from the
+    Debian `fortunes` package: every cookie file, whitespace collapsed."""
+    cookies = []
+    for path in sorted(FORTUNES.iterdir()):
+        if path.suffix or not path.is_file():
+            continue  # .dat indexes and .u8 links
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for cookie in text.split("\n%\n"):
+            cookie = " ".join(cookie.split())
+            if 20 <= len(cookie) <= 1500:
+                cookies.append((path.name, cookie))
+    out = []
+    for name, cookie in rng.sample(cookies, count):
+        keep(cookie, "fortunes:" + name, out)
     return out
 
 
@@ -389,7 +412,7 @@ def support_questions(count):
 def main():
     files = python_sources()
     lines = (kjv(1600) + docstrings_and_code(files, 500, 350, 450) + lorem(700) +
-             synthetic(900) + support_questions(400))
+             synthetic(900) + support_questions(400) + fortunes(2500))
     rng.shuffle(lines)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:
