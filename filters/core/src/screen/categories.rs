@@ -159,7 +159,7 @@ const BANNED: &[&str] = &[
     "!your life (insurance|policy|savings|story)",
     "do (everyone|the world|us all) a (favor|favour) and (die|kill yourself)",
     "!(don't|dont|do not|never|not|no need to|didn't|did not|won't|will not|you'll|you will|you could|you might|you'd|could|might|almost|nearly) kill (yourself|yourselves|urself|your self)",
-    "!whether (or not )?to kill (yourself|yourselves)",
+    "!(to kill (yourself|yourselves) or not|or not to kill (yourself|yourselves))",
     "!kill (yourself|yourselves|urself|your self) (over|trying|working|laughing|studying|for (this|that|it|a|an|the|nothing|them|him|her|us|me)|with (work|worry|stress))",
     // Explosives and bombs.
     concat!(
