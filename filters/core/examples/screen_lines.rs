@@ -1,5 +1,6 @@
-//! Prints, for every line of a file (or of stdin) in which the default
-//! policy finds something, the line number, what was found and the line:
+//! Prints, for every line of stdin in which the default policy (or the
+//! given one) finds something, the line number, each finding as
+//! `entry="matched text"`, and the line:
 //! `screen_lines [policy.json] < lines.txt`. A tool for measuring false
 //! alarms on text nobody wrote for the tests (one text per line; `\n`
 //! written as the two characters backslash and n stays literal).
@@ -29,10 +30,13 @@ fn main() {
             continue;
         }
         hits += 1;
-        let names: Vec<&str> = found
+        let names: Vec<String> = found
             .iter()
-            .filter_map(|f| screener.entries.get(usize::from(f.entry)))
-            .map(|e| e.name.as_str())
+            .filter_map(|f| {
+                let entry = screener.entries.get(usize::from(f.entry))?;
+                let matched = line.get(f.span.start..f.span.end).unwrap_or("");
+                Some(format!("{}={matched:?}", entry.name))
+            })
             .collect();
         println!("{}\t{}\t{}", number + 1, names.join(","), line);
     }

@@ -71,6 +71,8 @@ fn whole(screener: &Screener, text: &str) -> Option<String> {
 /// Cases the corpora hold few of: grouped international numbers, values in
 /// markup and quotes, exceptions after and before a phrase, a key block.
 const HARD: &[&str] = &[
+    "Try 0888 926316 is my mobile, thanks",
+    "Best to try 03 45 72 69 19 (cell) after lunch, or 0412 345 678 for the new iPhone.",
     "Call +44 (0)20 7946 0958 today.",
     "Or +44(0)113 496 0783, any time.",
     "Cell: **881 397 169** (mobile)",

@@ -98,6 +98,9 @@ PHONE_CTX = [
     "Cell: **{v}**",
     "Ring me on {v} please.",
     "{{\"name\": \"Jane\", \"phone\": \"{v}\"}}",
+    "{v} is my mobile, text me anytime.",
+    "Best to try {v} (cell) after lunch.",
+    "Try {v} – our office landline.",
 ]
 
 PHONE_LINK = [

@@ -557,6 +557,10 @@ impl Screener {
             }
             earliest(entity);
         }
+        if let Some(pii) = &self.pii {
+            // a number a phone word after it may still make a phone number
+            earliest(pii.awaiting_context(text, base));
+        }
         // (every block and every start of one has a `-`: without one, none)
         if self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret)
             && memchr::memchr(b'-', text.as_bytes()).is_some()

@@ -3,7 +3,8 @@
 //! A 12-digit Maestro number, a national phone number of a country other
 //! than NANP (`020 7946 0958`, `0412 345 678`) or a bare 8–12 digit run is
 //! only reported when a context word for its kind starts within
-//! [`WINDOW`] bytes before the value. Matching is ASCII case-insensitive
+//! [`WINDOW`] bytes before the value, or (phones) follows it over a few
+//! filler words ([`after_value`]: `0888 926316 is my mobile`). Matching is ASCII case-insensitive
 //! and starts at a word start (the byte before is not an ASCII letter);
 //! a word marked *whole* must also end there (`tel` matches `Tel:` and
 //! `tel.` but not `tell`), the others may run on (`phone` matches `phones`,
@@ -60,6 +61,30 @@ impl WordSet {
 
 /// Words that make a number a phone number.
 pub(super) static PHONE: WordSet = WordSet::new(PHONE_WORDS);
+/// Words after a number that name it a phone number (devices such as
+/// `iPhone` and verbs such as `call` are left out).
+pub(super) static PHONE_AFTER: WordSet = WordSet::new(PHONE_AFTER_WORDS);
+
+const PHONE_AFTER_WORDS: Words = &[
+    (b"phone", false),
+    (b"telephone", false),
+    (b"cellphone", false),
+    (b"tel", true),
+    (b"mobile", false),
+    (b"mob", true),
+    (b"cell", false),
+    (b"whatsapp", false),
+    (b"fax", false),
+    (b"landline", false),
+    (b"hotline", false),
+    (b"helpline", false),
+    (b"my number", false),
+    (b"our number", false),
+    (b"his number", false),
+    (b"her number", false),
+    (b"their number", false),
+];
+
 /// Words that make a number a payment card number.
 pub(super) static CARD: WordSet = WordSet::new(CARD_WORDS);
 
@@ -236,6 +261,87 @@ pub(super) fn before_value(bytes: &[u8], start: usize, set: &WordSet) -> bool {
     })
 }
 
+/// Words that may stand between a value and a context word after it
+/// (`0888 926316 is my mobile`, `6844364697 (our office landline)`).
+const AFTER_FILLERS: &[&[u8]] = &[
+    b"is",
+    b"was",
+    b"my",
+    b"our",
+    b"his",
+    b"her",
+    b"their",
+    b"the",
+    b"as",
+    b"on",
+    b"via",
+    b"its",
+    b"it's",
+    b"which",
+    b"office",
+    b"home",
+    b"work",
+    b"personal",
+    b"private",
+    b"direct",
+];
+
+/// Most filler words skipped after a value.
+const AFTER_MAX_FILLERS: usize = 3;
+
+/// Whether one of `words` follows the value ending at `end`, with nothing
+/// but spaces, brackets, dashes, commas, colons, slashes and at most
+/// [`AFTER_MAX_FILLERS`] words of [`AFTER_FILLERS`] between
+/// (`0888 926316 is my mobile`, `0650 61 23 10 (mobile)`, `… – cell`):
+/// Presidio's context rule also looks after the value. A sentence end or a
+/// line break stops the search. `None`: the text ends before it can tell
+/// (a stream may hold the value until more arrives).
+pub(super) fn after_value(bytes: &[u8], end: usize, set: &WordSet) -> Option<bool> {
+    let mut i = end;
+    let mut fillers = 0;
+    let limit = end.saturating_add(WINDOW);
+    while i < limit {
+        if i >= bytes.len() {
+            return None;
+        }
+        let b = at(bytes, i);
+        if matches!(
+            b,
+            b' ' | b'(' | b')' | b'[' | b']' | b'-' | b',' | b':' | b'/' | b'|'
+        ) {
+            i += 1;
+            continue;
+        }
+        // en and em dashes
+        if b == 0xe2 && at(bytes, i + 1) == 0x80 && matches!(at(bytes, i + 2), 0x93 | 0x94) {
+            i += 3;
+            continue;
+        }
+        if !starts_word(bytes, i) {
+            return Some(false);
+        }
+        if set.at(bytes, i) {
+            return Some(true);
+        }
+        let mut word_end = i;
+        while at(bytes, word_end).is_ascii_alphabetic() || at(bytes, word_end) == b'\'' {
+            word_end += 1;
+        }
+        if word_end >= bytes.len() {
+            return None; // a word still arriving
+        }
+        let word = bytes.get(i..word_end).unwrap_or(&[]);
+        if fillers == AFTER_MAX_FILLERS
+            || !AFTER_FILLERS.iter().any(|f| word.eq_ignore_ascii_case(f))
+        {
+            return Some(false);
+        }
+        fillers += 1;
+        i = word_end;
+    }
+    Some(false)
+}
+
 /// An ASCII letter (or a non-ASCII lead byte) not preceded by a letter.
 fn starts_word(bytes: &[u8], i: usize) -> bool {
     let b = at(bytes, i);
@@ -288,6 +394,45 @@ mod tests {
     }
 
     #[test]
+    fn phone_words_after() {
+        let after = |t: &str| after_value(t.as_bytes(), 0, &PHONE_AFTER) == Some(true);
+        for yes in [
+            " is my mobile",
+            " (mobile)",
+            " – cell",
+            " - my WhatsApp",
+            ", our office landline",
+            " is my number",
+            ": tel",
+        ] {
+            assert!(after(yes), "{yes:?}");
+        }
+        for no in [
+            " for the new iPhone",
+            ". My phone broke",
+            "\nphone",
+            " units shipped, call us",
+            " is the number of rows",
+            " is my iPhone",
+            "",
+        ] {
+            assert!(!after(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn phone_words_after_may_still_come() {
+        let after = |t: &str| after_value(t.as_bytes(), 0, &PHONE_AFTER);
+        assert_eq!(after(" is my"), None);
+        assert_eq!(after(" (mob"), Some(true));
+        assert_eq!(after(" is my mo"), None);
+        assert_eq!(after(" is "), None);
+        assert_eq!(after(" for"), None);
+        assert_eq!(after(" for "), Some(false));
+        assert_eq!(after(". My"), Some(false));
+    }
+
+    #[test]
     fn identifier_words() {
         let id = |t: &str| id_word_before(t.as_bytes(), t.len());
         for yes in [
@@ -308,7 +453,7 @@ mod tests {
 
     #[test]
     fn word_sets_index_every_word() {
-        for set in [&PHONE, &CARD] {
+        for set in [&PHONE, &PHONE_AFTER, &CARD] {
             assert!(set.words.len() <= 64);
             for (k, &(w, _)) in set.words.iter().enumerate() {
                 assert!(set.by_first[usize::from(w[0])] & (1 << k) != 0);

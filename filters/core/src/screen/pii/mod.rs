@@ -235,6 +235,11 @@ pub struct PiiScanner {
     ip_classes: IpClasses,
 }
 
+/// How far back from a stream's end [`PiiScanner::awaiting_context`]
+/// looks: a national number (at most 32 bytes) and the after-context
+/// window.
+const AWAIT_REACH: usize = 32 + context::WINDOW;
+
 impl PiiScanner {
     /// Scans only for the enabled kinds; IP addresses of the
     /// [default classes](IpClasses::DEFAULT), as a policy that does not
@@ -284,6 +289,31 @@ impl PiiScanner {
         } else {
             0
         }
+    }
+
+    /// Where, in the tail of a stream's `text` (not before `from`), a phone
+    /// number starts that only a phone word still to come after it can
+    /// decide (`… 0888 926316 is my`, see [`phone`]'s context rule): the
+    /// stream holds from there until the words after it arrive. `None`
+    /// when phones are off or no such number ends near the end. ASCII
+    /// digits only.
+    pub fn awaiting_context(&self, text: &str, from: usize) -> Option<usize> {
+        if !self.is_on(PiiKind::Phone) {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let region = from.max(bytes.len().saturating_sub(AWAIT_REACH));
+        let tail = bytes.get(region..)?;
+        if !tail.iter().any(u8::is_ascii_digit) {
+            return None;
+        }
+        (region..bytes.len()).find(|&i| {
+            let b = at(bytes, i);
+            let prev = before(bytes, i, 1);
+            (b.is_ascii_digit() || b == b'(' && at(bytes, i + 1).is_ascii_digit())
+                && !prev.is_ascii_alphanumeric()
+                && phone::awaits_context_after(bytes, i)
+        })
     }
 
     /// Appends every match in `text`, sorted by start and non-overlapping;

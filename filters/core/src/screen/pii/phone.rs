@@ -37,7 +37,10 @@
 //! Matched only after a phone word ([`context::PHONE`]: `phone`, `tel`,
 //! `call`, `mobile`, `cell`, `whatsapp`, `fax`, `contact`, `reach me`,
 //! `text me`, `my number`, … starting within [`context::WINDOW`] bytes
-//! before it), and not right after an identifier word (`order`, `invoice`,
+//! before it; or followed by one naming the number, over at most three
+//! filler words: `0888 926316 is my mobile`, `0650 61 23 10 (mobile)`,
+//! `… – our office landline`, [`context::after_value`]), and not right
+//! after an identifier word (`order`, `invoice`,
 //! `ticket`, `account`, `ref`, `id`, … [`context::id_word_before`]):
 //! - national forms of other countries: 7–13 digits in 2 or more groups
 //!   (separators as above, a parenthesised group among the first three):
@@ -633,13 +636,49 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
             return false;
         }
         (groups >= 2 && code_ends_group)
-            || *context.get_or_insert_with(|| context::before_value(bytes, start, &context::PHONE))
+            || *context.get_or_insert_with(|| {
+                context::before_value(bytes, start, &context::PHONE)
+                    || context::after_value(bytes, run_end(&g, start), &context::PHONE_AFTER)
+                        == Some(true)
+            })
     })
 }
 
 /// A national number of any country, or a bare run of digits, starting at
-/// `start` (a digit or `(`), reported only after a phone word.
+/// `start` (a digit or `(`), reported only after a phone word or before
+/// one ([`context::after_value`]: `0888 926316 is my mobile`).
 fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
+    national_shaped(bytes, start, |run_end| {
+        context::before_value(bytes, start, &context::PHONE)
+            || context::after_value(bytes, run_end, &context::PHONE_AFTER) == Some(true)
+    })
+}
+
+/// A national number (or bare run) at `start` that only a phone word still
+/// to come could make a match: none before it, and the text ends before
+/// [`context::after_value`] can tell (`0888 926316 is my`). A stream holds
+/// it back until the words after it arrive.
+pub(super) fn awaits_context_after(bytes: &[u8], start: usize) -> bool {
+    if context::before_value(bytes, start, &context::PHONE) {
+        return false;
+    }
+    let mut undecided = false;
+    national_shaped(bytes, start, |run_end| {
+        undecided = context::after_value(bytes, run_end, &context::PHONE_AFTER).is_none();
+        undecided
+    })
+    .is_some()
+        && undecided
+}
+
+/// The end of a national number (or bare run) at `start` with a shape of
+/// [`national_with_context`], when `context` (asked at most once, with the
+/// end of the digit groups) says a phone word goes with it.
+fn national_shaped(
+    bytes: &[u8],
+    start: usize,
+    context: impl FnOnce(usize) -> bool,
+) -> Option<usize> {
     // not the tail of a longer grouped number (`2024 01 15 10 30`)
     if is_separator(before(bytes, start, 1)) && is_digit(before(bytes, start, 2)) {
         return None;
@@ -649,7 +688,9 @@ fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
     {
         return None;
     }
-    let mut context = None;
+    let run_end = run_end(&g, start);
+    let mut context = Some(context);
+    let mut found = None;
     longest(bytes, start, &g, |groups, n| {
         let shape = if groups == 1 && g.paren.is_none() {
             // 13–15 digits: a code and an NSN written without `+` (MSISDN)
@@ -659,9 +700,16 @@ fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
         } else {
             groups >= 2 && (7..=13).contains(&n)
         };
-        shape
-            && *context.get_or_insert_with(|| context::before_value(bytes, start, &context::PHONE))
+        shape && *found.get_or_insert_with(|| context.take().is_some_and(|ask| ask(run_end)))
     })
+}
+
+/// Where the digit groups read into `g` end (`start` when none was).
+fn run_end(g: &Groups, start: usize) -> usize {
+    g.count
+        .checked_sub(1)
+        .and_then(|last| g.ends.get(last))
+        .map_or(start, |&(rel, _)| g.base + usize::from(rel))
 }
 
 /// Dotted numbers other than `06.12.34.56.78` (groups of 2–5 digits):
