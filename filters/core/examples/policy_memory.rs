@@ -112,7 +112,7 @@ fn measure<T>(f: impl Fn() -> T) -> (T, usize, usize) {
 /// Held and peak bytes of each part of the default policy's compile, each
 /// measured alone: where a VM's memory goes (the peak stays in its linear
 /// memory). The automaton rows build what `PhraseMatcher::new` builds (the
-/// distinct expanded phrases, ASCII case-insensitive) with each kind and
+/// distinct expanded phrases, case sensitive) with each kind and
 /// `dense_depth` aho-corasick offers, for comparison.
 fn phases() {
     use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -158,7 +158,6 @@ fn phases() {
             let (automaton, held, peak) = measure(|| {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
-                    .ascii_case_insensitive(true)
                     .kind(Some(kind))
                     .dense_depth(dense)
                     .build(&phrases)
