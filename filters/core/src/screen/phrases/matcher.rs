@@ -104,8 +104,8 @@ impl PhraseMatcher {
     /// phrase listed by several groups is reported for each. Err names the
     /// list index and the pattern on a bad pattern.
     pub fn new(lists: &[(u16, Vec<String>)]) -> Result<PhraseMatcher, String> {
+        // Each distinct literal once, owned here until the loop ends.
         let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut literals: Vec<String> = Vec::new();
         let mut phrases: Vec<PhraseInfo> = Vec::new();
         let mut chains: Vec<Chain> = Vec::new();
         for (index, (group, patterns)) in lists.iter().enumerate() {
@@ -118,12 +118,17 @@ impl PhraseMatcher {
                 let mut segment_lens = Vec::new();
                 for (segment, expanded) in parsed.segments.into_iter().enumerate() {
                     segment_lens.push(expanded.iter().map(String::len).max().unwrap_or(0));
-                    for literal in expanded {
-                        let id = *ids.entry(literal.clone()).or_insert_with(|| {
-                            phrases.push(PhraseInfo::new(&literal));
-                            literals.push(literal);
-                            literals.len() - 1
-                        });
+                    for mut literal in expanded {
+                        let id = match ids.get(literal.as_str()) {
+                            Some(&id) => id,
+                            None => {
+                                let id = ids.len();
+                                phrases.push(PhraseInfo::new(&literal));
+                                literal.shrink_to_fit();
+                                ids.insert(literal, id);
+                                id
+                            }
+                        };
                         let Some(info) = phrases.get_mut(id) else {
                             continue;
                         };
@@ -141,13 +146,12 @@ impl PhraseMatcher {
                     let chain = Chain::new(*group, exception, parsed.gaps, &segment_lens);
                     chains.push(chain);
                 }
-                if literals.len() > MAX_PHRASES {
+                if ids.len() > MAX_PHRASES {
                     return Err(format!("more than {MAX_PHRASES} distinct phrases in all"));
                 }
             }
         }
-        // Its keys copy every literal: free them before the automaton's build peak.
-        drop(ids);
+        let mut literals = literals_by_id(ids);
         let automaton = if literals.is_empty() {
             None
         } else {
@@ -815,6 +819,19 @@ fn chain_reach(
         }
     }
     reach
+}
+
+/// The keys of `ids` in the order of their ids (moved, not copied: a
+/// compile holds one copy of each literal, and the map's table is freed
+/// before the automaton's build peak).
+fn literals_by_id(ids: HashMap<String, usize>) -> Vec<String> {
+    let mut literals = vec![String::new(); ids.len()];
+    for (literal, id) in ids {
+        if let Some(slot) = literals.get_mut(id) {
+            *slot = literal;
+        }
+    }
+    literals
 }
 
 /// The automaton over folded phrases, reporting overlapping matches, case
