@@ -12,7 +12,7 @@
 //! linear memory after the first compile: what a VM keeps for good. That is
 //! more than the peak of live bytes: a vector that doubles leaves behind a
 //! hole too small for its next size, so the heap's high-water mark is what
-//! counts (9.2 MiB for the default policy, 7.4 MB peak, 5.5 MB held, with
+//! counts (8.8 MiB for the default policy, 7.3 MB peak, 5.4 MB held, with
 //! the noncontiguous automaton; 12.6 MiB with the contiguous one).
 
 use llm_policy_core::policy::Policy;

@@ -106,7 +106,8 @@ impl PhraseMatcher {
     pub fn new(lists: &[(u16, Vec<String>)]) -> Result<PhraseMatcher, String> {
         // Each distinct literal once, owned here until the loop ends.
         let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut phrases: Vec<PhraseInfo> = Vec::new();
+        // What each pattern lists, by literal id, in pattern order.
+        let mut listings: Vec<(usize, Listing)> = Vec::new();
         let mut chains: Vec<Chain> = Vec::new();
         for (index, (group, patterns)) in lists.iter().enumerate() {
             for pattern in patterns {
@@ -123,23 +124,17 @@ impl PhraseMatcher {
                             Some(&id) => id,
                             None => {
                                 let id = ids.len();
-                                phrases.push(PhraseInfo::new(&literal));
                                 literal.shrink_to_fit();
                                 ids.insert(literal, id);
                                 id
                             }
                         };
-                        let Some(info) = phrases.get_mut(id) else {
-                            continue;
+                        let listing = if gapped {
+                            Listing::Segment(chain, u8::try_from(segment).unwrap_or(u8::MAX))
+                        } else {
+                            Listing::Group(*group, exception)
                         };
-                        if gapped {
-                            let entry = (chain, u8::try_from(segment).unwrap_or(u8::MAX));
-                            if !info.segments.contains(&entry) {
-                                info.segments.push(entry);
-                            }
-                        } else if !info.groups.contains(&(*group, exception)) {
-                            info.groups.push((*group, exception));
-                        }
+                        listings.push((id, listing));
                     }
                 }
                 if gapped {
@@ -152,11 +147,15 @@ impl PhraseMatcher {
             }
         }
         let mut literals = literals_by_id(ids);
+        // The automaton first: what is built after it fits in the holes its
+        // build leaves (a VM's linear memory never shrinks).
         let automaton = if literals.is_empty() {
             None
         } else {
             Some(build_automaton(&literals)?)
         };
+        let phrases = phrase_infos(&literals, &listings);
+        drop(listings);
         let max_phrase_len = literals.iter().map(String::len).max().unwrap_or(0);
         let max_match_len = chains
             .iter()
@@ -819,6 +818,38 @@ fn chain_reach(
         }
     }
     reach
+}
+
+/// One listing of a literal by a pattern: a group's phrase (and whether
+/// an exception), or a segment of a chain (chain id, segment index).
+#[derive(Clone, Copy)]
+enum Listing {
+    Group(u16, bool),
+    Segment(u32, u8),
+}
+
+/// Per literal id, what the listings say of it (each group and segment
+/// once, in listing order).
+fn phrase_infos(literals: &[String], listings: &[(usize, Listing)]) -> Vec<PhraseInfo> {
+    let mut phrases: Vec<PhraseInfo> = literals.iter().map(|l| PhraseInfo::new(l)).collect();
+    for &(id, listing) in listings {
+        let Some(info) = phrases.get_mut(id) else {
+            continue;
+        };
+        match listing {
+            Listing::Segment(chain, segment) => {
+                if !info.segments.contains(&(chain, segment)) {
+                    info.segments.push((chain, segment));
+                }
+            }
+            Listing::Group(group, exception) => {
+                if !info.groups.contains(&(group, exception)) {
+                    info.groups.push((group, exception));
+                }
+            }
+        }
+    }
+    phrases
 }
 
 /// The keys of `ids` in the order of their ids (moved, not copied: a
