@@ -3,10 +3,11 @@
 ablation of issue 15 (`module_size_rss.py`): does Envoy's RSS grow with the
 size of the module it loads, and by how much per KB of code or of data?
 
-    python tests/bench/wasm_pad.py IN.wasm OUT.wasm --code-kb N [--data-kb M]
+    python tests/bench/wasm_pad.py IN.wasm OUT.wasm --code-kb N [--data-kb M] [--func-bytes 120,600]
 
 Code: N KB of extra functions `(i32, i32) -> i32`, each exported as `pad_<i>`
-(so no tool may drop them) and each a mix like compiled Rust: loads and
+(so no tool may drop them; `--no-export` leaves them unexported: V8 still
+compiles every function of a module) and each a mix like compiled Rust: loads and
 stores through the first parameter, arithmetic, compares and a `br_if` loop.
 Nothing calls them; V8 still compiles each one. Data: one passive data
 segment of M KB of pseudo-random bytes (kept with the module bytes, never
@@ -92,7 +93,7 @@ def body(rng, target_len):
     return leb(len(inner)) + inner
 
 
-def pad(buf, code_kb, data_kb, seed=15):
+def pad(buf, code_kb, data_kb, func_bytes=(120, 600), export=True, seed=15):
     rng = random.Random(seed)
     secs = sections(buf)
     ids = [s for s, _ in secs]
@@ -102,7 +103,7 @@ def pad(buf, code_kb, data_kb, seed=15):
     bodies = []
     total = 0
     while total < code_kb * 1024:
-        b = body(rng, rng.randrange(120, 600))
+        b = body(rng, rng.randrange(*func_bytes))
         bodies.append(b)
         total += len(b)
     first = n_imported_funcs + n_defined
@@ -112,7 +113,7 @@ def pad(buf, code_kb, data_kb, seed=15):
             payload = vec_append(payload, [FUNC_TYPE])
         elif sid == 3 and bodies:
             payload = vec_append(payload, [leb(n_types)] * len(bodies))
-        elif sid == 7 and bodies:
+        elif sid == 7 and bodies and export:
             exports = []
             for i in range(len(bodies)):
                 name = f"pad_{i}".encode()
@@ -165,8 +166,12 @@ def main():
     p.add_argument("output", type=Path)
     p.add_argument("--code-kb", type=int, default=0)
     p.add_argument("--data-kb", type=int, default=0)
+    p.add_argument("--func-bytes", default="120,600",
+                   help="each padding function's body size, drawn from MIN,MAX bytes (default 120,600)")
+    p.add_argument("--no-export", action="store_true", help="do not export the padding functions")
     args = p.parse_args()
-    out = pad(args.input.read_bytes(), args.code_kb, args.data_kb)
+    low, high = (int(n) for n in args.func_bytes.split(","))
+    out = pad(args.input.read_bytes(), args.code_kb, args.data_kb, (low, high), not args.no_export)
     args.output.write_bytes(out)
     print(f"{args.output}: {len(out)} bytes")
 
