@@ -53,7 +53,7 @@ mod tests {
                 .map(|i| (rng.u8(0..5), format!("item {i}")))
                 .collect();
             let mut want = v.clone();
-            want.sort_by(|a, b| b.0.cmp(&a.0));
+            want.sort_by_key(|b| std::cmp::Reverse(b.0));
             let mut got = v;
             sort_stable_by(&mut got, |a, b| b.0.cmp(&a.0));
             assert_eq!(got, want, "len {len}");
