@@ -4,6 +4,7 @@
 pub mod ab;
 pub mod breaker;
 pub mod canary;
+mod cold_sort;
 pub mod exchange;
 pub mod flow;
 #[doc(hidden)]

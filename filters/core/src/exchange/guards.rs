@@ -348,7 +348,7 @@ fn redact(
     let mut changed = false;
     let _ = openai::visit_prompt_texts(endpoint, &mut value, &mut |s: &mut String| {
         if let Some(list) = edits.get_mut(&index) {
-            list.sort_by_key(|(start, _, _)| std::cmp::Reverse(*start));
+            crate::cold_sort::sort_stable_by(list, |a, b| b.0.cmp(&a.0));
             for (start, end, tag) in list.iter() {
                 let (start, end) = (*start, (*end).min(s.len()));
                 if start >= end || !s.is_char_boundary(start) || !s.is_char_boundary(end) {

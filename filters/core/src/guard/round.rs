@@ -331,9 +331,11 @@ impl Round {
             }
         }
         let mut redact: Vec<(usize, Vec<EntitySpan>)> = redact.into_iter().collect();
-        redact.sort_by_key(|(i, _)| *i);
+        crate::cold_sort::sort_stable_by(&mut redact, |a, b| a.0.cmp(&b.0));
         for (_, spans) in &mut redact {
-            spans.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+            crate::cold_sort::sort_stable_by(spans, |a, b| {
+                (a.start, std::cmp::Reverse(a.end)).cmp(&(b.start, std::cmp::Reverse(b.end)))
+            });
             let mut merged: Vec<EntitySpan> = Vec::with_capacity(spans.len());
             for s in spans.drain(..) {
                 match merged.last_mut() {

@@ -104,10 +104,12 @@ pub fn decide(rules: &[VerdictRule], assessment: &Assessment) -> Decision {
             }
         }
     }
-    decision
-        .labels
-        .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    decision.redact.sort_by_key(|s| (s.start, s.end));
+    crate::cold_sort::sort_stable_by(&mut decision.labels, |a, b| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    });
+    crate::cold_sort::sort_stable_by(&mut decision.redact, |a, b| {
+        (a.start, a.end).cmp(&(b.start, b.end))
+    });
     decision
 }
 
