@@ -42,7 +42,7 @@ OUT = HERE.parent / "generated" / "pii_prompts.jsonl"
 LOCALES = ["en_US", "en_GB", "en_AU", "en_IN", "en_CA", "en_NZ", "en_IE", "de_DE", "de_AT",
            "de_CH", "fr_FR", "fr_CH", "es_ES", "it_IT", "nl_NL", "nl_BE", "pt_BR", "pt_PT",
            "ja_JP", "pl_PL", "sv_SE", "da_DK", "fi_FI", "cs_CZ", "ko_KR", "tr_TR", "ro_RO",
-           "hu_HU", "el_GR", "es_MX", "zh_CN", "no_NO"]
+           "hu_HU", "el_GR", "es_MX", "zh_CN", "no_NO", "uk_UA"]
 CARD_TYPES = ["visa", "visa13", "visa16", "visa19", "mastercard", "amex", "discover", "diners",
               "jcb", "jcb15", "jcb16", "maestro"]
 IBAN_COUNTRIES = ["DE", "FR", "ES", "IT", "NL", "BE", "AT", "CH", "GB", "IE", "PT", "PL", "SE",
@@ -105,6 +105,14 @@ def emails():
             value = f"{user}+{rng.choice(['shop', 'news', 'x1', 'a.b'])}@{domain}"
             form = "subaddress"
         one("email", value, form, PLAIN + EMAIL_ONLY, f"faker:{locale}")
+    # internationalised domains, as faker's Ukrainian locale writes them (`….укр`)
+    uk = faker("uk_UA")
+    idn = 0
+    while idn < 12:
+        value = uk.company_email()
+        if not value.isascii():
+            one("email", value, "idn", PLAIN + EMAIL_ONLY, "faker:uk_UA")
+            idn += 1
     for i, loc in enumerate(MIMESIS_LOCALES * 5):
         value = Person(loc, seed=SEED + i).email()
         one("email", value, "plain", PLAIN + EMAIL_ONLY, f"mimesis:{loc.value}")

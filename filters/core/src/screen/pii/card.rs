@@ -146,8 +146,9 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
 }
 
 /// Whether an unbroken run of [`SHARED_LENGTH`] digits is named as
-/// something else right before it: a phone number (a phone word within
-/// [`context::WINDOW`] bytes) or an identifier such as a product code (the
+/// something else: a phone number (a phone word within [`context::WINDOW`]
+/// bytes before it, or one naming it right after: `… – our office
+/// landline`) or an identifier such as a product code (the
 /// word right before is `EAN`, `GTIN`, `order`, …), with no card word
 /// within the window. MSISDN-style phone numbers and EAN-13 codes have 13
 /// digits and pass Luhn as often as any number (one in ten); a 13-digit
@@ -155,7 +156,8 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
 fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
     digits == SHARED_LENGTH
         && (context::id_word_before(bytes, start)
-            || context::before_value(bytes, start, &context::PHONE))
+            || context::before_value(bytes, start, &context::PHONE)
+            || context::after_value(bytes, start + digits, &context::PHONE_AFTER) == Some(true))
         && !context::before_value(bytes, start, &context::CARD)
 }
 
@@ -343,6 +345,10 @@ mod tests {
                 "GTIN: ",
             ] {
                 let text = format!("{ctx}{n}.");
+                assert_eq!(find(&text), None, "{text}");
+            }
+            for after in [" – our office landline.", " is my mobile"] {
+                let text = format!("Try {n}{after}");
                 assert_eq!(find(&text), None, "{text}");
             }
             for ctx in ["card ", "", "my Visa (phone orders only): ", "use "] {

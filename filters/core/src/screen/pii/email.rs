@@ -3,8 +3,10 @@
 //! Matches `local@domain.tld`: a local part of ASCII letters, digits and
 //! `._%+-` (1–64 bytes, not starting or ending with `.`, no `..`), then a
 //! domain of at least two dot-separated labels of letters, digits and `-`
-//! (a label neither starts nor ends with `-`, at most 63 bytes), whose last
-//! label (the TLD) is at least two letters. Whole address at most 254 bytes.
+//! (a label neither starts nor ends with `-`, at most 63 characters), whose
+//! last label (the TLD) is at least two letters. Domain labels may be
+//! internationalised: letters and digits of any script (`baranyk.укр`,
+//! `müller.de`, `пример.рф`), as faker's Ukrainian locale writes them. Whole address at most 254 bytes.
 //! The local part starts at its first letter or digit, so surrounding
 //! punctuation and markup are not part of the match (`<a@b.co>`,
 //! `mailto:a@b.co`, `**a@b.co**`, `__a@b.co__`, `` `a@b.co` ``,
@@ -14,7 +16,7 @@
 //!
 //! Not matched: `user@localhost` and other single-label domains, `a@b`,
 //! `@mention`, numeric "TLDs" (`root@10.0.0.1`), quoted local parts and
-//! non-ASCII (internationalised) addresses: write those in punycode.
+//! non-ASCII local parts (`иван@…`).
 //! Known limitation: asset names such as `icon@2x.png` have an address's
 //! shape and are matched.
 
@@ -72,13 +74,16 @@ fn domain_end(bytes: &[u8], from: usize) -> Option<usize> {
         let label_end = label_end(bytes, pos)?;
         labels += 1;
         let label = bytes.get(pos..label_end)?;
-        if labels >= 2 && label.len() >= 2 && label.iter().all(|&b| class_of(b) & LETTER != 0) {
+        if labels >= 2 && is_tld(label) {
             end = Some(label_end);
         }
         if label_end - from > MAX_LEN {
             return None;
         }
-        if at(bytes, label_end) != b'.' || class_of(at(bytes, label_end + 1)) & ALNUM == 0 {
+        let next = label_end + 1;
+        if at(bytes, label_end) != b'.'
+            || class_of(at(bytes, next)) & ALNUM == 0 && unicode_alnum_len(bytes, next) == 0
+        {
             break;
         }
         pos = label_end + 1;
@@ -86,19 +91,58 @@ fn domain_end(bytes: &[u8], from: usize) -> Option<usize> {
     end
 }
 
-/// The end of a valid label at `pos`, or `None` when none is there.
+/// A top-level domain: two or more letters, ASCII (`com`) or of any
+/// script (`укр`, `рф`, `中国`: internationalised TLDs).
+fn is_tld(label: &[u8]) -> bool {
+    if label.is_ascii() {
+        return label.len() >= 2 && label.iter().all(|&b| class_of(b) & LETTER != 0);
+    }
+    std::str::from_utf8(label)
+        .is_ok_and(|l| l.chars().count() >= 2 && l.chars().all(char::is_alphabetic))
+}
+
+/// The length of the non-ASCII letter or digit (a UTF-8 sequence) at
+/// `pos`, or 0: internationalised domain labels (`baranyk.укр`,
+/// `müller.de`).
+fn unicode_alnum_len(bytes: &[u8], pos: usize) -> usize {
+    let len = match at(bytes, pos) {
+        0xc2..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf4 => 4,
+        _ => return 0,
+    };
+    let Some(Ok(s)) = bytes.get(pos..pos + len).map(std::str::from_utf8) else {
+        return 0;
+    };
+    if s.chars().all(char::is_alphanumeric) {
+        len
+    } else {
+        0
+    }
+}
+
+/// The end of a valid label at `pos`, or `None` when none is there. Labels
+/// are at most [`MAX_LABEL`] characters.
 fn label_end(bytes: &[u8], pos: usize) -> Option<usize> {
     let mut end = pos;
-    while end - pos <= MAX_LABEL && is_label_char(at(bytes, end)) {
-        end += 1;
+    let mut chars = 0;
+    while chars <= MAX_LABEL {
+        if is_label_char(at(bytes, end)) {
+            end += 1;
+        } else {
+            match unicode_alnum_len(bytes, end) {
+                0 => break,
+                n => end += n,
+            }
+        }
+        chars += 1;
     }
     // a dash after the last label is punctuation (`a@b.co-`)
     while end > pos && before(bytes, end, 1) == b'-' && at(bytes, end) != b'.' {
         end -= 1;
     }
-    let len = end - pos;
     let valid =
-        (1..=MAX_LABEL).contains(&len) && at(bytes, pos) != b'-' && before(bytes, end, 1) != b'-';
+        end > pos && chars <= MAX_LABEL && at(bytes, pos) != b'-' && before(bytes, end, 1) != b'-';
     valid.then_some(end)
 }
 
@@ -124,10 +168,15 @@ mod tests {
             "a@b.co",
             "USER@EXAMPLE.COM",
             "x-y@xn--mller-kva.de",
+            "chervonenkovalentyna@baranyk.укр",
+            "ivan@пример.рф",
+            "jurgen@müller.de",
+            "li@例子.中国",
         ] {
             assert_eq!(find(&format!("mail <{ok}>.")), Some(ok), "{ok}");
         }
         assert_eq!(find("mailto:john@example.com"), Some("john@example.com"));
+        assert_eq!(find("«a@b.рф»"), Some("a@b.рф"));
         assert_eq!(find("wait...john@example.com"), Some("john@example.com"));
         assert_eq!(find("\"john@example.com\","), Some("john@example.com"));
         assert_eq!(find("john@example.com.123"), Some("john@example.com"));
@@ -163,8 +212,9 @@ mod tests {
             "john.@example.com",
             "john@-example.com",
             "john@example-.com",
-            "john@müller.de",
             "john@.com",
+            "иван@example.com",
+            "a@b.к",
         ] {
             assert_eq!(find(bad), None, "{bad}");
         }
