@@ -435,6 +435,24 @@ SECRET_MAKERS = {
     "google_api_key": lambda: "AIza" + draw(B64URL, 35),
     "jwt": jwt,
 }
+# Other providers' documented token formats: fewer of each.
+HEX_LOWER = "0123456789abcdef"
+PROVIDER_MAKERS = {
+    "gitlab": lambda: "glpat-" + draw(B64URL, 20),
+    "npm": lambda: "npm_" + draw(ALNUM, 36),
+    "pypi": lambda: "pypi-AgEIcHlwaS5vcmc" + draw(B64URL, rng.randint(60, 160)),
+    "huggingface": lambda: "hf_" + mixed(34),
+    "groq": lambda: "gsk_" + draw(ALNUM, 52),
+    "replicate": lambda: "r8_" + mixed(37),
+    "xai": lambda: "xai-" + draw(ALNUM, 80),
+    "dockerhub": lambda: "dckr_pat_" + draw(B64URL, 27),
+    "shopify": lambda: rng.choice(["shpat_", "shpca_", "shppa_", "shpss_"]) + draw(HEX_LOWER, 32),
+    "digitalocean": lambda: rng.choice(["dop_v1_", "doo_v1_"]) + draw(HEX_LOWER, 64),
+    "sendgrid": lambda: "SG." + draw(B64URL, 22) + "." + draw(B64URL, 43),
+    "twilio": lambda: "SK" + draw(HEX_LOWER, 32),
+    "google_oauth_secret": lambda: "GOCSPX-" + draw(B64URL, 28),
+    "mailgun": lambda: "key-" + draw(HEX_LOWER, 32),
+}
 SECRET_CTX = ["My API key is {v}, why does it fail?", "export AWS_ACCESS_KEY_ID={v}",
               "Authorization: Bearer {v}", "token = \"{v}\"", "OPENAI_API_KEY={v}",
               "I accidentally pasted {v} into the chat.", "here is the key: `{v}`",
@@ -459,6 +477,9 @@ PEM_CTX = [
 def secrets():
     for name, make in SECRET_MAKERS.items():
         for _ in range(40):
+            one("secret", make(), name, PLAIN + SECRET_CTX, "generated")
+    for name, make in PROVIDER_MAKERS.items():
+        for _ in range(10):
             one("secret", make(), name, PLAIN + SECRET_CTX, "generated")
     for stem, block in pem_blocks():
         kind = stem.rsplit("_", 1)[0]

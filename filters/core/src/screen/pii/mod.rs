@@ -74,6 +74,7 @@ mod pem;
 mod phone;
 mod phone_plan;
 mod secret;
+mod secret_prefixed;
 mod skip;
 mod ssn;
 
@@ -438,11 +439,17 @@ impl PiiScanner {
     }
 
     /// A run of letters and digits that starts with an uppercase letter:
-    /// IBAN, `AKIA`/`ASIA`/`AIza` keys, IPv6 in uppercase hex.
+    /// IBAN, `AKIA`/`ASIA`/`AIza` keys, `SK`/`SG.`/`GOCSPX-` tokens, IPv6
+    /// in uppercase hex.
     fn at_capital(&self, bytes: &[u8], start: usize, run_end: usize) -> Option<PiiMatch> {
         let second = at(bytes, start + 1);
         let iban_shaped = is_upper(second) && is_digit(at(bytes, start + 2));
-        if !iban_shaped && at(bytes, start) != b'A' && at(bytes, run_end) != b':' {
+        let first = at(bytes, start);
+        if !iban_shaped
+            && first != b'A'
+            && !secret_prefixed::capital_start(first, second)
+            && at(bytes, run_end) != b':'
+        {
             return None;
         }
         let mut found = Candidates::at(start);

@@ -19,6 +19,7 @@
 //! | Google API key | `AIza` + exactly 35 of `A-Za-z0-9_-` |
 //! | private-key block | the whole block, header (`-----BEGIN … PRIVATE KEY-----`, `-----BEGIN PGP PRIVATE KEY BLOCK-----`), key body and footer: see [`super::pem`] |
 //! | JWT | `eyJ…` header (≥ 10 chars) `.` `eyJ…` payload (≥ 10 chars) `.` signature (possibly empty), all base64url |
+//! | other providers' tokens | GitLab, npm, PyPI, Hugging Face, Groq, Replicate, xAI, Docker Hub, Shopify, DigitalOcean, SendGrid, Twilio, Google OAuth client secrets, Mailgun: see [`super::secret_prefixed`] |
 //!
 //! Length caps keep the streaming hold-back small: keys of unbounded length
 //! (`sk-`, Stripe, Slack) are matched up to [`MAX_TOKEN_LEN`] bytes and JWTs
@@ -68,17 +69,18 @@ pub(super) fn may_start(first: u8, second: u8) -> bool {
             | (b'x', b'o')
             | (b'e', b'y')
             | (b'-', b'-')
-    )
+    ) || super::secret_prefixed::may_start(first, second)
 }
 
 /// Whether `prev` can end a lowercase prefix that `marker` (`-` or `_`)
 /// follows: `sk-`, `xoxb-`, `ghp_`, `github_`, `sk_live_`.
 pub(super) fn may_precede_marker(prev: u8, marker: u8) -> bool {
-    match marker {
+    let own = match marker {
         b'-' => matches!(prev, b'k' | b'b' | b'a' | b'p' | b'r' | b's'),
         b'_' => matches!(prev, b'p' | b'o' | b'u' | b's' | b'r' | b'b' | b'k'),
         _ => false,
-    }
+    };
+    own || super::secret_prefixed::may_precede_marker(prev, marker)
 }
 
 /// A secret starting at `start`: the end of the match.
@@ -98,7 +100,8 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
         b'x' => slack_token(bytes, start),
         b'e' => jwt(bytes, start),
         _ => None,
-    }?;
+    }
+    .or_else(|| super::secret_prefixed::match_at(bytes, start))?;
     Some(close_emphasis(bytes, start, end))
 }
 
