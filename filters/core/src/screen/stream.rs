@@ -832,7 +832,7 @@ impl StreamScreener {
 fn single_data_line(event: &str) -> Option<&str> {
     let rest = event.strip_prefix("data:")?;
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
-    let (line, end) = rest.split_at(rest.find('\n')?);
+    let (line, end) = rest.split_at(memchr::memchr(b'\n', rest.as_bytes())?);
     matches!(end, "\n\n" | "\n\r\n").then_some(line.strip_suffix('\r').unwrap_or(line))
 }
 
