@@ -726,19 +726,21 @@ impl PhraseMatcher {
         super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
     }
 
-    /// The whole-word literal matches in a stream's folded tail, for the
-    /// open-chain search; `None` when the matcher has no chain.
+    /// The whole-word literal matches in a stream's folded tail, as chain
+    /// segments (no group candidates), for the open-chain search; `None`
+    /// when the matcher has no chain.
     fn tail_hits(&self, tail: &str, starts_text: bool) -> Option<Hits> {
         let automaton = self.automaton.as_ref()?;
         if self.chains.is_empty() {
             return None;
         }
         let mut hits = Hits::default();
+        // Segments only: the open-chain search reads no group candidate.
         let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
             let starts = start > 0 || starts_text;
-            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
+            (starts && info.is_whole_word(tail, start, end)).then(|| (Span::new(start, end), false))
         };
-        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        self.collect_with(automaton, tail, 0..tail.len(), whole_word, &mut hits);
         Some(hits)
     }
 
