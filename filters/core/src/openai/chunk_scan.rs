@@ -42,8 +42,19 @@ pub(crate) struct ScannedChunk<'a> {
     /// `text`, then `delta`'s `content`, `reasoning`, `reasoning_content`,
     /// `refusal`.
     pub fields: Vec<ScannedField<'a>>,
+    /// The one text field of a chunk read by comparison with the last one
+    /// ([`ChunkReader`]), kept apart so that no list is allocated: then
+    /// `fields` is empty.
+    pub lone: Option<ScannedField<'a>>,
     /// The choice's `logprobs` value.
     pub logprobs: Option<Range<usize>>,
+}
+
+impl<'a> ScannedChunk<'a> {
+    /// Every text field, in [`ScannedChunk::fields`]'s order.
+    pub(crate) fn into_fields(self) -> impl Iterator<Item = ScannedField<'a>> {
+        self.lone.into_iter().chain(self.fields)
+    }
 }
 
 /// Reads `data` (one event's JSON), or `None` when it is not the common shape.
@@ -143,11 +154,12 @@ impl ChunkReader {
         });
         Some(ScannedChunk {
             index: shape.index,
-            fields: vec![ScannedField {
+            fields: Vec::new(),
+            lone: Some(ScannedField {
                 field: shape.field,
                 token,
                 text,
-            }],
+            }),
             logprobs,
         })
     }
@@ -662,8 +674,9 @@ mod tests {
     fn read(c: Option<ScannedChunk<'_>>) -> Option<String> {
         c.map(|c| {
             let fields: Vec<String> = c
-                .fields
+                .lone
                 .iter()
+                .chain(c.fields.iter())
                 .map(|f| format!("{:?} {:?} {}", f.field, f.token, f.text))
                 .collect();
             format!("{:?} {fields:?} {:?}", c.index, c.logprobs)

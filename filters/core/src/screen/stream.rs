@@ -277,11 +277,12 @@ impl StreamScreener {
             out.extend_from_slice(raw);
             return;
         };
+        let logprobs = chunk.logprobs.clone();
         // At most the five text fields and `logprobs`: listed without a
         // heap allocation, each released text written escaped in place.
         let mut edits: [(Range<usize>, Replacement); 6] = Default::default();
         let mut count = 0;
-        for f in chunk.fields {
+        for f in chunk.into_fields() {
             let key = FieldKey {
                 part: Part::Choice(index),
                 field: f.field,
@@ -305,7 +306,7 @@ impl StreamScreener {
             out.extend_from_slice(raw);
             return;
         }
-        if let Some(lp) = chunk.logprobs {
+        if let Some(lp) = logprobs {
             let empty = if data.get(lp.clone()).is_some_and(|v| v.starts_with('[')) {
                 "[]"
             } else {
