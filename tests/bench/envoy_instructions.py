@@ -61,6 +61,9 @@ QUICK_PLAN = {"1024": (100, 100), "16384": (50, 50), "65536": (20, 20), SSE: (5,
 # filter counted 15% less per stream than at 10 ms).
 SSE_TOKEN_DELAY_MS = 15
 IDLE_S = 3
+# --keep-callgrind DIR: each Envoy's callgrind dumps copied there (for
+# callgrind_annotate), one folder per config and upstream.
+KEEP_CALLGRIND = None
 CONFIG_NAMES = ("no-filter", "empty-wasm", "header-only", "llm-policy")
 
 
@@ -168,6 +171,8 @@ def count_envoy(workdir, pods, name, kwargs, work):
         idle, idle_seconds = counted(outdir, pid, lambda: time.sleep(IDLE_S))
     finally:
         envoy.stop()
+        if KEEP_CALLGRIND is not None:
+            shutil.copytree(outdir, KEEP_CALLGRIND / outdir.name, dirs_exist_ok=True)
     rate = idle / idle_seconds
     result = {}
     for (size, _, _, warmup, _), (total, seconds, measured, events) in zip(work, windows.values()):
@@ -293,6 +298,8 @@ def parse_args():
     p.add_argument("--quick", action="store_true", help="fewer requests (a smoke check, less exact)")
     p.add_argument("--token-delay-ms", type=int, default=SSE_TOKEN_DELAY_MS,
                    help=f"ms between the stream's token events (default {SSE_TOKEN_DELAY_MS})")
+    p.add_argument("--keep-callgrind", type=Path, metavar="DIR",
+                   help="copy the callgrind dumps to DIR (for callgrind_annotate)")
     args = p.parse_args()
     args.sizes = [s for s in SIZES if s in args.sizes.split(",")]
     args.configs = [c for c in CONFIG_NAMES if c in args.configs.split(",")]
@@ -302,7 +309,9 @@ def parse_args():
 
 
 def main():
+    global KEEP_CALLGRIND
     args = parse_args()
+    KEEP_CALLGRIND = args.keep_callgrind
     plan = QUICK_PLAN if args.quick else PLAN
     for path in (WASM, EMPTY_WASM):
         if not path.exists():

@@ -42,8 +42,19 @@ pub(crate) struct ScannedChunk<'a> {
     /// `text`, then `delta`'s `content`, `reasoning`, `reasoning_content`,
     /// `refusal`.
     pub fields: Vec<ScannedField<'a>>,
+    /// The one text field of a chunk read by comparison with the last one
+    /// ([`ChunkReader`]), kept apart so that no list is allocated: then
+    /// `fields` is empty.
+    pub lone: Option<ScannedField<'a>>,
     /// The choice's `logprobs` value.
     pub logprobs: Option<Range<usize>>,
+}
+
+impl<'a> ScannedChunk<'a> {
+    /// Every text field, in [`ScannedChunk::fields`]'s order.
+    pub(crate) fn into_fields(self) -> impl Iterator<Item = ScannedField<'a>> {
+        self.lone.into_iter().chain(self.fields)
+    }
 }
 
 /// Reads `data` (one event's JSON), or `None` when it is not the common shape.
@@ -143,11 +154,12 @@ impl ChunkReader {
         });
         Some(ScannedChunk {
             index: shape.index,
-            fields: vec![ScannedField {
+            fields: Vec::new(),
+            lone: Some(ScannedField {
                 field: shape.field,
                 token,
                 text,
-            }],
+            }),
             logprobs,
         })
     }
@@ -196,6 +208,7 @@ pub(crate) fn splice(data: &str, edits: &mut [(Range<usize>, Cow<'_, str>)]) -> 
 }
 
 /// [`splice`], appended to `out` (which is left as it was on `None`).
+#[cfg(test)]
 pub(crate) fn splice_into(
     out: &mut Vec<u8>,
     data: &str,
@@ -221,10 +234,62 @@ pub(crate) fn splice_into(
     Some(())
 }
 
+/// What [`splice_replacements_into`] puts in place of a value.
+#[derive(Debug, Default)]
+pub(crate) enum Replacement {
+    /// Nothing (an unused slot).
+    #[default]
+    Nothing,
+    /// A text, written as a JSON string token ([`push_json_string`]).
+    Json(String),
+    /// JSON written as it is.
+    Raw(&'static str),
+}
+
+/// `data` with each `(range, replacement)` put in place (ranges not
+/// overlapping; sorted here), appended to `out` (left as it was on `None`);
+/// a text is escaped as `serde_json` writes a string, in place.
+pub(crate) fn splice_replacements_into(
+    out: &mut Vec<u8>,
+    data: &str,
+    edits: &mut [(Range<usize>, Replacement)],
+) -> Option<()> {
+    edits.sort_unstable_by_key(|(r, _)| r.start);
+    let len = out.len();
+    let mut at = 0;
+    for (range, replacement) in edits.iter() {
+        let Some(before) = data.as_bytes().get(at..range.start) else {
+            out.truncate(len);
+            return None;
+        };
+        out.extend_from_slice(before);
+        match replacement {
+            Replacement::Nothing => {}
+            Replacement::Json(text) => push_json_string(out, text),
+            Replacement::Raw(json) => out.extend_from_slice(json.as_bytes()),
+        }
+        at = range.end;
+    }
+    let Some(rest) = data.as_bytes().get(at..) else {
+        out.truncate(len);
+        return None;
+    };
+    out.extend_from_slice(rest);
+    Some(())
+}
+
 /// `text` as a JSON string token, escaped as `serde_json` writes it.
+#[cfg(test)]
 pub(crate) fn json_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
+    let mut out = Vec::with_capacity(text.len() + 2);
+    push_json_string(&mut out, text);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `text` as a JSON string token, escaped as `serde_json` writes it.
+pub(crate) fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push(b'"');
     let mut from = 0;
     for (i, b) in text.bytes().enumerate() {
         let esc: Option<&str> = match b {
@@ -238,16 +303,15 @@ pub(crate) fn json_string(text: &str) -> String {
             0..=0x1f => None,
             _ => continue,
         };
-        out.push_str(text.get(from..i).unwrap_or_default());
+        out.extend_from_slice(text.as_bytes().get(from..i).unwrap_or_default());
         match esc {
-            Some(e) => out.push_str(e),
-            None => out.push_str(&format!("\\u{b:04x}")),
+            Some(e) => out.extend_from_slice(e.as_bytes()),
+            None => out.extend_from_slice(format!("\\u{b:04x}").as_bytes()),
         }
         from = i + 1;
     }
-    out.push_str(text.get(from..).unwrap_or_default());
-    out.push('"');
-    out
+    out.extend_from_slice(text.as_bytes().get(from..).unwrap_or_default());
+    out.push(b'"');
 }
 
 struct Cursor<'a> {
@@ -610,8 +674,9 @@ mod tests {
     fn read(c: Option<ScannedChunk<'_>>) -> Option<String> {
         c.map(|c| {
             let fields: Vec<String> = c
-                .fields
+                .lone
                 .iter()
+                .chain(c.fields.iter())
                 .map(|f| format!("{:?} {:?} {}", f.field, f.token, f.text))
                 .collect();
             format!("{:?} {fields:?} {:?}", c.index, c.logprobs)

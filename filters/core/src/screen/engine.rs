@@ -137,6 +137,8 @@ pub struct Screener {
     regexes: Vec<CustomRegex>,
     /// [`PiiScanner::max_match_len`] of the enabled kinds but secrets.
     pii_short_len: usize,
+    /// [`PiiScanner::max_match_len`] of the enabled kinds (0 without PII).
+    pii_max_len: usize,
     /// Per guard of `config.guards`: the value of its API-key header, read
     /// from the environment at compile time.
     pub guard_keys: Vec<Option<String>>,
@@ -270,6 +272,7 @@ impl Screener {
             .filter(|k| *k != PiiKind::Secret)
             .collect();
         let pii_short_len = PiiScanner::new(&short_kinds).max_match_len();
+        let pii_max_len = pii.as_ref().map_or(0, PiiScanner::max_match_len);
         let phrases = match base {
             _ if phrase_lists.is_empty() => None,
             Some(b) if b.phrase_lists == phrase_lists => b.phrases.clone(),
@@ -287,6 +290,7 @@ impl Screener {
             phrase_lists,
             regexes,
             pii_short_len,
+            pii_max_len,
         })
     }
 
@@ -588,10 +592,10 @@ impl Screener {
     /// `eyJ` is in that reach.
     pub fn entity_hold_len(&self, text: &str) -> usize {
         let regex = if self.regexes.is_empty() { 0 } else { 256 };
-        let Some(pii) = &self.pii else {
+        if self.pii.is_none() {
             return regex;
-        };
-        let all = pii.max_match_len().max(regex);
+        }
+        let all = self.pii_max_len.max(regex);
         if !self.pii_entry.iter().any(|(k, _)| *k == PiiKind::Secret) {
             return all;
         }

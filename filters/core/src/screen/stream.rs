@@ -67,11 +67,11 @@ use super::Span;
 use crate::openai::chunk::{
     chunk_is_readable, clear_logprobs, ensure_field, fields_of, set_field, Field,
 };
-use crate::openai::chunk_scan::{json_string, splice_into, ChunkReader, ScannedChunk};
+use crate::openai::chunk_scan::{splice_replacements_into, ChunkReader, Replacement, ScannedChunk};
 use crate::reply::LocalReply;
 use crate::sse::{end_with_error, event_end, split_event, write_event};
 use serde_json::{json, Map, Value};
-use std::borrow::Cow;
+use std::ops::Range;
 use std::rc::Rc;
 
 /// Bytes that must follow a match before it is judged in a stream: a
@@ -136,7 +136,16 @@ pub struct StreamScreener {
     pub unscreenable: u32,
     /// The stream was ended by the screener: drop everything after.
     ended: bool,
+    /// Emptied strings kept for reuse (held tails, released texts): an
+    /// event then allocates nothing for them.
+    spare: Vec<String>,
+    /// The findings buffer of [`StreamScreener::step`], kept for reuse.
+    findings: Vec<Finding>,
 }
+
+/// Most emptied strings [`StreamScreener::spare`] keeps, and the largest.
+const MAX_SPARE: usize = 8;
+const MAX_SPARE_CAPACITY: usize = 4096;
 
 impl StreamScreener {
     /// `fail_closed`: an event that cannot be screened ends the stream with an
@@ -158,6 +167,8 @@ impl StreamScreener {
             blocked: None,
             unscreenable: 0,
             ended: false,
+            spare: Vec::new(),
+            findings: Vec::new(),
         }
     }
 
@@ -266,8 +277,12 @@ impl StreamScreener {
             out.extend_from_slice(raw);
             return;
         };
-        let mut edits: Vec<(std::ops::Range<usize>, Cow<'_, str>)> = Vec::new();
-        for f in chunk.fields {
+        let logprobs = chunk.logprobs.clone();
+        // At most the five text fields and `logprobs`: listed without a
+        // heap allocation, each released text written escaped in place.
+        let mut edits: [(Range<usize>, Replacement); 6] = Default::default();
+        let mut count = 0;
+        for f in chunk.into_fields() {
             let key = FieldKey {
                 part: Part::Choice(index),
                 field: f.field,
@@ -276,28 +291,43 @@ impl StreamScreener {
             if self.ended {
                 return self.block(out);
             }
-            if release.as_deref() != Some(f.text.as_ref()) {
-                edits.push((
-                    f.token,
-                    Cow::Owned(json_string(&release.unwrap_or_default())),
-                ));
+            match release {
+                Some(release) if release == f.text.as_ref() => self.recycle(release),
+                release => {
+                    let Some(slot) = edits.get_mut(count) else {
+                        return self.unscreenable(raw, out);
+                    };
+                    *slot = (f.token, Replacement::Json(release.unwrap_or_default()));
+                    count += 1;
+                }
             }
         }
-        if edits.is_empty() {
+        if count == 0 {
             out.extend_from_slice(raw);
             return;
         }
-        if let Some(lp) = chunk.logprobs {
+        if let Some(lp) = logprobs {
             let empty = if data.get(lp.clone()).is_some_and(|v| v.starts_with('[')) {
                 "[]"
             } else {
                 "null"
             };
-            edits.push((lp, Cow::Borrowed(empty)));
+            let Some(slot) = edits.get_mut(count) else {
+                return self.unscreenable(raw, out);
+            };
+            *slot = (lp, Replacement::Raw(empty));
+            count += 1;
         }
+        let edits = edits.get_mut(..count).unwrap_or_default();
         let len = out.len();
         out.extend_from_slice(b"data: ");
-        match splice_into(out, data, &mut edits) {
+        let written = splice_replacements_into(out, data, edits);
+        for (_, replacement) in edits.iter_mut() {
+            if let Replacement::Json(text) = std::mem::take(replacement) {
+                self.recycle(text);
+            }
+        }
+        match written {
             Some(()) => out.extend_from_slice(b"\n\n"),
             None => {
                 out.truncate(len);
@@ -501,6 +531,7 @@ impl StreamScreener {
             let base = text.len();
             text.push_str(&held);
             text.push_str(incoming);
+            self.recycle(held);
             (text, base)
         };
         // Where a match could still be growing: the text is held from there.
@@ -512,7 +543,8 @@ impl StreamScreener {
         // When everything after the context is held, a scan could release
         // nothing (and no open key block this short is a long one): skipped.
         let holds_all = !last && text.len() <= MAX_PEM_LEN && tail.is_some_and(|p| p <= base);
-        let mut findings = Vec::new();
+        let mut findings = std::mem::take(&mut self.findings);
+        findings.clear();
         if !holds_all {
             self.screener
                 .find_with_context(&text, base, Direction::Response, &mut findings);
@@ -536,13 +568,14 @@ impl StreamScreener {
         // Only what is released is judged: a match that may still grow, or
         // that an exception still arriving may cancel, waits in the tail.
         let released: Vec<Finding> = findings
-            .into_iter()
+            .drain(..)
             .filter(|f| f.span.end <= cut)
             .map(|f| Finding {
                 entry: f.entry,
                 span: Span::new(f.span.start.saturating_sub(base), f.span.end - base),
             })
             .collect();
+        self.findings = findings;
         let blocks = released
             .iter()
             .find(|f| self.screener.outcome(f, Direction::Response) == Some(Outcome::Blocked));
@@ -552,15 +585,20 @@ impl StreamScreener {
             self.ended = true;
             return None;
         }
-        let mut rest = text.split_off(cut);
+        let mut rest = self.spare_string();
+        rest.push_str(text.get(cut..).unwrap_or_default());
+        text.truncate(cut);
         if long_key.is_none() && !rest.is_empty() {
             if rest.starts_with("-----BEGIN ") && open_pem_block(&rest) == Some(0) {
                 self.holding_key.push(key);
             }
             self.held.push((key, std::mem::take(&mut rest)));
         }
-        let pending = text.get(base..).unwrap_or_default().to_string();
-        if !last {
+        let mut pending = self.spare_string();
+        pending.push_str(text.get(base..).unwrap_or_default());
+        if last {
+            self.recycle(text);
+        } else {
             self.keep_context(key, text);
         }
         let mut text = match self.screener.apply(
@@ -570,7 +608,10 @@ impl StreamScreener {
             &mut self.tally,
             None,
         ) {
-            TextVerdict::Redacted(t) => t,
+            TextVerdict::Redacted(t) => {
+                self.recycle(pending);
+                t
+            }
             _ => pending,
         };
         if let Some(restored) = self.restore.as_ref().and_then(|m| m.restore(&text)) {
@@ -692,6 +733,20 @@ impl StreamScreener {
         }
     }
 
+    /// An empty string, reused when one is kept.
+    fn spare_string(&mut self) -> String {
+        self.spare.pop().unwrap_or_default()
+    }
+
+    /// Keeps `s`'s buffer for [`StreamScreener::spare_string`] (a few, not
+    /// large ones).
+    fn recycle(&mut self, mut s: String) {
+        if self.spare.len() < MAX_SPARE && (1..=MAX_SPARE_CAPACITY).contains(&s.capacity()) {
+            s.clear();
+            self.spare.push(s);
+        }
+    }
+
     fn take_held(&mut self, key: FieldKey) -> String {
         match self.held.iter().position(|(k, _)| *k == key) {
             Some(i) => self.held.remove(i).1,
@@ -778,7 +833,7 @@ impl StreamScreener {
 fn single_data_line(event: &str) -> Option<&str> {
     let rest = event.strip_prefix("data:")?;
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
-    let (line, end) = rest.split_at(rest.find('\n')?);
+    let (line, end) = rest.split_at(memchr::memchr(b'\n', rest.as_bytes())?);
     matches!(end, "\n\n" | "\n\r\n").then_some(line.strip_suffix('\r').unwrap_or(line))
 }
 

@@ -635,6 +635,9 @@ impl PhraseMatcher {
     /// bytes of the folded `tail` from which the rest is a proper prefix of
     /// a phrase.
     fn first_proper_prefix(&self, tail: &str, starts_text: bool) -> Option<usize> {
+        if tail.is_ascii() {
+            return self.first_proper_prefix_ascii(tail, starts_text);
+        }
         let candidates = tail.char_indices().map(|(at, _)| at);
         for at in candidates.skip_while(|&at| tail.len() - at >= self.max_phrase_len) {
             let can_start = at > 0 || starts_text;
@@ -642,6 +645,34 @@ impl PhraseMatcher {
             if can_start
                 && self.prefix_starts.may_be_proper_prefix(suffix.as_bytes())
                 && is_word_start(tail, at)
+                && self.is_proper_prefix(suffix)
+            {
+                return Some(at);
+            }
+        }
+        None
+    }
+
+    /// [`PhraseMatcher::first_proper_prefix`] of an ASCII `tail`, byte by
+    /// byte: the word start test (the cheapest) comes first.
+    fn first_proper_prefix_ascii(&self, text: &str, starts_text: bool) -> Option<usize> {
+        let tail = text.as_bytes();
+        let from = (tail.len() + 1).saturating_sub(self.max_phrase_len);
+        for at in from..tail.len() {
+            let Some(&byte) = tail.get(at) else {
+                break;
+            };
+            let word_start = byte != b' '
+                && (!byte.is_ascii_alphanumeric()
+                    || !at
+                        .checked_sub(1)
+                        .and_then(|before| tail.get(before))
+                        .is_some_and(u8::is_ascii_alphanumeric));
+            if !word_start || (at == 0 && !starts_text) {
+                continue;
+            }
+            let suffix = text.get(at..).unwrap_or_default();
+            if self.prefix_starts.may_be_proper_prefix(suffix.as_bytes())
                 && self.is_proper_prefix(suffix)
             {
                 return Some(at);
@@ -700,19 +731,21 @@ impl PhraseMatcher {
         super::gaps::earliest_open_chain(&self.chains, tail, &mut hits.segments)
     }
 
-    /// The whole-word literal matches in a stream's folded tail, for the
-    /// open-chain search; `None` when the matcher has no chain.
+    /// The whole-word literal matches in a stream's folded tail, as chain
+    /// segments (no group candidates), for the open-chain search; `None`
+    /// when the matcher has no chain.
     fn tail_hits(&self, tail: &str, starts_text: bool) -> Option<Hits> {
         let automaton = self.automaton.as_ref()?;
         if self.chains.is_empty() {
             return None;
         }
         let mut hits = Hits::default();
+        // Segments only: the open-chain search reads no group candidate.
         let whole_word = |info: &PhraseInfo, start: usize, end: usize| {
             let starts = start > 0 || starts_text;
-            (starts && info.is_whole_word(tail, start, end)).then(|| Span::new(start, end))
+            (starts && info.is_whole_word(tail, start, end)).then(|| (Span::new(start, end), false))
         };
-        self.collect(automaton, tail, 0..tail.len(), whole_word, &mut hits);
+        self.collect_with(automaton, tail, 0..tail.len(), whole_word, &mut hits);
         Some(hits)
     }
 

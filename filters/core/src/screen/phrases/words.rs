@@ -87,13 +87,10 @@ impl<'a> Words<'a> {
             let block_start = self.at;
             let block = bytes.get(block_start..block_start + BLOCK);
             let Some((block, bits)) = block.and_then(|b| Some((b, classify_block(b)?))) else {
-                match next_word_by_char(self.text, &mut self.at, &mut self.spots) {
-                    Some(word) => {
-                        visitor.visit(word);
-                        continue;
-                    }
-                    None => return,
+                if self.read_not_a_block(visitor) {
+                    continue;
                 }
+                return;
             };
             let letters = bits.alnum;
             let singles = letters & !(letters << 1) & !(letters >> 1);
@@ -133,6 +130,71 @@ impl<'a> Words<'a> {
                 }
             }
         }
+    }
+
+    /// Where no plain ASCII block starts at `self.at`: the rest when it is
+    /// a short plain ASCII one ([`Words::ascii_tail`]), else the next word
+    /// char by char. True when words may follow.
+    #[inline(never)]
+    fn read_not_a_block(&mut self, visitor: &mut impl VisitWord) -> bool {
+        if self.text.len() - self.at.min(self.text.len()) < BLOCK && self.ascii_tail(visitor) {
+            return false;
+        }
+        match next_word_by_char(self.text, &mut self.at, &mut self.spots) {
+            Some(word) => {
+                visitor.visit(word);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The rest of the text from `self.at` when it is shorter than a block
+    /// and plain ASCII: read as one block padded with zeros, its words and
+    /// spots exactly what [`next_word_by_char`] gives there (the same keys;
+    /// a spot at each one-char word and each word of letters and digits).
+    /// False, having read nothing, for any other rest.
+    #[inline(always)]
+    fn ascii_tail(&mut self, visitor: &mut impl VisitWord) -> bool {
+        let Some(rest) = self.text.as_bytes().get(self.at..) else {
+            return false;
+        };
+        if rest.len() >= BLOCK || !rest.is_ascii() {
+            return false;
+        }
+        let mut padded = [0u8; BLOCK + 16];
+        if let Some(head) = padded.get_mut(..rest.len()) {
+            head.copy_from_slice(rest);
+        }
+        let Some(bits) = padded.get(..BLOCK).and_then(classify_block) else {
+            return false;
+        };
+        let block_start = self.at;
+        let letters = bits.alnum;
+        let mut starts = letters & !(letters << 1);
+        while starts != 0 {
+            let offset = starts.trailing_zeros() as usize & (BLOCK - 1);
+            starts &= starts - 1;
+            // (the zero padding ends every word before the block does)
+            let run = ((!(letters >> offset)).trailing_zeros() as usize).min(BLOCK - 1);
+            let start = block_start + offset;
+            let end = start + run;
+            let first = padded.get(offset..offset + 8);
+            let second = padded.get(offset + 8..offset + 16);
+            let key = match (first, second) {
+                (Some(chunk), _) if run <= 8 => short_word_key(chunk, run),
+                (Some(first), Some(second)) if run <= 16 => two_chunk_word_key(first, second, run),
+                _ => ascii_word_key(self.text.as_bytes(), start, end),
+            };
+            let word_bits = (u64::MAX >> (64 - run.max(1))) << offset;
+            let digits = bits.digits & word_bits;
+            if run == 1 || (digits != 0 && digits != word_bits) {
+                self.spots.push(start);
+            }
+            visitor.visit(Word { key, start, end });
+        }
+        self.at = self.text.len();
+        true
     }
 
     /// Records the spots of the plain ASCII block at `block_start`: the
@@ -476,6 +538,47 @@ mod tests {
             by_block[4].key,
             word_key("supercalifragilisticexpialidocious")
         );
+    }
+
+    /// Every word of `text` and its spots (sorted, deduplicated), by the
+    /// char reader alone and by [`Words`].
+    fn spots_both_ways(text: &str) -> (Vec<usize>, Vec<usize>) {
+        struct Skip;
+        impl VisitWord for Skip {
+            fn visit(&mut self, _: Word) {}
+        }
+        let mut by_char = Vec::new();
+        let mut at = 0;
+        while next_word_by_char(text, &mut at, &mut by_char).is_some() {}
+        let mut words = Words::new(text);
+        words.for_each(&mut Skip);
+        let mut by_reader = words.spots;
+        for spots in [&mut by_char, &mut by_reader] {
+            spots.sort_unstable();
+            spots.dedup();
+        }
+        (by_char, by_reader)
+    }
+
+    #[test]
+    fn a_short_ascii_text_has_the_char_readers_spots() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let alphabet = [
+            "a", "B", "z", "0", "9", " ", "  ", ".", "'", "\n", "_", "@", "\u{7f}",
+        ];
+        for _ in 0..5000 {
+            let len = rng.usize(0..64);
+            let text: String = (0..len)
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            let text = text.get(..text.len().min(63)).unwrap_or_default();
+            let (by_char, by_reader) = spots_both_ways(text);
+            assert_eq!(by_reader, by_char, "{text:?}");
+            assert_eq!(words_by_block(text), words_by_char(text), "{text:?}");
+        }
+        assert_eq!(spots_both_ways("a k1ll b2 x").1, vec![0, 2, 7, 10]);
+        let all_letters = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk";
+        assert_eq!(words_by_block(all_letters), words_by_char(all_letters));
     }
 
     #[test]
