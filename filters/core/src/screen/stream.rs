@@ -580,7 +580,13 @@ impl StreamScreener {
             .iter()
             .find(|f| self.screener.outcome(f, Direction::Response) == Some(Outcome::Blocked));
         if let Some(f) = blocks {
-            self.tally.add(f.entry, Outcome::Blocked);
+            // every released finding is counted, as a whole body's are
+            // (`Screener::apply`): the block and what came with it
+            for other in &released {
+                if let Some(outcome) = self.screener.outcome(other, Direction::Response) {
+                    self.tally.add(other.entry, outcome);
+                }
+            }
             self.blocked = Some(f.entry);
             self.ended = true;
             return None;
