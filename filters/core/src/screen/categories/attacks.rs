@@ -51,7 +51,7 @@ macro_rules! attack_exceptions {
             "!(asks|tells|tries to get|instructs|requests|wants|asked|told|tried to get|attempts to get|attempt to get|trying to get) you to (ignore|disregard|forget|override|bypass|reveal|print|show|display|output|repeat|leak|dump|disclose|share|recite|tell|give|act as|pretend|roleplay|role-play|translate|encode)",
             "!(like|such as|the phrase|the string|the sentence|saying|says|said|e.g.|e.g.,|for example) (\"|'|“)?(ignore|disregard|forget|reveal|you are now|pretend|repeat|print|what is your|what are your|show me your|developer mode|dan mode)",
             "!(\\(|, )(\"|“)(ignore|disregard|forget|regardless of|you are now|pretend)",
-            "!(\"|“|')(ignore|disregard|forget) (all |any )?(the |your )?(previous|prior|above|earlier) (instructions|rules|directions|prompts)(\"|”|')",
+            "!(\"|“|')(ignore|disregard|forget) ~3 (previous|prior|above|earlier) (instructions|rules|directions|prompts)(\"|”|')",
         ]
     };
 }
