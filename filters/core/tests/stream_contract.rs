@@ -72,6 +72,7 @@ fn whole(screener: &Screener, text: &str) -> Option<String> {
 /// markup and quotes, exceptions after and before a phrase, a key block.
 const HARD: &[&str] = &[
     "Try 0888 926316 is my mobile, thanks",
+    "Hi, I'm Ana (022 368 14 53), or 0 32 017 46 81 at work.",
     "Best to try 03 45 72 69 19 (cell) after lunch, or 0412 345 678 for the new iPhone.",
     "Call +44 (0)20 7946 0958 today.",
     "Or +44(0)113 496 0783, any time.",

@@ -176,6 +176,8 @@ const CARD_WORDS: Words = &[
 /// card number, whatever context word came before.
 const ID_WORDS: &[&[u8]] = &[
     b"order",
+    b"part",
+    b"model",
     b"invoice",
     b"ticket",
     b"account",

@@ -711,9 +711,9 @@ mod tests {
             context::WINDOW
         );
         // the window is what decides: a phone word just inside it counts
-        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 4));
-        assert_eq!(scan_all(&text), vec![(PiiKind::Phone, "020 7946 0958")]);
-        let text = format!("call{}020 7946 0958", " ".repeat(context::WINDOW - 3));
+        let text = format!("call{}02079460958", " ".repeat(context::WINDOW - 4));
+        assert_eq!(scan_all(&text), vec![(PiiKind::Phone, "02079460958")]);
+        let text = format!("call{}02079460958", " ".repeat(context::WINDOW - 3));
         assert_eq!(scan_all(&text), vec![]);
     }
 

@@ -53,8 +53,14 @@
 //!   of 13–15 digits when they are a calling code and an NSN by the plan
 //!   (an MSISDN: `4934740778407`).
 //!
-//! Deliberately not matched: a bare digit run or a non-NANP national form
-//! without a phone word (order numbers, IDs and timestamps look the same);
+//! Without a phone word, a national number written as only phone numbers
+//! are: a trunk `0` then a non-zero digit, 9–12 digits in three or more
+//! groups of 2–4 (the first may be a lone `0` or parenthesised), spaces or
+//! dashes between (`022 368 14 53`, `0 32 017 46 81`, `(0929) 081 0033`,
+//! `020 7946 0958`), not after an identifier word.
+//!
+//! Deliberately not matched: a bare digit run or another non-NANP national
+//! form without a phone word (order numbers, IDs and timestamps look the same);
 //! national forms of fewer than 7 digits; `+` numbers whose code is
 //! unassigned (`+0…`, `+21 …`) or whose NSN is longer than the code allows
 //! (`+44 20 7946 09581`); digits of other scripts (`+৮৮০…`) unless folded
@@ -648,10 +654,48 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
 /// `start` (a digit or `(`), reported only after a phone word or before
 /// one ([`context::after_value`]: `0888 926316 is my mobile`).
 fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
+    if let Some(end) = trunk_grouped(bytes, start) {
+        return Some(end);
+    }
     national_shaped(bytes, start, |run_end| {
         context::before_value(bytes, start, &context::PHONE)
             || context::after_value(bytes, run_end, &context::PHONE_AFTER) == Some(true)
     })
+}
+
+/// A national number written the way only phone numbers are: a trunk `0`
+/// then a non-zero digit, 9–12 digits in at least three groups of 2–4
+/// digits (the first may be a lone `0` or parenthesised: `022 368 14 53`,
+/// `0 32 017 46 81`, `(0929) 081 0033`, `05 4019 161`), spaces or dashes
+/// between, no dots; reported without a phone word.
+fn trunk_grouped(bytes: &[u8], start: usize) -> Option<usize> {
+    if is_separator(before(bytes, start, 1)) && is_digit(before(bytes, start, 2)) {
+        return None;
+    }
+    let g = read_groups(bytes, start)?;
+    if g.dotted
+        || g.digit(0) != 0
+        || g.digit(1) == 0
+        || date_shaped(&g)
+        || context::id_word_before(bytes, start)
+    {
+        return None;
+    }
+    let mut prev = 0usize;
+    let mut ok_groups = true;
+    for (k, &(_, n)) in g.ends.iter().take(g.count).enumerate() {
+        let len = usize::from(n) - prev;
+        prev = usize::from(n);
+        let first_lone_zero = k == 0 && len == 1;
+        if !(first_lone_zero || (2..=4).contains(&len)) {
+            ok_groups = false;
+        }
+    }
+    if !ok_groups || g.count < 3 || !(9..=12).contains(&g.len) {
+        return None;
+    }
+    let last = g.count.checked_sub(1).and_then(|k| g.ends.get(k))?;
+    end_of_number(bytes, g.base + usize::from(last.0))
 }
 
 /// A national number (or bare run) at `start` that only a phone word still
@@ -782,10 +826,36 @@ mod tests {
     }
 
     #[test]
+    fn trunk_grouped_national_numbers_need_no_phone_word() {
+        for ok in [
+            "022 368 14 53",
+            "0 32 017 46 81",
+            "(0929) 081 0033",
+            "05 4019 161",
+            "020 7946 0958",
+            "0650-61-23-10",
+        ] {
+            assert_eq!(find(&format!("Hi, I'm Ana ({ok}).")), Some(ok), "{ok}");
+        }
+        for bad in [
+            "0 12 345",
+            "01 02 2024",
+            "Part no. 033-321-602",
+            "order 020 7946 0958",
+            "0.12.34.56.78",
+            "0 1 2 3 4 5 6 7 8",
+            "0123 45678 9012",
+            "00 44 20 7946",
+        ] {
+            assert_eq!(find(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
     fn nanp_rules() {
         assert_eq!(find("555-123-4567"), None);
         assert_eq!(find("155-234-5678"), None);
-        assert_eq!(find("(055) 234-5678"), None);
+        assert_eq!(find("(155) 234-5678"), None);
         assert_eq!(find("555.234-5678"), None);
         assert_eq!(find("5552345678"), None);
         assert_eq!(find("555-0199"), None);
