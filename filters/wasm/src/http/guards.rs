@@ -11,6 +11,18 @@ use llm_policy_core::exchange::Exchange;
 use llm_policy_core::guard::round::{Call, CallFailure};
 use proxy_wasm::types::Action;
 
+/// Whether a call that came back after `elapsed_ms` ran into its
+/// `timeout_ms`. Envoy arms the call's timer from its event loop's cached
+/// time, which lags the wall clock by however long the loop has been busy
+/// (screening, a guard round, V8 tiering up), so a timeout can arrive a few
+/// tens of milliseconds "early" by the filter's clock: anything within a
+/// fifth of the timeout (at least 2 ms) of it counts as the timeout. A
+/// failed connection or reset comes back within milliseconds.
+fn timed_out(elapsed_ms: u64, timeout_ms: u32) -> bool {
+    let timeout = u64::from(timeout_ms);
+    elapsed_ms + (timeout / 5).max(2) >= timeout
+}
+
 /// A non-2xx call response: Envoy answers a call that timed out with its own
 /// `504` and one whose connection failed or was reset with its own `503`
 /// (no upstream header such as `x-envoy-upstream-service-time` on either);
@@ -25,7 +37,7 @@ fn failure_of_status(
         .iter()
         .any(|(n, _)| n == "x-envoy-upstream-service-time");
     match status {
-        504 if !from_upstream && elapsed_ms + 2 >= u64::from(timeout_ms) => CallFailure::Timeout,
+        504 if !from_upstream && timed_out(elapsed_ms, timeout_ms) => CallFailure::Timeout,
         503 if !from_upstream => CallFailure::Connection,
         s => CallFailure::Status(s),
     }
@@ -83,7 +95,7 @@ impl Io {
         let reply: Result<Vec<u8>, CallFailure> = if num_headers == 0 {
             // Envoy reports both a timeout and a failed connection without
             // headers: the clock tells them apart.
-            if elapsed + 2 >= u64::from(call.timeout_ms) {
+            if timed_out(elapsed, call.timeout_ms) {
                 Err(CallFailure::Timeout)
             } else {
                 Err(CallFailure::Connection)
