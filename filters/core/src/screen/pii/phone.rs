@@ -654,11 +654,9 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
 /// `start` (a digit or `(`), reported only after a phone word or before
 /// one ([`context::after_value`]: `0888 926316 is my mobile`).
 fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
-    if let Some(end) = trunk_grouped(bytes, start) {
-        return Some(end);
-    }
-    national_shaped(bytes, start, |run_end| {
-        context::before_value(bytes, start, &context::PHONE)
+    national_shaped(bytes, start, |g, run_end| {
+        trunk_grouped(g)
+            || context::before_value(bytes, start, &context::PHONE)
             || context::after_value(bytes, run_end, &context::PHONE_AFTER) == Some(true)
     })
 }
@@ -668,34 +666,16 @@ fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
 /// digits (the first may be a lone `0` or parenthesised: `022 368 14 53`,
 /// `0 32 017 46 81`, `(0929) 081 0033`, `05 4019 161`), spaces or dashes
 /// between, no dots; reported without a phone word.
-fn trunk_grouped(bytes: &[u8], start: usize) -> Option<usize> {
-    if is_separator(before(bytes, start, 1)) && is_digit(before(bytes, start, 2)) {
-        return None;
+fn trunk_grouped(g: &Groups) -> bool {
+    if g.dotted || g.digit(0) != 0 || g.digit(1) == 0 || g.count < 3 || !(9..=12).contains(&g.len) {
+        return false;
     }
-    let g = read_groups(bytes, start)?;
-    if g.dotted
-        || g.digit(0) != 0
-        || g.digit(1) == 0
-        || date_shaped(&g)
-        || context::id_word_before(bytes, start)
-    {
-        return None;
-    }
-    let mut prev = 0usize;
-    let mut ok_groups = true;
-    for (k, &(_, n)) in g.ends.iter().take(g.count).enumerate() {
+    let mut prev = 0;
+    g.ends.iter().take(g.count).enumerate().all(|(k, &(_, n))| {
         let len = usize::from(n) - prev;
         prev = usize::from(n);
-        let first_lone_zero = k == 0 && len == 1;
-        if !(first_lone_zero || (2..=4).contains(&len)) {
-            ok_groups = false;
-        }
-    }
-    if !ok_groups || g.count < 3 || !(9..=12).contains(&g.len) {
-        return None;
-    }
-    let last = g.count.checked_sub(1).and_then(|k| g.ends.get(k))?;
-    end_of_number(bytes, g.base + usize::from(last.0))
+        (k == 0 && len == 1) || (2..=4).contains(&len)
+    })
 }
 
 /// A national number (or bare run) at `start` that only a phone word still
@@ -707,8 +687,9 @@ pub(super) fn awaits_context_after(bytes: &[u8], start: usize) -> bool {
         return false;
     }
     let mut undecided = false;
-    national_shaped(bytes, start, |run_end| {
-        undecided = context::after_value(bytes, run_end, &context::PHONE_AFTER).is_none();
+    national_shaped(bytes, start, |g, run_end| {
+        undecided = !trunk_grouped(g)
+            && context::after_value(bytes, run_end, &context::PHONE_AFTER).is_none();
         undecided
     })
     .is_some()
@@ -717,11 +698,12 @@ pub(super) fn awaits_context_after(bytes: &[u8], start: usize) -> bool {
 
 /// The end of a national number (or bare run) at `start` with a shape of
 /// [`national_with_context`], when `context` (asked at most once, with the
-/// end of the digit groups) says a phone word goes with it.
+/// groups read and their end) says it is a phone number: a phone word
+/// goes with it, or it is [`trunk_grouped`].
 fn national_shaped(
     bytes: &[u8],
     start: usize,
-    context: impl FnOnce(usize) -> bool,
+    context: impl FnOnce(&Groups, usize) -> bool,
 ) -> Option<usize> {
     // not the tail of a longer grouped number (`2024 01 15 10 30`)
     if is_separator(before(bytes, start, 1)) && is_digit(before(bytes, start, 2)) {
@@ -744,7 +726,7 @@ fn national_shaped(
         } else {
             groups >= 2 && (7..=13).contains(&n)
         };
-        shape && *found.get_or_insert_with(|| context.take().is_some_and(|ask| ask(run_end)))
+        shape && *found.get_or_insert_with(|| context.take().is_some_and(|ask| ask(&g, run_end)))
     })
 }
 
