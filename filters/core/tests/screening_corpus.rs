@@ -38,6 +38,12 @@
 //! multi-label: a jailbreak that asks for explosives). False positives are
 //! findings on the negative texts only: `categories.jsonl` lines with an
 //! empty `expect`, `set: benign` of both attack files, the prose negatives.
+//! The bar, as the issue states it, is precision on the labelled corpus
+//! (its negatives: the first three) and at most [`ALARMS_PER_1000`] prose
+//! false alarm per 1,000 lines; precision with the prose false positives
+//! added is printed beside it. (Prose holds real threats said in jest, the
+//! same words as labelled threats, so no text-only rule can reach 0.99 on
+//! that mixed figure while a category has few dozen positives.)
 //! The held-out `classic` set and the held-out `wild` set are scored by the
 //! share of texts in which any attack family is found, against the issue's
 //! targets ([`HELDOUT_CLASSIC_CAUGHT`], [`WILD_CAUGHT`]); their texts are
@@ -764,6 +770,34 @@ impl CategoryRow {
         let n: usize = self.negatives.values().sum();
         self.false_positives() as f64 * 1000.0 / n.max(1) as f64
     }
+
+    fn prose_false_positives(&self) -> usize {
+        self.fp.get(&Set::Prose).copied().unwrap_or(0)
+    }
+
+    /// Precision on the generated, labelled corpus: false positives on its
+    /// negative sets, the prose lines apart (they are scored per 1,000
+    /// lines, [`CategoryRow::prose_per_1000`]).
+    fn labelled_precision(&self) -> f64 {
+        Score {
+            fp: self.false_positives() - self.prose_false_positives(),
+            ..self.score
+        }
+        .precision()
+    }
+
+    fn prose_per_1000(&self) -> f64 {
+        let n = self.negatives.get(&Set::Prose).copied().unwrap_or(0);
+        self.prose_false_positives() as f64 * 1000.0 / n.max(1) as f64
+    }
+
+    /// The issue's bar: precision and recall on the labelled corpus, and
+    /// prose false alarms at most [`ALARMS_PER_1000`] per 1,000 lines.
+    fn passes(&self) -> bool {
+        self.labelled_precision() >= THRESHOLD
+            && self.score.recall() >= THRESHOLD
+            && self.prose_per_1000() <= ALARMS_PER_1000 as f64
+    }
 }
 
 /// Scores `members` (one category, or a group's families) on one path.
@@ -889,7 +923,7 @@ fn categories_on_prompts_and_streams() {
     };
     let _ = writeln!(
         out,
-        "\ncategories, default policy, own labelled corpus: {} texts ({CATEGORIES} with labels, `set: classic` of {ATTACKS_DEV}); bar {THRESHOLD} precision and recall per category and path",
+        "\ncategories, default policy, own labelled corpus: {} texts ({CATEGORIES} with labels, `set: classic` of {ATTACKS_DEV}); bar {THRESHOLD} precision and recall per category and path, and at most {ALARMS_PER_1000} prose false alarm per 1,000 lines (the issue's Done-when); `fp` and `precision` count the labelled negatives, `fp/1000` all negatives, `prose/1000` the prose lines, `prec.+prose` is precision with the prose false positives added (printed, not a bar: a joke's \"I'm going to kill you.\" is a prose line and, word for word, a labelled threat)",
         count(Set::Own)
     );
     let _ = writeln!(
@@ -919,7 +953,7 @@ fn categories_on_prompts_and_streams() {
     }
     let _ = writeln!(
         out,
-        "{:<26} {:<6} {:<10} {:>5} {:>5} {:>7} {:>5} {:>5} {:>8} {:>9} {:>7}  bar",
+        "{:<26} {:<6} {:<10} {:>5} {:>5} {:>7} {:>5} {:>5} {:>8} {:>9} {:>7} {:>10} {:>13}  bar",
         "category",
         "path",
         "outcome",
@@ -930,7 +964,9 @@ fn categories_on_prompts_and_streams() {
         "fp",
         "fp/1000",
         "precision",
-        "recall"
+        "recall",
+        "prose/1000",
+        "prec.+prose"
     );
     let mut fp_sets: BTreeMap<(String, Path), BTreeMap<Set, usize>> = BTreeMap::new();
     for path in PATHS {
@@ -938,10 +974,10 @@ fn categories_on_prompts_and_streams() {
         for (name, members) in &rows {
             let row = category_row(name, members, &observed, &mut misses);
             let s = row.score;
-            let pass = row.precision() >= THRESHOLD && s.recall() >= THRESHOLD;
+            let pass = row.passes();
             let _ = writeln!(
                 out,
-                "{:<26} {:<6} {:<10} {:>5} {:>5} {:>7} {:>5} {:>5} {:>8.2} {:>9.3} {:>7.3}  {}",
+                "{:<26} {:<6} {:<10} {:>5} {:>5} {:>7} {:>5} {:>5} {:>8.2} {:>9.3} {:>7.3} {:>10.2} {:>13.3}  {}",
                 name,
                 path.name(),
                 outcome(&outcomes, members, path),
@@ -949,10 +985,12 @@ fn categories_on_prompts_and_streams() {
                 s.tp,
                 row.blocked,
                 s.fn_,
-                row.false_positives(),
+                row.false_positives() - row.prose_false_positives(),
                 row.per_1000(),
-                row.precision(),
+                row.labelled_precision(),
                 s.recall(),
+                row.prose_per_1000(),
+                row.precision(),
                 if pass { "pass" } else { "FAIL" }
             );
             if s.tp + s.fn_ == 0 && categories.contains(name) {
@@ -969,10 +1007,11 @@ fn categories_on_prompts_and_streams() {
             }
             if !pass {
                 below_target.push(format!(
-                    "{name} {}: precision {:.3}, recall {:.3} (below {THRESHOLD})",
+                    "{name} {}: precision {:.3}, recall {:.3}, prose false alarms {:.2} per 1,000 (bars {THRESHOLD}, {THRESHOLD}, {ALARMS_PER_1000})",
                     path.name(),
-                    row.precision(),
-                    s.recall()
+                    row.labelled_precision(),
+                    s.recall(),
+                    row.prose_per_1000()
                 ));
             }
             if row.false_positives() > 0 {
