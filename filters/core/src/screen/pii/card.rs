@@ -28,6 +28,12 @@
 //! `visa`, `cc`, `payment`, `pay`, … case-insensitive) must start within
 //! [`context::WINDOW`] bytes before the number for the two last rows: a
 //! Luhn-valid 12-digit or 9-led 16-digit run is as likely an order number.
+//! The same holds for an unbroken run of 13–15 digits led by `5` or `6`
+//! (an EAN-13 code: `6792240120481`); grouped, it is a card
+//! (`6759-1234-5678-9`). Bank account numbers (BBAN) of 16–19 digits that
+//! pass Luhn with a card prefix are still reported: fake-data generators
+//! write unbroken 17- and 18-digit Maestro and Laser numbers
+//! (`677149095403167585`).
 //!
 //! An unbroken 13-digit run (the length of an MSISDN phone number and an
 //! EAN-13 code) is not a card when a phone word starts within the window
@@ -161,6 +167,14 @@ fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
         && !context::before_value(bytes, start, &context::CARD)
 }
 
+/// An unbroken run of 13–15 digits led by `5`/`6` (Maestro's row): a
+/// length Maestro allows but almost no card has, nor any fake-data
+/// generator writes, while EAN-13 codes (`6792240120481`) have it; one in
+/// ten such codes passes Luhn.
+fn rare_unbroken(digits: &[u8]) -> bool {
+    (13..=15).contains(&digits.len()) && matches!(digits.first(), Some(b'5' | b'6'))
+}
+
 /// The digit count phone numbers and product codes share with cards.
 const SHARED_LENGTH: usize = 13;
 
@@ -176,7 +190,8 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
     if first.len() >= MIN_DIGITS {
         return (numeric_end_ok(bytes, first_end)
             && is_card_number(bytes, start, first)
-            && !named_otherwise(bytes, start, first.len()))
+            && !named_otherwise(bytes, start, first.len())
+            && (!rare_unbroken(first) || context::before_value(bytes, start, &context::CARD)))
         .then_some(first_end);
     }
     if first.len() != 4 {
@@ -309,6 +324,40 @@ mod tests {
     }
 
     #[test]
+    fn a_short_maestro_row_run_needs_a_card_word() {
+        for digits in [
+            "6792240120480",
+            "501812345678901",
+            "63282553396386",
+            "5612345678901",
+        ] {
+            let n = with_luhn(digits);
+            assert_eq!(find(&n), None, "{n}");
+            assert_eq!(find(&format!("EAN: {n}.")), None, "{n}");
+            let text = format!("debit card {n}.");
+            assert_eq!(find(&text), Some(n.as_str()), "{text}");
+        }
+        let grouped = with_luhn("6759123456789");
+        let grouped = format!(
+            "{}-{}-{}-{}",
+            &grouped[..4],
+            &grouped[4..8],
+            &grouped[8..12],
+            &grouped[12..]
+        );
+        assert_eq!(find(&grouped), Some(grouped.as_str()));
+        for digits in [
+            "6011000990139424",
+            "6759649826438453910",
+            "4222222222222",
+            "677149095403167580",
+        ] {
+            let n = with_luhn(digits);
+            assert_eq!(find(&n), Some(n.as_str()), "{n}");
+        }
+    }
+
+    #[test]
     fn context_words_for_ambiguous_shapes() {
         let maestro = with_luhn("501812345678");
         let prostir = with_luhn("9123456789012345");
@@ -351,10 +400,16 @@ mod tests {
                 let text = format!("Try {n}{after}");
                 assert_eq!(find(&text), None, "{text}");
             }
-            for ctx in ["card ", "", "my Visa (phone orders only): ", "use "] {
+            for ctx in ["card ", "my Visa (phone orders only): "] {
                 let text = format!("{ctx}{n}.");
                 assert_eq!(find(&text), Some(n.as_str()), "{text}");
             }
+        }
+        // without a card word, only the Visa (a 6-led run is an EAN-13 code)
+        for ctx in ["", "use "] {
+            let text = format!("{ctx}{visa13}.");
+            assert_eq!(find(&text), Some(visa13.as_str()), "{text}");
+            assert_eq!(find(&format!("{ctx}{maestro13}.")), None);
         }
         // 16 digits after a phone word are still a card
         let visa16 = with_luhn("4111111111111110");
