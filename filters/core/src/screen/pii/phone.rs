@@ -24,7 +24,8 @@
 //!   ends its digit group and more groups follow (`00420 702 914 177`,
 //!   `0044 20 7946 0958`, `011 44 20 7946 0958`); written as one run
 //!   (`00442079460958`) only after a phone word; never right after an
-//!   identifier word (`phone model 0027482804469`, an EAN-13 code).
+//!   identifier word (`phone model 0027482804469`, an EAN-13 code) or
+//!   with a last group of one digit (`0-04-916170-9`, an ISBN).
 //! - NANP with separators: `555-234-5678`, `555.234.5678`, `555 234 5678`,
 //!   `(555) 234-5678`, `(555)234-5678`, with an optional trunk `1`:
 //!   `1-800-555-0199`, `1 (800) 555-0199`. The area code and the exchange
@@ -652,6 +653,9 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     let g = read_groups(bytes, start)?;
+    if isbn_shaped(&g) {
+        return None;
+    }
     let prefix = match (g.digit(0), g.digit(1), g.digit(2)) {
         (0, 0, d) if d != 0 => 2,
         (0, 1, 1) => 3,
@@ -882,6 +886,7 @@ mod tests {
             "Contact: 0-383-89479-4",
             "phone 978-0-487-06341-5",
             "call 1-318-08339-7",
+            "Contact: 0-04-916170-9",
         ] {
             assert_eq!(find(text), None, "{text}");
         }
