@@ -28,6 +28,9 @@
 //! `visa`, `cc`, `payment`, `pay`, … case-insensitive) must start within
 //! [`context::WINDOW`] bytes before the number for the two last rows: a
 //! Luhn-valid 12-digit or 9-led 16-digit run is as likely an order number.
+//! A 12-digit Maestro number led by `5` or `6` written in three groups of
+//! four (`5788-6871-2873`, `6304 9984 8616`) needs no card word, unless
+//! an identifier word comes right before (`order 5018-1234-5673`).
 //! The same holds for an unbroken run of 13–15 digits led by `5` or `6`
 //! (an EAN-13 code: `6792240120481`); grouped, it is a card
 //! (`6759-1234-5678-9`). Bank account numbers (BBAN) of 16–19 digits that
@@ -175,6 +178,16 @@ fn rare_unbroken(digits: &[u8]) -> bool {
     (13..=15).contains(&digits.len()) && matches!(digits.first(), Some(b'5' | b'6'))
 }
 
+/// A 12-digit number of Maestro's row led by `5` or `6` that passes Luhn,
+/// for one written in three groups of four (`5788-6871-2873`): the way
+/// cards are written, not order numbers or phone numbers.
+fn maestro_in_fours(digits: &[u8]) -> bool {
+    digits.len() == 12
+        && matches!(digits.first(), Some(b'5' | b'6'))
+        && matches!(issuer(digits), Issued::WithContext)
+        && luhn_valid(digits)
+}
+
 /// The digit count phone numbers and product codes share with cards.
 const SHARED_LENGTH: usize = 13;
 
@@ -244,7 +257,10 @@ fn grouped(bytes: &[u8], start: usize, sep: u8) -> Option<usize> {
     }
     prefixes.iter().take(groups).rev().find_map(|&(end, n)| {
         let number = digits.get(..n)?;
-        (card_end_ok(bytes, end, sep) && is_card_number(bytes, start, number)).then_some(end)
+        let fours =
+            end == start + 14 && maestro_in_fours(number) && !context::id_word_before(bytes, start);
+        let card = fours || is_card_number(bytes, start, number);
+        (card_end_ok(bytes, end, sep) && card).then_some(end)
     })
 }
 
@@ -379,6 +395,20 @@ mod tests {
             &maestro[8..]
         );
         assert!(find(&grouped).is_some());
+        // in three fours, a 5/6-led Maestro number needs no card word
+        let fours = format!("{}-{}-{}", &maestro[..4], &maestro[4..8], &maestro[8..]);
+        assert_eq!(find(&format!("({fours})")), Some(fours.as_str()));
+        assert_eq!(find(&format!("order {fours}")), None);
+        let spaced = fours.replace('-', " ");
+        assert_eq!(find(&format!("**{spaced}**")), Some(spaced.as_str()));
+        let faker = format!(
+            "{}-{}-{}",
+            &faker_maestro[..4],
+            &faker_maestro[4..8],
+            &faker_maestro[8..]
+        );
+        assert_eq!(find(&faker), None);
+        assert_eq!(find(&format!("{}-{}", &maestro[..4], &maestro[4..])), None);
     }
 
     #[test]
