@@ -530,6 +530,10 @@ LOOKALIKE_CTX = ["Contact: {v}", "phone {v}", "call about {v}", "my phone model 
                  "I wrote {v} on the form.", "| item | {v} |"]
 
 
+# An identifier word right before a number names it (`Ref. 5018 …`).
+MAESTRO_PLAIN = [t for t in PLAIN if not t.startswith("Ref.")] + PROBE_PHONE_CTX[:1]
+
+
 def probed():
     # Luxembourg's 6-digit numbers in pairs (`29 18 93`), after a phone word.
     f = faker("de_LU")
@@ -540,6 +544,18 @@ def probed():
             continue
         one("phone", raw, "lu_six" if len(raw) == 8 else "national",
             PROBE_PHONE_CTX + PHONE_CTX, "faker:de_LU")
+        done += 1
+    # 12-digit Maestro numbers (faker's only Maestro length) in three groups
+    # of four, with no card word: 5/6-led ones (not faker's 0604 range).
+    f = faker("en_US")
+    done = 0
+    while done < 40:
+        digits = f.credit_card_number(card_type="maestro")
+        if digits[0] not in "56":
+            continue
+        sep = rng.choice([" ", "-"])
+        value = sep.join(digits[i:i + 4] for i in range(0, 12, 4))
+        one("card", value, "maestro_fours", MAESTRO_PLAIN, "faker:en_US")
         done += 1
     # Lookalikes that must stay untouched, kept only when a detector's
     # checksum would pass (Luhn for cards): ISBNs (a last group of one
