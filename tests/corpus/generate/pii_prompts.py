@@ -530,6 +530,21 @@ LOOKALIKE_CTX = ["Contact: {v}", "phone {v}", "call about {v}", "my phone model 
                  "I wrote {v} on the form.", "| item | {v} |"]
 
 
+# AWS secret access keys have no prefix: they are secrets after their key name.
+AWS_SECRET_CTX = ["AWS_SECRET_ACCESS_KEY={v}", "aws_secret_access_key = {v}",
+                  "export AWS_SECRET_ACCESS_KEY=\"{v}\"", "{{\"SecretAccessKey\": \"{v}\"}}",
+                  "secret_access_key: '{v}'", "{{\\\"secretAccessKey\\\":\\\"{v}\\\"}}",
+                  "[default]\\naws_access_key_id = AKIA{id}\\naws_secret_access_key = {v}"]
+
+
+def aws_secret():
+    while True:
+        s = draw(ALNUM + "/+", 40)
+        if any(c.isupper() for c in s) and any(c.islower() for c in s) and \
+                any(c.isdigit() for c in s):
+            return s
+
+
 # An identifier word right before a number names it (`Ref. 5018 …`).
 MAESTRO_PLAIN = [t for t in PLAIN if not t.startswith("Ref.")] + PROBE_PHONE_CTX[:1]
 
@@ -557,6 +572,16 @@ def probed():
         value = sep.join(digits[i:i + 4] for i in range(0, 12, 4))
         one("card", value, "maestro_fours", MAESTRO_PLAIN, "faker:en_US")
         done += 1
+    for _ in range(40):
+        value = aws_secret()
+        template = rng.choice(AWS_SECRET_CTX)
+        expect = [{"kind": "secret", "value": value, "form": "aws_secret_access_key"}]
+        if "{id}" in template:
+            key_id = draw(UPPER_DIGITS, 16)
+            template = template.replace("{id}", key_id)
+            expect.insert(0, {"kind": "secret", "value": "AKIA" + key_id,
+                              "form": "aws_access_key_id"})
+        emit(place(rng, value, [template]), expect, "generated")
     # Lookalikes that must stay untouched, kept only when a detector's
     # checksum would pass (Luhn for cards): ISBNs (a last group of one
     # digit), EAN-13 codes led by 5/6, 00-led EAN-13 codes after an
