@@ -157,17 +157,19 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
 /// Whether an unbroken run of [`SHARED_LENGTH`] digits is named as
 /// something else: a phone number (a phone word within [`context::WINDOW`]
 /// bytes before it, or one naming it right after: `… – our office
-/// landline`) or an identifier such as a product code (the
-/// word right before is `EAN`, `GTIN`, `order`, …), with no card word
-/// within the window. MSISDN-style phone numbers and EAN-13 codes have 13
-/// digits and pass Luhn as often as any number (one in ten); a 13-digit
-/// card (old Visa, Maestro) is rare, and written after a card word.
+/// landline`) with no card word within the window, or an identifier such
+/// as a product code (the word right before is `EAN`, `GTIN`, `order`, …,
+/// whatever came before: `card order 4406200421076`). MSISDN-style phone
+/// numbers and EAN-13 codes have 13 digits and pass Luhn as often as any
+/// number (one in ten); a 13-digit card (old Visa, Maestro) is rare, and
+/// written after a card word.
 fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
     digits == SHARED_LENGTH
         && (context::id_word_before(bytes, start)
-            || context::before_value(bytes, start, &context::PHONE)
-            || context::after_value(bytes, start + digits, &context::PHONE_AFTER) == Some(true))
-        && !context::before_value(bytes, start, &context::CARD)
+            || (context::before_value(bytes, start, &context::PHONE)
+                || context::after_value(bytes, start + digits, &context::PHONE_AFTER)
+                    == Some(true))
+                && !context::before_value(bytes, start, &context::CARD))
 }
 
 /// An unbroken run of 13–15 digits led by `5`/`6` (Maestro's row): a
@@ -204,7 +206,9 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
         return (numeric_end_ok(bytes, first_end)
             && is_card_number(bytes, start, first)
             && !named_otherwise(bytes, start, first.len())
-            && (!rare_unbroken(first) || context::before_value(bytes, start, &context::CARD)))
+            && (!rare_unbroken(first)
+                || context::before_value(bytes, start, &context::CARD)
+                    && !context::id_word_before(bytes, start)))
         .then_some(first_end);
     }
     if first.len() != 4 {
@@ -350,6 +354,7 @@ mod tests {
             let n = with_luhn(digits);
             assert_eq!(find(&n), None, "{n}");
             assert_eq!(find(&format!("EAN: {n}.")), None, "{n}");
+            assert_eq!(find(&format!("card order {n}.")), None, "{n}");
             let text = format!("debit card {n}.");
             assert_eq!(find(&text), Some(n.as_str()), "{text}");
         }
@@ -435,6 +440,8 @@ mod tests {
                 assert_eq!(find(&text), Some(n.as_str()), "{text}");
             }
         }
+        // an identifier word right before names it, card word or not
+        assert_eq!(find(&format!("card order {visa13}")), None);
         // without a card word, only the Visa (a 6-led run is an EAN-13 code)
         for ctx in ["", "use "] {
             let text = format!("{ctx}{visa13}.");
