@@ -524,6 +524,8 @@ PROBE_PHONE_CTX = ["my number is {v}, call after 5", "phone:{v}", "**Phone:** {v
                    "Tel.: {v}", "you can call me on {v} tomorrow", "Mobile no. {v}",
                    "cell: {v} (after 6pm)", "WhatsApp: {v}", "Please ring {v}",
                    "{{\\\"phone\\\": \\\"{v}\\\"}}", "phone #: {v}"]
+# Identifier words right before a value name it, card word or not.
+ID_CTX = ["card order {v}", "EAN {v}", "barcode: {v}", "GTIN {v}", "Order #{v}"]
 # Non-PII values a phone or card word may stand before.
 LOOKALIKE_CTX = ["Contact: {v}", "phone {v}", "call about {v}", "my phone model {v}",
                  "card order {v}", "phone order {v}", "Tracking: {v}", "(see {v})", "{v}",
@@ -599,8 +601,11 @@ def probed():
         elif pick == 1 and kept["ean13"] < 30:
             value = f.ean13()
             if value[0] in "56" and luhn_ok(value):
-                emit(place(rng, value, LOOKALIKE_CTX[6:]), [], "faker:ean13")
+                emit(place(rng, value, LOOKALIKE_CTX[4:]), [], "faker:ean13")
                 kept["ean13"] += 1
+            elif value[0] == "4" and luhn_ok(value):
+                # a Visa-shaped EAN-13 is named by the identifier word before it
+                emit(place(rng, value, ID_CTX), [], "faker:ean13")
         elif pick == 2 and kept["ean13_00"] < 30:
             value = f.localized_ean13()
             if value.startswith("00"):
