@@ -516,6 +516,108 @@ def mixed_lines():
                     {"kind": "card", "value": card, "form": "mixed"}], "faker:en_GB")
 
 
+# --- classes found by probing: new templates, lookalikes --------------------
+
+# Templates of other support tools: a colon with no space, a table row,
+# JSON with escaped quotes, a parenthesis, the value at line end.
+PROBE_PHONE_CTX = ["my number is {v}, call after 5", "phone:{v}", "**Phone:** {v}",
+                   "Tel.: {v}", "you can call me on {v} tomorrow", "Mobile no. {v}",
+                   "cell: {v} (after 6pm)", "WhatsApp: {v}", "Please ring {v}",
+                   "{{\\\"phone\\\": \\\"{v}\\\"}}", "phone #: {v}"]
+# Identifier words right before a value name it, card word or not.
+ID_CTX = ["card order {v}", "EAN {v}", "barcode: {v}", "GTIN {v}", "Order #{v}"]
+# Non-PII values a phone or card word may stand before.
+LOOKALIKE_CTX = ["Contact: {v}", "phone {v}", "call about {v}", "my phone model {v}",
+                 "card order {v}", "phone order {v}", "Tracking: {v}", "(see {v})", "{v}",
+                 "I wrote {v} on the form.", "| item | {v} |"]
+
+
+# AWS secret access keys have no prefix: they are secrets after their key name.
+AWS_SECRET_CTX = ["AWS_SECRET_ACCESS_KEY={v}", "aws_secret_access_key = {v}",
+                  "export AWS_SECRET_ACCESS_KEY=\"{v}\"", "{{\"SecretAccessKey\": \"{v}\"}}",
+                  "secret_access_key: '{v}'", "{{\\\"secretAccessKey\\\":\\\"{v}\\\"}}",
+                  "[default]\\naws_access_key_id = AKIA{id}\\naws_secret_access_key = {v}"]
+
+
+def aws_secret():
+    while True:
+        s = draw(ALNUM + "/+", 40)
+        if any(c.isupper() for c in s) and any(c.islower() for c in s) and \
+                any(c.isdigit() for c in s):
+            return s
+
+
+# An identifier word right before a number names it (`Ref. 5018 …`).
+MAESTRO_PLAIN = [t for t in PLAIN if not t.startswith("Ref.")] + PROBE_PHONE_CTX[:1]
+
+
+def probed():
+    # Luxembourg's 6-digit numbers in pairs (`29 18 93`), after a phone word.
+    f = faker("de_LU")
+    done = 0
+    while done < 40:
+        raw = f.phone_number()
+        if raw.startswith("+") or valid_phone(raw, "LU") is None:
+            continue
+        one("phone", raw, "lu_six" if len(raw) == 8 else "national",
+            PROBE_PHONE_CTX + PHONE_CTX, "faker:de_LU")
+        done += 1
+    # 12-digit Maestro numbers (faker's only Maestro length) in three groups
+    # of four, with no card word: 5/6-led ones (not faker's 0604 range).
+    f = faker("en_US")
+    done = 0
+    while done < 40:
+        digits = f.credit_card_number(card_type="maestro")
+        if digits[0] not in "56":
+            continue
+        sep = rng.choice([" ", "-"])
+        value = sep.join(digits[i:i + 4] for i in range(0, 12, 4))
+        one("card", value, "maestro_fours", MAESTRO_PLAIN, "faker:en_US")
+        done += 1
+    for _ in range(40):
+        value = aws_secret()
+        template = rng.choice(AWS_SECRET_CTX)
+        expect = [{"kind": "secret", "value": value, "form": "aws_secret_access_key"}]
+        if "{id}" in template:
+            key_id = draw(UPPER_DIGITS, 16)
+            template = template.replace("{id}", key_id)
+            expect.insert(0, {"kind": "secret", "value": "AKIA" + key_id,
+                              "form": "aws_access_key_id"})
+        emit(place(rng, value, [template]), expect, "generated")
+    # Lookalikes that must stay untouched, kept only when a detector's
+    # checksum would pass (Luhn for cards): ISBNs (a last group of one
+    # digit), EAN-13 codes led by 5/6, 00-led EAN-13 codes after an
+    # identifier word, Gecko user-agent strings (`rv:1.9.7.20`).
+    f = faker("en_US")
+    kept = {"isbn": 0, "ean13": 0, "ean13_00": 0, "user_agent": 0}
+    tries = 0
+    while min(kept.values()) < 30 and tries < 200000:
+        tries += 1
+        pick = tries % 4
+        if pick == 0 and kept["isbn"] < 30:
+            value = rng.choice([f.isbn10, f.isbn13])()
+            emit(place(rng, value, LOOKALIKE_CTX[:3]), [], "faker:isbn")
+            kept["isbn"] += 1
+        elif pick == 1 and kept["ean13"] < 30:
+            value = f.ean13()
+            if value[0] in "56" and luhn_ok(value):
+                emit(place(rng, value, LOOKALIKE_CTX[4:]), [], "faker:ean13")
+                kept["ean13"] += 1
+            elif value[0] == "4" and luhn_ok(value):
+                # a Visa-shaped EAN-13 is named by the identifier word before it
+                emit(place(rng, value, ID_CTX), [], "faker:ean13")
+        elif pick == 2 and kept["ean13_00"] < 30:
+            value = f.localized_ean13()
+            if value.startswith("00"):
+                emit(place(rng, value, LOOKALIKE_CTX[3:6]), [], "faker:localized_ean13")
+                kept["ean13_00"] += 1
+        elif pick == 3 and kept["user_agent"] < 30:
+            value = f.firefox()
+            if "rv:" in value:
+                emit(place(rng, value, LOOKALIKE_CTX), [], "faker:user_agent")
+                kept["user_agent"] += 1
+
+
 def main():
     emails()
     phones()
@@ -525,6 +627,7 @@ def main():
     ips()
     secrets()
     mixed_lines()
+    probed()
     rng.shuffle(lines)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:

@@ -28,6 +28,15 @@
 //! `visa`, `cc`, `payment`, `pay`, … case-insensitive) must start within
 //! [`context::WINDOW`] bytes before the number for the two last rows: a
 //! Luhn-valid 12-digit or 9-led 16-digit run is as likely an order number.
+//! A 12-digit Maestro number led by `5` or `6` written in three groups of
+//! four (`5788-6871-2873`, `6304 9984 8616`) needs no card word, unless
+//! an identifier word comes right before (`order 5018-1234-5673`).
+//! The same holds for an unbroken run of 13–15 digits led by `5` or `6`
+//! (an EAN-13 code: `6792240120481`); grouped, it is a card
+//! (`6759-1234-5678-9`). Bank account numbers (BBAN) of 16–19 digits that
+//! pass Luhn with a card prefix are still reported: fake-data generators
+//! write unbroken 17- and 18-digit Maestro and Laser numbers
+//! (`677149095403167585`).
 //!
 //! An unbroken 13-digit run (the length of an MSISDN phone number and an
 //! EAN-13 code) is not a card when a phone word starts within the window
@@ -148,17 +157,37 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
 /// Whether an unbroken run of [`SHARED_LENGTH`] digits is named as
 /// something else: a phone number (a phone word within [`context::WINDOW`]
 /// bytes before it, or one naming it right after: `… – our office
-/// landline`) or an identifier such as a product code (the
-/// word right before is `EAN`, `GTIN`, `order`, …), with no card word
-/// within the window. MSISDN-style phone numbers and EAN-13 codes have 13
-/// digits and pass Luhn as often as any number (one in ten); a 13-digit
-/// card (old Visa, Maestro) is rare, and written after a card word.
+/// landline`) with no card word within the window, or an identifier such
+/// as a product code (the word right before is `EAN`, `GTIN`, `order`, …,
+/// whatever came before: `card order 4406200421076`). MSISDN-style phone
+/// numbers and EAN-13 codes have 13 digits and pass Luhn as often as any
+/// number (one in ten); a 13-digit card (old Visa, Maestro) is rare, and
+/// written after a card word.
 fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
     digits == SHARED_LENGTH
         && (context::id_word_before(bytes, start)
-            || context::before_value(bytes, start, &context::PHONE)
-            || context::after_value(bytes, start + digits, &context::PHONE_AFTER) == Some(true))
-        && !context::before_value(bytes, start, &context::CARD)
+            || (context::before_value(bytes, start, &context::PHONE)
+                || context::after_value(bytes, start + digits, &context::PHONE_AFTER)
+                    == Some(true))
+                && !context::before_value(bytes, start, &context::CARD))
+}
+
+/// An unbroken run of 13–15 digits led by `5`/`6` (Maestro's row): a
+/// length Maestro allows but almost no card has, nor any fake-data
+/// generator writes, while EAN-13 codes (`6792240120481`) have it; one in
+/// ten such codes passes Luhn.
+fn rare_unbroken(digits: &[u8]) -> bool {
+    (13..=15).contains(&digits.len()) && matches!(digits.first(), Some(b'5' | b'6'))
+}
+
+/// A 12-digit number of Maestro's row led by `5` or `6` that passes Luhn,
+/// for one written in three groups of four (`5788-6871-2873`): the way
+/// cards are written, not order numbers or phone numbers.
+fn maestro_in_fours(digits: &[u8]) -> bool {
+    digits.len() == 12
+        && matches!(digits.first(), Some(b'5' | b'6'))
+        && matches!(issuer(digits), Issued::WithContext)
+        && luhn_valid(digits)
 }
 
 /// The digit count phone numbers and product codes share with cards.
@@ -176,7 +205,10 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
     if first.len() >= MIN_DIGITS {
         return (numeric_end_ok(bytes, first_end)
             && is_card_number(bytes, start, first)
-            && !named_otherwise(bytes, start, first.len()))
+            && !named_otherwise(bytes, start, first.len())
+            && (!rare_unbroken(first)
+                || context::before_value(bytes, start, &context::CARD)
+                    && !context::id_word_before(bytes, start)))
         .then_some(first_end);
     }
     if first.len() != 4 {
@@ -229,7 +261,10 @@ fn grouped(bytes: &[u8], start: usize, sep: u8) -> Option<usize> {
     }
     prefixes.iter().take(groups).rev().find_map(|&(end, n)| {
         let number = digits.get(..n)?;
-        (card_end_ok(bytes, end, sep) && is_card_number(bytes, start, number)).then_some(end)
+        let fours =
+            end == start + 14 && maestro_in_fours(number) && !context::id_word_before(bytes, start);
+        let card = fours || is_card_number(bytes, start, number);
+        (card_end_ok(bytes, end, sep) && card).then_some(end)
     })
 }
 
@@ -309,6 +344,41 @@ mod tests {
     }
 
     #[test]
+    fn a_short_maestro_row_run_needs_a_card_word() {
+        for digits in [
+            "6792240120480",
+            "501812345678901",
+            "63282553396386",
+            "5612345678901",
+        ] {
+            let n = with_luhn(digits);
+            assert_eq!(find(&n), None, "{n}");
+            assert_eq!(find(&format!("EAN: {n}.")), None, "{n}");
+            assert_eq!(find(&format!("card order {n}.")), None, "{n}");
+            let text = format!("debit card {n}.");
+            assert_eq!(find(&text), Some(n.as_str()), "{text}");
+        }
+        let grouped = with_luhn("6759123456789");
+        let grouped = format!(
+            "{}-{}-{}-{}",
+            &grouped[..4],
+            &grouped[4..8],
+            &grouped[8..12],
+            &grouped[12..]
+        );
+        assert_eq!(find(&grouped), Some(grouped.as_str()));
+        for digits in [
+            "6011000990139424",
+            "6759649826438453910",
+            "4222222222222",
+            "677149095403167580",
+        ] {
+            let n = with_luhn(digits);
+            assert_eq!(find(&n), Some(n.as_str()), "{n}");
+        }
+    }
+
+    #[test]
     fn context_words_for_ambiguous_shapes() {
         let maestro = with_luhn("501812345678");
         let prostir = with_luhn("9123456789012345");
@@ -330,6 +400,20 @@ mod tests {
             &maestro[8..]
         );
         assert!(find(&grouped).is_some());
+        // in three fours, a 5/6-led Maestro number needs no card word
+        let fours = format!("{}-{}-{}", &maestro[..4], &maestro[4..8], &maestro[8..]);
+        assert_eq!(find(&format!("({fours})")), Some(fours.as_str()));
+        assert_eq!(find(&format!("order {fours}")), None);
+        let spaced = fours.replace('-', " ");
+        assert_eq!(find(&format!("**{spaced}**")), Some(spaced.as_str()));
+        let faker = format!(
+            "{}-{}-{}",
+            &faker_maestro[..4],
+            &faker_maestro[4..8],
+            &faker_maestro[8..]
+        );
+        assert_eq!(find(&faker), None);
+        assert_eq!(find(&format!("{}-{}", &maestro[..4], &maestro[4..])), None);
     }
 
     #[test]
@@ -351,10 +435,18 @@ mod tests {
                 let text = format!("Try {n}{after}");
                 assert_eq!(find(&text), None, "{text}");
             }
-            for ctx in ["card ", "", "my Visa (phone orders only): ", "use "] {
+            for ctx in ["card ", "my Visa (phone orders only): "] {
                 let text = format!("{ctx}{n}.");
                 assert_eq!(find(&text), Some(n.as_str()), "{text}");
             }
+        }
+        // an identifier word right before names it, card word or not
+        assert_eq!(find(&format!("card order {visa13}")), None);
+        // without a card word, only the Visa (a 6-led run is an EAN-13 code)
+        for ctx in ["", "use "] {
+            let text = format!("{ctx}{visa13}.");
+            assert_eq!(find(&text), Some(visa13.as_str()), "{text}");
+            assert_eq!(find(&format!("{ctx}{maestro13}.")), None);
         }
         // 16 digits after a phone word are still a card
         let visa16 = with_luhn("4111111111111110");

@@ -8,7 +8,7 @@
 //! `v10.0.0.1`, `1.2.3.4.example`), glued to letters or digits, with an
 //! octet above 255, or right after a word that names a version or a numbered part of
 //! a document (`version 10.4.2.1`, `release 2.0.0.1`, `build`, `firmware`,
-//! `ver`, `revision`, `rev`, `patch`; `Section 2.4.3.5`, `chapter`,
+//! `ver`, `revision`, `rev`, `patch`, the user-agent token `rv:1.9.7.20`; `Section 2.4.3.5`, `chapter`,
 //! `clause`, `paragraph`, `article`, `appendix`, `figure`, `fig`).
 //!
 //! IPv6: eight groups of 1–4 hex digits (`2001:0db8:0000:0000:0000:ff00:0042:8329`),
@@ -150,6 +150,8 @@ const VERSION_WORDS: &[&[u8]] = &[
     b"firmware",
     b"revision",
     b"rev",
+    // Gecko's user-agent token: `(X11; Linux x86_64; rv:1.9.7.20)`
+    b"rv",
     b"patch",
     b"section",
     b"sections",
@@ -322,6 +324,13 @@ mod tests {
         ] {
             assert_eq!(find(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_user_agent_revision_is_not_an_address() {
+        let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:1.9.7.20) Gecko/20100101 Firefox/3.6";
+        assert_eq!(find(ua), None);
+        assert_eq!(find("server:1.9.7.20"), Some("1.9.7.20"));
     }
 
     #[test]

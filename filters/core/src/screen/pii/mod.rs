@@ -11,6 +11,8 @@
 //!   letter): the word's start is found at most a few bytes back and checked
 //!   for the lowercase-led secrets (`sk-`, `ghp_`, `github_pat_`, `xoxb-`,
 //!   `eyJ`) and IPv6 groups (`fe80::1`);
+//! - the key names `secret_access_key` / `SecretAccessKey`: the AWS secret
+//!   access key after them (`secret_named`);
 //! - `@` (email, expanded left and right), `+` and `(` (phones), `::`
 //!   (IPv6), `-----BEGIN` (a private-key block, matched whole: header, key
 //!   body, footer; see `pem`).
@@ -74,6 +76,7 @@ mod pem;
 mod phone;
 mod phone_plan;
 mod secret;
+mod secret_named;
 mod secret_prefixed;
 mod skip;
 mod ssn;
@@ -445,6 +448,10 @@ impl PiiScanner {
         let second = at(bytes, start + 1);
         let iban_shaped = is_upper(second) && is_digit(at(bytes, start + 2));
         let first = at(bytes, start);
+        if first == b'S' && run_end - start == 15 {
+            // `SecretAccessKey`
+            return self.named_secret(secret_named::after_camel_name(bytes, start + 6));
+        }
         if !iban_shaped
             && first != b'A'
             && !secret_prefixed::capital_start(first, second)
@@ -463,6 +470,10 @@ impl PiiScanner {
     /// A digit or uppercase letter inside a word (`eyJ…`, `fe80::1`): the
     /// word may be a lowercase-led secret or IPv6 address.
     fn inside_word(&self, bytes: &[u8], i: usize, run_end: usize) -> Option<PiiMatch> {
+        if at(bytes, i) == b'A' && before(bytes, i, 1) == b't' {
+            // `secretAccessKey`
+            return self.named_secret(secret_named::after_camel_name(bytes, i));
+        }
         if at(bytes, i) != b'J' && at(bytes, run_end) != b':' {
             return None;
         }
@@ -517,6 +528,12 @@ impl PiiScanner {
                 if b == b'-' && at(bytes, i + 1) == b'-' && self.is_on(PiiKind::Secret) {
                     found.offer(PiiKind::Secret, secret::match_at(bytes, i));
                 }
+                // `secret_access_key`: the value after the name
+                if b == b'_' && (before(bytes, i, 1) | 0x20) == b't' {
+                    if let Some(m) = self.named_secret(secret_named::after_snake_name(bytes, i)) {
+                        return Some(m);
+                    }
+                }
                 // a lowercase prefix before it (`sk-`, `ghp_`, `xoxb-`)
                 if found.best.is_none()
                     && secret::may_precede_marker(before(bytes, i, 1), b)
@@ -528,6 +545,16 @@ impl PiiScanner {
             _ => {}
         }
         found.best
+    }
+
+    /// A secret found after its key name ([`secret_named`]), when secrets
+    /// are screened.
+    fn named_secret(&self, span: Option<Span>) -> Option<PiiMatch> {
+        let span = span.filter(|_| self.is_on(PiiKind::Secret))?;
+        Some(PiiMatch {
+            kind: PiiKind::Secret,
+            span,
+        })
     }
 
     /// The word that ends right before the punctuation at `i`.
@@ -671,6 +698,25 @@ mod tests {
         out.iter()
             .map(|m| (m.kind, &text[m.span.start..m.span.end]))
             .collect()
+    }
+
+    #[test]
+    fn aws_secret_keys_after_their_names() {
+        let key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLE+9";
+        for text in [
+            format!("export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE AWS_SECRET_ACCESS_KEY={key}"),
+            format!("aws_secret_access_key = {key}"),
+            format!("{{\"SecretAccessKey\": \"{key}\"}}"),
+            format!("{{\\\"secretAccessKey\\\":\\\"{key}\\\"}}"),
+        ] {
+            let found = scan_all(&text);
+            assert_eq!(found.last(), Some(&(PiiKind::Secret, key)), "{text}");
+        }
+        assert!(scan_all(&format!("my key {key}")).is_empty());
+        let off = PiiScanner::new(&[PiiKind::Email]);
+        let mut out = Vec::new();
+        off.scan(&format!("AWS_SECRET_ACCESS_KEY={key}"), &mut out);
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -23,7 +23,9 @@
 //!   starting with a digit the plan allows for that length, when the code
 //!   ends its digit group and more groups follow (`00420 702 914 177`,
 //!   `0044 20 7946 0958`, `011 44 20 7946 0958`); written as one run
-//!   (`00442079460958`) only after a phone word.
+//!   (`00442079460958`) only after a phone word; never right after an
+//!   identifier word (`phone model 0027482804469`, an EAN-13 code) or
+//!   with a last group of one digit (`0-04-916170-9`, an ISBN).
 //! - NANP with separators: `555-234-5678`, `555.234.5678`, `555 234 5678`,
 //!   `(555) 234-5678`, `(555)234-5678`, with an optional trunk `1`:
 //!   `1-800-555-0199`, `1 (800) 555-0199`. The area code and the exchange
@@ -49,6 +51,8 @@
 //!   `8 (066) 907-43-91`, `02124/15868344`, `(21)/936-3147`, and a
 //!   trunk prefix and area code joined inside the parentheses
 //!   (`(0-612) 34567`, `(06 1) 234 5678`, `(8 12) 34-56-78`);
+//! - six digits grouped 2-2-2 or 1-3-2 by spaces (`Tel 29 18 93`,
+//!   `4 004 79`: Luxembourg's numbers);
 //! - bare runs of 7–12 digits: `4155550132`, `15191417776`, `08124158683`;
 //!   of 13–15 digits when they are a calling code and an NSN by the plan
 //!   (an MSISDN: `4934740778407`).
@@ -61,14 +65,16 @@
 //!
 //! Deliberately not matched: a bare digit run or another non-NANP national
 //! form without a phone word (order numbers, IDs and timestamps look the same);
-//! national forms of fewer than 7 digits; `+` numbers whose code is
+//! national forms of fewer than 7 digits (but the Luxembourg forms above); `+` numbers whose code is
 //! unassigned (`+0…`, `+21 …`) or whose NSN is longer than the code allows
 //! (`+44 20 7946 09581`); digits of other scripts (`+৮৮০…`) unless folded
 //! before the scan; numbers glued to words or inside longer dotted or dashed
 //! tokens, so dates (`2024-01-15`), times, versions, prices, ISBNs
 //! (`978-3-16-148410-0`) and order numbers (`ORD-555-234-5678`) do not
 //! hit. After a phone word, date shapes (`2024-01-15`, `15/01/2024`,
-//! `2024 01 15 …`), dotted numbers with a group of 1 or of 6+ digits
+//! `2024 01 15 …`), ISBN shapes (a last group of one digit:
+//! `0-383-89479-4`, `978-0-487-06341-5`), dotted numbers with a group of 1
+//! or of 6+ digits
 //! (`10.0.19045.1234`, `10.625702`) and dotted quads (`10.1.2.3`) are still
 //! not phones. A national number shaped `123 45 6789` is reported as an SSN
 //! (the SSN detector's shape wins a tie).
@@ -134,7 +140,8 @@ pub(super) fn match_parenthesised(bytes: &[u8], start: usize) -> Option<usize> {
 /// Kept out of line: the scanner's number path stays small.
 #[inline(never)]
 pub(super) fn match_other(bytes: &[u8], start: usize) -> Option<usize> {
-    if !has_digits(bytes, start, 7) || !numeric_start_ok(bytes, start) {
+    if !(has_digits(bytes, start, 7) || six_digits(bytes, start)) || !numeric_start_ok(bytes, start)
+    {
         return None;
     }
     let prefixed = if at(bytes, start) == b'0' {
@@ -192,8 +199,30 @@ fn may_match_other(bytes: &[u8], start: usize, digits_end: usize) -> bool {
         b'.' => len >= 2 && has_digits(bytes, start, 7),
         // `2024-05-01`: a date, in logs on every line
         b'-' if len == 4 && iso_date_at(bytes, start) => false,
-        _ => has_digits(bytes, start, 7),
+        _ => has_digits(bytes, start, 7) || six_digits(bytes, start),
     }
+}
+
+/// Six digits in three groups of 2-2-2 or 1-3-2 split by single spaces,
+/// and no more digits after (`29 18 93`, `4 004 79`): how Luxembourg
+/// writes its 6-digit numbers.
+fn six_digits(bytes: &[u8], start: usize) -> bool {
+    let spaces = if at(bytes, start + 1) == b' ' {
+        [1, 5]
+    } else {
+        [2, 5]
+    };
+    let shaped = (0..8).all(|k| {
+        let b = at(bytes, start + k);
+        if spaces.contains(&k) {
+            b == b' '
+        } else {
+            is_digit(b)
+        }
+    });
+    shaped
+        && !is_digit(at(bytes, start + 8))
+        && !(is_separator(at(bytes, start + 8)) && is_digit(at(bytes, start + 9)))
 }
 
 /// Whether the digit groups from `pos` (single separators between them)
@@ -620,7 +649,13 @@ fn parenthesised_code(bytes: &[u8], open: usize, code_start: usize) -> Option<us
 
 /// `00` or `011`, a calling code and an NSN starting at `start`.
 fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
+    if context::id_word_before(bytes, start) {
+        return None;
+    }
     let g = read_groups(bytes, start)?;
+    if isbn_shaped(&g) {
+        return None;
+    }
     let prefix = match (g.digit(0), g.digit(1), g.digit(2)) {
         (0, 0, d) if d != 0 => 2,
         (0, 1, 1) => 3,
@@ -710,7 +745,12 @@ fn national_shaped(
         return None;
     }
     let g = read_groups(bytes, start)?;
-    if g.len < 7 || dotted_not_phone(&g) || date_shaped(&g) || context::id_word_before(bytes, start)
+    let six = g.len == 6 && six_digits(bytes, start);
+    if g.len < 7 && !six
+        || dotted_not_phone(&g)
+        || date_shaped(&g)
+        || isbn_shaped(&g)
+        || context::id_word_before(bytes, start)
     {
         return None;
     }
@@ -724,7 +764,7 @@ fn national_shaped(
                 || (13..=15).contains(&n)
                     && international_ok(g.digits.get(..n).unwrap_or(&[]), None, Plan::Strict)
         } else {
-            groups >= 2 && (7..=13).contains(&n)
+            groups >= 2 && (7..=13).contains(&n) || six
         };
         shape && *found.get_or_insert_with(|| context.take().is_some_and(|ask| ask(&g, run_end)))
     })
@@ -742,6 +782,13 @@ fn run_end(g: &Groups, start: usize) -> usize {
 /// versions (`10.0.19045.1234`) and IPv4 addresses (`10.1.2.3`).
 fn dotted_not_phone(g: &Groups) -> bool {
     g.dotted && (g.shortest < 2 || g.longest > 5 || g.count == 4 && g.longest <= 3)
+}
+
+/// A last group of one digit (`0-383-89479-4`, `978-0-487-06341-5`): the
+/// check digit of an ISBN, never how a phone number is grouped.
+fn isbn_shaped(g: &Groups) -> bool {
+    let last = |k: usize| g.ends.get(k).map_or(0, |&(_, n)| usize::from(n));
+    g.count >= 2 && last(g.count - 1) - last(g.count - 2) == 1
 }
 
 /// Dates: `2024-01-15`, `15/01/2024`, `1.2.2024`, `2024 01 15 10 30`.
@@ -831,6 +878,50 @@ mod tests {
         ] {
             assert_eq!(find(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn isbn_shapes_are_not_phones_even_after_a_phone_word() {
+        for text in [
+            "Contact: 0-383-89479-4",
+            "phone 978-0-487-06341-5",
+            "call 1-318-08339-7",
+            "Contact: 0-04-916170-9",
+        ] {
+            assert_eq!(find(text), None, "{text}");
+        }
+        assert_eq!(find("Contact: 0-383-89479-42"), Some("0-383-89479-42"));
+    }
+
+    #[test]
+    fn luxembourg_six_digit_numbers_after_a_phone_word() {
+        for (text, want) in [
+            ("Tel 29 18 93", "29 18 93"),
+            ("my phone is 74 76 83.", "74 76 83"),
+            ("29 18 93 (mobile)", "29 18 93"),
+            ("Tel: 4 593 76", "4 593 76"),
+        ] {
+            assert_eq!(find(text), Some(want), "{text}");
+        }
+        for text in [
+            "room 29 18 93",
+            "Tel 29-18-93",
+            "Tel 291 893",
+            "Tel 4 59 376",
+            "Tel 4 593 7",
+            "Tel 29 18 93 44 5",
+            "order 29 18 93",
+            "phone 29 18 93.5",
+        ] {
+            assert_eq!(find(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_zero_zero_run_after_an_identifier_word_is_not_a_phone() {
+        assert_eq!(find("phone model 0027482804469"), None);
+        assert_eq!(find("phone order 0049049435411"), None);
+        assert_eq!(find("phone 0049 30 1234567"), Some("0049 30 1234567"));
     }
 
     #[test]

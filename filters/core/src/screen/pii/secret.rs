@@ -12,6 +12,7 @@
 //! | secret | matched |
 //! |---|---|
 //! | AWS access key id | `AKIA` or `ASIA` + exactly 16 of `A-Z0-9` |
+//! | AWS secret access key | exactly 40 of `A-Za-z0-9/+` after the key name `secret_access_key` or `SecretAccessKey`: see [`super::secret_named`] |
 //! | GitHub token | `ghp_` `gho_` `ghu_` `ghs_` `ghr_` + exactly 36 of `A-Za-z0-9`; `github_pat_` + exactly 82 of `A-Za-z0-9_` |
 //! | OpenAI-style key | `sk-` (also `sk-proj-…`, `sk-ant-…`) + at least 20 of `A-Za-z0-9_-` that include an uppercase letter, a lowercase letter and a digit (so `sk-learn-is-a-python-library` does not hit) |
 //! | Stripe secret / restricted key | `sk_live_` or `rk_live_` + at least 16 of `A-Za-z0-9` (test-mode keys are not secrets and are not matched) |
