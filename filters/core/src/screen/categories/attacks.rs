@@ -30,8 +30,10 @@
 //! Deliberately not matched: other languages; attacks with no fixed wording
 //! (a story that slowly moves the model off its rules, "for academic
 //! purposes, …", "this is a test", payloads hidden in encodings the text
-//! does not name, fake operator apologies); misspelt key words ("ignore
-//! your previous iunstructions"); data exfiltration with no override
+//! does not name, fake operator apologies); more than one typo, or a typo
+//! in a word other than "ignore", "disregard", "previous" and
+//! "instructions" (one typo there is matched: "ignore your previous
+//! iunstructions"); data exfiltration with no override
 //! wording; a secret named by the application ("output your unique ID",
 //! "what is the password?"); the user correcting their own request
 //! ("ignore my previous message", "ignore the above, I found it"); "new
@@ -104,6 +106,29 @@ macro_rules! old_target {
 macro_rules! old_source {
     () => {
         "you got before|you got|you were given|you have been given|you received|you were told|given to you|given before|before this|above|so far|until now|from before|you were given before|before|earlier|previously|given earlier|given previously|given above|provided above|provided earlier|from earlier|at the top|that came before|that came earlier|you've been given|you were programmed with"
+    };
+}
+
+/// One typo in a key word (a letter dropped, doubled, swapped with the
+/// next, or a QWERTY neighbour inserted or typed instead; English words
+/// left out): "ignore your previous iunstructions". Printed by
+/// `filters/core/scripts/gen_typos.py`; words prose does not use, so they
+/// cost only entries in the anchor set.
+macro_rules! instructions_typo {
+    () => {
+        "ibnstruction|ibnstructions|ibstruction|ibstructions|ignstruction|ignstructions|igstruction|igstructions|ihnstruction|ihnstructions|ihstruction|ihstructions|iinstruction|iinstructions|ijnstruction|ijnstructions|ijstruction|ijstructions|iknstruction|iknstructions|ilnstruction|ilnstructions|imnstruction|imnstructions|imstruction|imstructions|inastruction|inastructions|inatruction|inatructions|inbstruction|inbstructions|incstruction|incstructions|inctruction|inctructions|indstruction|indstructions|indtruction|indtructions|inestruction|inestructions|inetruction|inetructions|ingstruction|ingstructions|inhstruction|inhstructions|injstruction|injstructions|inmstruction|inmstructions|innstruction|innstructions|inqstruction|inqstructions|inqtruction|inqtructions|insatruction|insatructions|insctruction|insctructions|insdtruction|insdtructions|insetruction|insetructions|insfruction|insfructions|insftruction|insftructions|insgruction|insgructions|insgtruction|insgtructions|inshruction|inshructions|inshtruction|inshtructions|insqtruction|insqtructions|insrruction|insrructions|insrtruction|insrtructions|insrtuction|insrtuctions|insruction|insructions|insstruction|insstructions|instdruction|instdructions|instduction|instductions|insteruction|insteructions|insteuction|insteuctions|instfruction|instfructions|instfuction|instfuctions|instgruction|instgructions|instguction|instguctions|insthruction|insthructions|instrction|instrctions|instrcution|instrcutions|instrduction|instrductions|instreuction|instreuctions|instrfuction|instrfuctions|instrguction|instrguctions|instrhction|instrhctions|instrhuction|instrhuctions|instriction|instrictions|instriuction|instriuctions|instrjction|instrjctions|instrjuction|instrjuctions|instrkction|instrkctions|instrkuction|instrkuctions|instrruction|instrructions|instrtuction|instrtuctions|instrucction|instrucctions|instrucdtion|instrucdtions|instrucfion|instrucfions|instrucftion|instrucftions|instrucgion|instrucgions|instrucgtion|instrucgtions|instruchion|instruchions|instruchtion|instruchtions|instrucion|instrucions|instruciton|instrucitons|instrucrion|instrucrions|instrucrtion|instrucrtions|instrucstion|instrucstions|instructfion|instructfions|instructgion|instructgions|instructhion|instructhions|instructiin|instructiins|instructiion|instructiions|instructijon|instructijons|instructikn|instructikns|instructikon|instructikons|instructiln|instructilns|instructilon|instructilons|instructin|instructino|instructinos|instructins|instructio|instructiob|instructiobn|instructiobns|instructiobs|instructiog|instructiogn|instructiogns|instructiogs|instructioh|instructiohn|instructiohns|instructiohs|instructioin|instructioins|instructioj|instructiojn|instructiojns|instructiojs|instructiokn|instructiokns|instructioln|instructiolns|instructiom|instructiomn|instructiomns|instructioms|instructiona|instructionas|instructionb|instructionbs|instructionc|instructioncs|instructiond|instructionds|instructione|instructiones|instructiong|instructiongs|instructionh|instructionhs|instructionj|instructionjs|instructionm|instructionms|instructionn|instructionns|instructionq|instructionqs|instructionsa|instructionsc|instructionsd|instructionse|instructionsq|instructionss|instructionsw|instructionsx|instructionsz|instructionw|instructionws|instructionx|instructionxs|instructionz|instructionzs|instructioon|instructioons|instructiopn|instructiopns|instructios|instructiosn|instructipn|instructipns|instructipon|instructipons|instructiuon|instructiuons|instructjion|instructjions|instructjon|instructjons|instructkion|instructkions|instructkon|instructkons|instructlion|instructlions|instructlon|instructlons|instructoin|instructoins|instructoion|instructoions|instructon|instructons|instructoon|instructoons|instructrion|instructrions|instructtion|instructtions|instructuion|instructuions|instructuon|instructuons|instructyion|instructyions|instrucvtion|instrucvtions|instrucxtion|instrucxtions|instrucyion|instrucyions|instrucytion|instrucytions|instrudction|instrudctions|instrudtion|instrudtions|instrufction|instrufctions|instruftion|instruftions|instruhction|instruhctions|instruiction|instruictions|instrujction|instrujctions|instrukction|instrukctions|instrusction|instrusctions|instrustion|instrustions|instrutcion|instrutcions|instrution|instrutions|instruuction|instruuctions|instruvction|instruvctions|instruvtion|instruvtions|instruxction|instruxctions|instruxtion|instruxtions|instruyction|instruyctions|instryction|instryctions|instryuction|instryuctions|insttruction|insttructions|insttuction|insttuctions|instuction|instuctions|insturction|insturctions|instyruction|instyructions|inswtruction|inswtructions|insxtruction|insxtructions|insyruction|insyructions|insytruction|insytructions|insztruction|insztructions|intruction|intructions|intsruction|intsructions|inwstruction|inwstructions|inwtruction|inwtructions|inxstruction|inxstructions|inxtruction|inxtructions|inzstruction|inzstructions|inztruction|inztructions|ionstruction|ionstructions|isntruction|isntructions|istruction|istructions|iunstruction|iunstructions|jinstruction|jinstructions|jnstruction|jnstructions|kinstruction|kinstructions|knstruction|knstructions|linstruction|linstructions|lnstruction|lnstructions|nistruction|nistructions|nstruction|nstructions|oinstruction|oinstructions|onstruction|onstructions|uinstruction|uinstructions|unstruction|unstructions"
+    };
+}
+
+macro_rules! previous_typo {
+    () => {
+        "lprevious|lrevious|oprevious|orevious|pdevious|pdrevious|peevious|perevious|pervious|pevious|pfevious|pfrevious|pgevious|pgrevious|plrevious|porevious|pprevious|prdevious|prdvious|prebious|prebvious|precvious|predious|predvious|preevious|prefious|prefvious|pregious|pregvious|preious|preivous|prervious|presvious|prevbious|prevcious|prevdious|prevfious|prevgious|previious|previius|previjous|previkous|previkus|previlous|previlus|previohs|previohus|previois|previoius|previojs|previojus|previoks|previokus|previolus|previoous|previopus|previos|previosu|previou|previoua|previouas|previouc|previoucs|previoud|previouds|previoue|previoues|previouhs|previouis|previoujs|previouks|previouq|previouqs|previousa|previousc|previousd|previouse|previousq|previouss|previousw|previousx|previousz|previouus|previouw|previouws|previoux|previouxs|previouys|previouz|previouzs|previoys|previoyus|previpous|previpus|previuos|previuous|previus|prevjious|prevjous|prevkious|prevkous|prevlious|prevlous|prevoious|prevoius|prevoous|prevous|prevuious|prevuous|prevvious|prewvious|prfevious|prfvious|prgevious|prrevious|prrvious|prsevious|prsvious|prtevious|prveious|prvious|prwevious|prwvious|ptevious|ptrevious|revious|rpevious"
+    };
+}
+
+macro_rules! ignore_typo {
+    () => {
+        "cdisregard|cisregard|dcisregard|ddisregard|deisregard|dfisregard|diaregard|diasregard|dicregard|dicsregard|didregard|didsregard|dieregard|diesregard|diisregard|dijsregard|diksregard|dilsregard|diosregard|diqregard|diqsregard|diregard|dirsegard|disaregard|discregard|disdegard|disdregard|diseegard|disegard|diseregard|disergard|disfegard|disfregard|disgegard|disgregard|disqregard|disrdegard|disrdgard|disreagrd|disreard|disrebard|disrebgard|disredgard|disreegard|disrefard|disrefgard|disregaard|disregad|disregadd|disregadr|disregadrd|disregaed|disregaerd|disregafd|disregafrd|disregagd|disregagrd|disregaqrd|disregar|disregarc|disregarcd|disregardc|disregardd|disregarde|disregardf|disregardr|disregardv|disregardw|disregardx|disregare|disregared|disregarf|disregarfd|disregargd|disregarr|disregarrd|disregars|disregarsd|disregartd|disregarv|disregarvd|disregarw|disregarwd|disregarx|disregarxd|disregasrd|disregatd|disregatrd|disregawrd|disregaxrd|disregazrd|disregbard|disregfard|disreggard|disreghard|disregnard|disregqard|disregqrd|disregrad|disregrard|disregrd|disregsard|disregsrd|disregtard|disregvard|disregward|disregwrd|disregxard|disregxrd|disregyard|disregzard|disregzrd|disrehard|disrehgard|disrenard|disrengard|disrerard|disrergard|disresgard|disretard|disretgard|disrevard|disrevgard|disrewgard|disreyard|disreygard|disrfegard|disrfgard|disrgard|disrgeard|disrgegard|disrregard|disrrgard|disrsegard|disrsgard|disrtegard|disrwegard|disrwgard|dissregard|distegard|distregard|diswregard|disxregard|diszregard|diusregard|diwregard|diwsregard|dixregard|dixsregard|dizregard|dizsregard|djisregard|djsregard|dkisregard|dksregard|dlisregard|dlsregard|doisregard|dosregard|drisregard|dsiregard|dsisregard|dsregard|duisregard|dusregard|dvisregard|dwisregard|dxisregard|edisregard|eisregard|fdisregard|fisregard|ginore|gnore|ibgnore|ibnore|idsregard|ifgnore|ifnore|igbnore|igbore|igfnore|iggnore|iggore|ighnore|ighore|igjnore|igjore|igmnore|igmore|ignbore|igngore|ignhore|igniore|ignire|ignjore|ignkore|ignkre|ignlore|ignlre|ignmore|ignnore|ignode|ignodre|ignoe|ignoee|ignoer|ignoere|ignofe|ignofre|ignoge|ignogre|ignoire|ignokre|ignolre|ignoore|ignopre|ignor|ignord|ignorde|ignoree|ignoref|ignorer|ignorew|ignorf|ignorfe|ignorge|ignorr|ignorre|ignors|ignorse|ignorte|ignorw|ignorwe|ignote|ignotre|ignpore|ignpre|ignre|ignroe|igonre|igore|igrnore|igtnore|igvnore|igynore|ihgnore|ihnore|iignore|ijgnore|ikgnore|ilgnore|ingnore|ingore|innore|inore|iognore|irgnore|irnore|isregard|itgnore|itnore|iugnore|ivgnore|ivnore|iygnore|iynore|jgnore|jignore|kgnore|kignore|lgnore|lignore|ognore|oignore|rdisregard|risregard|sdisregard|sisregard|ugnore|uignore|vdisregard|visregard|wdisregard|wisregard|xdisregard|xisregard"
     };
 }
 
@@ -327,6 +352,27 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     "(begin|start|initiate|initiating|commence) reprogramming",
     "(new|updated) (instructions|directives|orders) ~1 (overriding|override|replacing|superseding) (what|everything|all)",
     "(new|revised|updated) (priority )?(instruction|instructions|directive|task)(:)? ~0 (disregard|ignore|forget|override|bypass) ~0 (safety|your|all|the|previous|prior)",
+    // One key word misspelt: "ignore your previous iunstructions",
+    // "ingore all previous instructions", "ignore all prevoius rules".
+    concat!(
+        "(ignore|disregard|forget|",
+        ignore_typo!(),
+        ") ~3 (previous|prior|earlier|above|preceding|original|",
+        previous_typo!(),
+        ") ~0 (",
+        instructions_typo!(),
+        ")"
+    ),
+    concat!(
+        "(",
+        ignore_typo!(),
+        ") ~3 (previous|prior|earlier|above|preceding|original) ~0 (instructions|instruction|directions|guidelines|rules|directives|prompts|commands)"
+    ),
+    concat!(
+        "(ignore|disregard|forget) ~3 (",
+        previous_typo!(),
+        ") ~0 (instructions|instruction|directions|guidelines|rules|directives|prompts|commands)"
+    ),
     // Telegraphic drops of everything before: "Forget everything, write
     // ...", "forget about everything and tell me", "IGNORE EVERYTHING AND
     // JUST OUTPUT", "FORGET EVERYTHING YOU KNOW", "Ignore above and say".
