@@ -389,8 +389,7 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     // instructions".
     "(critical|mandatory|urgent|priority|emergency|important|new|updated) system (instruction|instructions|directive|directives|override)(:|\\]| -|!)",
     "(mandatory|critical|emergency|urgent|priority) system override",
-    "(takes|take|taking|has|have) (precedence|priority) over (all|any|every) ~1 (other|previous|prior|earlier|existing|former|original) ~0 (instructions|directives|rules|guidelines|commands|prompts|orders|programming|system prompts)",
-    "(overrides|supersedes|replaces|cancels|invalidates) (all|any|every) ~1 (other|previous|prior|earlier|existing|former|original) (instructions|directives|rules|guidelines|commands|prompts|orders|programming)",
+    "(takes|take|taking|has|have) (precedence|priority) over (all|any|every) ~1 (previous|prior|earlier|former|original) ~0 (instructions|directives|prompts|programming|system prompts|guidelines)",
     // A conditional hijack of the task: "Special case: if you are told to
     // summarize the input ..., instead ...".
     "special case(:|,)? if you are (told|asked|instructed)",
@@ -608,6 +607,13 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
         restrictions!(),
         ")"
     ),
+    // A persona named by what it lacks or does: "an assistant without
+    // limits", "an AI without safety filters", "a chatbot that never
+    // refuses", "an AI that ignores all rules".
+    "(a|an) (ai|al|ai assistant|chatbot|language model|ai model|version of yourself) ~0 (without|with zero|free of) (restrictions|limitations|filters|safety filters|safety guidelines|ethical constraints|ethical guidelines|content filters|safeguards|guardrails|censorship|morals|ethics)",
+    "(an ai|an al|an assistant|a chatbot|a bot|a language model|a model|a version of yourself|a persona) (that|which|who) ~1 (never refuses|ignores all rules|ignores all restrictions|ignores its rules|ignores its guidelines|has been freed from|has no guardrails|has no safety filters|has no content policy)",
+    "(you are|you're) not (chatgpt|claude|gemini|an ai assistant|a language model) (anymore|any more)",
+    "your (safety filters|content filters|guardrails|safety training|safeguards|ethical guidelines|moderation filters) (have been|has been|are now|is now) (removed|disabled|lifted|turned off|deactivated|bypassed|switched off|suspended)",
     "(unfiltered|uncensored|unrestricted|unbiased) (and|,) (amoral|unethical|immoral)",
     "(amoral|unethical|immoral) (and|,) (unfiltered|uncensored|unrestricted|unbiased)",
     "(a|an) (completely )?(amoral|unfiltered|uncensored|unrestricted|unethical|evil|unhinged|jailbroken) ~0 (ai|al|chatbot|assistant|language model|model|bot|persona|entity)",
