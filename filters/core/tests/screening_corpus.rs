@@ -776,12 +776,17 @@ impl CategoryRow {
         self.fp.get(&Set::Prose).copied().unwrap_or(0)
     }
 
-    /// Precision on the generated, labelled corpus: false positives on its
-    /// negative sets, the prose lines apart (they are scored per 1,000
-    /// lines, [`CategoryRow::prose_per_1000`]).
+    /// False positives on the labelled negative sets (the prose lines
+    /// apart: they are scored per 1,000 lines,
+    /// [`CategoryRow::prose_per_1000`]).
+    fn labelled_false_positives(&self) -> usize {
+        self.false_positives() - self.prose_false_positives()
+    }
+
+    /// Precision on the generated, labelled corpus.
     fn labelled_precision(&self) -> f64 {
         Score {
-            fp: self.false_positives() - self.prose_false_positives(),
+            fp: self.labelled_false_positives(),
             ..self.score
         }
         .precision()
@@ -986,7 +991,7 @@ fn categories_on_prompts_and_streams() {
                 s.tp,
                 row.blocked,
                 s.fn_,
-                row.false_positives() - row.prose_false_positives(),
+                row.labelled_false_positives(),
                 row.per_1000(),
                 row.labelled_precision(),
                 s.recall(),

@@ -173,6 +173,13 @@ pub(super) fn starts_with_at(bytes: &[u8], start: usize, literal: &[u8]) -> bool
         .is_some_and(|rest| rest.starts_with(literal))
 }
 
+/// [`starts_with_at`], ASCII case-insensitive.
+pub(super) fn starts_with_at_ignore_case(bytes: &[u8], start: usize, literal: &[u8]) -> bool {
+    bytes
+        .get(start..start + literal.len())
+        .is_some_and(|here| here.eq_ignore_ascii_case(literal))
+}
+
 /// Whether a value may start at `start`: the byte before is not a letter, a
 /// digit or `_`, except the `_` or `__` of Markdown emphasis (`__4111…__`):
 /// underscores that follow a non-word byte or the start of the text.

@@ -390,6 +390,16 @@ impl Groups {
     fn digit(&self, i: usize) -> u8 {
         self.digits.get(i).copied().unwrap_or(0)
     }
+
+    /// Digit count of group `k` (0 past the last group).
+    fn group_len(&self, k: usize) -> usize {
+        let total = |k: usize| self.ends.get(k).map_or(0, |&(_, n)| usize::from(n));
+        match k.checked_sub(1) {
+            Some(prev) if k < self.count => total(k).saturating_sub(total(prev)),
+            None if self.count > 0 => total(0),
+            _ => 0,
+        }
+    }
 }
 
 fn is_separator(b: u8) -> bool {
@@ -705,10 +715,8 @@ fn trunk_grouped(g: &Groups) -> bool {
     if g.dotted || g.digit(0) != 0 || g.digit(1) == 0 || g.count < 3 || !(9..=12).contains(&g.len) {
         return false;
     }
-    let mut prev = 0;
-    g.ends.iter().take(g.count).enumerate().all(|(k, &(_, n))| {
-        let len = usize::from(n) - prev;
-        prev = usize::from(n);
+    (0..g.count).all(|k| {
+        let len = g.group_len(k);
         (k == 0 && len == 1) || (2..=4).contains(&len)
     })
 }
@@ -787,8 +795,7 @@ fn dotted_not_phone(g: &Groups) -> bool {
 /// A last group of one digit (`0-383-89479-4`, `978-0-487-06341-5`): the
 /// check digit of an ISBN, never how a phone number is grouped.
 fn isbn_shaped(g: &Groups) -> bool {
-    let last = |k: usize| g.ends.get(k).map_or(0, |&(_, n)| usize::from(n));
-    g.count >= 2 && last(g.count - 1) - last(g.count - 2) == 1
+    g.count >= 2 && g.group_len(g.count - 1) == 1
 }
 
 /// Dates: `2024-01-15`, `15/01/2024`, `1.2.2024`, `2024 01 15 10 30`.

@@ -14,7 +14,7 @@
 //! and a digit, so placeholders (`<your secret key>`, `xxxx…`) do not hit.
 //! Only the value is reported.
 
-use super::classes::{at, before, is_alnum, is_digit, is_upper};
+use super::classes::{at, before, is_alnum, is_digit, is_upper, starts_with_at_ignore_case};
 use crate::screen::Span;
 
 /// The length of an AWS secret access key.
@@ -26,17 +26,12 @@ fn in_alphabet(b: u8) -> bool {
     is_alnum(b) || b == b'/' || b == b'+'
 }
 
-/// Whether `bytes[from..]` starts with `word`, ASCII case-insensitive.
-fn has_at(bytes: &[u8], from: usize, word: &[u8]) -> bool {
-    bytes
-        .get(from..from + word.len())
-        .is_some_and(|w| w.eq_ignore_ascii_case(word))
-}
-
 /// At `i`, the `_` of `secret_access_key`: the value after the name.
 pub(super) fn after_snake_name(bytes: &[u8], i: usize) -> Option<Span> {
     let name_start = i.checked_sub(6)?;
-    if !has_at(bytes, name_start, b"secret") || !has_at(bytes, i, b"_access_key") {
+    if !starts_with_at_ignore_case(bytes, name_start, b"secret")
+        || !starts_with_at_ignore_case(bytes, i, b"_access_key")
+    {
         return None;
     }
     if before(bytes, name_start, 1).is_ascii_alphanumeric() {
