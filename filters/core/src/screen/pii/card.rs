@@ -21,13 +21,16 @@
 //! | JCB as fake-data generators write it | 35 (any) · 2131, 1800 | 16 · 15 |
 //! | Maestro, Discover (6011, 622126–622925, 644–649, 65), UnionPay (62), RuPay (60, 65, 508), InstaPayment (637–639), Laser/Solo/Switch (6304, 6706, 6709, 6759, 6767, 6771) | 6 (any), 50, 56–59 | 13–19 |
 //! | UnionPay, RuPay | 81, 82 | 16–19 |
+//! | Prostir (Ukraine), not right after an identifier word | 9 | 16 |
 //! | Maestro, with a card word before it | 6 (any), 50, 56–59, 0604 | 12 |
-//! | Prostir (Ukraine), with a card word before it | 9 | 16 |
 //!
 //! A card word ([`context::CARD`]: `card`, `credit`, `debit`, `maestro`,
 //! `visa`, `cc`, `payment`, `pay`, … case-insensitive) must start within
-//! [`context::WINDOW`] bytes before the number for the two last rows: a
-//! Luhn-valid 12-digit or 9-led 16-digit run is as likely an order number.
+//! [`context::WINDOW`] bytes before the number for the last row: a
+//! Luhn-valid 12-digit run is as likely an order number. A 9-led 16-digit
+//! number (Ukraine's Prostir, which fake-data generators write for the
+//! `uk_UA` locale: `9290-4837-5319-5567`) needs no card word, but is not
+//! a card right after an identifier word (`order 9123…`).
 //! A 12-digit Maestro number led by `5` or `6` written in three groups of
 //! four (`5788-6871-2873`, `6304 9984 8616`) needs no card word, unless
 //! an identifier word comes right before (`order 5018-1234-5673`).
@@ -40,10 +43,12 @@
 //!
 //! An unbroken 13-digit run (the length of an MSISDN phone number and an
 //! EAN-13 code) is not a card when a phone word starts within the window
-//! before it or the word right before names an identifier (`EAN`, `GTIN`,
-//! `UPC`, `barcode`, `order`, …), unless a card word starts within the
-//! window too: `whatsapp me on 6287438466408` is a phone number,
-//! `card 4222222222222` a card.
+//! before it and the run is a calling code and an NSN by the phone plan
+//! (an MSISDN), or the word right before names an identifier (`EAN`,
+//! `GTIN`, `UPC`, `barcode`, `order`, …), unless a card word starts within
+//! the window too: `whatsapp me on 6287438466408` is a phone number,
+//! `card 4222222222222` and `Contact: 4536653177161` (no MSISDN: `+45`
+//! takes 8 digits) are cards.
 //!
 //! Not matched: numbers inside a longer digit or letter run
 //! (`ID4111111111111111`, 20+ digits), numbers continued by `-digit` or
@@ -98,6 +103,8 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
 enum Issued {
     No,
     WithContext,
+    /// Everywhere but right after an identifier word.
+    UnlessNamed,
     Yes,
 }
 
@@ -133,7 +140,7 @@ fn issuer(digits: &[u8]) -> Issued {
         },
         6 => maestro(),
         8 => yes(len >= 16 && matches!(p2, 81 | 82)),
-        9 if len == 16 => Issued::WithContext,
+        9 if len == 16 => Issued::UnlessNamed,
         0 if len == 12 && p4 == 604 => Issued::WithContext,
         _ => Issued::No,
     }
@@ -150,6 +157,7 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
             context::before_value(bytes, start, &context::CARD)
                 && !context::id_word_before(bytes, start)
         }
+        Issued::UnlessNamed => !context::id_word_before(bytes, start),
         Issued::No => false,
     }
 }
@@ -169,7 +177,10 @@ fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
             || (context::before_value(bytes, start, &context::PHONE)
                 || context::after_value(bytes, start + digits, &context::PHONE_AFTER)
                     == Some(true))
-                && !context::before_value(bytes, start, &context::CARD))
+                && !context::before_value(bytes, start, &context::CARD)
+                && bytes
+                    .get(start..start + digits)
+                    .is_some_and(super::phone::is_msisdn))
 }
 
 /// An unbroken run of 13–15 digits led by `5`/`6` (Maestro's row): a
@@ -383,7 +394,10 @@ mod tests {
         let maestro = with_luhn("501812345678");
         let prostir = with_luhn("9123456789012345");
         let faker_maestro = with_luhn("060412345678");
-        for n in [&maestro, &prostir, &faker_maestro] {
+        // Prostir needs no card word, only no identifier word
+        assert_eq!(find(&format!("({prostir})")), Some(prostir.as_str()));
+        assert_eq!(find(&format!("order {prostir}")), None);
+        for n in [&maestro, &faker_maestro] {
             for ctx in ["card ", "my Maestro: ", "Debit card number ", "CC "] {
                 let text = format!("{ctx}{n}.");
                 assert_eq!(find(&text), Some(n.as_str()), "{text}");
@@ -418,7 +432,9 @@ mod tests {
 
     #[test]
     fn thirteen_digits_named_as_a_phone_or_a_code_are_not_cards() {
-        let visa13 = with_luhn("4222222222225");
+        // `+49 1512 3456780`: an MSISDN as well as a 13-digit Visa
+        let visa13 = with_luhn("4915123456780");
+        assert!(super::super::phone::is_msisdn(visa13.as_bytes()));
         let maestro13 = with_luhn("6401871513990");
         for n in [&visa13, &maestro13] {
             for ctx in [
@@ -447,6 +463,12 @@ mod tests {
             let text = format!("{ctx}{visa13}.");
             assert_eq!(find(&text), Some(visa13.as_str()), "{text}");
             assert_eq!(find(&format!("{ctx}{maestro13}.")), None);
+        }
+        // after a phone word, a run that is no MSISDN is a card (`+45`
+        // takes 8 digits, `+42…` is unassigned)
+        for n in ["4536653177161", "4222222222222"] {
+            let text = format!("Contact: {n}");
+            assert_eq!(find(&text), Some(n), "{text}");
         }
         // 16 digits after a phone word are still a card
         let visa16 = with_luhn("4111111111111110");

@@ -43,6 +43,11 @@ impl WordSet {
 
     /// Whether one of the words starts at `i`.
     fn at(&self, bytes: &[u8], i: usize) -> bool {
+        self.end_at(bytes, i).is_some()
+    }
+
+    /// The end of a word of the set starting at `i`.
+    fn end_at(&self, bytes: &[u8], i: usize) -> Option<usize> {
         let mut candidates = self
             .by_first
             .get(usize::from(at(bytes, i)))
@@ -51,11 +56,11 @@ impl WordSet {
         while candidates != 0 {
             let k = candidates.trailing_zeros() as usize;
             candidates &= candidates - 1;
-            if self.words.get(k).is_some_and(|w| word_at(bytes, i, w)) {
-                return true;
+            if let Some(w) = self.words.get(k).filter(|w| word_at(bytes, i, w)) {
+                return Some(i + w.0.len());
             }
         }
-        false
+        None
     }
 }
 
@@ -91,23 +96,27 @@ pub(super) static CARD: WordSet = WordSet::new(CARD_WORDS);
 const PHONE_WORDS: Words = &[
     (b"phone", false),
     (b"telephone", false),
-    (b"cellphone", false),
     (b"smartphone", false),
     (b"iphone", false),
     (b"tel", true),
     (b"tels", true),
+    (b"tlf", true),
+    (b"ph", true),
     (b"call", false),
-    (b"mobile", false),
+    (b"mobil", false),
     (b"mob", true),
     (b"cell", false),
+    (b"gsm", true),
     (b"whatsapp", false),
+    (b"viber", true),
+    (b"signal", true),
     (b"fax", false),
     (b"contact", false),
+    (b"kontakt", false),
     (b"reach me", false),
     (b"reach us", false),
     (b"reach out", false),
-    (b"text me", false),
-    (b"text us", false),
+    (b"text", true),
     (b"sms", true),
     (b"dial", false),
     (b"ring", true),
@@ -121,22 +130,28 @@ const PHONE_WORDS: Words = &[
     (b"our number", false),
     (b"their number", false),
     (b"number to call", false),
+    (b"number is", false),
     (b"telefon", false),
-    (b"tel\xc3\xa9fono", false),
-    (b"t\xc3\xa9l\xc3\xa9phone", false),
+    // `tel` (whole) also matches `teléfono`, `tél`, `téléphone`: a
+    // non-ASCII byte after it is not an ASCII letter
     (b"t\xc3\xa9l", true),
     (b"handy", true),
     (b"m\xc3\xb3vil", false),
     (b"movil", false),
     (b"celular", false),
-    (b"cellulare", false),
     (b"portable", false),
+    (b"puhelin", false),
+    (b"puh", true),
     (b"\xe7\x94\xb5\xe8\xaf\x9d", false), // 电话
     (b"\xe9\x9b\xbb\xe8\xa9\xb1", false), // 電話
     (b"\xe6\x89\x8b\xe6\x9c\xba", false), // 手机
     (b"\xe6\x90\xba\xe5\xb8\xaf", false), // 携帯
     (b"\xec\xa0\x84\xed\x99\x94", false), // 전화
     (b"\xd1\x82\xd0\xb5\xd0\xbb", false), // тел
+    (b"\xd0\xa2\xd0\xb5\xd0\xbb", false), // Тел
+    (b"\xd0\xa2\xd0\x95\xd0\x9b", false), // ТЕЛ
+    (b"\xd0\xbc\xd0\xbe\xd0\xb1", false), // моб
+    (b"\xd0\x9c\xd0\xbe\xd0\xb1", false), // Моб
 ];
 
 const CARD_WORDS: Words = &[
@@ -251,7 +266,10 @@ fn word_before(bytes: &[u8], i: usize) -> &[u8] {
     bytes.get(s..i).unwrap_or(&[])
 }
 
-/// Whether one of `words` starts within [`WINDOW`] bytes before `start`.
+/// Whether one of `words` starts within [`WINDOW`] bytes before `start`,
+/// and is not followed by a word naming a topic (`I called about 20070531`,
+/// `contact regarding 61264-6486`: what follows is what the call was
+/// about, not the number to call).
 pub(super) fn before_value(bytes: &[u8], start: usize, set: &WordSet) -> bool {
     let from = start.saturating_sub(WINDOW);
     (from..start).any(|i| {
@@ -259,8 +277,32 @@ pub(super) fn before_value(bytes: &[u8], start: usize, set: &WordSet) -> bool {
             .get(usize::from(at(bytes, i)))
             .is_some_and(|&m| m != 0)
             && starts_word(bytes, i)
-            && set.at(bytes, i)
+            && set
+                .end_at(bytes, i)
+                .is_some_and(|end| !topic_follows(bytes, end))
     })
+}
+
+/// Whether, after the rest of the word ending at `end`, one space and
+/// an optional object (`me`, `us`, `him`, `her`, `them`), `about` or
+/// `regarding` follows (`call me about`, `contact us regarding`).
+fn topic_follows(bytes: &[u8], mut end: usize) -> bool {
+    while at(bytes, end).is_ascii_alphabetic() {
+        end += 1;
+    }
+    if at(bytes, end) != b' ' {
+        return false;
+    }
+    let objects: [&[u8]; 5] = [b"me", b"us", b"him", b"her", b"them"];
+    if let Some(object) = objects.iter().find(|w| word_at(bytes, end + 1, &(w, true))) {
+        end += 1 + object.len();
+        if at(bytes, end) != b' ' {
+            return false;
+        }
+    }
+    [b"about".as_slice(), b"regarding"]
+        .iter()
+        .any(|w| word_at(bytes, end + 1, &(w, true)))
 }
 
 /// Words that may stand between a value and a context word after it
@@ -380,6 +422,14 @@ mod tests {
             "telephone ",
             "电话",
             "Call me, the number is definitely ",
+            "ph# ",
+            "Ph. ",
+            "Tlf: ",
+            "Puhelin: ",
+            "Тел.: ",
+            "Mobil: ",
+            "you can text ",
+            "Viber: ",
         ] {
             assert!(phone_ctx(yes), "{yes:?}");
         }
@@ -388,6 +438,8 @@ mod tests {
             "tell me about ",
             "the hotel room ",
             "invoice number ",
+            "I called about ",
+            "contact us regarding ",
             "",
             "a sentence that once said phone, but that was a long while ago, and then ",
         ] {

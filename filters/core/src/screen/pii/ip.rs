@@ -9,12 +9,17 @@
 //! octet above 255, or right after a word that names a version or a numbered part of
 //! a document (`version 10.4.2.1`, `release 2.0.0.1`, `build`, `firmware`,
 //! `ver`, `revision`, `rev`, `patch`, the user-agent token `rv:1.9.7.20`; `Section 2.4.3.5`, `chapter`,
-//! `clause`, `paragraph`, `article`, `appendix`, `figure`, `fig`).
+//! `clause`, `paragraph`, `article`, `appendix`, `figure`, `fig`) or an
+//! identifier numbered like one (`SKU 20.1.18.1`, `part`, `model`, `item`,
+//! `order`).
 //!
 //! IPv6: eight groups of 1–4 hex digits (`2001:0db8:0000:0000:0000:ff00:0042:8329`),
 //! the compressed form with one `::` (`fe80::1`, `2001:db8::8a2e:370:7334`,
 //! `::1`), and a trailing dotted quad (`::ffff:192.0.2.1`, `64:ff9b::192.0.2.33`).
-//! A zone (`%eth0`) and brackets are not part of the match. Deliberately not
+//! A zone (`%eth0`) and brackets are not part of the match, nor a port
+//! written after the eight groups of a full address without brackets
+//! (`d4ae:dfae:a515:ec2a:bb20:6bfa:81cc:91fe:22`: nine groups are no
+//! address, and the last one is decimal). Deliberately not
 //! matched: a bare `::`, addresses with no decimal digit at all (so code such
 //! as `Enum::Add` or `a::b` does not hit), colon runs longer than an address
 //! (SSH fingerprints), times (`12:30:45`), and MAC-like forms in which every
@@ -162,6 +167,12 @@ const VERSION_WORDS: &[&[u8]] = &[
     b"appendix",
     b"figure",
     b"fig",
+    // identifiers numbered like versions (`SKU 20.1.18.1`, `part 3.14.3.17`)
+    b"sku",
+    b"part",
+    b"model",
+    b"item",
+    b"order",
 ];
 
 /// True when `start` follows one space (or `: `) after a version word.
@@ -193,6 +204,10 @@ struct V6Parse {
     compressed: bool,
     any_decimal_digit: bool,
     all_groups_two_wide: bool,
+    /// Eight full groups then `:` and a decimal port (`…:2c0c:22`).
+    port: bool,
+    /// A group of four hex digits was seen.
+    any_four_wide: bool,
 }
 
 /// An IPv6 address starting at `start` (a hex digit or `::`): the end of
@@ -210,10 +225,11 @@ pub(super) fn match_v6(bytes: &[u8], start: usize) -> Option<usize> {
         parse.groups == 8 && !parse.all_groups_two_wide
     };
     let next = at(bytes, parse.end);
-    let bounded = word_end_ok(bytes, parse.end)
-        && !(next == b':'
-            && (is_hex(at(bytes, parse.end + 1)) || at(bytes, parse.end + 1) == b':'))
-        && !(next == b'.' && is_alnum(at(bytes, parse.end + 1)));
+    let bounded = parse.port
+        || word_end_ok(bytes, parse.end)
+            && !(next == b':'
+                && (is_hex(at(bytes, parse.end + 1)) || at(bytes, parse.end + 1) == b':'))
+            && !(next == b'.' && is_alnum(at(bytes, parse.end + 1)));
     (complete && bounded && parse.any_decimal_digit).then_some(parse.end)
 }
 
@@ -224,6 +240,8 @@ fn parse_v6(bytes: &[u8], start: usize) -> Option<V6Parse> {
         compressed: false,
         any_decimal_digit: false,
         all_groups_two_wide: true,
+        port: false,
+        any_four_wide: false,
     };
     if at(bytes, start) == b':' {
         if at(bytes, start + 1) != b':' {
@@ -250,12 +268,26 @@ fn parse_v6(bytes: &[u8], start: usize) -> Option<V6Parse> {
             p.all_groups_two_wide = false;
             break;
         }
+        if p.groups == 8
+            && !p.compressed
+            && p.any_four_wide
+            && decimal
+            && !is_alnum(at(bytes, group_end))
+            && at(bytes, group_end) != b':'
+        {
+            // eight groups and a port: `d4ae:…:91fe:22` (the address ends
+            // before the colon)
+            p.end = group_start - 1;
+            p.port = true;
+            break;
+        }
         if group.len() > 4 || p.groups >= 8 {
             return None;
         }
         p.groups += 1;
         p.any_decimal_digit |= group.iter().any(|&b| is_digit(b));
         p.all_groups_two_wide &= group.len() == 2;
+        p.any_four_wide |= group.len() == 4;
         p.end = group_end;
         if at(bytes, group_end) != b':' {
             break;
@@ -349,6 +381,9 @@ mod tests {
         }
         assert_eq!(find("[2001:db8::1]:443"), Some("2001:db8::1"));
         assert_eq!(find("fe80::1%eth0"), Some("fe80::1"));
+        let full = "d4ae:dfae:a515:ec2a:bb20:6bfa:81cc:91fe";
+        assert_eq!(find(&format!("ssh {full}:22 -v")), Some(full));
+        assert_eq!(find(&format!("{full}:22:1")), None);
         assert_eq!(find("at 2001:db8::8888."), Some("2001:db8::8888"));
         assert_eq!(find("at 2001:db8::eb4f."), Some("2001:db8::eb4f"));
         for bad in [
@@ -362,6 +397,7 @@ mod tests {
             "std::cerr",
             "1::2::3",
             "1:2:3:4:5:6:7:8:9",
+            "1:2:3:4:5:6:7:8:99",
             "12345::1",
             "fe80::1g",
             ":::1",

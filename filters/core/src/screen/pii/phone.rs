@@ -174,7 +174,13 @@ pub(super) fn other_shape(bytes: &[u8], start: usize, digits_end: usize) -> bool
     let then = || at(bytes, digits_end + 1);
     let grouped = match at(bytes, digits_end) {
         b'(' => len <= 6,
-        b'-' | b' ' | b'/' => len <= 6 && (is_digit(then()) || then() == b'('),
+        b'-' | b' ' => len <= 6 && (is_digit(then()) || then() == b'('),
+        b'/' => {
+            len <= 6
+                && (is_digit(then())
+                    || then() == b'('
+                    || then() == b' ' && is_digit(at(bytes, digits_end + 2)))
+        }
         // a dotted phone has groups of 2–5 digits
         b'.' => (2..=5).contains(&len) && is_digit(then()) && is_digit(at(bytes, digits_end + 2)),
         _ => false,
@@ -436,7 +442,10 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
             }
             pos = close + 1;
             g.close_group(pos, n)?;
-            if matches!(at(bytes, pos), b' ' | b'-' | b'/') && is_digit(at(bytes, pos + 1)) {
+            // `(07) 8817 1618`, `(07).8817.1618`
+            let after = at(bytes, pos);
+            if matches!(after, b' ' | b'-' | b'/' | b'.') && is_digit(at(bytes, pos + 1)) {
+                g.dotted |= after == b'.';
                 pos += 1;
             }
             if !is_digit(at(bytes, pos)) {
@@ -456,6 +465,9 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
         if is_separator(sep) && (is_digit(next) || (next == b'(' && g.paren.is_none())) {
             g.dotted |= sep == b'.';
             pos += 1;
+        } else if sep == b'/' && next == b' ' && is_digit(at(bytes, pos + 2)) {
+            // an area code closed by `/ ` (`05/ 969 85 15`)
+            pos += 2;
         } else if sep != b'(' || g.paren.is_some() {
             break;
         }
@@ -758,6 +770,8 @@ fn national_shaped(
         || dotted_not_phone(&g)
         || date_shaped(&g)
         || isbn_shaped(&g)
+        || zip_plus_four(bytes, start, &g)
+        || after_currency(bytes, start)
         || context::id_word_before(bytes, start)
     {
         return None;
@@ -792,28 +806,73 @@ fn dotted_not_phone(g: &Groups) -> bool {
     g.dotted && (g.shortest < 2 || g.longest > 5 || g.count == 4 && g.longest <= 3)
 }
 
+/// A US ZIP+4 code: five digits, a dash, four digits and nothing more
+/// (`52814-2458`, `02073-5335`); no country writes its phone numbers so.
+fn zip_plus_four(bytes: &[u8], start: usize, g: &Groups) -> bool {
+    g.count == 2 && g.paren.is_none() && g.first[..2] == [5, 4] && at(bytes, start + 5) == b'-'
+}
+
+/// Right after a currency sign (`$84049.60`, `€ 1234567`, `£1 234 567`):
+/// an amount.
+fn after_currency(bytes: &[u8], start: usize) -> bool {
+    let mut i = start;
+    if before(bytes, i, 1) == b' ' {
+        i -= 1;
+    }
+    match before(bytes, i, 1) {
+        b'$' => true,
+        // £ ¥ (U+00A3, U+00A5)
+        0xa3 | 0xa5 => before(bytes, i, 2) == 0xc2,
+        // € ₹ ₽ ₺ (U+20AC, U+20B9, U+20BD, U+20BA)
+        0xac | 0xb9 | 0xbd | 0xba => before(bytes, i, 2) == 0x82 && before(bytes, i, 3) == 0xe2,
+        _ => false,
+    }
+}
+
 /// A last group of one digit (`0-383-89479-4`, `978-0-487-06341-5`): the
 /// check digit of an ISBN, never how a phone number is grouped.
 fn isbn_shaped(g: &Groups) -> bool {
     g.count >= 2 && g.group_len(g.count - 1) == 1
 }
 
-/// Dates: `2024-01-15`, `15/01/2024`, `1.2.2024`, `2024 01 15 10 30`.
+/// Dates: `2024-01-15`, `15/01/2024`, `1.2.2024`, `2024 01 15 10 30`,
+/// `27/07/1992 12:41`, and `20030112` (a bare `yyyymmdd` run).
 fn date_shaped(g: &Groups) -> bool {
     let [a, b, c] = g.first;
     let value = |from: usize, n: usize| {
         (from..from + n).fold(0u32, |acc, i| acc * 10 + u32::from(g.digit(i)))
     };
-    let year = |v: u32| (1900..=2099).contains(&v);
+    // Gregorian years, and Buddhist-era years as Thailand writes them
+    // (`30 09 2560`)
+    let year = |v: u32| (1900..=2099).contains(&v) || (2500..=2599).contains(&v);
     let year_first = a == 4 && b == 2 && year(value(0, 4)) && value(4, 2) <= 12;
-    let year_last = g.count == 3
+    // a date may go on into a time (`19/09/2017 16:11`)
+    let year_last = g.count >= 3
         && (1..=2).contains(&a)
         && (1..=2).contains(&b)
         && c == 4
         && (1..=31).contains(&value(0, a))
         && (1..=31).contains(&value(a, b))
         && year(value(a + b, 4));
-    g.paren.is_none() && (year_first || year_last)
+    let compact = g.count == 1
+        && g.len == 8
+        && year(value(0, 4))
+        && (1..=12).contains(&value(4, 2))
+        && (1..=31).contains(&value(6, 2));
+    g.paren.is_none() && (year_first || year_last || compact)
+}
+
+/// Whether the ASCII digits are a calling code and an NSN by the plan
+/// (an MSISDN written without `+`: `4934740778407`).
+pub(super) fn is_msisdn(ascii: &[u8]) -> bool {
+    let mut digits = [0u8; MAX_DIGITS];
+    if ascii.len() > MAX_DIGITS || !ascii.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    for (slot, &b) in digits.iter_mut().zip(ascii) {
+        *slot = b - b'0';
+    }
+    international_ok(digits.get(..ascii.len()).unwrap_or(&[]), None, Plan::Strict)
 }
 
 #[cfg(test)]
@@ -1011,6 +1070,9 @@ mod tests {
             "(0-312) 34567",
             "(06 1) 234 5678",
             "(8 12) 34-56-78",
+            "(07).8817.1618",
+            "05/ 969 85 15",
+            "244.23768",
         ] {
             for ctx in ["Phone: ", "call me on ", "my mobile is ", "WhatsApp "] {
                 assert_eq!(find(&format!("{ctx}{ok}.")), Some(ok), "{ctx}{ok}");
@@ -1024,8 +1086,42 @@ mod tests {
             "10.1.2.3",
             "12345",
             "1234567890123",
+            "19/09/2017 16:11",
+            "30 09 2560",
+            "20030112",
+            "52814-2458",
+            "02073-5335",
+            "$84049.60",
+            "€ 1234567",
+            "£1 234 567",
         ] {
             assert_eq!(find(&format!("call me on {bad}")), None, "{bad}");
+            assert_eq!(find(&format!("Contact: {bad}")), None, "{bad}");
+        }
+        // what a call was about is not the number to call
+        for ctx in [
+            "I called about ",
+            "contact us regarding ",
+            "call me about order ",
+        ] {
+            assert_eq!(find(&format!("{ctx}4071406152")), None, "{ctx}");
+        }
+        // more phone words: abbreviations, other languages, messengers
+        for ctx in [
+            "ph# ",
+            "Ph. ",
+            "Tlf: ",
+            "Puhelin: ",
+            "Тел.: ",
+            "Mobil: ",
+            "Viber: ",
+            "you can text ",
+        ] {
+            assert_eq!(
+                find(&format!("{ctx}0772443533")),
+                Some("0772443533"),
+                "{ctx}"
+            );
         }
     }
 
