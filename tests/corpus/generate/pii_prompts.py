@@ -22,6 +22,7 @@ import hmac
 import ipaddress
 import json
 import random
+import re
 import string
 import sys
 from pathlib import Path
@@ -618,6 +619,98 @@ def probed():
                 kept["user_agent"] += 1
 
 
+# --- classes found by the December probe (faker's other locales, new frames) --
+
+# Phone words of other tools and languages: abbreviations, messengers.
+PROBE2_PHONE_CTX = ["ph# {v}", "Ph. {v}", "ph: {v}", "Tlf: {v}", "Puhelin: {v}",
+                    "Тел.: {v}", "Mob: {v}", "Mobil: {v}", "Viber: {v}", "Signal {v}",
+                    "GSM: {v}", "you can text {v}", "the number is {v}", "Handy: {v}"]
+# Faker locales the first pass did not draw phones from; their national
+# formats include `(07).8817.1618` (en_AU) and `05/ 969 85 15` (de_AT).
+PROBE2_LOCALES = ["en_AU", "de_AT", "fi_FI", "da_DK", "no_NO", "ru_RU", "bg_BG", "lt_LT",
+                  "lv_LV", "sk_SK", "sl_SI", "hr_HR", "he_IL", "th_TH", "vi_VN", "id_ID",
+                  "es_AR", "es_CL", "es_CO", "az_AZ", "ka_GE", "hy_AM", "bn_BD"]
+# Values a phone or card word stands before that are no phone: what a call
+# was about, dates with a time, compact and Buddhist-era dates, ZIP+4
+# codes, amounts.
+PROBE2_NOT_PHONE = ["I called about {v}", "contact us regarding {v}",
+                    "call me about order {v}", "Contact: {v}", "Phone: {v}"]
+
+
+def probed2():
+    done = {}
+    tries = 0
+    while sum(done.values()) < 24 * len(PROBE2_LOCALES) // 2 and tries < 40000:
+        tries += 1
+        locale = PROBE2_LOCALES[tries % len(PROBE2_LOCALES)]
+        if done.get(locale, 0) >= 12:
+            continue
+        raw = faker(locale).phone_number()
+        if valid_phone(raw, region(locale)) is None:
+            continue
+        if re.fullmatch(r"\d+\.\d{6,}", raw):
+            continue  # hy_AM `98.851269`: a decimal to the detector, documented
+        done[locale] = done.get(locale, 0) + 1
+        one("phone", raw, "probe2_" + phone_form(raw), PROBE2_PHONE_CTX, f"faker:{locale}")
+    # faker's en_AU `(0#).####.####`, de_AT `0#/ ### ## ##`: kept when valid
+    for locale, want in [("en_AU", ")."), ("de_AT", "/ ")]:
+        got = 0
+        for _ in range(20000):
+            if got >= 15:
+                break
+            raw = faker(locale).phone_number()
+            if want in raw and valid_phone(raw, region(locale)) is not None:
+                one("phone", raw, "probe2_grouping", PROBE2_PHONE_CTX + PHONE_CTX,
+                    f"faker:{locale}")
+                got += 1
+    # Ukraine's Prostir cards (9-led, 16 digits) as faker's uk_UA writes them
+    uk = faker("uk_UA")
+    got = 0
+    while got < 30:
+        digits = uk.credit_card_number(card_type="prostir")
+        assert luhn_ok(digits)
+        style = rng.choice(["plain", "spaces", "dashes"])
+        one("card", grouped(digits, style), "prostir", MAESTRO_PLAIN + CARD_CTX, "faker:uk_UA")
+        got += 1
+    # 13-digit Visa numbers after a phone word that are no MSISDN (not even
+    # a possible one: the detector checks lengths, as is_possible_number)
+    f = faker("en_US")
+    got = 0
+    while got < 20:
+        digits = f.credit_card_number(card_type="visa13")
+        try:
+            msisdn = phonenumbers.is_possible_number(phonenumbers.parse("+" + digits))
+        except phonenumbers.NumberParseException:
+            msisdn = False
+        if msisdn:
+            continue
+        one("card", digits, "visa13_after_phone_word", ["Contact: {v}", "Contact: **{v}**"],
+            "faker:en_US")
+        got += 1
+    # full IPv6 addresses with a port written after them, no brackets
+    got = 0
+    while got < 20:
+        value = f.ipv6()
+        if ip_class(value) != "public" or "::" in ipaddress.ip_address(value).compressed \
+                or len(value.split(":")) != 8 or not any(len(p) == 4 for p in value.split(":")):
+            continue
+        emit(f"connect to {value}:{rng.choice([22, 443, 8080])} please",
+             [{"kind": "ip", "value": value, "form": "v6_port"}], "faker:en_US")
+        got += 1
+    # lookalikes that must stay untouched
+    for _ in range(20):
+        when = f.date_time()
+        for value in [when.strftime("%d/%m/%Y %H:%M"), when.strftime("%Y%m%d"),
+                      f"{when.day:02d} {when.month:02d} {when.year + 543}",
+                      f.zipcode_plus4(), f"${rng.randint(1000, 99999)}.{rng.randint(0, 99):02d}",
+                      f"€ {rng.randint(10**6, 10**7 - 1)}"]:
+            emit(place(rng, value, PROBE2_NOT_PHONE), [], "probe2:not_phone")
+        emit(place(rng, f.numerify("##########"), PROBE2_NOT_PHONE[:3]), [], "probe2:topic")
+        version = ".".join(str(rng.randint(0, 20)) for _ in range(4))
+        emit(place(rng, version, ["SKU {v}", "invoice {v}", "part {v}", "model {v}",
+                                  "ticket {v}"]), [], "probe2:version")
+
+
 def main():
     emails()
     phones()
@@ -628,6 +721,7 @@ def main():
     secrets()
     mixed_lines()
     probed()
+    probed2()
     rng.shuffle(lines)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:

@@ -11,7 +11,8 @@
 //! `ver`, `revision`, `rev`, `patch`, the user-agent token `rv:1.9.7.20`; `Section 2.4.3.5`, `chapter`,
 //! `clause`, `paragraph`, `article`, `appendix`, `figure`, `fig`) or an
 //! identifier numbered like one (`SKU 20.1.18.1`, `part`, `model`, `item`,
-//! `order`).
+//! `order`, `invoice`, `ticket`; not `ref`: `Ref: 10.14.163.63` may name
+//! an address).
 //!
 //! IPv6: eight groups of 1–4 hex digits (`2001:0db8:0000:0000:0000:ff00:0042:8329`),
 //! the compressed form with one `::` (`fe80::1`, `2001:db8::8a2e:370:7334`,
@@ -173,6 +174,8 @@ const VERSION_WORDS: &[&[u8]] = &[
     b"model",
     b"item",
     b"order",
+    b"invoice",
+    b"ticket",
 ];
 
 /// True when `start` follows one space (or `: `) after a version word.
@@ -363,6 +366,15 @@ mod tests {
         let ua = "Mozilla/5.0 (X11; Linux x86_64; rv:1.9.7.20) Gecko/20100101 Firefox/3.6";
         assert_eq!(find(ua), None);
         assert_eq!(find("server:1.9.7.20"), Some("1.9.7.20"));
+    }
+
+    #[test]
+    fn an_identifier_numbered_like_a_version_is_not_an_address() {
+        for text in ["SKU 20.1.18.1", "invoice 5.4.12.5", "part 3.14.3.17"] {
+            assert_eq!(find(text), None, "{text}");
+        }
+        assert_eq!(find("Ref: 16.6.16.20"), Some("16.6.16.20"));
+        assert_eq!(find("IP: 20.1.18.1"), Some("20.1.18.1"));
     }
 
     #[test]

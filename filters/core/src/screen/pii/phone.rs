@@ -37,9 +37,10 @@
 //!   ` ext 123` (1–6 digits), matched with the number.
 //!
 //! Matched only after a phone word ([`context::PHONE`]: `phone`, `tel`,
-//! `call`, `mobile`, `cell`, `whatsapp`, `fax`, `contact`, `reach me`,
-//! `text me`, `my number`, … starting within [`context::WINDOW`] bytes
-//! before it; or followed by one naming the number, over at most three
+//! `ph`, `tlf`, `call`, `mobil(e)`, `cell`, `gsm`, `whatsapp`, `viber`,
+//! `signal`, `fax`, `contact`, `reach me`, `text`, `my number`,
+//! `the number is`, `puhelin`, `тел`, … starting within [`context::WINDOW`]
+//! bytes before it and not followed by `about` or `regarding`; or followed by one naming the number, over at most three
 //! filler words: `0888 926316 is my mobile`, `0650 61 23 10 (mobile)`,
 //! `… – our office landline`, [`context::after_value`]), and not right
 //! after an identifier word (`order`, `invoice`,
@@ -48,7 +49,8 @@
 //!   (separators as above, a parenthesised group among the first three):
 //!   `020 7946 0958`, `0412 345 678`, `030 12345678`, `(0161) 4960066`,
 //!   `080-9141-7776`, `06 12 34 56 78`, `06.12.34.56.78`,
-//!   `8 (066) 907-43-91`, `02124/15868344`, `(21)/936-3147`, and a
+//!   `8 (066) 907-43-91`, `02124/15868344`, `(21)/936-3147`,
+//!   `05/ 969 85 15`, `(07).8817.1618`, and a
 //!   trunk prefix and area code joined inside the parentheses
 //!   (`(0-612) 34567`, `(06 1) 234 5678`, `(8 12) 34-56-78`);
 //! - six digits grouped 2-2-2 or 1-3-2 by spaces (`Tel 29 18 93`,
@@ -76,7 +78,9 @@
 //! `0-383-89479-4`, `978-0-487-06341-5`), dotted numbers with a group of 1
 //! or of 6+ digits
 //! (`10.0.19045.1234`, `10.625702`) and dotted quads (`10.1.2.3`) are still
-//! not phones. A national number shaped `123 45 6789` is reported as an SSN
+//! not phones, nor dates with a time (`19/09/2017 16:11`), bare `yyyymmdd`
+//! runs (`20030112`), Buddhist-era dates (`30 09 2560`), ZIP+4 codes
+//! (`52814-2458`) and amounts after a currency sign (`$84049.60`). A national number shaped `123 45 6789` is reported as an SSN
 //! (the SSN detector's shape wins a tie).
 
 use super::classes::{
