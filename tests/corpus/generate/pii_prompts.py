@@ -697,6 +697,19 @@ def probed2():
         emit(f"connect to {value}:{rng.choice([22, 443, 8080])} please",
              [{"kind": "ip", "value": value, "form": "v6_port"}], "faker:en_US")
         got += 1
+    # bank account numbers (BBANs) named as such, kept when they would pass
+    # a card's checks (Luhn): an account number, not a card
+    got = 0
+    for i in range(20000):
+        if got >= 30:
+            break
+        country = IBAN_COUNTRIES[i % len(IBAN_COUNTRIES)]
+        bban = str(schwifty.IBAN.random(country_code=country, random=rng).bban)
+        if bban.isdigit() and 14 <= len(bban) <= 19 and luhn_ok(bban):
+            emit(place(rng, bban, ["Account number: {v}", "acct {v}", "Kontonummer {v}",
+                                   "BBAN: {v}", "número de cuenta {v}"]), [],
+                 f"probe2:bban:{country}")
+            got += 1
     # lookalikes that must stay untouched
     for _ in range(20):
         when = f.date_time()

@@ -50,6 +50,12 @@
 //! `card 4222222222222` and `Contact: 4536653177161` (no MSISDN: `+45`
 //! takes 8 digits) are cards.
 //!
+//! An unbroken run right after a word naming a bank account (`account`,
+//! `acct`, `BBAN`, `Konto`, `Kontonummer`, `cuenta`, `compte`, `conto`,
+//! `rekening`, `routing`, over `number`/`no`/`:`) is a bank account number
+//! (BBAN), not a card: `Account number: 3004304775392844`. Grouped in
+//! fours it is still a card.
+//!
 //! Not matched: numbers inside a longer digit or letter run
 //! (`ID4111111111111111`, 20+ digits), numbers continued by `-digit` or
 //! `.digit`, numbers right after `+` (phones), Luhn-invalid numbers, numbers
@@ -217,6 +223,7 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
         return (numeric_end_ok(bytes, first_end)
             && is_card_number(bytes, start, first)
             && !named_otherwise(bytes, start, first.len())
+            && !context::account_word_before(bytes, start)
             && (!rare_unbroken(first)
                 || context::before_value(bytes, start, &context::CARD)
                     && !context::id_word_before(bytes, start)))
@@ -473,6 +480,20 @@ mod tests {
         // 16 digits after a phone word are still a card
         let visa16 = with_luhn("4111111111111110");
         assert_eq!(find(&format!("call me, {visa16}")), Some(visa16.as_str()));
+    }
+
+    #[test]
+    fn an_unbroken_run_named_a_bank_account_is_not_a_card() {
+        for n in ["3004304775392844", "505700180900712143", "4111111111111111"] {
+            for ctx in ["Account number: ", "acct ", "Kontonummer ", "BBAN: "] {
+                assert_eq!(find(&format!("{ctx}{n}")), None, "{ctx}{n}");
+            }
+            assert_eq!(find(&format!("Card: {n}")), Some(n), "{n}");
+        }
+        assert_eq!(
+            find("account 4111 1111 1111 1111"),
+            Some("4111 1111 1111 1111")
+        );
     }
 
     #[test]

@@ -230,13 +230,41 @@ const ID_WORDS: &[&[u8]] = &[
     b"barcode",
 ];
 
+/// Words naming a bank account: a Luhn-valid run of digits right after
+/// one (`Account number: 3004304775392844`, `Kontonummer 5057…`) is a
+/// bank account number (BBAN), not a card.
+const ACCOUNT_WORDS: &[&[u8]] = &[
+    b"account",
+    b"acct",
+    b"bban",
+    b"konto",
+    b"kontonr",
+    b"kontonummer",
+    b"cuenta",
+    b"compte",
+    b"conto",
+    b"rekening",
+    b"rekeningnummer",
+    b"routing",
+];
+
 /// Whether the word right before `start` (over `:`, `#`, `.`, spaces and
 /// an optional `number`/`no`/`nr`/`num`/`id`) names an identifier.
 pub(super) fn id_word_before(bytes: &[u8], start: usize) -> bool {
+    word_before_in(bytes, start, ID_WORDS)
+}
+
+/// Whether the word right before `start`, as for [`id_word_before`],
+/// names a bank account.
+pub(super) fn account_word_before(bytes: &[u8], start: usize) -> bool {
+    word_before_in(bytes, start, ACCOUNT_WORDS)
+}
+
+fn word_before_in(bytes: &[u8], start: usize, words: &[&[u8]]) -> bool {
     let mut i = skip_back(bytes, start);
     for _ in 0..3 {
         let word = word_before(bytes, i);
-        if ID_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+        if words.iter().any(|w| word.eq_ignore_ascii_case(w)) {
             return true;
         }
         let filler = [b"number".as_slice(), b"no", b"nr", b"num", b"is"];
