@@ -713,7 +713,7 @@ def probed2():
     # lookalikes that must stay untouched
     for _ in range(20):
         when = f.date_time()
-        for value in [when.strftime("%d/%m/%Y %H:%M"), when.strftime("%Y%m%d"),
+        for value in [when.strftime("%d/%m/%Y %H:%M"), when.strftime("%d.%m.%Y %H:%M"),
                       f"{when.day:02d} {when.month:02d} {when.year + 543}",
                       f.zipcode_plus4(), f"${rng.randint(1000, 99999)}.{rng.randint(0, 99):02d}",
                       f"€ {rng.randint(10**6, 10**7 - 1)}"]:

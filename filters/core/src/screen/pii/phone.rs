@@ -78,8 +78,8 @@
 //! `0-383-89479-4`, `978-0-487-06341-5`), dotted numbers with a group of 1
 //! or of 6+ digits
 //! (`10.0.19045.1234`, `10.625702`) and dotted quads (`10.1.2.3`) are still
-//! not phones, nor dates with a time (`19/09/2017 16:11`), bare `yyyymmdd`
-//! runs (`20030112`), Buddhist-era dates (`30 09 2560`), ZIP+4 codes
+//! not phones, nor dates with a time (`19/09/2017 16:11`), Buddhist-era
+//! dates (`30 09 2560`), ZIP+4 codes
 //! (`52814-2458`) and amounts after a currency sign (`$84049.60`). A national number shaped `123 45 6789` is reported as an SSN
 //! (the SSN detector's shape wins a tie).
 
@@ -840,7 +840,7 @@ fn isbn_shaped(g: &Groups) -> bool {
 }
 
 /// Dates: `2024-01-15`, `15/01/2024`, `1.2.2024`, `2024 01 15 10 30`,
-/// `27/07/1992 12:41`, and `20030112` (a bare `yyyymmdd` run).
+/// `27/07/1992 12:41`.
 fn date_shaped(g: &Groups) -> bool {
     let [a, b, c] = g.first;
     let value = |from: usize, n: usize| {
@@ -858,12 +858,8 @@ fn date_shaped(g: &Groups) -> bool {
         && (1..=31).contains(&value(0, a))
         && (1..=31).contains(&value(a, b))
         && year(value(a + b, 4));
-    let compact = g.count == 1
-        && g.len == 8
-        && year(value(0, 4))
-        && (1..=12).contains(&value(4, 2))
-        && (1..=31).contains(&value(6, 2));
-    g.paren.is_none() && (year_first || year_last || compact)
+    // not a bare `yyyymmdd` run: Danish mobiles are written `20201206`
+    g.paren.is_none() && (year_first || year_last)
 }
 
 /// Whether the ASCII digits are a calling code and an NSN by the plan
@@ -1092,7 +1088,6 @@ mod tests {
             "1234567890123",
             "19/09/2017 16:11",
             "30 09 2560",
-            "20030112",
             "52814-2458",
             "02073-5335",
             "$84049.60",
