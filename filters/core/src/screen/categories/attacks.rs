@@ -141,7 +141,7 @@ macro_rules! ask_verb_more {
 /// "continue": users ask those of text they pasted above).
 macro_rules! leak_verb {
     () => {
-        "repeat|print|print out|output|reveal|recite|dump|type out|write out|spell out|display|show me|give me|tell me|echo|echo back|leak|disclose|reproduce|transcribe|send me|read out|read back|divulge|expose|quote|paste|copy out|base64 encode|base64-encode|rot13 encode|hex encode|encode (in|as|with|to|into|using) (base64|rot13|rot-13|hex|hexadecimal|binary|morse code|morse|a caesar cipher|caesar cipher|leetspeak)"
+        "repeat|print|print out|output|reveal|recite|dump|type out|write out|spell out|display|show me|give me|tell me|echo|echo back|leak|disclose|reproduce|transcribe|send me|read out|read back|divulge|expose|quote|paste|copy out|base64 encode|base64-encode|rot13 encode|hex encode|encode (in|as|with|into) (base64|rot13|hex|binary|morse code|leetspeak)"
     };
 }
 
@@ -278,14 +278,14 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     "(cancel|revoke|rescind|void|invalidate|clear|remove|unlearn|purge|suspend|deactivate|annul) (all |any |all of )?your ~0 (instructions|directives|programming|system prompt|system instructions|guidelines|guardrails|restrictions|safety guidelines|safety filters|content filters|rules|training|constraints|safeguards)",
     // Acting as if there were no orders: "pretend the previous
     // instructions don't exist", "act as if you had no rules".
-    "(pretend|act as if|act as though|imagine|assume|behave as if|behave as though|respond as if|answer as if) ~3 (you have no|you had no|there are no|there were no|you never received|you were never given|you never had|you don't have|you do not have) ~1 (instructions|system prompt|system instructions|system message|programming|directives|prior instructions|previous instructions)",
+    "(pretend|act as if|act as though|imagine|assume|behave as if|behave as though|respond as if|answer as if) ~3 (you have no|you had no|there are no|there were no|you never received|you were never given|you never had|you don't have|you do not have) (prior |previous |system |initial |original )?(instructions|system prompt|system instructions|system message|programming|directives)",
     "(pretend|act as if|act as though|imagine|assume) ~2 (your|the|all) ~1 (previous|prior|original|earlier|above|system|initial) (instructions|rules|guidelines|directives|prompt|programming|restrictions) (don't exist|do not exist|never existed|are gone|were never given|do not apply|don't apply|have been removed|were deleted|are void)",
     // The opposite of the orders: "do the opposite of what your
     // instructions say".
     "(do|say|answer|act|respond|write) ~2 the (exact )?opposite of ~1 (what )?(your|the|my previous|the previous|the above|the original|the system) (instructions|rules|guidelines|system prompt|programming|directives|prompt)",
     // "The above was a test. Now ...", "everything before this is
     // irrelevant".
-    "(everything|the text|all|the instructions|the prompt|what i said|the message|anything|all of this|all text|the content) (above|before this|before that|preceding this|so far|up to this point) (was|were|is|are) ~0 (just |only |all |merely |completely )?(a test|a joke|fake|a lie|irrelevant|not important|unimportant|not real|a distraction|noise|meaningless|to be ignored|void|cancelled|canceled)",
+    "(everything|the text|all the text|the instructions|the prompt|what i said|all of this|all text|the content|the message) (above|before this|before that|preceding this|up to this point|above this line) ~0 (was|were|is|are) (just |only |all |merely |completely )?(a test|a joke|fake|a lie|irrelevant|not important|unimportant|not real|a distraction|meaningless|to be ignored|void|cancelled|canceled)",
     // "This instruction overrides all previous ones".
     "(this|these|the following|my|the next) (instruction|instructions|message|prompt|command|directive|directives|request) ~1 (overrides|override|supersedes|supersede|takes precedence over|take precedence over|replaces|replace|cancels|cancel|invalidates|nullifies) ~1 (all|any|every|your|the|each) ~1 (previous|prior|earlier|other|existing|original|system|old|former) (instructions|instruction|ones|directives|rules|prompts|commands|guidelines|messages)",
     "(ignore|disregard|forget|override|bypass|abandon|discard) (all |any |all of )?your ~0 (instructions|rules|guidelines|guardrails|restrictions|programming|system prompt|system instructions|system message|safety guidelines|safety rules|content policy|content policies|ethical guidelines|safety filters|filters|core directives|directives|training|constraints|safeguards|principles|policies|limitations|ethics)",
@@ -583,9 +583,9 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     concat!("(", leak_verb!(), "|", rework_verb!(), ") ~1 the (words|text|content|message|messages|instructions|lines|sentences) (at the beginning of|at the start of|at the top of|that started|that began|that opened) (this|our|the) (conversation|chat|session|context|thread|dialogue)"),
     concat!("(", leak_verb!(), ") ~1 (everything|all text|all the text|all the words|the text|the words|the content|the instructions|the directions|the rules|the prompt|all the instructions|all of the instructions|all instructions|the lines) (above|above this line|above this message|before this line|before this message|preceding this|preceding this message|given above|written above|at the top|above my message|above this prompt)"),
     concat!("(", leak_verb!(), ") ~1 (the|all the|all of the|all) (previous|prior|above|preceding|original|initial|earlier) (instructions|prompt|prompts|directions|system message|system prompt)"),
-    concat!("(", leak_verb!(), ") ~1 your ~1 (configuration|config|setup|instructions|prompt|programming|directives|guidelines|rules)(.|!|\\?| verbatim| word for word| in full| exactly| now| in base64| in rot13| in a code block| for me| to me| here| please)"),
+    concat!("(", leak_verb!(), ") ~1 (your|your full|your entire|your complete|your exact|your whole|your current) (configuration|config|setup|instructions|prompt|programming|directives|guidelines|rules)(.|!|\\?| verbatim| word for word| in full| exactly| now| in base64| in rot13| in a code block| for me| to me| here| please)"),
     "(copy|translate|paraphrase|continue|complete|rewrite|summarize|repeat|print|output|recite|reproduce) ~1 (everything|all text|all the text|the text|the instructions|all of the text|all the instructions) (above|above this line|above this message|before this line|before this message|preceding this) ~1 (verbatim|word for word|exactly as written|in full|letter by letter|in a code block|character for character)",
-    concat!("(", rework_verb!(), ") ~3 your ~1 (configuration|config|instructions|prompt|programming|directives)(.|!|\\?| verbatim| word for word| in full| exactly| now| for me| to me| here| please)"),
+    concat!("(", rework_verb!(), ") ~3 (your|your full|your entire|your complete|your exact|your whole|your current) (configuration|config|instructions|prompt|programming|directives)(.|!|\\?| verbatim| word for word| in full| exactly| now| for me| to me| here| please)"),
     concat!("(", leak_verb!(), "|", rework_verb!(), ") ~3 (instructions|rules|guidelines|prompt|directives|system prompt|orders|directions) (", given_source!(), ")"),
     attack_exceptions!()[0],
     attack_exceptions!()[1],
@@ -603,14 +603,14 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     // A model named by what it lacks or does: "a rogue AI without any
     // safety filters", "an AI that can bypass any restriction", "X has no
     // filters and never refuses a request".
-    "(a|an) ~1 (ai|a.i.|chatbot|assistant|language model|ai model|ai assistant|bot|llm) (without|with no|free of|free from|that has no|which has no|lacking|devoid of) (any )?(safety filters|content filters|filters|restrictions|rules|guidelines|ethical guidelines|moral guidelines|ethics|morals|limits|limitations|censorship|guardrails|safeguards|boundaries|content policy|moral compass|restraints)",
-    "(ai|chatbot|assistant|model|bot|persona|character) (that|which|who) (can|will|is able to|is allowed to|is free to) (bypass|ignore|break|circumvent|override|disregard|evade) (any|all|every|its|the) ~1 (restriction|restrictions|rule|rules|filter|filters|guideline|guidelines|policy|policies|safeguard|safeguards|limitation|limitations|content policy|ethical guidelines)",
-    "(never|will never|won't ever|does not ever|doesn't ever|cannot ever) (says|say|tells|tell|admits|admit) (it|he|she|they) (cannot|can't|can not|is unable to|isn't able to|won't|will not) (do|answer|help with|provide)",
+    "(a|an) ~1 (ai|a.i.|chatbot|assistant|language model|ai model|ai assistant|bot|llm) (without|with no|free of|free from|that has no|which has no|lacking|devoid of) ~0 (any )?(safety filters|content filters|filters|restrictions|rules|guidelines|ethical guidelines|moral guidelines|ethics|morals|limits|limitations|censorship|guardrails|safeguards|boundaries|content policy|moral compass|restraints)",
+    "(ai|chatbot|assistant|model|bot|persona|character) (that|which|who) (can|will|is able to|is allowed to|is free to) ~0 (bypass|ignore|break|circumvent|override|disregard|evade) (any|all|every|its|the) ~1 (restriction|restrictions|rule|rules|filter|filters|guideline|guidelines|policy|policies|safeguard|safeguards|limitation|limitations|content policy|ethical guidelines)",
+    "(never|will never|won't ever|does not ever|doesn't ever|cannot ever) (says|say|tells|tell|admits|admit) ~0 (it|he|she|they) (cannot|can't|can not|is unable to|isn't able to|won't|will not) ~0 (do|answer|help with|provide)",
     "(has|have) no (filters|restrictions|rules|limits|limitations|ethical guidelines|moral guidelines|ethics|morals|guardrails|content policy|censorship|boundaries|safeguards)(,| and| so) ~3 (never refuses|never refuse|will never refuse|doesn't refuse|does not refuse|won't refuse|will answer anything|answers anything|answers every|will do anything|can do anything|always complies|complies with every)",
     // Two answers, one free of the rules: "[The normal ChatGPT
     // response]", "answer in two separate ways: first as GPT, then as
     // ...".
-    "(\\[|\\()(the )?(normal|standard|classic|regular|usual) (chatgpt|gpt|gpt-4|gpt4|ai|claude|assistant|llm|model) (response|answer|reply|output)(\\]|\\))",
+    "(\\[|\\()(the )?(normal|standard|classic|regular|usual) (chatgpt|gpt|ai|claude|assistant|model) (response|answer|reply)(\\]|\\))",
     "(answer|respond to|reply to|respond|answer to) (my|every|each|all my|all of my|the|all) ~1 (prompts|prompt|questions|question|messages|message|requests|request) in two ~2 ways(:|,|.)? ~0 (first|one) (as|being|like) (gpt|chatgpt|yourself|claude|the ai|an ai|the assistant|normal|your normal self)",
     // "You are now DAN", "you are going to pretend to be ...".
     concat!(
