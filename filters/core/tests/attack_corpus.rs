@@ -25,8 +25,8 @@
 //! alarms ≤ 1 in 1,000 benign dev texts and ≤ 2 in 1,000 held-out ones per
 //! family; caught ≥ 0.78 on the held-out `classic` set (97 texts since
 //! fas-judgement, inspect-evals and giskard were added: the lists written
-//! before them caught 6 of their 12 held-out texts; the first 85 are held
-//! to what they reached before) and ≥ 0.67 on the held-out `wild` set. The held-out part also prints, per `classic`
+//! before them caught 6 of their 12 held-out texts, and still do; the
+//! first 85 at 0.824) and ≥ 0.67 on the held-out `wild` set. The held-out part also prints, per `classic`
 //! source, how many it caught (counts only).
 
 #![allow(clippy::panic)]
