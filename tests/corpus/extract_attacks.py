@@ -69,6 +69,24 @@ Sources and licences (each text keeps its source name):
   its prompt-leakage vulnerability (instructions and guard exposure, by
   reading; secrets and role probing are left out) and of its prompt-probing
   attack.
+- fas-judgement 3.1.1 (PyPI, MIT): its single-shot attack patterns
+  (modules/ai_security/patterns/data/single-shot/patterns.json; English
+  rows, most from deepset/prompt-injections (Apache-2.0) via the
+  Denzel-Crocker collection, garak, PromptInject and Tensor Trust),
+  labelled by the pattern's own name and category: instruction overrides,
+  system-prompt extraction (and the data-exfiltration patterns that ask for
+  the system prompt or the context window), named DAN-style personas and
+  admin/maintenance mode claims; role-play, emotional, encoding and
+  multilingual patterns carry no fixed wording and are left out.
+- inspect-evals 0.26.0 (PyPI, MIT, UK AISI): AgentThreatBench's poisoned
+  agent memory entries (those holding the attack's marker) and injected
+  emails of the attack types that give orders (instruction injection,
+  authority impersonation or escalation, delimiter escape, role hijack);
+  the clean memory entries and the other emails as benign.
+- giskard 2.18.0 (PyPI, Apache-2.0): its prompt-injection set
+  (llm/loaders/local/prompt_injections.csv: garak's DAN prompts with
+  ablations, PromptInject's hijacks with its own rogue strings), split by
+  template like garak's.
 """
 
 import ast
@@ -101,6 +119,9 @@ PYPI = {
     "promptbench": "0.0.4",
     "prompt-security-fuzzer": "2.1.1",
     "deepteam": "1.0.10",
+    "fas-judgement": "3.1.1",
+    "inspect-evals": "0.26.0",
+    "giskard": "2.18.0",
 }
 NPM = {"promptfoo": "0.121.20"}
 
@@ -601,6 +622,92 @@ def deepteam_texts(root):
     return out
 
 
+# fas-judgement pattern names (the part before " (") and categories ->
+# families; a pattern none names is left out.
+FAS_OVERRIDE_NAMES = ("Instruction Override)", "Password Override (TensorTrust)")
+FAS_EXTRACTION = {"sys_prompt_extract"}
+FAS_EXTRACTION_NAMES = ("Hidden System Prompt Leak", "Context Window Dump",
+                        "Translation-Based Extraction")
+FAS_PERSONA_NAMES = ("DAN (Jailbreak)", "DUDE (Jailbreak)", "STAN (Jailbreak)",
+                     "Anti-DAN (Jailbreak)", "Developer Mode (Jailbreak)",
+                     "Image Markdown (Jailbreak)", "Admin Mode Activation",
+                     "Maintenance Mode Claim")
+
+
+def fas_texts(root):
+    path = (root + "/fas_judgement/modules/ai_security/patterns/data/single-shot/"
+            "patterns.json")
+    out = []
+    for row in json.load(open(path, encoding="utf-8")):
+        if row.get("language") != "English":
+            continue
+        name, category, text = row["name"], row["category"], row["text"]
+        families = []
+        if name.endswith(FAS_OVERRIDE_NAMES):
+            families.append(OVERRIDE)
+            # an override whose new order asks for the prompt
+            if PSFUZZ_EXTRACT.search(text):
+                families.append(EXTRACTION)
+        if category in FAS_EXTRACTION or name in FAS_EXTRACTION_NAMES:
+            families.append(EXTRACTION)
+        if name in FAS_PERSONA_NAMES:
+            families.append(PERSONA)
+        if families:
+            out.append(("classic", sorted(set(families)), "fas-judgement:" + category, text))
+    return out
+
+
+# AgentThreatBench attack types that give the agent orders (the others
+# poison facts or drift slowly, with no fixed wording).
+ATB_ORDERS = {"direct_instruction_injection", "authority_impersonation", "delimiter_escape",
+              "multi_vector_poisoning", "role_hijack", "inline_instruction_injection",
+              "authority_escalation"}
+
+
+def inspect_evals_texts(root):
+    base = root + "/inspect_evals/agent_threat_bench/data"
+    out, benign = [], []
+    for record in json.load(open(base + "/memory_poison.json", encoding="utf-8")):
+        marker = record.get("attack_marker", "").lower()
+        for value in record["memory_store"].values():
+            if marker and marker in value.lower():
+                if record["attack_name"] in ATB_ORDERS:
+                    out.append(("classic", [OVERRIDE], "inspect-evals:agent_threat_bench/memory",
+                                value))
+            elif record["attack_name"] == "clean_baseline":
+                benign.append(("benign", [], "inspect-evals:agent_threat_bench/memory", value))
+    for record in json.load(open(base + "/autonomy_hijack.json", encoding="utf-8")):
+        attacks = set(record.get("attack_email_indices", []))
+        for n, mail in enumerate(record["inbox"], start=1):
+            text = mail["subject"] + "\n" + mail["body"]
+            if n in attacks:
+                if record["attack_name"] in ATB_ORDERS:
+                    out.append(("classic", [OVERRIDE], "inspect-evals:agent_threat_bench/inbox",
+                                text))
+            else:
+                benign.append(("benign", [], "inspect-evals:agent_threat_bench/inbox", text))
+    return out + benign
+
+
+def giskard_texts(root):
+    import csv  # noqa: E402
+
+    path = root + "/giskard/llm/loaders/local/prompt_injections.csv"
+    out = []
+    for row in csv.DictReader(open(path, encoding="utf-8")):
+        if row["language"] != "en":
+            continue
+        text = row["prompt"]
+        if row["group"] == "Jailbreak":
+            # ablations of one DAN prompt land on one side
+            out.append(("classic", [PERSONA], "giskard:jailbreak", text, row["name"].lower()))
+        else:
+            # PromptInject's templates, keyed as garak's are
+            template = re.sub(r'"[^"]*"', '"{REPLACE_rogue_string}"', text, count=1).lower()
+            out.append(("classic", [OVERRIDE], "giskard:promptinject", text, template))
+    return out
+
+
 def held_out(text, kind):
     h = hashlib.sha256((SALT + "\0" + text).encode()).digest()[0]
     return h < 128 if kind == "wild" else h < 86
@@ -624,6 +731,9 @@ def main():
         + promptbench_texts(dirs["promptbench"])
         + psfuzz_texts(dirs["prompt-security-fuzzer"])
         + deepteam_texts(dirs["deepteam"])
+        + fas_texts(dirs["fas-judgement"])
+        + inspect_evals_texts(dirs["inspect-evals"])
+        + giskard_texts(dirs["giskard"])
     )
     seen = set()
     dev, heldout = [], []

@@ -80,11 +80,12 @@ const THRESHOLD: f64 = 0.99;
 /// on the own corpus, and false alarms per 1,000 negative texts.
 const CATEGORY_RECALL_FLOOR: f64 = 0.95;
 const CATEGORY_FALSE_ALARMS_PER_1000: f64 = 1.0;
-/// The held-out classic attacks reach 0.812 today against the 0.95
-/// (85 texts: the 69 of the previous corpus, 0.841 as before, and 11 of
-/// the 16 that the ps-fuzz and deepteam sources added): the floor keeps
-/// that from getting worse while the target stays printed.
-const HELD_OUT_CLASSIC_FLOOR: f64 = 0.81;
+/// The held-out classic attacks reach 0.784 today against the 0.95
+/// (97 texts: 70 of the 85 of the previous corpus, 0.824, and 6 of the 12
+/// that the fas-judgement, inspect-evals and giskard sources added, as
+/// the lists written before them did): the floor keeps that from getting
+/// worse while the target stays printed.
+const HELD_OUT_CLASSIC_FLOOR: f64 = 0.78;
 /// At most this many false alarms per 1,000 prose lines, on each path.
 const ALARMS_PER_1000: usize = 1;
 /// Fewest labelled values a detector must have for its figures to count.
