@@ -27,8 +27,11 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 const LOOKALIKES: &str = include_str!("../../../tests/corpus/obfuscation/lookalikes.tsv");
 const NEGATIVES: &str = include_str!("../../../tests/corpus/obfuscation/negatives.txt");
 const SEED: u64 = 20_261_201;
-/// Phrases sampled per category and class.
-const PER_CATEGORY: usize = 120;
+/// Phrases sampled per category and class (every phrase of a category
+/// with fewer): enough that adding one pattern, which reshuffles the
+/// sample, moves a class's recall by less than the floor's margin (at 120
+/// a new pattern moved Mixed by 0.5 points either way).
+const PER_CATEGORY: usize = 400;
 const MIN_RECALL: f64 = 0.99;
 /// Asserted floor while a class is below [`MIN_RECALL`]: quotes glued to an
 /// invisible character and dense mixes (`d.@.r.k w*3*b`) are not read yet;
