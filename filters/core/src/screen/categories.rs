@@ -475,6 +475,15 @@ mod tests {
             category("the only serious question is whether to kill yourself or not"),
             none
         );
+        // a completions prompt in its chat template
+        assert_eq!(
+            category("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHi<|im_end|>"),
+            none
+        );
+        assert_eq!(
+            category("[INST] <<SYS>>\nAnswer briefly.\n<</SYS>>\n\nWhat is DNS? [/INST]"),
+            none
+        );
         // retracting one's own words; an order quoted whole
         assert_eq!(category("My name is... uh... Never mind, forget it!"), none);
         assert_eq!(
