@@ -64,9 +64,10 @@ macro_rules! attack_exceptions {
     };
 }
 
-/// Verbs that drop instructions, most common first (`override_verb_more`:
-/// the rarer ones, with fewer quantifiers; split so each pattern stays
-/// under 4096 phrases).
+/// Verbs that drop instructions: the three most common (they also take
+/// "requests" and "policies"); `override_verb_more`:
+/// the rarer ones that name nothing else; `override_verb_rest`: those that
+/// also name ordinary work.
 macro_rules! override_verb {
     () => {
         "ignore|disregard|forget"
@@ -88,7 +89,7 @@ macro_rules! override_verb_rest {
     };
 }
 
-/// Qualifiers of the instructions in force, after up to three words of
+/// Qualifiers of the instructions in force, after up to four words of
 /// quantifiers and possessives ("all of your previous", "the above").
 macro_rules! old_qualifier {
     () => {
