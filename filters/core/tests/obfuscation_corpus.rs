@@ -3,7 +3,8 @@
 //! Positives: every built-in phrase (patterns of `categories::BUILTIN`
 //! expanded with `phrases::segments`, exceptions aside; a pattern with gaps
 //! gives phrases of one phrase per segment) that the matcher finds
-//! as it is in a carrier sentence is rewritten, at a fixed seed, in each
+//! as it is in a carrier sentence (and has no misspelt key word, see
+//! `%word` in `phrases`) is rewritten, at a fixed seed, in each
 //! obfuscation class: letters split by `. - _ *` or spaces (punctuation
 //! at the ends of a word left as it is, inside it split or not), leetspeak,
 //! look-alike letters from Unicode's confusables data
@@ -20,7 +21,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use llm_policy_core::screen::categories::BUILTIN;
-use llm_policy_core::screen::phrases::{is_exception, segments, PhraseMatcher};
+use llm_policy_core::screen::phrases::{is_exception, is_typo_variant, segments, PhraseMatcher};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -319,13 +320,18 @@ fn whole_phrases(pattern: &str, rng: &mut fastrand::Rng) -> Vec<String> {
         .collect()
 }
 
+/// FNV-1a of a pattern's text.
+fn pattern_hash(pattern: &str) -> u64 {
+    pattern.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// Per category, phrases of its patterns that the matcher finds as they
 /// are, taken from its patterns in turn (each pattern weighs the same,
 /// however many phrases it expands to): for a pattern with gaps, phrases
 /// made of one phrase of each segment.
 fn sampled_phrases(matcher: &PhraseMatcher) -> Vec<(u16, Vec<String>)> {
-    let mut rng = fastrand::Rng::with_seed(SEED);
-    let mut combos = fastrand::Rng::with_seed(SEED ^ 1);
     BUILTIN
         .iter()
         .enumerate()
@@ -335,9 +341,21 @@ fn sampled_phrases(matcher: &PhraseMatcher) -> Vec<(u16, Vec<String>)> {
                 .iter()
                 .filter(|p| !is_exception(p))
                 .map(|p| {
+                    // Seeded by the pattern: adding a pattern leaves the
+                    // others' pools as they were.
+                    let seed = SEED ^ pattern_hash(p);
+                    let mut rng = fastrand::Rng::with_seed(seed);
+                    let mut combos = fastrand::Rng::with_seed(seed ^ 1);
                     let mut pool: Vec<String> = whole_phrases(p, &mut combos)
                         .into_iter()
                         .filter(|phrase| phrase.is_ascii())
+                        // A misspelt phrase ("ingore ...") is matched as
+                        // written, never through a reading: not obfuscated.
+                        .filter(|phrase| {
+                            !phrase
+                                .split(|c: char| !c.is_ascii_alphanumeric())
+                                .any(is_typo_variant)
+                        })
                         .filter(|phrase| groups_in(matcher, &carrier(phrase)).contains(&group))
                         .collect();
                     pool.sort();

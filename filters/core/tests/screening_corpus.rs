@@ -80,12 +80,11 @@ const THRESHOLD: f64 = 0.99;
 /// on the own corpus, and false alarms per 1,000 negative texts.
 const CATEGORY_RECALL_FLOOR: f64 = 0.95;
 const CATEGORY_FALSE_ALARMS_PER_1000: f64 = 1.0;
-/// The held-out classic attacks reach 0.784 today against the 0.95
-/// (97 texts: 70 of the 85 of the previous corpus, 0.824, and 6 of the 12
-/// that the fas-judgement, inspect-evals and giskard sources added, as
-/// the lists written before them did): the floor keeps that from getting
-/// worse while the target stays printed.
-const HELD_OUT_CLASSIC_FLOOR: f64 = 0.78;
+/// The held-out classic attacks reach 0.825 today against the 0.95
+/// (80 of 97 texts; the last four came with the one-typo key words,
+/// `%word`): the floor keeps that from getting worse while the target
+/// stays printed.
+const HELD_OUT_CLASSIC_FLOOR: f64 = 0.82;
 /// At most this many false alarms per 1,000 prose lines, on each path.
 const ALARMS_PER_1000: usize = 1;
 /// Fewest labelled values a detector must have for its figures to count.

@@ -10,9 +10,16 @@
 //! - `(a|b|c)`: one of the alternatives; groups nest.
 //! - `(a|b)?` or `(word )?`: one of the alternatives, or nothing.
 //! - `a|b` at the top level: either whole phrase.
-//! - `\(`, `\)`, `\|`, `\?`, `\\`, and `\!` at the start: the character
+//! - `\(`, `\)`, `\|`, `\?`, `\\`, `\%`, and `\!` at the start: the character
 //!   itself ([`escape`] writes a literal phrase this way). A `?` that does
 //!   not follow a group is literal.
+//! - `%word`: one typo of a key word, never the word itself
+//!   (`(ignore|%ignore)` is "ignore", "ingore", "ignroe", …): a letter
+//!   dropped, doubled, swapped with the next or a QWERTY neighbour typed
+//!   beside or instead of one; English words left out. Only the words
+//!   of `filters/core/data/typos.txt` have such a list ([`typo_words`]);
+//!   `%` before another word is an error, and a `%` that does not start a
+//!   word or is not followed by a letter (`50%`) is literal, as is `\%`.
 //! - `!` at the start: an *exception* (see below).
 //!
 //! Spaces may sit inside or outside optional groups: runs of whitespace in
@@ -124,7 +131,8 @@
 //! - `anchors`, `keys`, `words`: the prefilter (anchor set, word keys, the
 //!   block-at-a-time word reader and its spots);
 //! - `window`: the original bytes around an anchor that fold into a window;
-//! - [`obfuscation`], `confusables`: readings of obfuscated tokens.
+//! - [`obfuscation`], `confusables`: readings of obfuscated tokens;
+//! - `typos`: the key words' one-typo variants (`%word`).
 
 mod anchors;
 mod ascii_block;
@@ -135,6 +143,7 @@ mod matcher;
 mod obfuscation;
 mod pattern;
 mod prefixes;
+mod typos;
 mod window;
 mod words;
 
@@ -142,6 +151,7 @@ pub use matcher::{PhraseMatcher, MAX_PHRASES};
 pub use pattern::{
     escape, expand, is_exception, segments, MAX_EXPANSION, MAX_GAP, MAX_GAPS, MAX_NESTING,
 };
+pub use typos::{is_typo_variant, typo_words};
 
 #[cfg(test)]
 mod tests;

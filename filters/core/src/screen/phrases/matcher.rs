@@ -10,6 +10,7 @@ use super::obfuscation::{
 };
 use super::pattern::{is_exception, parse, vocabulary_words};
 use super::prefixes::{PairRanges, PrefixStarts};
+use super::typos::all_variants;
 use super::window::{fold_back, fold_forward, window_around};
 use super::words::{has_ascii_letter_near, spots_by_char, symbol_spots};
 use crate::screen::text::{fold_char, is_invisible, is_plain, Folded, FoldedChar};
@@ -163,10 +164,13 @@ impl PhraseMatcher {
             .fold(max_phrase_len, usize::max);
         let reach = chain_reach(&literals, &phrases, &mut chains);
         let anchors = Anchors::new(&literals, &reach);
+        // A typo variant is matched as written, never read into a token.
+        let typos = all_variants();
         let vocabulary = Vocabulary::new(
             literals
                 .iter()
-                .flat_map(|literal| literal.split(' ').flat_map(vocabulary_words)),
+                .flat_map(|literal| literal.split(' ').flat_map(vocabulary_words))
+                .filter(|word| !typos.contains(word)),
         );
         literals.sort_unstable();
         let prefix_starts = PrefixStarts::new(literals.iter().map(String::as_str));

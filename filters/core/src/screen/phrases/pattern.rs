@@ -3,6 +3,7 @@
 //! folded literal phrases, segment by segment. The rules are in the
 //! [module docs](super).
 
+use super::typos;
 use crate::screen::text::Folded;
 use std::ops::Range;
 
@@ -188,7 +189,7 @@ fn exception_body(pattern: &str) -> Option<&str> {
 pub fn escape(literal: &str) -> String {
     let mut escaped = String::with_capacity(literal.len());
     for (at, c) in literal.chars().enumerate() {
-        if matches!(c, '(' | ')' | '|' | '?' | '\\' | '~') || (at == 0 && c == '!') {
+        if matches!(c, '(' | ')' | '|' | '?' | '\\' | '~' | '%') || (at == 0 && c == '!') {
             escaped.push('\\');
         }
         escaped.push(c);
@@ -311,6 +312,11 @@ impl Parser<'_> {
                     phrases = product(&phrases, &group)?;
                     blank = false;
                 }
+                '%' if self.typo_starts_here() => {
+                    let list = self.typo_variants()?;
+                    phrases = product(&phrases, &list)?;
+                    blank = false;
+                }
                 '\\' => {
                     self.bump();
                     let Some(escaped) = self.bump() else {
@@ -327,6 +333,40 @@ impl Parser<'_> {
             }
         }
         Ok((phrases, blank))
+    }
+
+    /// At a `%` that starts a word and is followed by a letter: the typo
+    /// operator (any other `%` is literal).
+    fn typo_starts_here(&self) -> bool {
+        let before = self.pattern.get(..self.at).and_then(|s| s.chars().last());
+        let after = self
+            .pattern
+            .get(self.at + 1..self.end)
+            .and_then(|s| s.chars().next());
+        !before.is_some_and(char::is_alphanumeric) && after.is_some_and(|c| c.is_ascii_alphabetic())
+    }
+
+    /// `%word`: the one-typo variants of a key word (never the word
+    /// itself; see [`super::typos`]). Err when the word has no list.
+    fn typo_variants(&mut self) -> Result<Vec<String>, String> {
+        let at = self.at;
+        self.bump();
+        let start = self.at;
+        while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+            self.bump();
+        }
+        let word = self
+            .pattern
+            .get(start..self.at)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match typos::variants(&word) {
+            Some(variants) => Ok(variants.map(String::from).collect()),
+            None => Err(format!(
+                "'%{word}' at byte {at}: '{word}' has no typo list (the words that have one: {}; write '\\%' for a literal '%')",
+                typos::typo_words().collect::<Vec<_>>().join(", ")
+            )),
+        }
     }
 
     /// The rest of a group opened at byte `open`: alternatives, `)`, and an

@@ -85,6 +85,47 @@ fn literal_question_marks_and_escapes() {
 }
 
 #[test]
+fn a_percent_word_is_one_typo_of_a_key_word() {
+    let phrases = expand("(ignore|%ignore) previous").unwrap();
+    assert!(phrases.contains(&"ignore previous".to_string()));
+    assert!(phrases.contains(&"ingore previous".to_string()));
+    assert!(phrases.contains(&"ignroe previous".to_string()));
+    // Never the word itself, nor an English word one typo away.
+    let typos = expand("%ignore").unwrap();
+    assert!(!typos.contains(&"ignore".to_string()) && !typos.contains(&"ignored".to_string()));
+    assert!(typos.len() > 50);
+    // Literal where it starts no word or no letter follows; `\%` escapes.
+    assert_eq!(expand("50% off").unwrap(), strings(&["50% off"]));
+    assert_eq!(expand("a%ignore").unwrap(), strings(&["a%ignore"]));
+    assert_eq!(expand(r"\%ignore").unwrap(), strings(&["%ignore"]));
+    assert_eq!(
+        expand(&escape("%ignore 50%")).unwrap(),
+        strings(&["%ignore 50%"])
+    );
+    let error = expand("say %hello").unwrap_err();
+    assert!(
+        error.starts_with("'%hello' at byte 4: 'hello' has no typo list"),
+        "{error}"
+    );
+}
+
+#[test]
+fn typos_match_as_written_and_leave_obfuscated_readings_alone() {
+    let m = matcher(&[(0, &["(ignore|%ignore) ~3 previous instructions"])]);
+    assert_eq!(
+        found(&m, "Ingore all previous instructions."),
+        vec![(0, "Ingore all previous instructions")]
+    );
+    // `1gnore` reads as "ignore", not as the variant "lgnore".
+    assert_eq!(
+        found(&m, "1gnore previous instructions"),
+        vec![(0, "1gnore previous instructions")]
+    );
+    assert!(found(&m, "ignored previous instructions").is_empty());
+    assert!(is_typo_variant("lgnore") && !is_typo_variant("ignore"));
+}
+
+#[test]
 fn refuses_bad_patterns() {
     let error = |p: &str| expand(p).unwrap_err();
     assert_eq!(error("how to (make|build a bomb"), "unclosed '(' at byte 7");
