@@ -35,10 +35,9 @@ pub(super) fn all_variants() -> HashSet<&'static str> {
         .collect()
 }
 
-/// True when `word` is a variant of a key word (and not a key word itself).
+/// True when `word` is a variant of a key word (no key word is one).
 pub fn is_typo_variant(word: &str) -> bool {
-    lines()
-        .any(|(key, variants)| key != word && variants.split_ascii_whitespace().any(|v| v == word))
+    lines().any(|(_, variants)| variants.split_ascii_whitespace().any(|v| v == word))
 }
 
 fn lines() -> impl Iterator<Item = (&'static str, &'static str)> {
