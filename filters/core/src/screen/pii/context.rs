@@ -138,6 +138,14 @@ const PHONE_WORDS: Words = &[
     (b"number to call", false),
     (b"number is", false),
     (b"telefon", false),
+    (b"telefoon", false),
+    (b"mobiel", false),
+    (b"rufnummer", false),
+    (b"durchwahl", false),
+    (b"festnetz", false),
+    (b"telem\xc3\xb3vel", false),
+    (b"tfn", true),
+    (b"cel", true),
     // `tel` (whole) also matches `teléfono`, `tél`, `téléphone`: a
     // non-ASCII byte after it is not an ASCII letter
     (b"t\xc3\xa9l", true),
@@ -362,7 +370,7 @@ pub(super) fn labelled(bytes: &[u8], start: usize, end: usize) -> bool {
     if before(bytes, i, 1) == b'.' {
         i -= 1;
     }
-    if i == start {
+    if i == start || !before(bytes, i, 1).is_ascii_alphabetic() || !ends_item(bytes, end) {
         return false;
     }
     LABELS.iter().any(|label| {
@@ -372,7 +380,7 @@ pub(super) fn labelled(bytes: &[u8], start: usize, end: usize) -> bool {
                 .is_some_and(|w| w.eq_ignore_ascii_case(label))
                 && item_start(bytes, s)
         })
-    }) && ends_item(bytes, end)
+    })
 }
 
 /// Whether only spaces stand between `i` and the start of the text, a
@@ -587,6 +595,12 @@ mod tests {
             "Mobil: ",
             "you can text ",
             "Viber: ",
+            "Telefoon: ",
+            "Mobiel ",
+            "Durchwahl: ",
+            "Telemóvel: ",
+            "Tfn. ",
+            "Cel.: ",
         ] {
             assert!(phone_ctx(yes), "{yes:?}");
         }
@@ -594,6 +608,7 @@ mod tests {
             "order ",
             "tell me about ",
             "the hotel room ",
+            "a celebrity ",
             "invoice number ",
             "I called about ",
             "contact us regarding ",

@@ -42,7 +42,7 @@
 //! Matched only after a phone word ([`context::PHONE`]: `phone`, `tel`,
 //! `ph`, `tlf`, `call`, `mobil(e)`, `cell`, `gsm`, `whatsapp`, `viber`,
 //! `signal`, `fax`, `contact`, `reach me`, `text`, `my number`,
-//! `the number is`, `puhelin`, `тел`, … starting within [`context::WINDOW`]
+//! `the number is`, `telefoon`, `durchwahl`, `puhelin`, `тел`, … starting within [`context::WINDOW`]
 //! bytes before it and not followed by `about` or `regarding`; or followed by one naming the number, over at most three
 //! filler words: `0888 926316 is my mobile`, `0650 61 23 10 (mobile)`,
 //! `… – our office landline`, [`context::after_value`]; or as the value of
