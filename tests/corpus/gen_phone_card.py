@@ -16,10 +16,15 @@ word). Cards: python faker's `credit_card_number` of every card type
 @faker-js/faker issuer formats (v7 and v10: visa, mastercard, amex,
 discover, diners, jcb, maestro, laser, solo, switch, instapayment,
 unionpay), plain or grouped. 12-digit Maestro and 9-led Prostir numbers go
-after a card word. Negatives: dates, times, versions, order numbers,
-prices, ISBNs, UUIDs, hashes, timestamps, IDs, math, IP addresses,
-Luhn-valid numbers of no issuer, and bare or national-looking numbers
-without a phone word.
+after a card word, and python faker's unbroken 12-digit Maestro numbers
+also without one. faker's national numbers also go on signature lines
+labelled `T:`, `M:`, `P.`, `Direct:`, … (no phone word), and after a
+phone word running into a time (`… 0161 496 0000 10:30`). Negatives:
+dates, times, versions, order numbers, prices, ISBNs, UUIDs, hashes,
+timestamps, IDs, math, IP addresses, Luhn-valid numbers of no issuer,
+bare or national-looking numbers without a phone word, labels before
+numbers in prose (`T: 01-2345-678 is the part`), quantities before part
+numbers (`2 x 01-2345-678`) and Maestro-like 12-digit identifiers.
 
 National forms shorter than 7 digits, and national forms whose digits the
 detector does not group (letters, `#`), are left out: the detector
@@ -400,10 +405,100 @@ def negatives():
         add(text, [], "negative")
 
 
+# ---- signature labels, times, unbroken Maestro ---------------------------------
+
+SIG_LABELS = ["T: ", "M: ", "P. ", "F: ", "Direct: ", "Tel. ", "D: ", "W: ", "Office: ",
+              "Mob ", "T ", "DDI: ", "Main: ", "H: "]
+SIG_NAMES = ["Anna Schmidt", "Tom Baker", "Lucía Pérez", "Jan de Vries", "Marco Rossi"]
+
+
+def signature(label, value):
+    """An email signature block with `value` on the line `label` opens."""
+    name = rng.choice(SIG_NAMES)
+    if rng.random() < 0.25:
+        return f"Thanks,\n{name} | Acme Ltd | {label}{value} | www.acme.example"
+    block = [name, "Customer Success | Acme Ltd", f"{label}{value}",
+             f"E: {name.split()[0].lower()}@acme.example"]
+    if rng.random() < 0.5:
+        block.insert(2, "12 High Street, Springfield")
+    return "Thanks for the quick reply.\n\nKind regards,\n" + "\n".join(block)
+
+
+def signature_phones():
+    """faker's national numbers on signature lines labelled `T:`, `M:`,
+    `P.`, `Direct:` (no phone word), and after a phone word running into a
+    time (`… 0161 496 0000 10:30-12:00`)."""
+    for loc in LOCALES:
+        try:
+            fake = Faker(loc)
+        except AttributeError:
+            continue
+        fake.seed_instance(SEED + 1)
+        region = loc.split("_")[-1]
+        kept = 0
+        for _ in range(100):
+            if kept >= 4:
+                break
+            try:
+                value = fake.phone_number()
+            except AttributeError:
+                break
+            try:
+                n = phonenumbers.parse(value, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if not phonenumbers.is_valid_number(n) or not national_ok(value):
+                continue
+            phone(signature(rng.choice(SIG_LABELS), "{v}"), value, "faker signature")
+            hh = rng.randint(8, 11)
+            tpl = rng.choice([
+                f"Please call me on {{v}} {hh}:00-{hh + 6}:30.",
+                f"Tel: {{v}} {hh}:{rng.choice(['00', '15', '30'])} works best.",
+            ])
+            phone(tpl, value, "faker phone then time")
+            kept += 1
+
+
+def plain_maestro():
+    """python faker's 12-digit Maestro numbers, unbroken, without a card word."""
+    fake = Faker("en_US")
+    fake.seed_instance(SEED + 1)
+    for _ in range(40):
+        value = fake.credit_card_number(card_type="maestro")
+        add(rng.choice(CARD_PLAIN).format(v=value), [{"kind": "card", "value": value}],
+            "faker maestro unbroken")
+
+
+def label_negatives():
+    """Labels and quantities before numbers that are not phones or cards."""
+    neg = []
+    for _ in range(25):
+        part = f"{rng.randint(1, 9):02d}-{rng.randint(1000, 9999)}-{rng.randint(100, 999)}"
+        # a trunk-0 shape (`01-2345-678`, how faker he_IL writes phones) is a
+        # phone anywhere but after a quantity; after a label in prose, others
+        # are not
+        label_part = f"{rng.randint(10, 99)}-{rng.randint(1000, 9999)}-{rng.randint(100, 999)}"
+        neg += [
+            f"T: {label_part} is the part I need.",
+            f"P. {rng.randint(10**6, 10**9)} is the page count.",
+            f"Step 3 M: {rng.randint(10**6, 10**9)} units were shipped.",
+            f"Size M: {rng.randint(10**6, 10**8)} in stock",
+            f"Please send {rng.randint(2, 9)} x {part} and 1 x {rng.randint(100, 999)}-{rng.randint(1000, 9999)}.",
+            f"Case {random_luhn(rng.choice(['5018', '57', '6759', '6304']), 12)} is closed.",
+            f"Order no. {random_luhn(rng.choice(['56', '58', '6762']), 12)} was refunded.",
+            f"Batch {random_luhn(rng.choice(['57', '6763']), 12)} passed QA.",
+        ]
+    for text in neg:
+        add(text, [], "negative label")
+
+
 oracle_phones()
 faker_phones()
 faker_cards()
 negatives()
+signature_phones()
+plain_maestro()
+label_negatives()
 rng.shuffle(lines)
 OUT.write_text("".join(json.dumps(l, ensure_ascii=False) + "\n" for l in lines))
 kinds = {}

@@ -23,11 +23,17 @@
 //! | UnionPay, RuPay | 81, 82 | 16–19 |
 //! | Prostir (Ukraine), not right after an identifier word | 9 | 16 |
 //! | Maestro, with a card word before it | 6 (any), 50, 56–59, 0604 | 12 |
+//! | Maestro, unbroken, not named an identifier or a phone | 5018, 5020, 5038, 5893, 6304, 6390, 6759, 6761–6763, 0604, 56–58 | 12 |
 //!
 //! A card word ([`context::CARD`]: `card`, `credit`, `debit`, `maestro`,
 //! `visa`, `cc`, `payment`, `pay`, … case-insensitive) must start within
 //! [`context::WINDOW`] bytes before the number for the last row: a
-//! Luhn-valid 12-digit run is as likely an order number. A 9-led 16-digit
+//! Luhn-valid 12-digit run is as likely an order number; but an unbroken
+//! run with one of Maestro's issued prefixes (the row after it: python
+//! faker's Maestro numbers, `501828938347`) needs no card word, only no
+//! identifier word right before it and no phone word before or after it
+//! (about 4 in 1000 random 12-digit identifiers have such a prefix and
+//! pass Luhn). A 9-led 16-digit
 //! number (Ukraine's Prostir, which fake-data generators write for the
 //! `uk_UA` locale: `9290-4837-5319-5567`) needs no card word, but is not
 //! a card right after an identifier word (`order 9123…`).
@@ -180,7 +186,7 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
 fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
     digits == SHARED_LENGTH
         && (context::id_word_before(bytes, start)
-            || (context::before_value(bytes, start, &context::PHONE)
+            || (context::phone_before(bytes, start, start + digits)
                 || context::after_value(bytes, start + digits, &context::PHONE_AFTER)
                     == Some(true))
                 && !context::before_value(bytes, start, &context::CARD)
@@ -207,6 +213,32 @@ fn maestro_in_fours(digits: &[u8]) -> bool {
         && luhn_valid(digits)
 }
 
+/// An unbroken 12-digit run with one of Maestro's issued prefixes
+/// ([`maestro_iin`]) that passes Luhn (`501828938347`, `676386198755`),
+/// reported without a card word: the number python faker writes for
+/// Maestro. Not right after an identifier word (`case 501828938347`), nor
+/// with a phone word before or after it. A random 12-digit identifier has
+/// such a prefix and passes Luhn about 4 times in 1000.
+fn maestro_unbroken(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
+    digits.len() == 12
+        && maestro_iin(digits)
+        && luhn_valid(digits)
+        && !context::id_word_before(bytes, start)
+        && !context::phone_before(bytes, start, start + 12)
+        && context::after_value(bytes, start + 12, &context::PHONE_AFTER) != Some(true)
+}
+
+/// Maestro's issued prefixes (5018, 5020, 5038, 5893, 6304, 6390, 6759,
+/// 6761–6763, 0604) and the 56–58 range fake-data generators draw from.
+fn maestro_iin(digits: &[u8]) -> bool {
+    let p4 = small_number(digits.get(..4).unwrap_or(&[]));
+    matches!(p4 / 100, 56..=58)
+        || matches!(
+            p4,
+            5018 | 5020 | 5038 | 5893 | 6304 | 6390 | 6759 | 6761..=6763 | 604
+        )
+}
+
 /// The digit count phone numbers and product codes share with cards.
 const SHARED_LENGTH: usize = 13;
 
@@ -221,7 +253,7 @@ pub(super) fn match_at(bytes: &[u8], start: usize) -> Option<usize> {
     let first = bytes.get(start..first_end)?;
     if first.len() >= MIN_DIGITS {
         return (numeric_end_ok(bytes, first_end)
-            && is_card_number(bytes, start, first)
+            && (is_card_number(bytes, start, first) || maestro_unbroken(bytes, start, first))
             && !named_otherwise(bytes, start, first.len())
             && !context::account_word_before(bytes, start)
             && (!rare_unbroken(first)
@@ -409,10 +441,33 @@ mod tests {
                 let text = format!("{ctx}{n}.");
                 assert_eq!(find(&text), Some(n.as_str()), "{text}");
             }
-            for ctx in ["order ", "", "account ", "tracking id "] {
+            for ctx in ["order ", "account ", "tracking id ", "Phone: ", "Case "] {
                 let text = format!("{ctx}{n}.");
                 assert_eq!(find(&text), None, "{text}");
             }
+            // unbroken, with one of Maestro's issued prefixes: no card word
+            // needed (python faker's Maestro numbers)
+            for text in [format!("Use {n} please."), n.to_string()] {
+                assert_eq!(find(&text), Some(n.as_str()), "{text}");
+            }
+            assert_eq!(find(&format!("{n} is my mobile")), None);
+        }
+        // other prefixes of Maestro's row still need a card word
+        for digits in ["591234567890", "641234567890", "509912345670"] {
+            let n = with_luhn(digits);
+            assert_eq!(find(&format!("Use {n} please.")), None, "{n}");
+            assert_eq!(find(&format!("card {n}")), Some(n.as_str()), "{n}");
+        }
+        for digits in [
+            "571234567890",
+            "676212345670",
+            "630412345670",
+            "502012345670",
+        ] {
+            let n = with_luhn(digits);
+            assert_eq!(find(&format!("Use {n} please.")), Some(n.as_str()), "{n}");
+            let wrong = format!("{}{}", &n[..11], (n.as_bytes()[11] - b'0' + 1) % 10);
+            assert_eq!(find(&format!("Use {wrong} please.")), None, "{wrong}");
         }
         let grouped = format!(
             "card {} {} {}",

@@ -10,6 +10,12 @@
 //! `tel.` but not `tell`), the others may run on (`phone` matches `phones`,
 //! `call` matches `calling`). Non-ASCII words (`電話`, `téléphone`) are
 //! compared byte for byte.
+//!
+//! A national phone number also counts as named when it is the value of a
+//! labelled line ([`labelled`]): a signature's `T:`, `M:`, `P.`,
+//! `Direct:`, … at the start of a line or item, the value ending it. The
+//! short labels are never phone words elsewhere (`Step 3 M: 4155550132
+//! units` is not a phone).
 
 use super::classes::{at, before};
 
@@ -132,6 +138,14 @@ const PHONE_WORDS: Words = &[
     (b"number to call", false),
     (b"number is", false),
     (b"telefon", false),
+    (b"telefoon", false),
+    (b"mobiel", false),
+    (b"rufnummer", false),
+    (b"durchwahl", false),
+    (b"festnetz", false),
+    (b"telem\xc3\xb3vel", false),
+    (b"tfn", true),
+    (b"cel", true),
     // `tel` (whole) also matches `teléfono`, `tél`, `téléphone`: a
     // non-ASCII byte after it is not an ASCII letter
     (b"t\xc3\xa9l", true),
@@ -228,6 +242,8 @@ const ID_WORDS: &[&[u8]] = &[
     b"gtin",
     b"upc",
     b"barcode",
+    b"batch",
+    b"lot",
 ];
 
 /// Words naming a bank account: a Luhn-valid run of digits right after
@@ -292,6 +308,127 @@ fn word_before(bytes: &[u8], i: usize) -> &[u8] {
         s -= 1;
     }
     bytes.get(s..i).unwrap_or(&[])
+}
+
+/// Whether a phone word starts within [`WINDOW`] bytes before the value
+/// at `start..end` ([`before_value`] with [`PHONE`]) or a line's label
+/// names it ([`labelled`]): what makes a national number or a bare run a
+/// phone.
+pub(super) fn phone_before(bytes: &[u8], start: usize, end: usize) -> bool {
+    before_value(bytes, start, &PHONE) || labelled(bytes, start, end)
+}
+
+/// Labels of contact lines in signatures and address blocks (`T: 0161 496
+/// 0000`, `M 07700 900123`, `P. 020 7946 0958`, `Direct: …`, `DDI …`):
+/// too short or too common to be phone words in prose (`T`, `Direct`,
+/// `Office`), so only [`labelled`] reads them.
+const LABELS: &[&[u8]] = &[
+    b"t",
+    b"m",
+    b"p",
+    b"f",
+    b"d",
+    b"w",
+    b"h",
+    b"c",
+    b"o",
+    b"direct",
+    b"direct line",
+    b"direct dial",
+    b"dd",
+    b"ddi",
+    b"office",
+    b"main",
+    b"main line",
+    b"work",
+    b"home",
+    b"switchboard",
+    b"tfn",
+];
+
+/// Whether the value at `start..end` is a line's labelled value: one of
+/// [`LABELS`] right before it, over `:`, `.` or spaces (at least one of
+/// them, at most 3 spaces: `T: `, `P. `, `M `, `T:`, `Tfn. :`); only
+/// spaces back from the label to the start of the text, of a line or of
+/// an item (after `|`, `;`, `•`, `·`, `>`, `-`, `*`); and the value ending
+/// its item ([`ends_item`]). So `Step 3 M: 4155550132 units` and `T:
+/// 01-2345-678 is the part I need` are not labelled phones; `T: 0161
+/// 4960000` on a signature line and `Anna | M: 07700 900123 | …` are.
+pub(super) fn labelled(bytes: &[u8], start: usize, end: usize) -> bool {
+    let mut i = start;
+    let mut spaces = 0;
+    while spaces < 3 && matches!(before(bytes, i, 1), b' ' | b'\t') {
+        i -= 1;
+        spaces += 1;
+    }
+    if before(bytes, i, 1) == b':' {
+        i -= 1;
+        if before(bytes, i, 1) == b' ' {
+            i -= 1;
+        }
+    }
+    if before(bytes, i, 1) == b'.' {
+        i -= 1;
+    }
+    if i == start || !before(bytes, i, 1).is_ascii_alphabetic() || !ends_item(bytes, end) {
+        return false;
+    }
+    LABELS.iter().any(|label| {
+        i.checked_sub(label.len()).is_some_and(|s| {
+            bytes
+                .get(s..i)
+                .is_some_and(|w| w.eq_ignore_ascii_case(label))
+                && item_start(bytes, s)
+        })
+    })
+}
+
+/// Whether only spaces stand between `i` and the start of the text, a
+/// line, or an item of a one-line list (`|`, `;`, `•`, `·`, `>`, `-`, `*`,
+/// or a tab or two spaces: `T: 030 12345678  M: 0151 23456789`).
+fn item_start(bytes: &[u8], mut i: usize) -> bool {
+    let floor = i.saturating_sub(8);
+    let from = i;
+    while i > floor && matches!(before(bytes, i, 1), b' ' | b'\t') {
+        i -= 1;
+    }
+    if from - i >= 2 || before(bytes, from, 1) == b'\t' {
+        return true;
+    }
+    match before(bytes, i, 1) {
+        0 => i == 0,
+        b'\n' | b'\r' | b'|' | b';' | b'>' | b'-' | b'*' => true,
+        // • (U+2022), · (U+00B7)
+        0xa2 => before(bytes, i, 2) == 0x80 && before(bytes, i, 3) == 0xe2,
+        0xb7 => before(bytes, i, 2) == 0xc2,
+        _ => false,
+    }
+}
+
+/// Whether a labelled value ending at `end` ends its item: spaces, then
+/// the end of the text or of the line, an item separator (`|`, `;`, `,`,
+/// `/`, `•`, `·`), a bracket, or the next label (a word of at most 12
+/// letters, then `:` or `.`: `T: 0161 4960000  M: 07700 900123`, `E:`).
+fn ends_item(bytes: &[u8], mut end: usize) -> bool {
+    let ceiling = end.saturating_add(4);
+    while end < ceiling && matches!(at(bytes, end), b' ' | b'\t') {
+        end += 1;
+    }
+    match at(bytes, end) {
+        0 => end >= bytes.len(),
+        b'\n' | b'\r' | b'|' | b';' | b',' | b'/' | b'(' | b'[' => true,
+        // • (U+2022), · (U+00B7)
+        0xe2 => at(bytes, end + 1) == 0x80 && at(bytes, end + 2) == 0xa2,
+        0xc2 => at(bytes, end + 1) == 0xb7,
+        b if b.is_ascii_alphabetic() => {
+            let mut k = end;
+            while k - end < 12 && at(bytes, k).is_ascii_alphabetic() {
+                k += 1;
+            }
+            matches!(at(bytes, k), b':' | b'.') && !at(bytes, k + 1).is_ascii_alphanumeric()
+        }
+        _ => false,
+    }
 }
 
 /// Whether one of `words` starts within [`WINDOW`] bytes before `start`,
@@ -458,6 +595,12 @@ mod tests {
             "Mobil: ",
             "you can text ",
             "Viber: ",
+            "Telefoon: ",
+            "Mobiel ",
+            "Durchwahl: ",
+            "Telemóvel: ",
+            "Tfn. ",
+            "Cel.: ",
         ] {
             assert!(phone_ctx(yes), "{yes:?}");
         }
@@ -465,6 +608,7 @@ mod tests {
             "order ",
             "tell me about ",
             "the hotel room ",
+            "a celebrity ",
             "invoice number ",
             "I called about ",
             "contact us regarding ",
@@ -512,6 +656,44 @@ mod tests {
         assert_eq!(after(" for"), None);
         assert_eq!(after(" for "), Some(false));
         assert_eq!(after(". My"), Some(false));
+    }
+
+    #[test]
+    fn line_labels() {
+        // the value is the whole of `text` after the label
+        let labelled_value = |text: &str, value: &str| {
+            let start = text.find(value).unwrap_or(0);
+            labelled(text.as_bytes(), start, start + value.len())
+        };
+        for (yes, value) in [
+            ("T: 0161 4960000", "0161 4960000"),
+            (
+                "Kind regards\nAnna\nM 07700 900123\nE: a@b.c",
+                "07700 900123",
+            ),
+            (
+                "Anna | P. 020 7946 0958 | www.acme.example",
+                "020 7946 0958",
+            ),
+            ("Direct: 4904858199055", "4904858199055"),
+            ("T: 030 12345678  M: 0151 23456789", "0151 23456789"),
+            ("T:030 12345678, M: 0151", "030 12345678"),
+            ("- W: 89 2008-1495 (office)", "89 2008-1495"),
+            ("  DDI: 0161 4960000\r\n", "0161 4960000"),
+        ] {
+            assert!(labelled_value(yes, value), "{yes:?}");
+        }
+        for (no, value) in [
+            ("Step 3 M: 4155550132 units", "4155550132"),
+            ("T: 12-3456-789 is the part I need", "12-3456-789"),
+            ("Size M: 1234567", "1234567"),
+            ("T- 0161 4960000", "0161 4960000"),
+            ("TM: 0161 4960000", "0161 4960000"),
+            ("0161 4960000", "0161 4960000"),
+            ("T:    0161 4960000", "0161 4960000"),
+        ] {
+            assert!(!labelled_value(no, value), "{no:?}");
+        }
     }
 
     #[test]

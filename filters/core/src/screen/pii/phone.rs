@@ -34,17 +34,25 @@
 //!   not phone numbers. `.` separators go in pairs (`555.234-5678` is not
 //!   matched). Not right after an identifier word (`order 312 345 6789`).
 //! - Any of the above may end in an extension: `x123`, ` x123`, ` ext. 123`,
-//!   ` ext 123` (1–6 digits), matched with the number.
+//!   ` ext 123` (1–6 digits), matched with the number. A number running
+//!   into a time ends before it: an hour of 1–2 digits then `:` or `h` and
+//!   two digits is never a digit group (`0161 496 0000 10:30`,
+//!   `030 12345678 9:00-17:00`).
 //!
 //! Matched only after a phone word ([`context::PHONE`]: `phone`, `tel`,
 //! `ph`, `tlf`, `call`, `mobil(e)`, `cell`, `gsm`, `whatsapp`, `viber`,
 //! `signal`, `fax`, `contact`, `reach me`, `text`, `my number`,
-//! `the number is`, `puhelin`, `тел`, … starting within [`context::WINDOW`]
+//! `the number is`, `telefoon`, `durchwahl`, `puhelin`, `тел`, … starting within [`context::WINDOW`]
 //! bytes before it and not followed by `about` or `regarding`; or followed by one naming the number, over at most three
 //! filler words: `0888 926316 is my mobile`, `0650 61 23 10 (mobile)`,
-//! `… – our office landline`, [`context::after_value`]), and not right
+//! `… – our office landline`, [`context::after_value`]; or as the value of
+//! a labelled line: a signature's `T:`, `M`, `P.`, `F:`, `Direct:`,
+//! `Office:`, … starting a line or a `|`/`;`/`•` item, the value ending
+//! it, [`context::labelled`]: `T: 0687 173155`, `Anna | M: 9805396459 |
+//! …`, but not `Step 3 M: 4155550132 units`), and not right
 //! after an identifier word (`order`, `invoice`,
-//! `ticket`, `account`, `ref`, `id`, … [`context::id_word_before`]):
+//! `ticket`, `account`, `ref`, `id`, … [`context::id_word_before`]) or a
+//! quantity (`2 x 01-2345-678`, a part number on an order line):
 //! - national forms of other countries: 7–13 digits in 2 or more groups
 //!   (separators as above, a parenthesised group among the first three):
 //!   `020 7946 0958`, `0412 345 678`, `030 12345678`, `(0161) 4960066`,
@@ -63,7 +71,7 @@
 //! are: a trunk `0` then a non-zero digit, 9–12 digits in three or more
 //! groups of 2–4 (the first may be a lone `0` or parenthesised), spaces or
 //! dashes between (`022 368 14 53`, `0 32 017 46 81`, `(0929) 081 0033`,
-//! `020 7946 0958`), not after an identifier word.
+//! `020 7946 0958`), not after an identifier word or a quantity.
 //!
 //! Deliberately not matched: a bare digit run or another non-NANP national
 //! form without a phone word (order numbers, IDs and timestamps look the same);
@@ -458,7 +466,7 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
             continue;
         }
         let end = digit_run_end(bytes, pos);
-        if end == pos {
+        if end == pos || g.count > 0 && time_at(bytes, pos, end) {
             break;
         }
         g.append(bytes.get(pos..end)?)?;
@@ -477,6 +485,17 @@ fn read_groups(bytes: &[u8], mut pos: usize) -> Option<Groups> {
         }
     }
     Some(g)
+}
+
+/// Whether the digits at `pos..end` are the hour of a time (`10:30`,
+/// `9:00`, `17h30`): a number that runs into a time ends before it
+/// (`0161 496 0000 10:30`, `030 12345678 9:00-17:00`).
+fn time_at(bytes: &[u8], pos: usize, end: usize) -> bool {
+    end - pos <= 2
+        && matches!(at(bytes, end), b':' | b'h')
+        && is_digit(at(bytes, end + 1))
+        && is_digit(at(bytes, end + 2))
+        && !is_digit(at(bytes, end + 3))
 }
 
 /// A run of digits: its start and end.
@@ -704,9 +723,9 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
         }
         (groups >= 2 && code_ends_group)
             || *context.get_or_insert_with(|| {
-                context::before_value(bytes, start, &context::PHONE)
-                    || context::after_value(bytes, run_end(&g, start), &context::PHONE_AFTER)
-                        == Some(true)
+                let end = run_end(&g, start);
+                context::phone_before(bytes, start, end)
+                    || context::after_value(bytes, end, &context::PHONE_AFTER) == Some(true)
             })
     })
 }
@@ -717,7 +736,7 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
 fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
     national_shaped(bytes, start, |g, run_end| {
         trunk_grouped(g)
-            || context::before_value(bytes, start, &context::PHONE)
+            || context::phone_before(bytes, start, run_end)
             || context::after_value(bytes, run_end, &context::PHONE_AFTER) == Some(true)
     })
 }
@@ -748,6 +767,7 @@ pub(super) fn awaits_context_after(bytes: &[u8], start: usize) -> bool {
     let mut undecided = false;
     national_shaped(bytes, start, |g, run_end| {
         undecided = !trunk_grouped(g)
+            && !context::labelled(bytes, start, run_end)
             && context::after_value(bytes, run_end, &context::PHONE_AFTER).is_none();
         undecided
     })
@@ -776,6 +796,7 @@ fn national_shaped(
         || isbn_shaped(&g)
         || zip_plus_four(bytes, start, &g)
         || after_currency(bytes, start)
+        || after_quantity(bytes, start)
         || context::id_word_before(bytes, start)
     {
         return None;
@@ -831,6 +852,26 @@ fn after_currency(bytes: &[u8], start: usize) -> bool {
         0xac | 0xb9 | 0xbd | 0xba => before(bytes, i, 2) == 0x82 && before(bytes, i, 3) == 0xe2,
         _ => false,
     }
+}
+
+/// Right after a quantity (`2 x 01-2345-678`, `3x 0161 4960`, `1 × …`): a
+/// part or article number on an order line, never a phone.
+fn after_quantity(bytes: &[u8], start: usize) -> bool {
+    let mut i = start;
+    if before(bytes, i, 1) == b' ' {
+        i -= 1;
+    }
+    if matches!(before(bytes, i, 1), b'x' | b'X') {
+        i -= 1;
+    } else if before(bytes, i, 1) == 0x97 && before(bytes, i, 2) == 0xc3 {
+        i -= 2; // ×
+    } else {
+        return false;
+    }
+    if before(bytes, i, 1) == b' ' {
+        i -= 1;
+    }
+    is_digit(before(bytes, i, 1))
 }
 
 /// A last group of one digit (`0-383-89479-4`, `978-0-487-06341-5`): the
@@ -944,6 +985,57 @@ mod tests {
         ] {
             assert_eq!(find(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn national_numbers_on_labelled_lines() {
+        for (text, want) in [
+            (
+                "Kind regards,\nAnna\nT: 0687 173155\nE: a@b.c",
+                "0687 173155",
+            ),
+            ("Anna\nM: 9805396459", "9805396459"),
+            ("Anna | Direct: (024)-8097020 | Acme", "(024)-8097020"),
+            ("Tom\nT 4904858199055\nwww.acme.example", "4904858199055"),
+            ("Tom\nP. 06-1/867 5733", "06-1/867 5733"),
+            ("T: 030 12345678  M: 0151 23456789", "030 12345678"),
+            ("Office: 00442079460958", "00442079460958"),
+        ] {
+            assert_eq!(find(text), Some(want), "{text}");
+        }
+        for text in [
+            "Step 3 M: 4155550132 units were shipped.",
+            "T: 12-3456-789 is the part I need.",
+            "Size M: 12345678 in stock",
+            "P. 123456789 is the page count.",
+            "the T: 0687 173155",
+        ] {
+            assert_eq!(find(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_number_ends_before_a_time() {
+        for (text, want) in [
+            ("Tel: 0161 496 0000 10:30", "0161 496 0000"),
+            ("Phone 030 12345678 9:00-17:00", "030 12345678"),
+            ("call +44 161 496 0000 17h30", "+44 161 496 0000"),
+            ("Contact 06 12 34 56 78 10:15", "06 12 34 56 78"),
+        ] {
+            assert_eq!(find(text), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn part_numbers_after_a_quantity_are_not_phones() {
+        for text in [
+            "Please send 2 x 01-2345-678 and 1 x 834-7431.",
+            "3x 022 368 14 53",
+            "1 × 0650-61-23-10",
+        ] {
+            assert_eq!(find(text), None, "{text}");
+        }
+        assert_eq!(find("Ana (01-2345-678)"), Some("01-2345-678"));
     }
 
     #[test]
