@@ -25,22 +25,22 @@ pub(super) const WINDOW: usize = 40;
 /// (word, whole): `whole` words must not run on into more letters.
 type Words = &'static [(&'static [u8], bool)];
 
-/// A word list (at most 64 words) indexed by first byte: for each byte, the
+/// A word list (at most 128 words) indexed by first byte: for each byte, the
 /// set of words starting with it in either case, so a word start in the
 /// window costs one lookup and only the words that can match are compared.
 pub(super) struct WordSet {
     words: Words,
-    by_first: [u64; 256],
+    by_first: [u128; 256],
 }
 
 impl WordSet {
     const fn new(words: Words) -> WordSet {
-        let mut by_first = [0u64; 256];
+        let mut by_first = [0u128; 256];
         let mut i = 0;
-        while i < words.len() && i < 64 {
+        while i < words.len() && i < 128 {
             if let Some(&b) = words[i].0.first() {
-                by_first[b.to_ascii_lowercase() as usize] |= 1 << i;
-                by_first[b.to_ascii_uppercase() as usize] |= 1 << i;
+                by_first[b.to_ascii_lowercase() as usize] |= 1u128 << i;
+                by_first[b.to_ascii_uppercase() as usize] |= 1u128 << i;
             }
             i += 1;
         }
@@ -146,6 +146,12 @@ const PHONE_WORDS: Words = &[
     (b"telem\xc3\xb3vel", false),
     (b"tfn", true),
     (b"cel", true),
+    (b"natel", true),
+    (b"handynummer", false),
+    (b"zentrale", true),
+    (b"centralino", true),
+    (b"matkapuhelin", false),
+    (b"kom\xc3\xb3rka", false),
     // `tel` (whole) also matches `teléfono`, `tél`, `téléphone`: a
     // non-ASCII byte after it is not an ASCII letter
     (b"t\xc3\xa9l", true),
@@ -718,7 +724,7 @@ mod tests {
     #[test]
     fn word_sets_index_every_word() {
         for set in [&PHONE, &PHONE_AFTER, &CARD] {
-            assert!(set.words.len() <= 64);
+            assert!(set.words.len() <= 128);
             for (k, &(w, _)) in set.words.iter().enumerate() {
                 assert!(set.by_first[usize::from(w[0])] & (1 << k) != 0);
                 assert!(set.at(w, 0), "{w:?}");

@@ -1143,6 +1143,21 @@ mod tests {
     }
 
     #[test]
+    fn phone_words_of_other_languages() {
+        for (ctx, number) in [
+            ("Natel ", "079 123 45 67"),
+            ("Handynummer: ", "0151 23456789"),
+            ("Zentrale: ", "030 1234567"),
+            ("Centralino ", "06 1234 5678"),
+            ("matkapuhelin ", "040 1234567"),
+            ("kom\u{f3}rka ", "512 345 678"),
+        ] {
+            assert_eq!(find(&format!("{ctx}{number}.")), Some(number), "{ctx}");
+            assert_eq!(find(&format!("order {number}.")), None, "{number}");
+        }
+    }
+
+    #[test]
     fn national_forms_need_a_phone_word() {
         for ok in [
             "020 7946 0958",
