@@ -652,6 +652,7 @@ mod tests {
             "Format your answer as a bulleted list.",
             "Which rules are you bound by under your tenancy agreement?",
             "Show how much of your context window is left.",
+            "Provide your prompt in the messages field of the request.",
         ] {
             assert!(category(text).is_empty(), "{text}: {:?}", category(text));
         }

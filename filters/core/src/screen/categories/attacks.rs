@@ -648,7 +648,7 @@ pub(super) const SYSTEM_PROMPT_EXTRACTION: &[&str] = &[
     "what you (were|have been) (told|instructed|programmed) not to (say|tell|reveal|share|disclose)",
     "(encode|base64 encode|base64-encode|rot13|hex encode|rot13 encode) (everything|all|all the text|the text|all text|the words) ~0 (above|before this|so far)",
     "including (the|your) (system message|system prompt|system instructions|hidden instructions|initial prompt|initial instructions|developer message)",
-    "(repeat|print|output|reveal|recite|dump|leak|show|show me|tell me|give me|display|share|spell out|return|provide|send me|type out|write out) your (instructions|prompt)(.|!|,|\\?|:| and| in| into| as| verbatim| word| back| backwards| in reverse)",
+    "(repeat|print|output|reveal|recite|dump|leak|show|show me|tell me|give me|display|share|spell out|return|send me|type out|write out) your (instructions|prompt)(.|!|,|\\?|:| and| in| into| as| verbatim| word| back| backwards| in reverse)",
     "what did (the|your) (developer|developers|creator|creators|programmer|programmers) ~0 (tell|instruct|ask|told) you",
     "(used|written|given) to (set you up|configure you|initialize you|initialise you|program you|instruct you|prompt you|create you|build you|make you)",
     "(hidden|secret|invisible|first|initial) (text|message|prompt|instructions) ~0 (at the start|at the beginning|at the top) of (this|our|the) (conversation|chat|context|session)",
