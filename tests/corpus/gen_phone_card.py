@@ -204,28 +204,33 @@ def oracle_phones():
                 phone(rng.choice(pool), value, f"phonenumbers {name}")
 
 
+def valid_faker_phones(loc, seed, tries):
+    """(parsed, text) for each of `tries` faker phone numbers of `loc` that
+    libphonenumber finds valid for the locale's region (none when faker
+    has no such locale or no phone provider)."""
+    try:
+        fake = Faker(loc)
+    except AttributeError:
+        return
+    fake.seed_instance(seed)
+    region = loc.split("_")[-1]
+    for _ in range(tries):
+        try:
+            value = fake.phone_number()
+        except AttributeError:
+            return
+        try:
+            n = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(n):
+            yield n, value
+
+
 def faker_phones():
     for loc in LOCALES:
-        try:
-            fake = Faker(loc)
-        except AttributeError:
-            continue
-        fake.seed_instance(SEED)
-        region = loc.split("_")[-1]
         kept = 0
-        for _ in range(200):
-            if kept >= 14:
-                break
-            try:
-                value = fake.phone_number()
-            except AttributeError:
-                break
-            try:
-                n = phonenumbers.parse(value, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if not phonenumbers.is_valid_number(n):
-                continue
+        for n, value in valid_faker_phones(loc, SEED, 200):
             core = re.sub(r"\s*(x|ext\.?)\s*\d+$", "", value)
             international = core.startswith(("+", "00", "(+"))
             nanp = n.country_code == 1
@@ -237,6 +242,8 @@ def faker_phones():
             pool = PHONE_PLAIN if plain_ok and rng.random() < 0.4 else PHONE_CONTEXT
             phone(rng.choice(pool), value, f"faker {loc}")
             kept += 1
+            if kept >= 14:
+                break
 
 
 # ---- cards -------------------------------------------------------------------
@@ -429,25 +436,9 @@ def signature_phones():
     `P.`, `Direct:` (no phone word), and after a phone word running into a
     time (`… 0161 496 0000 10:30-12:00`)."""
     for loc in LOCALES:
-        try:
-            fake = Faker(loc)
-        except AttributeError:
-            continue
-        fake.seed_instance(SEED + 1)
-        region = loc.split("_")[-1]
         kept = 0
-        for _ in range(100):
-            if kept >= 4:
-                break
-            try:
-                value = fake.phone_number()
-            except AttributeError:
-                break
-            try:
-                n = phonenumbers.parse(value, region)
-            except phonenumbers.NumberParseException:
-                continue
-            if not phonenumbers.is_valid_number(n) or not national_ok(value):
+        for _, value in valid_faker_phones(loc, SEED + 1, 100):
+            if not national_ok(value):
                 continue
             phone(signature(rng.choice(SIG_LABELS), "{v}"), value, "faker signature")
             hh = rng.randint(8, 11)
@@ -457,6 +448,8 @@ def signature_phones():
             ])
             phone(tpl, value, "faker phone then time")
             kept += 1
+            if kept >= 4:
+                break
 
 
 def plain_maestro():
