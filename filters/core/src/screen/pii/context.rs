@@ -450,8 +450,23 @@ pub(super) fn before_value(bytes: &[u8], start: usize, set: &WordSet) -> bool {
             && starts_word(bytes, i)
             && set
                 .end_at(bytes, i)
-                .is_some_and(|end| !topic_follows(bytes, end))
+                .is_some_and(|end| !topic_follows(bytes, end) && !in_code_name(bytes, i, end))
     })
+}
+
+/// Common words that name a phone only as words of prose: inside a code
+/// name (`XDP_TX_RING: u32 = 2147483648`, `TEXT_MAX = 4294967296`,
+/// `signal_mask`) they name something else, while `home_phone` and
+/// `tel_no` keep naming a phone.
+const PROSE_ONLY: &[&[u8]] = &[b"ring", b"text", b"signal", b"sms", b"dial", b"call"];
+
+/// Whether the word at `start..end` is one of [`PROSE_ONLY`] joined to a
+/// code name by `_` on either side.
+fn in_code_name(bytes: &[u8], start: usize, end: usize) -> bool {
+    (before(bytes, start, 1) == b'_' || at(bytes, end) == b'_')
+        && bytes
+            .get(start..end)
+            .is_some_and(|w| PROSE_ONLY.iter().any(|p| w.eq_ignore_ascii_case(p)))
 }
 
 /// Whether, after the rest of the word ending at `end`, one space and
@@ -607,6 +622,8 @@ mod tests {
             "Telemóvel: ",
             "Tfn. ",
             "Cel.: ",
+            "home_phone: ",
+            "\"tel_no\": \"",
         ] {
             assert!(phone_ctx(yes), "{yes:?}");
         }
@@ -620,6 +637,10 @@ mod tests {
             "contact us regarding ",
             "",
             "a sentence that once said phone, but that was a long while ago, and then ",
+            "pub const XDP_TX_RING: u32 = ",
+            "TEXT_MAX = ",
+            "signal_mask = ",
+            "CALL_TIMEOUT_MS = ",
         ] {
             assert!(!phone_ctx(no), "{no:?}");
         }
