@@ -186,9 +186,7 @@ fn is_card_number(bytes: &[u8], start: usize, digits: &[u8]) -> bool {
 fn named_otherwise(bytes: &[u8], start: usize, digits: usize) -> bool {
     digits == SHARED_LENGTH
         && (context::id_word_before(bytes, start)
-            || (context::phone_before(bytes, start, start + digits)
-                || context::after_value(bytes, start + digits, &context::PHONE_AFTER)
-                    == Some(true))
+            || context::names_phone(bytes, start, start + digits)
                 && !context::before_value(bytes, start, &context::CARD)
                 && bytes
                     .get(start..start + digits)

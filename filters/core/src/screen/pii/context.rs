@@ -324,6 +324,13 @@ pub(super) fn phone_before(bytes: &[u8], start: usize, end: usize) -> bool {
     before_value(bytes, start, &PHONE) || labelled(bytes, start, end)
 }
 
+/// Whether a phone word names the value at `start..end`: one before it
+/// ([`phone_before`]) or one after it ([`after_value`] with
+/// [`PHONE_AFTER`]: `0888 926316 is my mobile`).
+pub(super) fn names_phone(bytes: &[u8], start: usize, end: usize) -> bool {
+    phone_before(bytes, start, end) || after_value(bytes, end, &PHONE_AFTER) == Some(true)
+}
+
 /// Labels of contact lines in signatures and address blocks (`T: 0161 496
 /// 0000`, `M 07700 900123`, `P. 020 7946 0958`, `Direct: …`, `DDI …`):
 /// too short or too common to be phone words in prose (`T`, `Direct`,

@@ -679,9 +679,7 @@ pub(super) fn match_international(bytes: &[u8], plus: usize) -> Option<usize> {
             by_plan(n, Plan::Loose)
                 && ((groups >= 4 && !g.dotted)
                     || *context.get_or_insert_with(|| {
-                        let end = run_end(&g, plus + 1);
-                        context::phone_before(bytes, plus, end)
-                            || context::after_value(bytes, end, &context::PHONE_AFTER) == Some(true)
+                        context::names_phone(bytes, plus, run_end(&g, plus + 1))
                     }))
         })
     })
@@ -752,11 +750,8 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
             return false;
         }
         (groups >= 2 && code_ends_group)
-            || *context.get_or_insert_with(|| {
-                let end = run_end(&g, start);
-                context::phone_before(bytes, start, end)
-                    || context::after_value(bytes, end, &context::PHONE_AFTER) == Some(true)
-            })
+            || *context
+                .get_or_insert_with(|| context::names_phone(bytes, start, run_end(&g, start)))
     })
 }
 
@@ -765,9 +760,7 @@ fn international_prefix(bytes: &[u8], start: usize) -> Option<usize> {
 /// one ([`context::after_value`]: `0888 926316 is my mobile`).
 fn national_with_context(bytes: &[u8], start: usize) -> Option<usize> {
     national_shaped(bytes, start, |g, run_end| {
-        trunk_grouped(g)
-            || context::phone_before(bytes, start, run_end)
-            || context::after_value(bytes, run_end, &context::PHONE_AFTER) == Some(true)
+        trunk_grouped(g) || context::names_phone(bytes, start, run_end)
     })
 }
 
