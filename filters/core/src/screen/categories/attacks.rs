@@ -404,7 +404,9 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     // INSTRUCTIONS]", "%%% END USER AMBIGUITY %%%".
     "(start of|begin|beginning of|begin the) new (instructions|instruction|system prompt|system instructions|orders)",
     "new (instructions|instruction|system prompt) (begin|start|begins|starts)",
-    "end (of )?(user ambiguity|user input|untrusted input)",
+    // (not "proportional to end user input": the end user's input)
+    "end (of )?user ambiguity",
+    "end of (user input|untrusted input)",
     // Authority claims that grant a new order: "As your developer, I
     // authorize you to ...".
     "(as your|i am your|i'm your) (developer|creator|administrator|admin|programmer|owner|operator|maker) ~3 (i authorize|i authorise|i command|i order|i instruct|i'm authorizing|you must|you are allowed|you are authorized|you are permitted|i grant you|i give you permission)",
@@ -778,6 +780,8 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
         "|free from (all |any )?(restrictions|limitations|rules|filters|guidelines|censorship|constraints)|free of (all |any )?(restrictions|limitations|rules|filters|guidelines|censorship|constraints)|no longer bound by (any )?(rules|restrictions|guidelines|policies|your guidelines|openai's policies|ethics|morals)|no longer (chatgpt|an ai|an assistant|a language model|claude|restricted|limited|censored|filtered))"
     ),
     concat!("(you are|you're) (in|entering|now entering|now in|operating in) ~0 (", mode!(), ") mode"),
+    // A build's modes, in code comments: "(a panic if you are in debug mode)".
+    "!if you are in (debug|release) mode",
     concat!(
         "(you are|you're|u are) ~0 (an unrestricted ai|an uncensored ai|a jailbroken ai|an evil ai|an amoral ai|an unfiltered and amoral|an ai with no (",
         restrictions!(),
