@@ -64,6 +64,15 @@ macro_rules! attack_exceptions {
     };
 }
 
+/// Rules of a craft or of nature, an exception in the override and persona
+/// families: "you are not bound by any rules of grammar in this poem", "not
+/// bound by the rules of physics".
+macro_rules! rules_of_a_craft {
+    () => {
+        "!(rules|laws|conventions|constraints) of (grammar|physics|rhyme|meter|metre|the genre|the form|poetry|nature|logic|reality|spelling|punctuation|time|the game|chess|mathematics|math|style|composition|harmony)"
+    };
+}
+
 /// Verbs that drop instructions: the three most common (they also take
 /// "requests" and "policies"); `override_verb_more`:
 /// the rarer ones that name nothing else; `override_verb_rest`: those that
@@ -516,9 +525,7 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     attack_exceptions!()[2],
     attack_exceptions!()[3],
     attack_exceptions!()[4],
-    // Rules of a craft or of nature: "you are not bound by any rules of
-    // grammar in this poem", "not bound by the rules of physics".
-    "!(rules|laws|conventions|constraints) of (grammar|physics|rhyme|meter|metre|the genre|the form|poetry|nature|logic|reality|spelling|punctuation|time|the game|chess|mathematics|math|style|composition|harmony)",
+    rules_of_a_craft!(),
     // A person telling of their own memory: "I forget everything and say
     // the wrong thing".
     "!(i|we) (often |sometimes |always |usually |just |tend to |completely )?forget everything",
@@ -969,9 +976,7 @@ pub(super) const PERSONA_JAILBREAK: &[&str] = &[
     attack_exceptions!()[3],
     attack_exceptions!()[4],
     "!(dan's|dan, (the|my|your|our|who|from)|dan (the|from|who))",
-    // Rules of a craft or of nature: "you are not bound by any rules of
-    // grammar in this poem", "not bound by the rules of physics".
-    "!(rules|laws|conventions|constraints) of (grammar|physics|rhyme|meter|metre|the genre|the form|poetry|nature|logic|reality|spelling|punctuation|time|the game|chess|mathematics|math|style|composition|harmony)",
+    rules_of_a_craft!(),
     "!dan, (a|an) ~1 (friend|friendly|teacher|tutor|person|man|guy|colleague|coworker|student|doctor|nurse|manager|neighbor|neighbour|writer|chef|coach|retired|former|software|senior|junior|local|professional|customer|sales|travel|fitness|personal)",
     "!(restrictions|limitations|limits) on (length|format|style|the length|the format|word count|the number)",
 ];
