@@ -206,10 +206,18 @@ def test_models_health_and_metrics(port):
     health = call(port, "GET", "/health")
     assert (health.status, health.body, health.headers["content-length"]) == (200, b"", "0")
     call(port, "POST", CHAT, chat_body("hi"))
-    metrics = call(port, "GET", "/metrics")
+    # The running gauge drops once the handler returns, which can be just
+    # after the client has read the whole answer: wait for it (2 s at most).
+    idle = 'vllm:num_requests_running{model_name="llm-stable"} 0'
+    deadline = time.monotonic() + 2
+    while True:
+        metrics = call(port, "GET", "/metrics")
+        text = metrics.body.decode()
+        if idle in text or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     assert metrics.headers["content-type"].startswith("text/plain")
-    text = metrics.body.decode()
-    assert 'vllm:num_requests_running{model_name="llm-stable"} 0' in text
+    assert idle in text
     assert 'vllm:request_success_total{finished_reason="stop",model_name="llm-stable"} 1' in text
     assert 'mock_requests_total{path="/v1/chat/completions"} 1' in text
     assert 'mock_requests_total{path="/v1/models"} 1' in text
