@@ -521,7 +521,7 @@ pub(super) const INSTRUCTION_OVERRIDE: &[&str] = &[
     // A bracketed header that drops what came before: "[IGNORE PRIOR
     // INPUTS]", "(disregard all previous messages)" (the brackets make it
     // an order to the model, not "ignore previous input" in a parser).
-    "(\\[|\\()(ignore|disregard|forget) (all )?(prior|previous|earlier|above|preceding) (inputs|messages|prompts|context|conversation|text|instructions|turns|history)(\\]|\\))",
+    "(\\[|\\(|<)(ignore|disregard|forget) ~3 (prior|previous|earlier|above|preceding) ~0 (inputs|messages|prompts|context|conversation|text|instructions|turns|history)(\\]|\\)|>)",
     // A mode that lifts the rules, announced: "<SYSTEM MODE>", "I am now
     // entering LAW ENFORCEMENT OVERRIDE MODE", "I'm entering god mode".
     "(<|\\[)(system|god|admin|override|security override|sudo|root|dan|jailbreak|unrestricted) mode(>|\\])",
