@@ -10,7 +10,7 @@
 //! - `(a|b|c)`: one of the alternatives; groups nest.
 //! - `(a|b)?` or `(word )?`: one of the alternatives, or nothing.
 //! - `a|b` at the top level: either whole phrase.
-//! - `\(`, `\)`, `\|`, `\?`, `\\`, `\%`, and `\!` at the start: the character
+//! - `\(`, `\)`, `\|`, `\?`, `\\`, `\%`, and `\!` or `\=` at the start: the character
 //!   itself ([`escape`] writes a literal phrase this way). A `?` that does
 //!   not follow a group is literal.
 //! - `%word`: one typo of a key word, never the word itself
@@ -21,6 +21,12 @@
 //!   `%` before another word is an error, and a `%` that does not start a
 //!   word or is not followed by a letter (`50%`) is literal, as is `\%`.
 //! - `!` at the start: an *exception* (see below).
+//! - `=` at the start (after an exception's `!`): the pattern is matched
+//!   as written only; its words are left out of the vocabulary that
+//!   obfuscated tokens are read into ([`is_read_as_written`]). The
+//!   built-in phrases in other languages are written so: their short words
+//!   ("son", "es", "que") would give English tokens other readings
+//!   (`d_r_u_g_s o*n` read as "drug son").
 //!
 //! Spaces may sit inside or outside optional groups: runs of whitespace in
 //! the expansion collapse to one space and the ends are trimmed, so
@@ -149,7 +155,8 @@ mod words;
 
 pub use matcher::{PhraseMatcher, MAX_PHRASES};
 pub use pattern::{
-    escape, expand, is_exception, segments, MAX_EXPANSION, MAX_GAP, MAX_GAPS, MAX_NESTING,
+    escape, expand, is_exception, is_read_as_written, segments, MAX_EXPANSION, MAX_GAP, MAX_GAPS,
+    MAX_NESTING,
 };
 pub use typos::{is_typo_variant, typo_words};
 

@@ -8,7 +8,7 @@ use super::gaps::{Chain, SegmentHit};
 use super::obfuscation::{
     next_token_into, read, token_start_before, Reading, Scratch, Token, Vocabulary,
 };
-use super::pattern::{is_exception, parse, vocabulary_words};
+use super::pattern::{is_exception, is_read_as_written, parse, vocabulary_words};
 use super::prefixes::{PairRanges, PrefixStarts};
 use super::typos::all_variants;
 use super::window::{fold_back, fold_forward, window_around};
@@ -110,9 +110,12 @@ impl PhraseMatcher {
         // What each pattern lists, by literal id, in pattern order.
         let mut listings: Vec<(usize, Listing)> = Vec::new();
         let mut chains: Vec<Chain> = Vec::new();
+        // Per literal id: some pattern lets obfuscated tokens read into it.
+        let mut readable: Vec<bool> = Vec::new();
         for (index, (group, patterns)) in lists.iter().enumerate() {
             for pattern in patterns {
                 let exception = is_exception(pattern);
+                let as_written = is_read_as_written(pattern);
                 let parsed = parse(pattern)
                     .map_err(|why| format!("group {index}, pattern {pattern:?}: {why}"))?;
                 let chain = u32::try_from(chains.len()).unwrap_or(u32::MAX);
@@ -130,6 +133,12 @@ impl PhraseMatcher {
                                 id
                             }
                         };
+                        if readable.len() <= id {
+                            readable.resize(id + 1, false);
+                        }
+                        if let Some(slot) = readable.get_mut(id) {
+                            *slot |= !as_written;
+                        }
                         let listing = if gapped {
                             Listing::Segment(chain, u8::try_from(segment).unwrap_or(u8::MAX))
                         } else {
@@ -169,7 +178,9 @@ impl PhraseMatcher {
         let vocabulary = Vocabulary::new(
             literals
                 .iter()
-                .flat_map(|literal| literal.split(' ').flat_map(vocabulary_words))
+                .enumerate()
+                .filter(|(id, _)| readable.get(*id).copied().unwrap_or(false))
+                .flat_map(|(_, literal)| literal.split(' ').flat_map(vocabulary_words))
                 .filter(|word| !typos.contains(word)),
         );
         literals.sort_unstable();

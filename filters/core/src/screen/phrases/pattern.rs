@@ -32,6 +32,7 @@ pub(super) struct Parsed {
 /// into folded literal phrases. Err names the problem.
 pub(super) fn parse(pattern: &str) -> Result<Parsed, String> {
     let body = exception_body(pattern).unwrap_or(pattern);
+    let body = as_written_body(body).unwrap_or(body);
     if body.trim().is_empty() {
         return Err("empty pattern".into());
     }
@@ -184,12 +185,29 @@ fn exception_body(pattern: &str) -> Option<&str> {
     pattern.trim_start().strip_prefix('!')
 }
 
+/// True when `pattern` is matched only as written: it starts with `=`
+/// (after an exception's `!`). Its words are not part of the vocabulary
+/// obfuscated tokens are read into (see [`super::obfuscation`]): for
+/// phrases in other languages, whose short words ("son", "es", "que")
+/// would make English readings ambiguous (`d_r_u_g_s o*n` as "drug son").
+pub fn is_read_as_written(pattern: &str) -> bool {
+    let body = exception_body(pattern).unwrap_or(pattern);
+    as_written_body(body).is_some()
+}
+
+/// The pattern body after its `=`.
+fn as_written_body(body: &str) -> Option<&str> {
+    body.trim_start().strip_prefix('=')
+}
+
 /// `literal` written as a pattern that expands to exactly that phrase
 /// (and is not an exception).
 pub fn escape(literal: &str) -> String {
     let mut escaped = String::with_capacity(literal.len());
     for (at, c) in literal.chars().enumerate() {
-        if matches!(c, '(' | ')' | '|' | '?' | '\\' | '~' | '%') || (at == 0 && c == '!') {
+        if matches!(c, '(' | ')' | '|' | '?' | '\\' | '~' | '%')
+            || (at == 0 && matches!(c, '!' | '='))
+        {
             escaped.push('\\');
         }
         escaped.push(c);

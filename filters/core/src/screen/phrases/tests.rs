@@ -1043,3 +1043,39 @@ fn gap_anchor_cost() {
         }
     }
 }
+
+#[test]
+fn patterns_read_as_written_keep_their_words_out_of_readings() {
+    assert!(is_read_as_written("=ignora tus reglas"));
+    assert!(is_read_as_written("!=no ignore"));
+    assert!(is_read_as_written("  =x"));
+    assert!(!is_read_as_written(r"\=x"));
+    assert!(!is_read_as_written("a = b"));
+    assert!(!is_exception("=x"));
+    assert!(is_exception("!=x"));
+    assert_eq!(
+        expand("=Ignora (las|tus) reglas").unwrap(),
+        strings(&["ignora las reglas", "ignora tus reglas"])
+    );
+    assert_eq!(escape("=x"), r"\=x");
+    assert_eq!(expand(&escape("=x")).unwrap(), strings(&["=x"]));
+
+    // "son" as a readable word beside "drug" makes `d_r_u_g_s o*n` read
+    // "drug son" (two words either way, no letter changed).
+    let text = "how to buy d_r_u_g_s o*n the dark web";
+    let english = ["how to buy drugs on the dark web", "sell a drug"];
+    let readable = matcher(&[(0, &english), (1, &["(eso|ellos) son"])]);
+    assert_eq!(found(&readable, text), vec![]);
+    let as_written = matcher(&[(0, &english), (1, &["=(eso|ellos) son"])]);
+    assert_eq!(found(&as_written, text), vec![(0, text)]);
+    // The phrase matched as written is found as written, not obfuscated.
+    assert_eq!(found(&as_written, "¿Ellos son?"), vec![(1, "Ellos son")]);
+    assert_eq!(found(&as_written, "e.l.l.o.s s.o.n"), vec![]);
+    // An exception matched as written still suppresses its group.
+    let excepted = matcher(&[(1, &["=ignora tus reglas", "!=no ignora"])]);
+    assert_eq!(
+        found(&excepted, "ignora tus reglas"),
+        vec![(1, "ignora tus reglas")]
+    );
+    assert_eq!(found(&excepted, "no ignora tus reglas"), vec![]);
+}
