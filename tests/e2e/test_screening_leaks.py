@@ -220,6 +220,13 @@ def test_attack_families_are_blocked_in_prompts(envoy, pods, family):
     assert len(missed) <= 1, report(missed, f"of {len(texts)} {family} prompts passed")
 
 
+def test_attack_families_in_other_languages_are_blocked_in_prompts(envoy, pods):
+    """German, French, Spanish, Italian, Portuguese and Dutch overrides,
+    extraction requests and personas are refused before the model."""
+    missed = refusals(envoy, pods, lc.OTHER_LANGUAGES)
+    assert not missed, report(missed, f"of {len(lc.OTHER_LANGUAGES)} prompts passed")
+
+
 def test_persona_jailbreaks_in_the_wild_are_mostly_blocked(envoy, pods):
     """Long role-play jailbreaks: at least the issue's 0.60 of them refused."""
     texts = lc.PERSONA_IN_THE_WILD

@@ -21,7 +21,9 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use llm_policy_core::screen::categories::BUILTIN;
-use llm_policy_core::screen::phrases::{is_exception, is_typo_variant, segments, PhraseMatcher};
+use llm_policy_core::screen::phrases::{
+    is_exception, is_read_as_written, is_typo_variant, segments, PhraseMatcher,
+};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -342,7 +344,9 @@ fn sampled_phrases(matcher: &PhraseMatcher) -> Vec<(u16, Vec<String>)> {
             let group = u16::try_from(index).unwrap();
             let mut pools: Vec<Vec<String>> = patterns
                 .iter()
-                .filter(|p| !is_exception(p))
+                // Exceptions, and phrases matched only as written (other
+                // languages), are never read from obfuscated text.
+                .filter(|p| !is_exception(p) && !is_read_as_written(p))
                 .map(|p| {
                     // Seeded by the pattern: adding a pattern leaves the
                     // others' pools as they were.
