@@ -3,12 +3,16 @@
 //! show the hidden ones, become an AI without rules), written with the
 //! grammar of each language and with and without its accents
 //! ("précédentes", "precedentes"). One macro per family, one arm per
-//! pattern; `attacks.rs` lists the arms in its families.
+//! pattern; `attacks.rs` lists the arms in its families. Every pattern
+//! starts with `=`: matched as written, its words never read from split
+//! letters or leetspeak, which would give English tokens other readings
+//! (see `is_read_as_written` in the phrases module).
 //!
 //! Each language's negation takes the look-alikes out: "Vergiss deine
 //! Anweisungen nicht", "n'oublie pas tes consignes", "não esqueça suas
-//! instruções" (Spanish and Italian negate with a form these verbs do not
-//! match: "no olvides", "non dimenticare"). A model named only by "modelo",
+//! instruções", "no ignore sus instrucciones", "non dimentichi le regole";
+//! the informal Spanish and Italian negatives use forms these verbs do not
+//! match: "no olvides", "non dimenticare". A model named only by "modelo",
 //! "modèle" or "Modell" (a car, a phone) is no persona; "IA", "KI",
 //! "assistant" and "chatbot" are. Other languages and scripts are not
 //! read (Chinese and Japanese have no spaces between words for the phrase
