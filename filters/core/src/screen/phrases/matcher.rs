@@ -130,12 +130,10 @@ impl PhraseMatcher {
                                 let id = ids.len();
                                 literal.shrink_to_fit();
                                 ids.insert(literal, id);
+                                readable.push(false);
                                 id
                             }
                         };
-                        if readable.len() <= id {
-                            readable.resize(id + 1, false);
-                        }
                         if let Some(slot) = readable.get_mut(id) {
                             *slot |= !as_written;
                         }
